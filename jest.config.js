@@ -1,0 +1,24 @@
+// One jest run over the whole monorepo. Tests run against the TypeScript sources
+// (transpiled by SWC); end-to-end suites start the built services (`npm run build` first).
+const path = require('node:path');
+
+const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+// Node 20 can require() ES modules but jest's module system cannot: ESM-only dependencies
+// (jose) are transpiled to CommonJS for the tests.
+const transform = { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swc };
+const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
+// Workspace packages resolve to their sources, so unit and integration tests need no build.
+const moduleNameMapper = {
+  '^@waitlessq/(config|errors|auth|database|redis|observability|subgraph-kit|testkit)$': '<rootDir>/packages/$1/src',
+  '^@waitlessq/(user|business|queue|pwa)-subgraph$': '<rootDir>/subgraphs/$1/src',
+  '^@waitlessq/gateway$': '<rootDir>/gateway/src',
+};
+const common = { rootDir: __dirname, transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', modulePathIgnorePatterns: ['<rootDir>/(packages|subgraphs)/[^/]+/dist/', '<rootDir>/gateway/dist/'] };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['**/src/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'] },
+    { ...common, displayName: 'integration', testMatch: ['**/src/**/*.int.test.ts', '<rootDir>/prisma/**/*.int.test.ts', '<rootDir>/schema/**/*.int.test.ts'], testTimeout: 60_000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e.test.ts'], testTimeout: 120_000 },
+  ],
+};

@@ -1,0 +1,63 @@
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { createIdentitySigner, createPasswordHasher, createTokenService, hasRole, requireRole } from './index';
+
+const secret = 'a'.repeat(40);
+
+describe('access tokens', () => {
+  const tokens = createTokenService({ secret, ttlSeconds: 60 });
+
+  it('round-trips a staff identity', async () => {
+    const token = await tokens.signAccessToken({ sub: 'u1', org: 'o1', kind: 'staff', role: 'MANAGER' });
+    await expect(tokens.verifyAccessToken(token)).resolves.toEqual({
+      kind: 'staff', subjectId: 'u1', organizationId: 'o1', role: 'MANAGER', platformAdmin: false,
+    });
+  });
+
+  it('refuses an expired token, another secret and alg none', async () => {
+    const expired = await createTokenService({ secret, ttlSeconds: 0 }).signAccessToken({ sub: 'u', org: 'o', kind: 'customer' });
+    await new Promise((r) => setTimeout(r, 1100));
+    await expect(tokens.verifyAccessToken(expired)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'The access token has expired.' });
+
+    const other = await createTokenService({ secret: 'b'.repeat(40), ttlSeconds: 60 }).signAccessToken({ sub: 'u', org: 'o', kind: 'customer' });
+    await expect(tokens.verifyAccessToken(other)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    const none = new UnsecuredJWT({ org: 'o', kind: 'staff', role: 'OWNER' }).setSubject('u').setIssuer('waitlessq').setAudience('waitlessq-api').setExpirationTime('1h').encode();
+    await expect(tokens.verifyAccessToken(none)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    const hs512 = await new SignJWT({ org: 'o', kind: 'staff', role: 'OWNER' }).setProtectedHeader({ alg: 'HS512' }).setSubject('u').setIssuer('waitlessq').setAudience('waitlessq-api').setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+    await expect(tokens.verifyAccessToken(hs512)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+});
+
+describe('identity header', () => {
+  it('accepts only what was signed with the shared secret', async () => {
+    const signer = createIdentitySigner(secret);
+    const header = await signer.sign({ kind: 'customer', subjectId: 'c', organizationId: 'o' });
+    await expect(signer.verify(header)).resolves.toEqual({ kind: 'customer', subjectId: 'c', organizationId: 'o' });
+    await expect(createIdentitySigner('z'.repeat(40)).verify(header)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(signer.verify(undefined)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(signer.verify('{"kind":"staff","role":"OWNER"}')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+});
+
+describe('roles', () => {
+  it('orders roles from owner to viewer', () => {
+    expect(hasRole('OWNER', 'STAFF')).toBe(true);
+    expect(hasRole('VIEWER', 'STAFF')).toBe(false);
+    expect(() => requireRole({ kind: 'staff', subjectId: 'u', organizationId: 'o', role: 'VIEWER', platformAdmin: false }, 'STAFF')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
+    expect(() => requireRole({ kind: 'customer', subjectId: 'c', organizationId: 'o' }, 'STAFF')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => requireRole({ kind: 'anonymous' }, 'STAFF')).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+  });
+});
+
+describe('passwords', () => {
+  it('hashes with argon2id and verifies', async () => {
+    const hasher = createPasswordHasher({ memoryKib: 1024 });
+    const hashed = await hasher.hash('correct horse');
+    expect(hashed).toMatch(/^\$argon2id\$/);
+    await expect(hasher.verify(hashed, 'correct horse')).resolves.toBe(true);
+    await expect(hasher.verify(hashed, 'wrong')).resolves.toBe(false);
+  });
+});

@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig } from './index';
+
+describe('loadConfig', () => {
+  it('starts with development defaults when nothing is configured', () => {
+    const config = loadConfig('queue', {});
+    expect(config.database.kind).toBe('embedded');
+    expect(config.redis.kind).toBe('memory');
+    expect(config.port).toBe(4003);
+    expect(Object.isFrozen(config.auth)).toBe(true);
+  });
+
+  it('refuses to start in production without secrets, naming every missing one', () => {
+    let error: unknown;
+    try {
+      loadConfig('gateway', { NODE_ENV: 'production' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['JWT_SECRET', 'IDENTITY_SIGNING_SECRET', 'VISIT_TOKEN_SECRET', 'DATABASE_URL', 'REDIS_URL']) {
+      expect(problems).toContain(name);
+    }
+  });
+
+  it('reports malformed values together', () => {
+    expect(() => loadConfig('user', { PORT: 'x', DATABASE_URL: 'nope', JWT_SECRET: 'short' })).toThrow(
+      /PORT[\s\S]*DATABASE_URL[\s\S]*JWT_SECRET|PORT[\s\S]*JWT_SECRET/,
+    );
+  });
+
+  it('uses the database and Redis when their URLs are set', () => {
+    const config = loadConfig('user', {
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/app',
+      DATABASE_REPLICA_URLS: 'postgresql://a/b, postgresql://c/d',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(config.database).toMatchObject({ kind: 'postgres', replicaUrls: ['postgresql://a/b', 'postgresql://c/d'] });
+    expect(config.redis.kind).toBe('redis');
+  });
+});

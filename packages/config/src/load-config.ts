@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { defaultPorts, developmentSecrets, type ServiceName } from './defaults';
+
+/** Thrown when the environment is not a valid configuration; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const secret = z.string().min(32, 'must be at least 32 characters');
+const urlList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_REPLICA_URLS: urlList,
+  DATABASE_POOL_SIZE: int(10),
+  DATABASE_CONNECT_TIMEOUT_MS: int(5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(10_000),
+  EMBEDDED_DATA_DIR: z.string().default('.data/pglite'),
+
+  REDIS_URL: z.string().url().optional(),
+  REDIS_KEY_PREFIX: z.string().default('wlq:'),
+
+  JWT_SECRET: secret.optional(),
+  IDENTITY_SIGNING_SECRET: secret.optional(),
+  VISIT_TOKEN_SECRET: secret.optional(),
+  ACCESS_TOKEN_TTL_SECONDS: int(900),
+  REFRESH_TOKEN_TTL_SECONDS: int(30 * 24 * 3600),
+  PASSWORD_HASH_MEMORY_KIB: int(19_456),
+
+  USER_SUBGRAPH_URL: z.string().url().optional(),
+  BUSINESS_SUBGRAPH_URL: z.string().url().optional(),
+  QUEUE_SUBGRAPH_URL: z.string().url().optional(),
+  PWA_SUBGRAPH_URL: z.string().url().optional(),
+  SUPERGRAPH_PATH: z.string().optional(),
+  PUBLIC_URL: z.string().url().optional(),
+});
+
+export interface DatabaseConfig {
+  /** `postgres` with DATABASE_URL; `embedded` (PGlite in this process) otherwise. */
+  kind: 'postgres' | 'embedded';
+  url?: string;
+  replicaUrls: string[];
+  poolSize: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  embeddedDataDir: string;
+}
+
+export interface RedisConfig {
+  /** `redis` with REDIS_URL; `memory` (in-process pub/sub and caches) otherwise. */
+  kind: 'redis' | 'memory';
+  url?: string;
+  keyPrefix: string;
+}
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  logLevel: string;
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  redis: RedisConfig;
+  auth: {
+    jwtSecret: string;
+    identitySecret: string;
+    visitTokenSecret: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+    passwordHashMemoryKib: number;
+  };
+  subgraphUrls: Record<Exclude<ServiceName, 'gateway'>, string>;
+  supergraphPath?: string;
+  publicUrl: string;
+}
+
+/**
+ * Parses the environment once, at start-up, into a frozen typed object. Nothing else in the
+ * code base reads process.env. Every problem is reported together.
+ */
+export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+  const requireSecret = (name: 'JWT_SECRET' | 'IDENTITY_SIGNING_SECRET' | 'VISIT_TOKEN_SECRET', fallback: string) => {
+    const value = e[name];
+    if (value) return value;
+    if (production) problems.push(`${name}: required in production`);
+    return fallback;
+  };
+  const auth = {
+    jwtSecret: requireSecret('JWT_SECRET', developmentSecrets.jwtSecret),
+    identitySecret: requireSecret('IDENTITY_SIGNING_SECRET', developmentSecrets.identitySecret),
+    visitTokenSecret: requireSecret('VISIT_TOKEN_SECRET', developmentSecrets.visitTokenSecret),
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    passwordHashMemoryKib: e.PASSWORD_HASH_MEMORY_KIB,
+  };
+  if (production && !e.DATABASE_URL) problems.push('DATABASE_URL: required in production');
+  if (production && !e.REDIS_URL) problems.push('REDIS_URL: required in production');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const local = (name: Exclude<ServiceName, 'gateway'>) => `http://127.0.0.1:${defaultPorts[name]}/graphql`;
+  const port = e.PORT ?? defaultPorts[service];
+  const config: Config = {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    host: e.HOST,
+    port,
+    database: {
+      kind: e.DATABASE_URL ? 'postgres' : 'embedded',
+      url: e.DATABASE_URL,
+      replicaUrls: e.DATABASE_REPLICA_URLS,
+      poolSize: e.DATABASE_POOL_SIZE,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      embeddedDataDir: e.EMBEDDED_DATA_DIR,
+    },
+    redis: { kind: e.REDIS_URL ? 'redis' : 'memory', url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    auth,
+    subgraphUrls: {
+      user: e.USER_SUBGRAPH_URL ?? local('user'),
+      business: e.BUSINESS_SUBGRAPH_URL ?? local('business'),
+      queue: e.QUEUE_SUBGRAPH_URL ?? local('queue'),
+      pwa: e.PWA_SUBGRAPH_URL ?? local('pwa'),
+    },
+    supergraphPath: e.SUPERGRAPH_PATH,
+    publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${port}`,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,36 @@
+/**
+ * The one catalogue of error codes the API answers with (DESIGN.md). Clients switch on
+ * `extensions.code`; the message is safe to show and never carries internals.
+ */
+export const errorCodes = {
+  UNAUTHENTICATED: 'No valid credentials were sent, or they expired.',
+  FORBIDDEN: 'The caller is known but its role does not allow this.',
+  NOT_FOUND: 'No such object, or it belongs to another organization.',
+  BAD_USER_INPUT: 'An argument is malformed or out of range.',
+  CONFLICT: 'The object already exists (a unique field is taken).',
+  INVALID_TRANSITION: 'The visit or queue is not in a state that allows this.',
+  QUEUE_FULL: 'The queue has reached its capacity.',
+  QUEUE_CLOSED: 'The queue is paused or closed.',
+  RATE_LIMITED: 'Too many requests; retry later.',
+  PERSISTED_QUERY_NOT_FOUND: 'The persisted query hash is unknown.',
+  OPERATION_NOT_ALLOWED: 'This operation is not allowed for these credentials.',
+  INTERNAL_SERVER_ERROR: 'Something went wrong on our side.',
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** A failure the domain expects and the client can act on. Anything else is masked. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string = errorCodes[code],
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

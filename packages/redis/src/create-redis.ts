@@ -1,0 +1,60 @@
+import Redis from 'ioredis';
+import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import type { RedisConfig } from '@waitlessq/config';
+import { createMemoryStore } from './memory-store';
+
+/** The few key-value operations features need; Redis in production, a Map when embedded. */
+export interface KeyValueStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Sets only when absent; true when this call set it. */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  del(...keys: string[]): Promise<void>;
+}
+
+/**
+ * The one owner of Redis connections: a command client and, separately, a subscriber (a
+ * subscribed connection can do nothing else). Keys and channels carry the configured prefix.
+ */
+export interface RedisResources {
+  kind: RedisConfig['kind'];
+  store: KeyValueStore;
+  pubsub: PubSubEngine;
+  /** The raw command client, for features that need more (rate limits, streams); null when embedded. */
+  client: Redis | null;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createRedis(config: RedisConfig): RedisResources {
+  if (config.kind === 'memory' || !config.url) {
+    return {
+      kind: 'memory',
+      store: createMemoryStore(),
+      pubsub: new PubSub(),
+      client: null,
+      ping: async () => undefined,
+      close: async () => undefined,
+    };
+  }
+  const options = { keyPrefix: config.keyPrefix, maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: false };
+  const client = new Redis(config.url, options);
+  const publisher = new Redis(config.url, options);
+  const subscriber = new Redis(config.url, options);
+  return {
+    kind: 'redis',
+    client,
+    store: {
+      get: (key) => client.get(key),
+      set: async (key, value, ttl) => void (await client.set(key, value, 'EX', ttl)),
+      setIfAbsent: async (key, value, ttl) => (await client.set(key, value, 'EX', ttl, 'NX')) === 'OK',
+      del: async (...keys) => void (keys.length > 0 && (await client.del(...keys))),
+    },
+    pubsub: new RedisPubSub({ publisher, subscriber }),
+    ping: async () => void (await client.ping()),
+    close: async () => {
+      await Promise.all([client.quit(), publisher.quit(), subscriber.quit()]);
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { createRedis } from './create-redis';
+export type { RedisResources, KeyValueStore } from './create-redis';

@@ -1,0 +1,13 @@
+import DataLoader from 'dataloader';
+
+/**
+ * A per-request loader by id: one query for all the ids a request asks for, results in key
+ * order, null for a missing id (an entity that does not exist, or another tenant's).
+ */
+export function createByIdLoader<T extends { id: string }>(fetchMany: (ids: readonly string[]) => Promise<T[]>) {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const rows = await fetchMany(ids);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}

@@ -1,0 +1,39 @@
+import type { ServiceName } from '@waitlessq/config';
+import { identityHeader } from '@waitlessq/auth';
+import { AppError, type ErrorCode } from '@waitlessq/errors';
+import type { ServiceRuntime } from './runtime';
+
+export interface PeerClient {
+  /** Runs an operation on another subgraph as this service; rethrows its first error with its code. */
+  request<T>(peer: Exclude<ServiceName, 'gateway'>, query: string, variables?: Record<string, unknown>, requestId?: string): Promise<T>;
+}
+
+/**
+ * Calls between subgraphs, for the few writes that cross an ownership line (signing up creates
+ * the organization the business subgraph owns). The call carries a signed `service` identity,
+ * so the peer applies its own rules to it.
+ */
+export function createPeerClient(runtime: ServiceRuntime): PeerClient {
+  return {
+    async request(peer, query, variables = {}, requestId) {
+      const identity = await runtime.signer.sign({ kind: 'service', subjectId: runtime.name });
+      const response = await fetch(runtime.config.subgraphUrls[peer], {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [identityHeader]: identity,
+          ...(requestId ? { 'x-request-id': requestId } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+      const error = body.errors?.[0];
+      if (error) {
+        const code = (error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') as ErrorCode;
+        throw new AppError(code, error.message);
+      }
+      return body.data as never;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Config, ServiceName } from '@waitlessq/config';
+
+import { createIdentitySigner, type IdentitySigner } from '@waitlessq/auth';
+import { createDatabase, type Database } from '@waitlessq/database';
+import { createLogger, type Logger } from '@waitlessq/observability';
+import { createRedis, type RedisResources } from '@waitlessq/redis';
+
+/** Database and Redis, shared by every service of a process in the all-in-one start. */
+export interface SharedResources {
+  db: Database;
+  redis: RedisResources;
+}
+
+/** Everything a service is given at start-up. Features receive it; none of them open clients. */
+export interface ServiceRuntime extends SharedResources {
+  name: ServiceName;
+  config: Config;
+  logger: Logger;
+  signer: IdentitySigner;
+  /** Closes what this runtime opened (not what it was handed). */
+  close(): Promise<void>;
+}
+
+export async function createServiceRuntime(name: ServiceName, config: Config, shared?: SharedResources): Promise<ServiceRuntime> {
+  const logger = createLogger(name, config.logLevel);
+  const owned = !shared;
+  const db = shared?.db ?? (await createDatabase(config.database, logger));
+  const redis = shared?.redis ?? createRedis(config.redis);
+  return {
+    name,
+    config,
+    logger,
+    db,
+    redis,
+    signer: createIdentitySigner(config.auth.identitySecret),
+    close: async () => {
+      if (!owned) return;
+      await Promise.allSettled([db.close(), redis.close()]);
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLError, type DocumentNode } from 'graphql';
+import { identityHeader, type Identity } from '@waitlessq/auth';
+import { AppError, createErrorFormatter } from '@waitlessq/errors';
+import { createMetrics, metricsRegistry, type Logger } from '@waitlessq/observability';
+import type { ServiceRuntime } from './runtime';
+
+/** What every resolver of every subgraph receives. Subgraphs extend it with their loaders. */
+export interface BaseContext {
+  identity: Identity;
+  requestId: string;
+  logger: Logger;
+  runtime: ServiceRuntime;
+}
+
+export interface SubgraphDefinition<TContext extends BaseContext> {
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<TContext>;
+  /** Adds the subgraph's own per-request state (DataLoaders) to the base context. */
+  extendContext(base: BaseContext): TContext;
+}
+
+export interface SubgraphServer {
+  app: express.Express;
+  /** Listens on the configured host and port (0 picks a free one); resolves to the URL. */
+  listen(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function createSubgraphServer<TContext extends BaseContext>(
+  runtime: ServiceRuntime,
+  definition: SubgraphDefinition<TContext>,
+): Promise<SubgraphServer> {
+  const app = express();
+  const httpServer = http.createServer(app);
+  const metrics = createMetrics();
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never }]),
+    // Subgraphs sit behind the gateway, which owns CSRF prevention, introspection and limits.
+    csrfPrevention: false,
+    introspection: runtime.config.env !== 'production',
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter({
+      exposeInternals: runtime.config.env === 'development',
+      onUnexpected: (error) => runtime.logger.error({ err: error }, 'unexpected error'),
+    }),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(runtime.name, metrics)],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => void res.json({ status: 'ok', service: runtime.name }));
+  app.get('/ready', async (_req, res) => {
+    const checks = await readiness(runtime);
+    res.status(Object.values(checks).every((c) => c === 'ok') ? 200 : 503).json({ service: runtime.name, checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+        const logger = runtime.logger.child({ requestId });
+        let identity: Identity;
+        try {
+          identity = await runtime.signer.verify(req.headers[identityHeader] as string | undefined);
+        } catch (error) {
+          const message = error instanceof AppError ? error.message : 'Unauthenticated.';
+          throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        }
+        return definition.extendContext({ identity, requestId, logger, runtime });
+      },
+    }),
+  );
+
+  return {
+    app,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(runtime.config.port, runtime.config.host, () => {
+          const { port } = httpServer.address() as AddressInfo;
+          resolve(`http://${runtime.config.host}:${port}/graphql`);
+        });
+      }),
+    stop: async () => {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}
+
+async function readiness(runtime: ServiceRuntime): Promise<Record<string, string>> {
+  const check = (promise: Promise<void>) =>
+    promise.then(
+      () => 'ok',
+      (error: Error) => `failed: ${error.message}`,
+    );
+  const [database, redis] = await Promise.all([check(runtime.db.ping()), check(runtime.redis.ping())]);
+  return { database, redis };
+}
+
+function metricsPlugin(service: string, metrics: ReturnType<typeof createMetrics>): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      const stopTimer = metrics.graphqlDuration.startTimer({ service });
+      return {
+        async willSendResponse({ operationName, errors }) {
+          const operation = operationName ?? 'anonymous';
+          stopTimer({ operation });
+          const outcome = errors?.[0]?.extensions?.code ?? (errors?.length ? 'ERROR' : 'ok');
+          metrics.graphqlRequests.inc({ service, operation, outcome: String(outcome) });
+        },
+      };
+    },
+  };
+}
