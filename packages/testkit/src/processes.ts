@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { freePort } from './free-port';
+
+const root = path.resolve(__dirname, '../../..');
+
+export type ServiceName = 'gateway' | 'user' | 'business' | 'queue' | 'pwa';
+
+export interface RunningService {
+  name: ServiceName;
+  url: string;
+  baseUrl: string;
+  process: ChildProcess;
+  /** What the process printed, for the failure message of a test. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const entry = (name: ServiceName) => path.join(root, name === 'gateway' ? 'gateway' : `subgraphs/${name}`, 'dist/main.js');
+
+/**
+ * Starts a built service (`npm run build` first) as its own process and waits until its
+ * /health answers. The end-to-end suites use real processes because the features they check
+ * (signed identity between services, federation, concurrency) are about several processes.
+ */
+export async function startService(name: ServiceName, env: Record<string, string>): Promise<RunningService> {
+  const port = Number(env.PORT ?? (await freePort()));
+  const child = spawn(process.execPath, [entry(name)], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHealth(baseUrl, child, () => output, name);
+  return {
+    name,
+    url: `${baseUrl}/graphql`,
+    baseUrl,
+    process: child,
+    output: () => output,
+    stop: () => stopProcess(child),
+  };
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, output: () => string, name: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${baseUrl}/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name} did not become healthy in 30 s:\n${output()}`);
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export interface RunningGraph {
+  gateway: RunningService;
+  subgraphs: Record<Exclude<ServiceName, 'gateway'>, RunningService>;
+  stop(): Promise<void>;
+}
+
+/** The four subgraphs and the gateway, each in its own process, on one database and Redis. */
+export async function startGraph(env: Record<string, string>): Promise<RunningGraph> {
+  const names = ['user', 'business', 'queue', 'pwa'] as const;
+  const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<(typeof names)[number], number>;
+  const urls = {
+    USER_SUBGRAPH_URL: `http://127.0.0.1:${ports.user}/graphql`,
+    BUSINESS_SUBGRAPH_URL: `http://127.0.0.1:${ports.business}/graphql`,
+    QUEUE_SUBGRAPH_URL: `http://127.0.0.1:${ports.queue}/graphql`,
+    PWA_SUBGRAPH_URL: `http://127.0.0.1:${ports.pwa}/graphql`,
+  };
+  const started: RunningService[] = [];
+  try {
+    const subgraphs = await Promise.all(
+      names.map(async (name) => {
+        const service = await startService(name, { ...env, ...urls, PORT: String(ports[name]) });
+        started.push(service);
+        return service;
+      }),
+    );
+    const gateway = await startService('gateway', { ...env, ...urls });
+    started.push(gateway);
+    return {
+      gateway,
+      subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, s])) as RunningGraph['subgraphs'],
+      stop: async () => void (await Promise.all(started.map((s) => s.stop()))),
+    };
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop()));
+    throw error;
+  }
+}
