@@ -1,0 +1,32 @@
+import gql from 'graphql-tag';
+import { Kind, type DocumentNode } from 'graphql';
+import { authTypeDefs } from './auth/schema';
+import { customerTypeDefs } from './customers/schema';
+import { staffTypeDefs } from './staff/schema';
+
+const baseTypeDefs = gql`
+  extend schema
+    @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@inaccessible", "@external", "@requires"])
+
+  scalar DateTime
+
+  "Staff roles, most powerful first."
+  enum Role {
+    OWNER
+    ADMIN
+    MANAGER
+    STAFF
+    VIEWER
+  }
+
+  # The tenant, owned by the business subgraph; only its key is known here.
+  type Organization @key(fields: "id", resolvable: false) {
+    id: ID!
+  }
+`;
+
+/** The user subgraph's SDL, one document (the compose script imports it). */
+export const typeDefs: DocumentNode = {
+  kind: Kind.DOCUMENT,
+  definitions: [baseTypeDefs, staffTypeDefs, authTypeDefs, customerTypeDefs].flatMap((doc) => doc.definitions),
+};

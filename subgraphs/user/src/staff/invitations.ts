@@ -1,0 +1,121 @@
+import { createHmac } from 'node:crypto';
+import { randomToken, requireStaff, sha256, type StaffRole } from '@waitlessq/auth';
+import { AppError } from '@waitlessq/errors';
+import { isUniqueViolation, type Invitation, type Prisma } from '@waitlessq/database';
+import type { UserContext } from '../context';
+import { staffAuthPayload, type AuthPayload } from '../auth/payload';
+import { validEmail, validIdempotencyKey, validName, validPassword } from '../validation';
+import { createStaffWithSession, ensureStaffEmailFree } from './accounts';
+import { assertMayInvite } from './invite-rules';
+
+const invitationLifetimeMs = 7 * 24 * 3600 * 1000;
+
+export interface InviteStaffInput {
+  email: string;
+  role: StaffRole;
+  idempotencyKey?: string | null;
+}
+
+export interface AcceptInvitationInput {
+  token: string;
+  name: string;
+  password: string;
+}
+
+/** The token is shown once, here; only its hash is stored. */
+export interface InvitationPayload {
+  invitation: Invitation;
+  token: string;
+}
+
+export async function inviteStaff(ctx: UserContext, input: InviteStaffInput): Promise<InvitationPayload> {
+  const inviter = requireStaff(ctx.identity);
+  assertMayInvite(inviter.role, input.role);
+  const email = validEmail(input.email);
+  const idempotencyKey = validIdempotencyKey(input.idempotencyKey);
+  const prisma = ctx.runtime.db.prisma;
+  const organizationId = inviter.organizationId;
+  const token = invitationToken(ctx.runtime.config.auth.jwtSecret, inviter.subjectId, organizationId, idempotencyKey);
+
+  const replay = async () => {
+    if (!idempotencyKey) return null;
+    const existing = await prisma.invitation.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
+    if (existing && existing.invitedById !== inviter.subjectId) {
+      throw new AppError('CONFLICT', 'This idempotency key was used for another invitation.', { field: 'idempotencyKey' });
+    }
+    return existing && { invitation: existing, token };
+  };
+
+  const first = await replay();
+  if (first) return first;
+  await ensureStaffEmailFree(prisma, email);
+  try {
+    const invitation = await prisma.invitation.create({
+      data: {
+        organizationId,
+        email,
+        role: input.role,
+        tokenHash: sha256(token),
+        invitedById: inviter.subjectId,
+        expiresAt: new Date(Date.now() + invitationLifetimeMs),
+        idempotencyKey,
+      },
+    });
+    ctx.logger.info({ invitationId: invitation.id, role: invitation.role }, 'staff invited');
+    return { invitation, token };
+  } catch (error) {
+    const raced = isUniqueViolation(error) ? await replay() : null;
+    if (raced) return raced;
+    throw error;
+  }
+}
+
+/**
+ * Creates the invited account with the invitation's role and organization, and signs it in.
+ * The invitation is claimed in the same transaction, so one invitation makes one account.
+ */
+export async function acceptInvitation(ctx: UserContext, input: AcceptInvitationInput): Promise<AuthPayload> {
+  const name = validName(input.name);
+  const password = validPassword(input.password);
+  const prisma = ctx.runtime.db.prisma;
+  const invitation = await prisma.invitation.findUnique({ where: { tokenHash: sha256(input.token) } });
+  if (!invitation) throw new AppError('NOT_FOUND', 'This invitation does not exist; check the link you were sent.');
+  assertOpen(invitation);
+  await ensureStaffEmailFree(prisma, invitation.email);
+  const passwordHash = await ctx.services.hasher.hash(password);
+
+  const claim = async (tx: Prisma.TransactionClient) => {
+    const claimed = await tx.invitation.updateMany({
+      where: { id: invitation.id, acceptedAt: null, expiresAt: { gt: new Date() } },
+      data: { acceptedAt: new Date() },
+    });
+    if (claimed.count !== 1) throw usedInvitation();
+  };
+  const { user, refreshToken } = await createStaffWithSession(
+    ctx,
+    { organizationId: invitation.organizationId, email: invitation.email, name, role: invitation.role, passwordHash },
+    claim,
+  );
+  ctx.logger.info({ userId: user.id, invitationId: invitation.id }, 'invitation accepted');
+  return staffAuthPayload(ctx, user, refreshToken);
+}
+
+const usedInvitation = () => new AppError('BAD_USER_INPUT', 'This invitation has already been used; sign in instead.', { field: 'token' });
+
+function assertOpen(invitation: Invitation): void {
+  if (invitation.acceptedAt) throw usedInvitation();
+  if (invitation.expiresAt <= new Date()) {
+    throw new AppError('BAD_USER_INPUT', 'This invitation has expired; ask for a new one.', { field: 'token' });
+  }
+}
+
+/**
+ * Random, except under an idempotency key: then derived (HMAC) from the inviter, the
+ * organization and the key, so a retry can answer with the same token although only its
+ * hash was stored, and nobody else can derive it.
+ */
+function invitationToken(secret: string, inviterId: string, organizationId: string, idempotencyKey: string | null): string {
+  if (!idempotencyKey) return randomToken('inv_');
+  const mac = createHmac('sha256', secret).update(`invitation\n${inviterId}\n${organizationId}\n${idempotencyKey}`);
+  return `inv_${mac.digest('base64url')}`;
+}
