@@ -1,0 +1,24 @@
+import { requireRole, type Identity } from '@waitlessq/auth';
+import type { Business, PrismaClient } from '@waitlessq/database';
+import { requireOwnBusiness } from '../businesses/business-service';
+import type { BusinessContext } from '../context';
+import { defaultBookingPolicy, parseBookingPolicyInput, type BookingPolicyValues, type SetBookingPolicyInput } from './booking-policy';
+
+export async function setBookingPolicy(prisma: PrismaClient, identity: Identity, input: SetBookingPolicyInput): Promise<Business> {
+  const { organizationId } = requireRole(identity, 'MANAGER');
+  const values = parseBookingPolicyInput(input);
+  const business = await requireOwnBusiness(prisma, organizationId, input.businessId);
+  await prisma.bookingPolicy.upsert({
+    where: { businessId: business.id },
+    create: { ...values, businessId: business.id },
+    update: values,
+  });
+  return business;
+}
+
+export async function bookingPolicyOf(ctx: BusinessContext, businessId: string): Promise<BookingPolicyValues> {
+  const stored = await ctx.loaders.bookingPolicyByBusinessId.load(businessId);
+  if (!stored) return defaultBookingPolicy;
+  const { businessId: _businessId, ...values } = stored;
+  return values;
+}

@@ -1,0 +1,62 @@
+import { badInput, definedOnly, intInRange, optionalIntInRange } from '../validation';
+
+export interface BookingPolicyValues {
+  slotMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  minNoticeMinutes: number;
+  maxAdvanceDays: number;
+  maxBookingsPerDay: number | null;
+  approvalRequired: boolean;
+  cancellationWindowMinutes: number;
+}
+
+export interface SetBookingPolicyInput {
+  businessId: string;
+  slotMinutes?: number | null;
+  bufferBeforeMinutes?: number | null;
+  bufferAfterMinutes?: number | null;
+  minNoticeMinutes?: number | null;
+  maxAdvanceDays?: number | null;
+  maxBookingsPerDay?: number | null;
+  approvalRequired?: boolean | null;
+  cancellationWindowMinutes?: number | null;
+}
+
+/** The policy of a business that has set none; the same values as the column defaults of BookingPolicy. */
+export const defaultBookingPolicy: Readonly<BookingPolicyValues> = Object.freeze({
+  slotMinutes: 15,
+  bufferBeforeMinutes: 0,
+  bufferAfterMinutes: 0,
+  minNoticeMinutes: 60,
+  maxAdvanceDays: 60,
+  maxBookingsPerDay: null,
+  approvalRequired: false,
+  cancellationWindowMinutes: 120,
+});
+
+const THIRTY_DAYS_IN_MINUTES = 30 * 24 * 60;
+
+/**
+ * The fields a manager sent, checked. Unsent fields keep their stored (or default) value;
+ * `maxBookingsPerDay: null` removes the daily limit, null elsewhere is refused.
+ */
+export function parseBookingPolicyInput(input: SetBookingPolicyInput): Partial<BookingPolicyValues> {
+  for (const field of ['slotMinutes', 'bufferBeforeMinutes', 'bufferAfterMinutes', 'minNoticeMinutes', 'maxAdvanceDays', 'approvalRequired', 'cancellationWindowMinutes'] as const) {
+    if (input[field] === null) throw badInput(field, 'cannot be null');
+  }
+  const number = (field: keyof BookingPolicyValues, min: number, max: number) => {
+    const value = input[field as keyof SetBookingPolicyInput] as number | undefined;
+    return value === undefined ? undefined : intInRange(field, value, min, max);
+  };
+  return definedOnly({
+    slotMinutes: number('slotMinutes', 5, 480),
+    bufferBeforeMinutes: number('bufferBeforeMinutes', 0, 240),
+    bufferAfterMinutes: number('bufferAfterMinutes', 0, 240),
+    minNoticeMinutes: number('minNoticeMinutes', 0, THIRTY_DAYS_IN_MINUTES),
+    maxAdvanceDays: number('maxAdvanceDays', 1, 730),
+    maxBookingsPerDay: optionalIntInRange('maxBookingsPerDay', input.maxBookingsPerDay, 1, 10_000),
+    approvalRequired: input.approvalRequired ?? undefined,
+    cancellationWindowMinutes: number('cancellationWindowMinutes', 0, THIRTY_DAYS_IN_MINUTES),
+  });
+}

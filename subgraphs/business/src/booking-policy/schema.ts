@@ -1,0 +1,37 @@
+import gql from 'graphql-tag';
+
+export const bookingPolicyTypeDefs = gql`
+  "How appointments of a business may be booked."
+  type BookingPolicy {
+    slotMinutes: Int!
+    bufferBeforeMinutes: Int!
+    bufferAfterMinutes: Int!
+    "Bookings must be made at least this long before the slot."
+    minNoticeMinutes: Int!
+    "Bookings may be made at most this many days ahead."
+    maxAdvanceDays: Int!
+    "Null means no daily limit."
+    maxBookingsPerDay: Int
+    approvalRequired: Boolean!
+    "Customers may cancel until this long before the slot."
+    cancellationWindowMinutes: Int!
+  }
+
+  "Only the fields sent change; maxBookingsPerDay: null removes the daily limit."
+  input SetBookingPolicyInput {
+    businessId: ID!
+    slotMinutes: Int
+    bufferBeforeMinutes: Int
+    bufferAfterMinutes: Int
+    minNoticeMinutes: Int
+    maxAdvanceDays: Int
+    maxBookingsPerDay: Int
+    approvalRequired: Boolean
+    cancellationWindowMinutes: Int
+  }
+
+  extend type Mutation {
+    "MANAGER or higher."
+    setBookingPolicy(input: SetBookingPolicyInput!): Business!
+  }
+`;

@@ -1,0 +1,54 @@
+import type { Business } from '@waitlessq/database';
+import { requireAuthenticated } from '@waitlessq/auth';
+import { AppError } from '@waitlessq/errors';
+import { canReadPublicRow, canReadTenantRow } from '../access';
+import type { BusinessContext } from '../context';
+
+/** A business by id or slug, if the caller may see it (public profile or own tenant). */
+export async function findBusiness(ctx: BusinessContext, args: { id?: string | null; slug?: string | null }): Promise<Business | null> {
+  if ((args.id == null) === (args.slug == null)) {
+    throw new AppError('BAD_USER_INPUT', 'Send exactly one of id and slug.', { field: 'id' });
+  }
+  const business = args.id != null ? await ctx.loaders.businessById.load(args.id) : await findBySlug(ctx, args.slug as string);
+  return business && canReadPublicRow(ctx.identity, business.organizationId) ? business : null;
+}
+
+export async function findBusinessReference(ctx: BusinessContext, id: string): Promise<Business | null> {
+  const business = await ctx.loaders.businessById.load(id);
+  return business && canReadPublicRow(ctx.identity, business.organizationId) ? business : null;
+}
+
+/** The businesses of the caller's organization. */
+export function listBusinesses(ctx: BusinessContext): Promise<Business[]> {
+  const caller = requireAuthenticated(ctx.identity);
+  return ctx.loaders.businessesByOrganizationId.load(caller.organizationId);
+}
+
+/**
+ * The organization behind a public profile is not public: anonymous visitors are asked to
+ * sign in. Anyone who can see the business otherwise is a member or one of our services.
+ */
+export function businessOrganization(ctx: BusinessContext, business: Business) {
+  if (!canReadTenantRow(ctx.identity, business.organizationId)) {
+    throw new AppError('UNAUTHENTICATED', 'Sign in as a member to see the organization of a business.');
+  }
+  return ctx.loaders.organizationById.load(business.organizationId);
+}
+
+export function businessAddress(business: Business) {
+  const address = {
+    line1: business.addressLine1,
+    line2: business.addressLine2,
+    city: business.city,
+    postalCode: business.postalCode,
+    region: business.region,
+    country: business.country,
+  };
+  return Object.values(address).some((part) => part !== null) ? address : null;
+}
+
+async function findBySlug(ctx: BusinessContext, slug: string): Promise<Business | null> {
+  const business = await ctx.runtime.db.prisma.business.findUnique({ where: { slug: slug.trim().toLowerCase() } });
+  if (business) ctx.loaders.businessById.prime(business.id, business);
+  return business;
+}

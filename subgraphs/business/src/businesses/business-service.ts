@@ -1,0 +1,81 @@
+import { requireRole, type Identity } from '@waitlessq/auth';
+import { isUniqueViolation, type Business, type Plan, type Prisma, type PrismaClient } from '@waitlessq/database';
+import { AppError } from '@waitlessq/errors';
+import { isUuid } from '../access';
+import { pickFreeSlug, slugify, withRandomSuffix } from '../slug';
+import { parseCreateBusinessInput, parseUpdateBusinessInput, type CreateBusinessInput, type UpdateBusinessInput } from './business-input';
+import { businessLimitMessage, businessLimits } from './plan-limits';
+
+const SLUG_ATTEMPTS = 5;
+
+/**
+ * Creates a business in the caller's organization. The organization row is locked for the
+ * transaction, so concurrent creates cannot pass the plan limit together. A retry with the
+ * same idempotency key returns the first business, even when the limit has been reached since.
+ */
+export async function createBusiness(prisma: PrismaClient, identity: Identity, input: CreateBusinessInput): Promise<Business> {
+  const { organizationId } = requireRole(identity, 'MANAGER');
+  const { columns, slug: explicitSlug, idempotencyKey } = parseCreateBusinessInput(input);
+  const findRetried = () => (idempotencyKey ? prisma.business.findFirst({ where: { organizationId, idempotencyKey } }) : null);
+
+  const retried = await findRetried();
+  if (retried) return retried;
+  const base = explicitSlug ?? slugify(columns.name, 'business');
+  for (let attempt = 0; attempt < SLUG_ATTEMPTS; attempt += 1) {
+    try {
+      return await prisma.$transaction(async (tx) => {
+        const plan = await lockOrganization(tx, organizationId);
+        await enforceBusinessLimit(tx, organizationId, plan);
+        const slug = explicitSlug ?? (attempt === 0 ? pickFreeSlug(base, await takenSlugs(tx, base)) : withRandomSuffix(base));
+        return tx.business.create({ data: { ...columns, slug, organizationId, idempotencyKey } });
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await findRetried();
+      if (winner) return winner;
+      if (explicitSlug) throw slugTaken(explicitSlug);
+    }
+  }
+  throw new AppError('CONFLICT', 'No free slug was found for this name; send a slug.', { field: 'slug' });
+}
+
+export async function updateBusiness(prisma: PrismaClient, identity: Identity, input: UpdateBusinessInput): Promise<Business> {
+  const { organizationId } = requireRole(identity, 'MANAGER');
+  const { columns, slug } = parseUpdateBusinessInput(input);
+  await requireOwnBusiness(prisma, organizationId, input.id);
+  try {
+    return await prisma.business.update({ where: { id: input.id }, data: { ...columns, ...(slug ? { slug } : {}) } });
+  } catch (error) {
+    if (isUniqueViolation(error) && slug) throw slugTaken(slug);
+    throw error;
+  }
+}
+
+/** The caller's business, for writes; another tenant's (or none) is NOT_FOUND. */
+export async function requireOwnBusiness(prisma: PrismaClient | Prisma.TransactionClient, organizationId: string, businessId: string): Promise<Business> {
+  const business = isUuid(businessId) ? await prisma.business.findFirst({ where: { id: businessId, organizationId } }) : null;
+  if (!business) throw new AppError('NOT_FOUND', 'No such business.');
+  return business;
+}
+
+async function lockOrganization(tx: Prisma.TransactionClient, organizationId: string): Promise<Plan> {
+  const rows = await tx.$queryRaw<{ plan: Plan }[]>`SELECT plan::text AS plan FROM "Organization" WHERE id = ${organizationId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw new AppError('NOT_FOUND', 'Your organization no longer exists.');
+  return rows[0].plan;
+}
+
+async function enforceBusinessLimit(tx: Prisma.TransactionClient, organizationId: string, plan: Plan): Promise<void> {
+  const limit = businessLimits[plan];
+  if (limit === null) return;
+  const count = await tx.business.count({ where: { organizationId } });
+  if (count >= limit) throw new AppError('FORBIDDEN', businessLimitMessage(plan) ?? 'Plan limit reached.', { plan, limit });
+}
+
+async function takenSlugs(tx: Prisma.TransactionClient, base: string): Promise<Set<string>> {
+  const rows = await tx.business.findMany({ where: { slug: { startsWith: base } }, select: { slug: true }, take: 500 });
+  return new Set(rows.map((row) => row.slug));
+}
+
+function slugTaken(slug: string): AppError {
+  return new AppError('CONFLICT', `The slug "${slug}" is taken.`, { field: 'slug' });
+}

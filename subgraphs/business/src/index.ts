@@ -1,0 +1,12 @@
+import type { ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit';
+import { createBusinessContext, type BusinessContext } from './context';
+import { resolvers } from './resolvers';
+import { typeDefs } from './schema';
+
+export { typeDefs };
+export type { BusinessContext };
+
+/** Organizations, businesses, services, opening hours and booking policies. */
+export function createBusinessSubgraph(_runtime: ServiceRuntime): SubgraphDefinition<BusinessContext> {
+  return { typeDefs, resolvers, extendContext: createBusinessContext };
+}

@@ -1,0 +1,21 @@
+import { requireRole, type Identity } from '@waitlessq/auth';
+import type { Business, PrismaClient } from '@waitlessq/database';
+import { requireOwnBusiness } from '../businesses/business-service';
+import { validateOpeningHours, type OpeningHoursIntervalInput } from './opening-hours';
+
+/** Replaces the business's whole week in one transaction: readers see the old week or the new one. */
+export async function setOpeningHours(
+  prisma: PrismaClient,
+  identity: Identity,
+  businessId: string,
+  intervals: readonly OpeningHoursIntervalInput[],
+): Promise<Business> {
+  const { organizationId } = requireRole(identity, 'MANAGER');
+  const week = validateOpeningHours(intervals);
+  const business = await requireOwnBusiness(prisma, organizationId, businessId);
+  await prisma.$transaction(async (tx) => {
+    await tx.openingHours.deleteMany({ where: { businessId: business.id } });
+    if (week.length > 0) await tx.openingHours.createMany({ data: week.map((interval) => ({ ...interval, businessId: business.id })) });
+  });
+  return business;
+}

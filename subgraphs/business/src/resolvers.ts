@@ -1,0 +1,29 @@
+import type { SubgraphDefinition } from '@waitlessq/subgraph-kit';
+import { bookingPolicyResolvers } from './booking-policy/resolvers';
+import { businessResolvers } from './businesses/resolvers';
+import type { BusinessContext } from './context';
+import { openingHoursResolvers } from './opening-hours/resolvers';
+import { organizationResolvers } from './organizations/resolvers';
+import { DateTimeScalar } from './scalars';
+import { serviceResolvers } from './services/resolvers';
+
+type ResolverMap = Record<string, Record<string, unknown>>;
+
+/** Each feature resolves some fields of shared types (Business, Query, Mutation): merge them per type. */
+function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
+  const merged: ResolverMap = {};
+  for (const map of maps) {
+    for (const [typeName, fields] of Object.entries(map)) {
+      for (const fieldName of Object.keys(fields)) {
+        if (merged[typeName]?.[fieldName]) throw new Error(`Two features resolve ${typeName}.${fieldName}`);
+      }
+      merged[typeName] = { ...merged[typeName], ...fields };
+    }
+  }
+  return merged;
+}
+
+export const resolvers = {
+  DateTime: DateTimeScalar,
+  ...mergeResolvers(organizationResolvers, businessResolvers, serviceResolvers, openingHoursResolvers, bookingPolicyResolvers),
+} as SubgraphDefinition<BusinessContext>['resolvers'];

@@ -1,0 +1,48 @@
+import { requireRole, type Identity } from '@waitlessq/auth';
+import { isUniqueViolation, type PrismaClient, type Service } from '@waitlessq/database';
+import { AppError } from '@waitlessq/errors';
+import { canReadPublicRow, isUuid } from '../access';
+import { requireOwnBusiness } from '../businesses/business-service';
+import type { BusinessContext } from '../context';
+import { parseCreateServiceInput, parseUpdateServiceInput, type CreateServiceInput, type UpdateServiceInput } from './service-input';
+
+export async function createService(prisma: PrismaClient, identity: Identity, input: CreateServiceInput): Promise<Service> {
+  const { organizationId } = requireRole(identity, 'MANAGER');
+  const { columns, idempotencyKey } = parseCreateServiceInput(input);
+  const findRetried = () => (idempotencyKey ? prisma.service.findFirst({ where: { organizationId, idempotencyKey } }) : null);
+
+  const retried = await findRetried();
+  if (retried) return retried;
+  const business = await requireOwnBusiness(prisma, organizationId, input.businessId);
+  try {
+    return await prisma.service.create({ data: { ...columns, organizationId, businessId: business.id, idempotencyKey } });
+  } catch (error) {
+    const winner = isUniqueViolation(error) ? await findRetried() : null;
+    if (winner) return winner;
+    throw error;
+  }
+}
+
+export async function updateService(prisma: PrismaClient, identity: Identity, input: UpdateServiceInput): Promise<Service> {
+  const { organizationId } = requireRole(identity, 'MANAGER');
+  const columns = parseUpdateServiceInput(input);
+  const existing = isUuid(input.id) ? await prisma.service.findFirst({ where: { id: input.id, organizationId } }) : null;
+  if (!existing) throw new AppError('NOT_FOUND', 'No such service.');
+  return prisma.service.update({ where: { id: existing.id }, data: columns });
+}
+
+/** A service by id, under the same rule as business profiles (public, or own tenant). */
+export async function findService(ctx: BusinessContext, id: string): Promise<Service | null> {
+  const service = await ctx.loaders.serviceById.load(id);
+  return service && canReadPublicRow(ctx.identity, service.organizationId) ? service : null;
+}
+
+/**
+ * The services a business offers. Inactive ones are hidden from the public profile; staff of
+ * the business (and our own subgraphs) may ask for them.
+ */
+export async function servicesOfBusiness(ctx: BusinessContext, businessId: string, includeInactive: boolean): Promise<Service[]> {
+  const services = await ctx.loaders.servicesByBusinessId.load(businessId);
+  const mayIncludeInactive = includeInactive && (ctx.identity.kind === 'staff' || ctx.identity.kind === 'service');
+  return mayIncludeInactive ? services : services.filter((service) => service.active);
+}

@@ -1,0 +1,77 @@
+import { badInput, definedOnly, intInRange, optionalIntInRange, optionalText, requiredText } from '../validation';
+
+export interface CreateServiceInput {
+  businessId: string;
+  name: string;
+  category?: string | null;
+  description?: string | null;
+  durationMinutes: number;
+  priceCents?: number | null;
+  currency?: string | null;
+  bookableOnline?: boolean | null;
+  idempotencyKey?: string | null;
+}
+
+export interface UpdateServiceInput {
+  id: string;
+  name?: string | null;
+  category?: string | null;
+  description?: string | null;
+  durationMinutes?: number | null;
+  priceCents?: number | null;
+  currency?: string | null;
+  bookableOnline?: boolean | null;
+  active?: boolean | null;
+}
+
+export interface ServiceColumns {
+  name: string;
+  category: string | null;
+  description: string | null;
+  durationMinutes: number;
+  priceCents: number | null;
+  currency: string;
+  bookableOnline: boolean;
+  active: boolean;
+}
+
+export const MAX_DURATION_MINUTES = 600;
+const MAX_PRICE_CENTS = 100_000_000;
+
+export function parseCreateServiceInput(input: CreateServiceInput): { columns: Omit<ServiceColumns, 'active'>; idempotencyKey: string | null } {
+  return {
+    columns: {
+      name: requiredText('name', input.name, 120),
+      category: optionalText('category', input.category, 80) ?? null,
+      description: optionalText('description', input.description, 2000) ?? null,
+      durationMinutes: intInRange('durationMinutes', input.durationMinutes, 1, MAX_DURATION_MINUTES),
+      priceCents: optionalIntInRange('priceCents', input.priceCents, 0, MAX_PRICE_CENTS) ?? null,
+      currency: input.currency == null ? 'EUR' : currency(input.currency),
+      bookableOnline: input.bookableOnline ?? true,
+    },
+    idempotencyKey: optionalText('idempotencyKey', input.idempotencyKey, 200) ?? null,
+  };
+}
+
+/** Only the fields sent change; required fields cannot be cleared. */
+export function parseUpdateServiceInput(input: UpdateServiceInput): Partial<ServiceColumns> {
+  for (const field of ['name', 'durationMinutes', 'currency', 'bookableOnline', 'active'] as const) {
+    if (input[field] === null) throw badInput(field, 'cannot be null');
+  }
+  return definedOnly({
+    name: input.name === undefined ? undefined : requiredText('name', input.name, 120),
+    category: optionalText('category', input.category, 80),
+    description: optionalText('description', input.description, 2000),
+    durationMinutes: input.durationMinutes == null ? undefined : intInRange('durationMinutes', input.durationMinutes, 1, MAX_DURATION_MINUTES),
+    priceCents: optionalIntInRange('priceCents', input.priceCents, 0, MAX_PRICE_CENTS),
+    currency: input.currency == null ? undefined : currency(input.currency),
+    bookableOnline: input.bookableOnline ?? undefined,
+    active: input.active ?? undefined,
+  });
+}
+
+function currency(value: string): string {
+  const code = value.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code)) throw badInput('currency', 'must be an ISO 4217 code such as EUR');
+  return code;
+}
