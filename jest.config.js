@@ -4,9 +4,10 @@ const path = require('node:path');
 
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 // Node 20 can require() ES modules but jest's module system cannot: ESM-only dependencies
-// (jose) are transpiled to CommonJS for the tests.
-const transform = { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swc };
-const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
+// (jose) are transpiled to CommonJS for the tests. PGlite's CommonJS build loads Node's own
+// modules with import(), which jest refuses without --experimental-vm-modules: transpiled too.
+const transform = { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swc, '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': swc };
+const transformIgnorePatterns = ['/node_modules/(?!jose/|@electric-sql/pglite/)'];
 // Workspace packages resolve to their sources, so unit and integration tests need no build.
 const moduleNameMapper = {
   '^@waitlessq/(config|errors|auth|database|redis|observability|subgraph-kit|testkit)$': '<rootDir>/packages/$1/src',
@@ -18,7 +19,7 @@ const common = { rootDir: __dirname, transform, transformIgnorePatterns, moduleN
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/src/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'] },
-    { ...common, displayName: 'integration', testMatch: ['**/src/**/*.int.test.ts', '<rootDir>/prisma/**/*.int.test.ts', '<rootDir>/schema/**/*.int.test.ts'], testTimeout: 60_000 },
+    { ...common, displayName: 'integration', globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts', testMatch: ['**/src/**/*.int.test.ts', '<rootDir>/prisma/**/*.int.test.ts', '<rootDir>/schema/**/*.int.test.ts'], testTimeout: 60_000 },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e.test.ts'], testTimeout: 120_000 },
   ],
 };

@@ -27,6 +27,9 @@ const environmentSchema = z.object({
   DATABASE_POOL_SIZE: int(10),
   DATABASE_CONNECT_TIMEOUT_MS: int(5_000),
   DATABASE_STATEMENT_TIMEOUT_MS: int(10_000),
+  DATABASE_READ_YOUR_WRITES_MS: int(5_000),
+  DATABASE_REPLICA_MAX_LAG_BYTES: int(16 * 1024 * 1024),
+  DATABASE_REPLICA_CHECK_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
   EMBEDDED_DATA_DIR: z.string().default('.data/pglite'),
 
   REDIS_URL: z.string().url().optional(),
@@ -55,6 +58,11 @@ export interface DatabaseConfig {
   poolSize: number;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
+  /** After a write, the same actor reads from the primary for this long (read-your-writes). */
+  readYourWritesMs: number;
+  /** A replica whose replay is further behind the primary's WAL than this is skipped. */
+  replicaMaxLagBytes: number;
+  replicaCheckIntervalMs: number;
   embeddedDataDir: string;
 }
 
@@ -129,6 +137,9 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
       poolSize: e.DATABASE_POOL_SIZE,
       connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      readYourWritesMs: e.DATABASE_READ_YOUR_WRITES_MS,
+      replicaMaxLagBytes: e.DATABASE_REPLICA_MAX_LAG_BYTES,
+      replicaCheckIntervalMs: e.DATABASE_REPLICA_CHECK_INTERVAL_MS,
       embeddedDataDir: e.EMBEDDED_DATA_DIR,
     },
     redis: { kind: e.REDIS_URL ? 'redis' : 'memory', url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },

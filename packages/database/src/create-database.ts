@@ -3,6 +3,9 @@ import type { DatabaseConfig } from '@waitlessq/config';
 import type { Logger } from '@waitlessq/observability';
 import { PrismaClient } from './generated/prisma/client';
 import { openEmbeddedPostgres } from './embedded';
+import { createReadRouter } from './read-router';
+import { createReplicaHealth, type ReplicaState } from './replica-health';
+import { createWriteTracker, type WriteMarkStore } from './write-tracker';
 
 /**
  * The one owner of database clients. Features receive `db.prisma`; nobody else constructs a
@@ -10,19 +13,37 @@ import { openEmbeddedPostgres } from './embedded';
  */
 export interface Database {
   kind: DatabaseConfig['kind'];
+  /**
+   * Reads from a healthy replica when replicas are configured and the caller is in a request
+   * scope that may (see request-scope.ts); everything else on the primary.
+   */
   prisma: PrismaClient;
+  /** Always the primary. */
+  primary: PrismaClient;
+  /** A healthy replica for an explicit replica read (raw queries), else the primary. */
+  replica(): PrismaClient;
+  /** Health of each replica, as the checker last saw it (empty without replicas). */
+  replicaStates(): ReplicaState[];
   /** Resolves when the database answers a trivial query (readiness checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function createDatabase(config: DatabaseConfig, logger: Logger): Promise<Database> {
+export interface DatabaseOptions {
+  /** Where actors' recent writes are remembered (Redis, shared by every process); in memory otherwise. */
+  writeMarks?: WriteMarkStore;
+}
+
+export async function createDatabase(config: DatabaseConfig, logger: Logger, options: DatabaseOptions = {}): Promise<Database> {
   if (config.kind === 'embedded') {
     const embedded = await openEmbeddedPostgres(config.embeddedDataDir, logger);
     const prisma = new PrismaClient({ adapter: embedded.adapter });
     return {
       kind: 'embedded',
       prisma,
+      primary: prisma,
+      replica: () => prisma,
+      replicaStates: () => [],
       ping: async () => void (await prisma.$queryRaw`SELECT 1`),
       close: async () => {
         await prisma.$disconnect();
@@ -31,19 +52,75 @@ export async function createDatabase(config: DatabaseConfig, logger: Logger): Pr
     };
   }
   if (!config.url) throw new Error('database.url is required for kind postgres');
-  const adapter = new PrismaPg({
-    connectionString: config.url,
-    max: config.poolSize,
-    connectionTimeoutMillis: config.connectTimeoutMs,
-    // Set per connection by PostgreSQL itself, so a runaway statement cannot hold a pool slot.
-    statement_timeout: config.statementTimeoutMs,
-    application_name: 'waitlessq',
+  const client = (url: string, applicationName: string, onPoolError?: (error: Error) => void) =>
+    new PrismaClient({
+      adapter: new PrismaPg(
+        {
+          connectionString: url,
+          max: config.poolSize,
+          connectionTimeoutMillis: config.connectTimeoutMs,
+          // Set per connection by PostgreSQL itself, so a runaway statement cannot hold a pool slot.
+          statement_timeout: config.statementTimeoutMs,
+          // Names the connections in pg_stat_activity, so each server shows who reads from it.
+          application_name: applicationName,
+        },
+        { onPoolError },
+      ),
+    });
+  const primary = client(config.url, 'waitlessq-primary');
+  const ping = async () => void (await primary.$queryRaw`SELECT 1`);
+  if (config.replicaUrls.length === 0) {
+    return {
+      kind: 'postgres',
+      prisma: primary,
+      primary,
+      replica: () => primary,
+      replicaStates: () => [],
+      ping,
+      close: () => primary.$disconnect(),
+    };
+  }
+
+  const names = replicaNames(config.replicaUrls);
+  const health = createReplicaHealth({
+    primaryUrl: config.url,
+    replicas: config.replicaUrls.map((url, i) => ({ name: names[i], url })),
+    intervalMs: config.replicaCheckIntervalMs,
+    maxLagBytes: config.replicaMaxLagBytes,
+    logger,
   });
-  const prisma = new PrismaClient({ adapter });
+  const replicas = config.replicaUrls.map((url, i) =>
+    client(url, `waitlessq-replica-${i}`, (error) => health.markDown(i, error)),
+  );
+  const router = createReadRouter({
+    primary,
+    replicas,
+    usableReplicas: health.usable,
+    markReplicaDown: health.markDown,
+    tracker: createWriteTracker(config.readYourWritesMs, options.writeMarks),
+    logger,
+  });
+  // Reads may use the replicas from the first request on (until this answers, they use the primary).
+  await health.check();
   return {
     kind: 'postgres',
-    prisma,
-    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
-    close: () => prisma.$disconnect(),
+    prisma: router.prisma,
+    primary,
+    replica: router.replica,
+    replicaStates: health.states,
+    ping,
+    close: async () => {
+      await health.stop();
+      await Promise.all([primary.$disconnect(), ...replicas.map((replica) => replica.$disconnect())]);
+    },
   };
+}
+
+/** `host:port` of each replica (never its credentials), for logs and metric labels. */
+function replicaNames(urls: string[]): string[] {
+  const names = urls.map((url) => {
+    const { hostname, port } = new URL(url);
+    return `${hostname}:${port || '5432'}`;
+  });
+  return names.map((name, i) => (names.indexOf(name) === i ? name : `${name}#${i}`));
 }

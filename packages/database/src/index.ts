@@ -1,5 +1,9 @@
 export { createDatabase } from './create-database';
-export type { Database } from './create-database';
+export type { Database, DatabaseOptions } from './create-database';
+export { runInRequestScope, currentRequestScope, setRequestActor, visitTokenActorKey } from './request-scope';
+export type { RequestScope } from './request-scope';
+export type { ReplicaState } from './replica-health';
+export type { WriteMarkStore } from './write-tracker';
 export { applyMigrations, migrationsDir } from './embedded-migrations';
 export { PrismaClient, Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';

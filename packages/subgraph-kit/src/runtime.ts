@@ -24,8 +24,8 @@ export interface ServiceRuntime extends SharedResources {
 export async function createServiceRuntime(name: ServiceName, config: Config, shared?: SharedResources): Promise<ServiceRuntime> {
   const logger = createLogger(name, config.logLevel);
   const owned = !shared;
-  const db = shared?.db ?? (await createDatabase(config.database, logger));
   const redis = shared?.redis ?? createRedis(config.redis);
+  const db = shared?.db ?? (await createDatabase(config.database, logger, { writeMarks: redis.store }));
   return {
     name,
     config,

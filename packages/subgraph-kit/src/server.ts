@@ -4,11 +4,13 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import { identityHeader, type Identity } from '@waitlessq/auth';
+import { runInRequestScope } from '@waitlessq/database';
 import { AppError, createErrorFormatter } from '@waitlessq/errors';
 import { createMetrics, metricsRegistry, type Logger } from '@waitlessq/observability';
 import type { ServiceRuntime } from './runtime';
@@ -48,11 +50,15 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     csrfPrevention: false,
     introspection: runtime.config.env !== 'production',
     includeStacktraceInErrorResponses: false,
+    // Our runUntilSignalled stops every server of the process in order; Apollo's own signal
+    // handlers would race it (four subgraphs share a process in the all-in-one start).
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter({
       exposeInternals: runtime.config.env === 'development',
       onUnexpected: (error) => runtime.logger.error({ err: error }, 'unexpected error'),
     }),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(runtime.name, metrics)],
+    // No federated tracing: we export our own metrics, and it would trace every request.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), metricsPlugin(runtime.name, metrics)],
   });
   await apollo.start();
 
@@ -67,6 +73,15 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    // Read-your-writes: the whole execution runs in a request scope keyed by the verified actor
+    // (after the body parser, whose stream callbacks would lose the scope). A bad header gets a
+    // null actor here and UNAUTHENTICATED from the context below.
+    (req, _res, next) => {
+      void runtime.signer
+        .verify(req.headers[identityHeader] as string | undefined)
+        .then((identity) => (identity.kind === 'anonymous' ? null : `${identity.kind}:${identity.subjectId}`), () => null)
+        .then((actorKey) => runInRequestScope({ actorKey }, next));
+    },
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = String(req.headers['x-request-id'] ?? randomUUID());

@@ -1,0 +1,160 @@
+import { readReplicas } from '@prisma/extension-read-replicas';
+import type { Logger } from '@waitlessq/observability';
+import { Prisma, type PrismaClient } from './generated/prisma/client';
+import { currentRequestScope, type RequestScope } from './request-scope';
+import type { WriteTracker } from './write-tracker';
+
+/** The model operations that only read (the same list @prisma/extension-read-replicas routes). */
+const readOperations = new Set([
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'findUnique',
+  'findUniqueOrThrow',
+  'groupBy',
+  'aggregate',
+  'count',
+  'findRaw',
+  'aggregateRaw',
+]);
+
+const readOnlyStatement = /^\s*(select|with|values|show|explain|table)\b/i;
+const changesData = /\b(insert|update|delete|merge|truncate|nextval|setval|pg_advisory\w*|for\s+(no\s+key\s+)?update|for\s+(key\s+)?share)\b/i;
+
+/**
+ * Whether a raw query may change data (or take a lock). Raw queries always run on the primary;
+ * this only decides whether they mark the request as a writer. When unsure it says yes, which
+ * costs nothing but a few primary reads.
+ */
+export function rawQueryWrites(operation: string, args: unknown): boolean {
+  let sql: string | undefined;
+  if (operation === '$queryRawUnsafe' && Array.isArray(args)) sql = String(args[0]);
+  if (operation === '$queryRaw' && args && typeof args === 'object' && 'strings' in args) sql = (args as { strings: string[] }).strings.join(' ');
+  return sql === undefined || !readOnlyStatement.test(sql) || changesData.test(sql);
+}
+
+/** Driver errors (see @prisma/driver-adapter-utils) that mean the server is not there for us. */
+const unreachable = new Set(['DatabaseNotReachable', 'DatabaseDoesNotExist', 'ConnectionClosed', 'SocketTimeout', 'TlsConnectionError', 'AuthenticationFailed', 'DatabaseAccessDenied']);
+/** ... or that it is there but could not serve this one query. */
+const busy = new Set(['TooManyConnections', 'TransactionWriteConflict']);
+
+/**
+ * Whether a failed replica read should be retried on the primary: the replica could not answer
+ * (unreachable, shutting down, connection lost, pool exhausted, query cancelled by a recovery
+ * conflict), as opposed to a query that would fail the same way anywhere (validation, not
+ * found, constraint, statement timeout).
+ */
+export function replicaCouldNotAnswer(error: unknown): { retry: boolean; replicaDown: boolean } {
+  if (error instanceof Prisma.PrismaClientValidationError) return { retry: false, replicaDown: false };
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    const cause = (error.meta as { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } | undefined)?.driverAdapterError?.cause;
+    const kind = cause?.kind ?? '';
+    // SQLSTATE classes 08 (connection exception) and 57P (shutdown, crash, starting up).
+    const sqlState = cause?.originalCode ?? '';
+    if (error.code.startsWith('P1') || unreachable.has(kind) || /^(08|57P)/.test(sqlState)) return { retry: true, replicaDown: true };
+    if (error.code === 'P2024' || error.code === 'P2034' || busy.has(kind) || sqlState === '53300') return { retry: true, replicaDown: false };
+    return { retry: false, replicaDown: false };
+  }
+  // Not a query error at all (a dropped socket surfaces as a plain Error).
+  return { retry: true, replicaDown: true };
+}
+
+export interface ReadRouterOptions {
+  primary: PrismaClient;
+  replicas: PrismaClient[];
+  /** Indexes of the replicas healthy enough to read from now. */
+  usableReplicas(): number[];
+  markReplicaDown(index: number, error: Error): void;
+  tracker: WriteTracker;
+  logger: Logger;
+}
+
+/**
+ * The routed client: writes, transactions and raw queries on the primary; model reads on a
+ * healthy replica unless read-your-writes needs the primary.
+ *
+ * @prisma/extension-read-replicas picks a replica at random from the fixed list it was given,
+ * which would keep sending reads to a replica that is down or lagging. So there is one instance
+ * of the extension per replica, each over a list of one: its "random" pick is that replica, our
+ * health checker chooses which instance serves a read, and each read still runs through the
+ * extension's own routing (reads to its replica; anything else, and anything inside a
+ * transaction, to the primary). This extension sits on the primary client itself, so
+ * `query(args)` always means "run it on the primary".
+ */
+export function createReadRouter(options: ReadRouterOptions) {
+  const { primary, tracker, logger } = options;
+  const readers = options.replicas.map((replica) => primary.$extends(readReplicas({ replicas: [replica] })));
+
+  const pickReplica = (): number | undefined => {
+    const usable = options.usableReplicas();
+    return usable.length === 0 ? undefined : usable[Math.floor(Math.random() * usable.length)];
+  };
+
+  const mayUseReplica = async (scope: RequestScope | undefined): Promise<boolean> => {
+    if (!scope || scope.wrote) return false;
+    if (scope.actorKey === null) return true;
+    const actorKey = scope.actorKey;
+    scope.actorWroteRecently ??= tracker.wroteRecently(actorKey).catch((error: Error) => {
+      logger.warn({ err: error, actorKey }, 'could not read the write marks; reading from the primary');
+      return true;
+    });
+    const wroteRecently = await scope.actorWroteRecently;
+    // The request may have written while we asked.
+    return !wroteRecently && !scope.wrote;
+  };
+
+  /** Marks the request a writer at once; tells the tracker (other requests) at most once a second. */
+  const noteWrite = async (scope: RequestScope | undefined): Promise<void> => {
+    if (!scope) return;
+    scope.wrote = true;
+    const now = Date.now();
+    if (scope.actorKey === null || (scope.recordedAt !== undefined && now - scope.recordedAt < 1000)) return;
+    scope.recordedAt = now;
+    // The actor just learned it wrote, so a lost mark costs read-your-writes, never the write.
+    await tracker.recordWrite(scope.actorKey).catch((error: Error) => logger.warn({ err: error }, 'could not record a write mark'));
+  };
+
+  const readFromReplica = async (index: number, model: string, operation: string, args: unknown, onPrimary: () => Promise<unknown>) => {
+    try {
+      const delegate = (readers[index] as unknown as Record<string, Record<string, (args: unknown) => Promise<unknown>>>)[model];
+      return await delegate[operation](args);
+    } catch (error) {
+      const verdict = replicaCouldNotAnswer(error);
+      if (!verdict.retry) throw error;
+      if (verdict.replicaDown) options.markReplicaDown(index, error as Error);
+      logger.warn({ err: error, model, operation }, 'replica read failed; reading from the primary');
+      return onPrimary();
+    }
+  };
+
+  const routed = primary.$extends({
+    name: 'waitlessq-read-router',
+    query: {
+      async $allOperations(params) {
+        const { model, operation, args, query } = params;
+        const scope = currentRequestScope();
+        // Undocumented but stable (the read-replicas extension relies on it): set inside $transaction.
+        const internal = (params as unknown as { __internalParams?: { transaction?: unknown } }).__internalParams;
+        // A transaction counts as a write whatever it does, and never leaves the primary.
+        const inTransaction = Boolean(internal?.transaction);
+        if (!inTransaction && model && readOperations.has(operation)) {
+          const index = (await mayUseReplica(scope)) ? pickReplica() : undefined;
+          return index === undefined ? query(args) : readFromReplica(index, model, operation, args, () => query(args));
+        }
+        if (!inTransaction && (operation === '$queryRaw' || operation === '$queryRawUnsafe') && !rawQueryWrites(operation, args)) return query(args);
+        const [, result] = await Promise.all([noteWrite(scope), query(args)]);
+        return result;
+      },
+    },
+  });
+
+  return {
+    // Same surface as the PrismaClient (the extension adds no methods): features keep their types.
+    prisma: routed as unknown as PrismaClient,
+    /** A healthy replica for explicit reads (`db.replica().$queryRaw`), else the primary. */
+    replica: (): PrismaClient => {
+      const index = pickReplica();
+      return index === undefined ? primary : options.replicas[index];
+    },
+  };
+}
