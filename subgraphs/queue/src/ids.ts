@@ -1,0 +1,20 @@
+import { AppError } from '@waitlessq/errors';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && uuidPattern.test(value);
+
+/**
+ * Ids are uuid columns: a malformed id names nothing, so it is NOT_FOUND (PostgreSQL would
+ * otherwise fail the statement and the client would see an internal error).
+ */
+export function requireObjectId(value: string, what: string): string {
+  if (!isUuid(value)) throw new AppError('NOT_FOUND', `No ${what} with this id.`);
+  return value;
+}
+
+/** An id given as input that must be well formed: BAD_USER_INPUT naming the field. */
+export function requireInputId(value: string, field: string): string {
+  if (!isUuid(value)) throw new AppError('BAD_USER_INPUT', `${field} is not a valid id.`, { field });
+  return value;
+}

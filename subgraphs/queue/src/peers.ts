@@ -1,0 +1,50 @@
+import { AppError } from '@waitlessq/errors';
+import { createPeerClient, type ServiceRuntime } from '@waitlessq/subgraph-kit';
+
+export interface PeerBusiness {
+  id: string;
+  timezone: string;
+  organizationId: string;
+}
+
+export interface PeerService {
+  id: string;
+  durationMinutes: number | null;
+  businessId: string;
+}
+
+/** The two facts the queue subgraph needs from the business subgraph, which owns them. */
+export interface BusinessPeer {
+  findBusiness(id: string, requestId?: string): Promise<PeerBusiness | null>;
+  findService(id: string, requestId?: string): Promise<PeerService | null>;
+}
+
+const businessQuery = 'query($id: ID!) { business(id: $id) { id timezone organization { id } } }';
+const serviceQuery = 'query($id: ID!) { service(id: $id) { id durationMinutes business { id } } }';
+
+/** The peer answers as a service identity, which may read any business; a missing one is null. */
+export function createBusinessPeer(runtime: ServiceRuntime): BusinessPeer {
+  const client = createPeerClient(runtime);
+  const orNull = async <T>(request: Promise<T>): Promise<T | null> => {
+    try {
+      return await request;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+  };
+  return {
+    async findBusiness(id, requestId) {
+      type Answer = { business: { id: string; timezone: string; organization: { id: string } } | null };
+      const answer = await orNull(client.request<Answer>('business', businessQuery, { id }, requestId));
+      const business = answer?.business;
+      return business ? { id: business.id, timezone: business.timezone, organizationId: business.organization.id } : null;
+    },
+    async findService(id, requestId) {
+      type Answer = { service: { id: string; durationMinutes: number | null; business: { id: string } } | null };
+      const answer = await orNull(client.request<Answer>('business', serviceQuery, { id }, requestId));
+      const service = answer?.service;
+      return service ? { id: service.id, durationMinutes: service.durationMinutes, businessId: service.business.id } : null;
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { requireAuthenticated, requireRole } from '@waitlessq/auth';
+import { isUniqueViolation, type Queue, type Visit } from '@waitlessq/database';
+import { AppError } from '@waitlessq/errors';
+import { canReadLine, canReadQueueSummary } from '../access';
+import type { QueueContext } from '../context';
+import { isUuid, requireInputId, requireObjectId } from '../ids';
+import { isValidTimeZone, ticketPrefixPattern } from '../visits/tickets';
+import { badInput, optionalIdempotencyKey, requireIntIn, requireText } from '../validation';
+import { planQueueStatus, type QueueAction } from './queue-status';
+
+export interface CreateQueueInput {
+  businessId: string;
+  name: string;
+  capacity?: number | null;
+  countersOpen?: number | null;
+  ticketPrefix?: string | null;
+  serviceIds?: string[] | null;
+  idempotencyKey?: string | null;
+}
+
+export interface UpdateQueueInput {
+  queueId: string;
+  capacity?: number | null;
+  countersOpen?: number | null;
+}
+
+const maxCapacity = 10_000;
+const maxCounters = 100;
+const notFound = () => new AppError('NOT_FOUND', 'No queue with this id.');
+
+/** `queue(id)`: the summary for members of its organization; anonymous callers come through their visit. */
+export async function readQueue(context: QueueContext, id: string): Promise<Queue> {
+  if (context.identity.kind !== 'service') requireAuthenticated(context.identity);
+  const queue = await context.loaders.queueById.load(requireObjectId(id, 'queue'));
+  if (!queue || !canReadQueueSummary(context.identity, queue.organizationId)) throw notFound();
+  return queue;
+}
+
+/** `queues(businessId)`: another organization's business simply has no queues for this caller. */
+export async function listQueues(context: QueueContext, businessId: string): Promise<Queue[]> {
+  if (context.identity.kind !== 'service') requireAuthenticated(context.identity);
+  return isUuid(businessId) ? context.loaders.queuesByBusiness.load(businessId) : [];
+}
+
+/** `Business.queues`: the business profile is public, its queues are not (empty for anonymous callers). */
+export async function queuesOfBusiness(context: QueueContext, businessId: string): Promise<Queue[]> {
+  if (context.identity.kind === 'anonymous') return [];
+  return isUuid(businessId) ? context.loaders.queuesByBusiness.load(businessId) : [];
+}
+
+/** Entity references resolve only for callers who could read the queue. */
+export async function resolveQueueReference(context: QueueContext, id: string): Promise<Queue | null> {
+  const queue = await context.loaders.queueById.load(id);
+  return queue && canReadQueueSummary(context.identity, queue.organizationId) ? queue : null;
+}
+
+/** A queue of the staff member's organization, or NOT_FOUND (another tenant's included). */
+export async function findQueueOfOrganization(context: QueueContext, organizationId: string, id: string): Promise<Queue> {
+  const queue = await context.loaders.queueById.load(requireObjectId(id, 'queue'));
+  if (!queue || queue.organizationId !== organizationId) throw notFound();
+  return queue;
+}
+
+export async function createQueue(context: QueueContext, input: CreateQueueInput): Promise<Queue> {
+  const manager = requireRole(context.identity, 'MANAGER');
+  const organizationId = manager.organizationId;
+  const businessId = requireInputId(input.businessId, 'businessId');
+  const name = requireText(input.name, 'name', 100);
+  const capacity = input.capacity == null ? null : requireIntIn(input.capacity, 'capacity', 1, maxCapacity);
+  const countersOpen = requireIntIn(input.countersOpen ?? 1, 'countersOpen', 0, maxCounters);
+  const ticketPrefix = input.ticketPrefix ?? 'A';
+  if (!ticketPrefixPattern.test(ticketPrefix)) throw badInput('ticketPrefix', 'must be one to three capital letters (A-Z).');
+  const serviceIds = [...new Set((input.serviceIds ?? []).map((id) => requireInputId(id, 'serviceIds')))];
+  const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
+
+  const replay = () =>
+    idempotencyKey
+      ? context.runtime.db.prisma.queue.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } })
+      : null;
+  const earlier = await replay();
+  if (earlier) return earlier;
+
+  const business = await context.businessPeer.findBusiness(businessId, context.requestId);
+  if (!business || business.organizationId !== organizationId) throw new AppError('NOT_FOUND', 'No business with this id.');
+  let timezone = business.timezone;
+  if (!isValidTimeZone(timezone)) {
+    // Tickets must still be numbered; UTC days are a safe fallback until the business is fixed.
+    context.logger.warn({ businessId, timezone }, 'business has an unknown time zone; the queue counts tickets in UTC');
+    timezone = 'UTC';
+  }
+  try {
+    return await context.runtime.db.prisma.queue.create({
+      data: { organizationId, businessId, name, capacity, countersOpen, ticketPrefix, timezone, serviceIds, idempotencyKey },
+    });
+  } catch (error) {
+    const winner = isUniqueViolation(error) ? await replay() : null;
+    if (winner) return winner;
+    throw error;
+  }
+}
+
+/** Capacity null means no limit: only a field that is present (even as null) is changed. */
+export async function updateQueue(context: QueueContext, input: UpdateQueueInput): Promise<Queue> {
+  const manager = requireRole(context.identity, 'MANAGER');
+  const queue = await findQueueOfOrganization(context, manager.organizationId, input.queueId);
+  const data: { capacity?: number | null; countersOpen?: number } = {};
+  if (input.capacity !== undefined) data.capacity = input.capacity === null ? null : requireIntIn(input.capacity, 'capacity', 1, maxCapacity);
+  if (input.countersOpen != null) data.countersOpen = requireIntIn(input.countersOpen, 'countersOpen', 0, maxCounters);
+  return context.runtime.db.prisma.queue.update({ where: { id: queue.id }, data });
+}
+
+/** Pausing and resuming is the daily work of STAFF; opening and closing a queue is a MANAGER's. */
+const minimumRole = { pause: 'STAFF', resume: 'STAFF', close: 'MANAGER', open: 'MANAGER' } as const;
+
+export async function changeQueueStatus(context: QueueContext, queueId: string, action: QueueAction): Promise<Queue> {
+  const staff = requireRole(context.identity, minimumRole[action]);
+  const queue = await findQueueOfOrganization(context, staff.organizationId, queueId);
+  // Judged on the status read from the primary inside the transaction, and written by
+  // compare-and-set on it: a concurrent change makes this one CONFLICT instead of undoing it.
+  return context.runtime.db.prisma.$transaction(async (tx) => {
+    const current = await tx.queue.findUniqueOrThrow({ where: { id: queue.id } });
+    const plan = planQueueStatus(current.status, action);
+    if (plan.kind === 'unchanged') return current;
+    const { count } = await tx.queue.updateMany({ where: { id: queue.id, status: current.status }, data: { status: plan.to } });
+    if (count === 0) throw new AppError('CONFLICT', 'The queue changed while this was being applied; try again.');
+    return tx.queue.findUniqueOrThrow({ where: { id: queue.id } });
+  });
+}
+
+/** `Queue.waiting`: the line, first to be called first; it shows names, so only staff and partners see it. */
+export async function waitingVisits(context: QueueContext, queue: Queue, first: number): Promise<Visit[]> {
+  assertCanReadLine(context, queue);
+  const count = requireIntIn(first, 'first', 0, 500);
+  const line = await context.loaders.waitingLine.load(queue.id);
+  const visits = await context.loaders.visitById.loadMany(line.places.slice(0, count).map((place) => place.id));
+  // A visit called between the two reads is left out rather than shown as waiting.
+  return visits.filter((visit): visit is Visit => visit !== null && !(visit instanceof Error) && visit.status === 'WAITING');
+}
+
+export async function servingNowVisits(context: QueueContext, queue: Queue): Promise<Visit[]> {
+  assertCanReadLine(context, queue);
+  return context.loaders.servingNow.load(queue.id);
+}
+
+export async function waitingCount(context: QueueContext, queue: Queue): Promise<number> {
+  return (await context.loaders.waitingLine.load(queue.id)).places.length;
+}
+
+function assertCanReadLine(context: QueueContext, queue: Queue): void {
+  if (!canReadLine(context.identity, queue.organizationId)) {
+    throw new AppError('FORBIDDEN', 'Only staff and partners of the organization can see who is in the line.');
+  }
+}

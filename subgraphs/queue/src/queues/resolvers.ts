@@ -1,0 +1,62 @@
+import type { Queue } from '@waitlessq/database';
+import type { QueueContext } from '../context';
+import { forgetQueue } from '../context';
+import {
+  changeQueueStatus,
+  createQueue,
+  listQueues,
+  queuesOfBusiness,
+  readQueue,
+  resolveQueueReference,
+  servingNowVisits,
+  updateQueue,
+  waitingCount,
+  waitingVisits,
+  type CreateQueueInput,
+  type UpdateQueueInput,
+} from './queue-service';
+import type { QueueAction } from './queue-status';
+
+type Resolver<TArgs, TParent = unknown> = (parent: TParent, args: TArgs, context: QueueContext) => unknown;
+
+const statusChange =
+  (action: QueueAction): Resolver<{ queueId: string }> =>
+  async (_parent, { queueId }, context) => {
+    const queue = await changeQueueStatus(context, queueId, action);
+    forgetQueue(context, queue.id);
+    return queue;
+  };
+
+export const queueResolvers = {
+  Query: {
+    queue: ((_parent, { id }, context) => readQueue(context, id)) as Resolver<{ id: string }>,
+    queues: ((_parent, { businessId }, context) => listQueues(context, businessId)) as Resolver<{ businessId: string }>,
+  },
+  Mutation: {
+    createQueue: (async (_parent, { input }, context) => {
+      const queue = await createQueue(context, input);
+      context.loaders.queuesByBusiness.clear(queue.businessId);
+      return queue;
+    }) as Resolver<{ input: CreateQueueInput }>,
+    updateQueue: (async (_parent, { input }, context) => {
+      const queue = await updateQueue(context, input);
+      forgetQueue(context, queue.id);
+      return queue;
+    }) as Resolver<{ input: UpdateQueueInput }>,
+    pauseQueue: statusChange('pause'),
+    resumeQueue: statusChange('resume'),
+    closeQueue: statusChange('close'),
+    openQueue: statusChange('open'),
+  },
+  Queue: {
+    __resolveReference: (reference: { id: string }, context: QueueContext) => resolveQueueReference(context, reference.id),
+    business: (queue: Queue) => ({ __typename: 'Business', id: queue.businessId }),
+    waitingCount: (queue: Queue, _args: unknown, context: QueueContext) => waitingCount(context, queue),
+    waiting: (queue: Queue, { first }: { first: number }, context: QueueContext) => waitingVisits(context, queue, first),
+    servingNow: (queue: Queue, _args: unknown, context: QueueContext) => servingNowVisits(context, queue),
+  },
+  Business: {
+    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+    queues: (business: { id: string }, _args: unknown, context: QueueContext) => queuesOfBusiness(context, business.id),
+  },
+};

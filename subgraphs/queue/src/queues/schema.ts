@@ -1,0 +1,77 @@
+import gql from 'graphql-tag';
+
+export const queueTypeDefs = gql`
+  enum QueueStatus {
+    "Takes new visits."
+    OPEN
+    "A break: takes no new visits; those in line stay and can still be called."
+    PAUSED
+    "Closed for the day: takes no new visits."
+    CLOSED
+  }
+
+  "A line at a business, optionally for some of its services."
+  type Queue @key(fields: "id") {
+    id: ID!
+    name: String!
+    status: QueueStatus!
+    "Most visits that may wait at once; null means no limit."
+    capacity: Int
+    countersOpen: Int!
+    "Tickets read <prefix>-<number>, e.g. A-042; numbers restart every business-local day."
+    ticketPrefix: String!
+    business: Business!
+    waitingCount: Int!
+    "The line, first to be called first. Staff and partners of the organization only."
+    waiting(first: Int = 50): [Visit!]!
+    "Visits called or being served. Staff and partners of the organization only."
+    servingNow: [Visit!]!
+    createdAt: DateTime!
+  }
+
+  type Business @key(fields: "id") {
+    id: ID!
+    "The queues of this business, for members of its organization (empty for anonymous callers)."
+    queues: [Queue!]!
+  }
+
+  input CreateQueueInput {
+    businessId: ID!
+    name: String!
+    capacity: Int
+    countersOpen: Int = 1
+    "One to three capital letters."
+    ticketPrefix: String = "A"
+    "The services this queue is for; empty means any service of the business."
+    serviceIds: [ID!]
+    idempotencyKey: String
+  }
+
+  input UpdateQueueInput {
+    queueId: ID!
+    "Null removes the limit; leave the field out to keep it."
+    capacity: Int
+    countersOpen: Int
+  }
+
+  type Query {
+    "A queue of the caller's organization."
+    queue(id: ID!): Queue
+    queues(businessId: ID!): [Queue!]!
+  }
+
+  type Mutation {
+    "MANAGER or higher."
+    createQueue(input: CreateQueueInput!): Queue!
+    "MANAGER or higher."
+    updateQueue(input: UpdateQueueInput!): Queue!
+    "STAFF or higher."
+    pauseQueue(queueId: ID!): Queue!
+    "STAFF or higher."
+    resumeQueue(queueId: ID!): Queue!
+    "MANAGER or higher."
+    closeQueue(queueId: ID!): Queue!
+    "MANAGER or higher."
+    openQueue(queueId: ID!): Queue!
+  }
+`;

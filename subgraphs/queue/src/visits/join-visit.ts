@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { hasRole, type Identity } from '@waitlessq/auth';
+import { isUniqueViolation, type Queue, type QueueStatus, type Visit, type VisitSource } from '@waitlessq/database';
+import { AppError } from '@waitlessq/errors';
+import { actorOf, memberOf, type Actor } from '../access';
+import type { QueueContext } from '../context';
+import { requireInputId, requireObjectId } from '../ids';
+import { assertAcceptsVisits, assertHasRoom } from '../queues/queue-status';
+import { badInput, optionalIdempotencyKey, optionalText, requireIntIn } from '../validation';
+import { waitInLine } from './estimates';
+import { readLines, readServiceTimes } from './line';
+import { createLine } from './positions';
+import { dayAsDate, formatTicket, localDay } from './tickets';
+import { actAsTokenHolder, visitTokenFor, visitTokenHash } from './visit-token';
+
+export interface JoinQueueInput {
+  queueId: string;
+  name?: string | null;
+  phone?: string | null;
+  serviceId?: string | null;
+  partySize?: number | null;
+  notes?: string | null;
+  priority?: number | null;
+  source?: VisitSource | null;
+  customerId?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export interface JoinQueueResult {
+  visit: Visit;
+  visitToken: string;
+}
+
+/** Who the visit is for and who added it, after the caller's rights are checked. */
+interface Joiner {
+  customerId: string | null;
+  source: VisitSource;
+  priority: number;
+  actor: Actor;
+}
+
+const defaultSource: Record<Identity['kind'], VisitSource> = {
+  anonymous: 'PWA',
+  customer: 'PWA',
+  staff: 'STAFF',
+  partner: 'PARTNER',
+  service: 'PARTNER',
+};
+
+/**
+ * Who may join whom: anyone can join a walk-in (a QR code at the door carries the queue id); a
+ * signed-in customer joins as themself; staff (STAFF+) may add anyone, with a priority and a
+ * customer account. Partners (kiosks) add walk-ins of their own organization.
+ */
+function resolveJoiner(identity: Identity, queue: Queue, input: JoinQueueInput): Joiner {
+  if (identity.kind === 'service') throw new AppError('FORBIDDEN', 'Subgraphs do not join queues.');
+  if (identity.kind !== 'anonymous' && !memberOf(identity, queue.organizationId)) throw new AppError('NOT_FOUND', 'No queue with this id.');
+  const staff = identity.kind === 'staff';
+  if (staff && !hasRole(identity.role, 'STAFF')) throw new AppError('FORBIDDEN', `This needs the STAFF role or higher; you are ${identity.role}.`);
+  if (!staff && input.priority) throw new AppError('FORBIDDEN', 'Only staff can set a priority.');
+  if (!staff && input.source === 'STAFF') throw new AppError('FORBIDDEN', 'Only staff can add a visit with the STAFF source.');
+  let customerId: string | null = null;
+  if (identity.kind === 'customer') {
+    if (input.customerId && input.customerId !== identity.subjectId) throw new AppError('FORBIDDEN', 'A customer can only join as themself.');
+    customerId = identity.subjectId;
+  } else if (input.customerId) {
+    if (!staff) throw new AppError('FORBIDDEN', 'Only staff can add a visit for a customer account.');
+    customerId = requireInputId(input.customerId, 'customerId');
+  }
+  return {
+    customerId,
+    source: input.source ?? defaultSource[identity.kind],
+    priority: staff ? requireIntIn(input.priority ?? 0, 'priority', -100, 100) : 0,
+    actor: actorOf(identity),
+  };
+}
+
+/** The visit's own fields, checked before anything is read or written. */
+function visitFields(input: JoinQueueInput, joiner: Joiner) {
+  const name = optionalText(input.name, 'name', 100);
+  // A customer account has a name of its own (Visit.customer resolves it); a walk-in has only this one.
+  if (!name && !joiner.customerId) throw badInput('name', 'is required for a walk-in.');
+  const phone = optionalText(input.phone, 'phone', 32);
+  if (phone && !/^\+?[0-9 ()./-]{3,32}$/.test(phone)) throw badInput('phone', 'must be a phone number.');
+  return {
+    customerName: name ?? '',
+    customerPhone: phone,
+    customerNotes: optionalText(input.notes, 'notes', 500),
+    partySize: requireIntIn(input.partySize ?? 1, 'partySize', 1, 50),
+  };
+}
+
+/** The service's duration becomes the visit's expected service time (the estimate's fallback). */
+async function checkService(context: QueueContext, queue: Queue, serviceId: string | null | undefined): Promise<number | null> {
+  if (!serviceId) return null;
+  requireInputId(serviceId, 'serviceId');
+  if (queue.serviceIds.length > 0 && !queue.serviceIds.includes(serviceId)) throw badInput('serviceId', 'is not a service of this queue.');
+  const service = await context.businessPeer.findService(serviceId, context.requestId);
+  if (!service || service.businessId !== queue.businessId) throw badInput('serviceId', 'is not a service of this business.');
+  return service.durationMinutes;
+}
+
+interface LockedQueue {
+  status: QueueStatus;
+  capacity: number | null;
+  countersOpen: number;
+  timezone: string;
+  ticketPrefix: string;
+}
+
+export async function joinQueue(context: QueueContext, input: JoinQueueInput): Promise<JoinQueueResult> {
+  const prisma = context.runtime.db.prisma;
+  const secret = context.runtime.config.auth.visitTokenSecret;
+  const queue = await context.loaders.queueById.load(requireObjectId(input.queueId, 'queue'));
+  if (!queue) throw new AppError('NOT_FOUND', 'No queue with this id.');
+  const joiner = resolveJoiner(context.identity, queue, input);
+  const fields = visitFields(input, joiner);
+  const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
+
+  const replay = async (): Promise<JoinQueueResult | null> => {
+    if (!idempotencyKey) return null;
+    const visit = await prisma.visit.findUnique({ where: { queueId_idempotencyKey: { queueId: queue.id, idempotencyKey } } });
+    if (!visit) return null;
+    if (joiner.customerId && visit.customerId !== joiner.customerId) throw new AppError('CONFLICT', 'This idempotency key was used for another visit.');
+    return { visit, visitToken: visitTokenFor(secret, visit.id) };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+
+  const serviceId = input.serviceId ?? null;
+  const expectedServiceMinutes = await checkService(context, queue, serviceId);
+  // Statistics only shape the estimate: read them before taking the queue's lock, not under it.
+  const serviceTimes = (await readServiceTimes(prisma, [queue.businessId])).get(queue.businessId)!;
+
+  const id = randomUUID();
+  const visitToken = visitTokenFor(secret, id);
+  // The walk-in's next requests carry only this token: they must see this write.
+  actAsTokenHolder(context.identity, visitToken);
+  try {
+    return await prisma.$transaction(
+      async (tx) => {
+        // Joins of one queue run one at a time from here to COMMIT: the status, the capacity and
+        // the ticket counter are judged and bumped under this lock, so numbers have no gaps.
+        const [locked] = await tx.$queryRaw<LockedQueue[]>`
+          SELECT "status", "capacity", "countersOpen", "timezone", "ticketPrefix"
+          FROM "Queue" WHERE "id" = ${queue.id}::uuid FOR UPDATE`;
+        if (!locked) throw new AppError('NOT_FOUND', 'No queue with this id.');
+        assertAcceptsVisits(locked.status);
+        // Its own statement, after the lock: under READ COMMITTED its snapshot is taken once the
+        // lock is ours, so it counts the visit the previous holder just committed.
+        const line = (await readLines(tx, [queue.id])).get(queue.id)!;
+        assertHasRoom(locked.capacity, line.places.length);
+
+        // Taken under the lock, so arrival order and ticket order agree.
+        const joinedAt = new Date();
+        const day = localDay(joinedAt, locked.timezone);
+        const [{ lastNumber }] = await tx.$queryRaw<{ lastNumber: number }[]>`
+          INSERT INTO "TicketCounter" ("queueId", "day", "lastNumber")
+          VALUES (${queue.id}::uuid, ${day}::date, 1)
+          ON CONFLICT ("queueId", "day") DO UPDATE SET "lastNumber" = "TicketCounter"."lastNumber" + 1
+          RETURNING "lastNumber"`;
+
+        const place = { id, priority: joiner.priority, joinedAt, ticketNumber: lastNumber, serviceId, expectedServiceMinutes };
+        const estimate = waitInLine(createLine([...line.places, place]), id, serviceTimes, locked.countersOpen)!.estimatedWaitMinutes;
+        const visit = await tx.visit.create({
+          data: {
+            id,
+            organizationId: queue.organizationId,
+            queueId: queue.id,
+            businessId: queue.businessId,
+            serviceId,
+            customerId: joiner.customerId,
+            ...fields,
+            kind: 'WALK_IN',
+            source: joiner.source,
+            status: 'WAITING',
+            priority: joiner.priority,
+            ticketDay: dayAsDate(day),
+            ticketNumber: lastNumber,
+            ticket: formatTicket(locked.ticketPrefix, lastNumber),
+            expectedServiceMinutes,
+            visitTokenHash: visitTokenHash(visitToken),
+            idempotencyKey,
+            joinedAt,
+            firstEstimateMinutes: estimate,
+            latestEstimateMinutes: estimate,
+          },
+        });
+        await tx.visitEvent.create({
+          data: { visitId: id, organizationId: queue.organizationId, queueId: queue.id, fromStatus: null, toStatus: 'WAITING', ...joiner.actor, at: joinedAt },
+        });
+        return { visit, visitToken };
+      },
+      // Hundreds may join one queue in the same second; each waits its turn for the lock.
+      { maxWait: 20_000, timeout: 30_000 },
+    );
+  } catch (error) {
+    // Two retries raced past the first check: the loser's transaction (ticket included) rolled back.
+    const winner = isUniqueViolation(error) ? await replay() : null;
+    if (winner) return winner;
+    throw error;
+  }
+}
