@@ -104,7 +104,10 @@ describe('provisionOrganization', () => {
     const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Organization { id name } } }`;
     const representations = [{ __typename: 'Organization', id: org.id }];
     expect((await ok(staffOf(randomUUID()), entities, { r: representations }))._entities).toEqual([null]);
-    expect((await ok(anonymous, entities, { r: representations }))._entities).toEqual([null]);
+    // Anonymous callers (a PWA, a sign-in answer) see the public name, never plan or settings.
+    expect((await ok(anonymous, entities, { r: representations }))._entities).toEqual([{ id: org.id, name: 'Members Only' }]);
+    const plan = await call(anonymous, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Organization { plan } } }`, { r: representations });
+    expect(errorCode(plan)).toBe('UNAUTHENTICATED');
     expect((await ok(anonymous, '{ organization { id } }')).organization).toBeNull();
   });
 });
@@ -154,7 +157,7 @@ describe('businesses and services', () => {
     expect(await prisma.service.count()).toBe(before);
   });
 
-  it('shows the public profile to anonymous callers by slug, without the organization', async () => {
+  it("shows the public profile to anonymous callers by slug, with the organization's name only", async () => {
     await ok(staffOf(orgA, 'MANAGER'), `mutation($id: ID!, $i: [OpeningHoursIntervalInput!]!) { setOpeningHours(businessId: $id, intervals: $i) { id } }`, {
       id: businessId,
       i: [
@@ -174,8 +177,10 @@ describe('businesses and services', () => {
       ],
       bookingPolicy: { slotMinutes: 15 },
     });
-    const withOrganization = await call(anonymous, `query($id: ID) { business(id: $id) { id organization { name } } }`, { id: businessId });
-    expect(errorCode(withOrganization)).toBe('UNAUTHENTICATED');
+    const withOrganization = await ok(anonymous, `query($id: ID) { business(id: $id) { id organization { name } } }`, { id: businessId });
+    expect(withOrganization.business.organization).toEqual({ name: expect.any(String) });
+    const withPlan = await call(anonymous, `query($id: ID) { business(id: $id) { id organization { plan } } }`, { id: businessId });
+    expect(errorCode(withPlan)).toBe('UNAUTHENTICATED');
   });
 
   it('hides a business and its services from staff of another organization (NOT_FOUND on writes)', async () => {

