@@ -1,0 +1,11 @@
+import type { Identity } from '@waitlessq/auth';
+import type { Logger } from '@waitlessq/observability';
+
+/** What the gateway knows about one request; the data sources read it when they call subgraphs. */
+export interface GatewayContext {
+  identity: Identity;
+  requestId: string;
+  logger: Logger;
+  /** The identity signed for the subgraphs: signed once per request, reused by every fetch. */
+  signedIdentity(): Promise<string>;
+}

@@ -1,0 +1,54 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { identityHeader } from '@waitlessq/auth';
+import type { GatewayContext } from './context';
+
+type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+
+interface SubgraphErrorBody {
+  errors?: { message?: string; extensions?: { code?: unknown } }[];
+}
+
+/**
+ * One subgraph as the gateway calls it: at the URL of this deployment (the URLs written in the
+ * supergraph file are only placeholders), carrying the caller's identity signed for the
+ * subgraphs and the request id, so one operation can be followed through every service's logs.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    readonly name: string,
+    url: string,
+    private readonly signServiceIdentity: () => Promise<string>,
+  ) {
+    super({ url });
+  }
+
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    const headers = options.request.http?.headers;
+    if (!headers) return;
+    if ('incomingRequestContext' in options) {
+      headers.set(identityHeader, await options.context.signedIdentity());
+      headers.set('x-request-id', options.context.requestId);
+    } else {
+      // Health checks and schema loading have no client behind them.
+      headers.set(identityHeader, await this.signServiceIdentity());
+    }
+  }
+
+  /**
+   * A subgraph refuses a request with a status other than 200 only before running it (an
+   * identity it does not accept, a malformed request). The default error would carry the
+   * subgraph's URL and whole response body to the client; this one keeps the subgraph's own
+   * message and code, and names the service, like errors inside a 200 response.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const body = (await this.parseBody(response).catch(() => undefined)) as SubgraphErrorBody | string | undefined;
+    const first = typeof body === 'object' ? body?.errors?.[0] : undefined;
+    if (first?.message && typeof first.extensions?.code === 'string') {
+      return new GraphQLError(first.message, { extensions: { code: first.extensions.code, serviceName: this.name } });
+    }
+    return new GraphQLError(`The ${this.name} subgraph answered HTTP ${response.status}.`, {
+      extensions: { code: 'SUBGRAPH_HTTP_ERROR', serviceName: this.name, status: response.status },
+    });
+  }
+}
