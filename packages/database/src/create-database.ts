@@ -3,6 +3,7 @@ import type { DatabaseConfig } from '@waitlessq/config';
 import type { Logger } from '@waitlessq/observability';
 import { PrismaClient } from './generated/prisma/client';
 import { openEmbeddedPostgres } from './embedded';
+import { countStatements, measureQueries, type QueryTarget } from './query-metrics';
 import { createReadRouter } from './read-router';
 import { createReplicaHealth, type ReplicaState } from './replica-health';
 import { createWriteTracker, type WriteMarkStore } from './write-tracker';
@@ -37,7 +38,8 @@ export interface DatabaseOptions {
 export async function createDatabase(config: DatabaseConfig, logger: Logger, options: DatabaseOptions = {}): Promise<Database> {
   if (config.kind === 'embedded') {
     const embedded = await openEmbeddedPostgres(config.embeddedDataDir, logger);
-    const prisma = new PrismaClient({ adapter: embedded.adapter });
+    const base = new PrismaClient({ adapter: countStatements(embedded.adapter, 'primary') });
+    const prisma = measureQueries(base, { target: 'primary', slowQueryMs: config.slowQueryMs, logger });
     return {
       kind: 'embedded',
       prisma,
@@ -46,28 +48,35 @@ export async function createDatabase(config: DatabaseConfig, logger: Logger, opt
       replicaStates: () => [],
       ping: async () => void (await prisma.$queryRaw`SELECT 1`),
       close: async () => {
-        await prisma.$disconnect();
+        await base.$disconnect();
         await embedded.release();
       },
     };
   }
   if (!config.url) throw new Error('database.url is required for kind postgres');
-  const client = (url: string, applicationName: string, onPoolError?: (error: Error) => void) =>
+  const client = (url: string, target: QueryTarget, applicationName: string, onPoolError?: (error: Error) => void) =>
     new PrismaClient({
-      adapter: new PrismaPg(
-        {
-          connectionString: url,
-          max: config.poolSize,
-          connectionTimeoutMillis: config.connectTimeoutMs,
-          // Set per connection by PostgreSQL itself, so a runaway statement cannot hold a pool slot.
-          statement_timeout: config.statementTimeoutMs,
-          // Names the connections in pg_stat_activity, so each server shows who reads from it.
-          application_name: applicationName,
-        },
-        { onPoolError },
+      adapter: countStatements(
+        new PrismaPg(
+          {
+            connectionString: url,
+            max: config.poolSize,
+            connectionTimeoutMillis: config.connectTimeoutMs,
+            // Set per connection by PostgreSQL itself, so a runaway statement cannot hold a pool slot.
+            statement_timeout: config.statementTimeoutMs,
+            // Names the connections in pg_stat_activity, so each server shows who reads from it.
+            application_name: applicationName,
+          },
+          { onPoolError },
+        ),
+        target,
       ),
     });
-  const primary = client(config.url, 'waitlessq-primary');
+  // Every client handed out is measured exactly once: the routed one measures outside the
+  // router (which notes where each read went), so the router itself works on unmeasured clients.
+  const measure = (prisma: PrismaClient, target: QueryTarget) => measureQueries(prisma, { target, slowQueryMs: config.slowQueryMs, logger });
+  const primaryBase = client(config.url, 'primary', 'waitlessq-primary');
+  const primary = measure(primaryBase, 'primary');
   const ping = async () => void (await primary.$queryRaw`SELECT 1`);
   if (config.replicaUrls.length === 0) {
     return {
@@ -77,7 +86,7 @@ export async function createDatabase(config: DatabaseConfig, logger: Logger, opt
       replica: () => primary,
       replicaStates: () => [],
       ping,
-      close: () => primary.$disconnect(),
+      close: () => primaryBase.$disconnect(),
     };
   }
 
@@ -90,10 +99,12 @@ export async function createDatabase(config: DatabaseConfig, logger: Logger, opt
     logger,
   });
   const replicas = config.replicaUrls.map((url, i) =>
-    client(url, `waitlessq-replica-${i}`, (error) => health.markDown(i, error)),
+    client(url, 'replica', `waitlessq-replica-${i}`, (error) => health.markDown(i, error)),
   );
+  const measuredReplicas = replicas.map((replica) => measure(replica, 'replica'));
   const router = createReadRouter({
-    primary,
+    primary: primaryBase,
+    routedBase: primary,
     replicas,
     usableReplicas: health.usable,
     markReplicaDown: health.markDown,
@@ -106,12 +117,15 @@ export async function createDatabase(config: DatabaseConfig, logger: Logger, opt
     kind: 'postgres',
     prisma: router.prisma,
     primary,
-    replica: router.replica,
+    replica: () => {
+      const index = router.pickReplica();
+      return index === undefined ? primary : measuredReplicas[index];
+    },
     replicaStates: health.states,
     ping,
     close: async () => {
       await health.stop();
-      await Promise.all([primary.$disconnect(), ...replicas.map((replica) => replica.$disconnect())]);
+      await Promise.all([primaryBase.$disconnect(), ...replicas.map((replica) => replica.$disconnect())]);
     },
   };
 }

@@ -4,6 +4,7 @@ export { runInRequestScope, currentRequestScope, setRequestActor, visitTokenActo
 export type { RequestScope } from './request-scope';
 export type { ReplicaState } from './replica-health';
 export type { WriteMarkStore } from './write-tracker';
+export type { QueryTarget } from './query-metrics';
 export { applyMigrations, migrationsDir } from './embedded-migrations';
 export { PrismaClient, Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';

@@ -121,6 +121,24 @@ describe('a replica that lags (replay paused)', () => {
     expect(await anonymous(() => db.replica().$queryRaw`SELECT pg_is_in_recovery() AS r`)).toEqual([{ r: true }]);
   });
 
+  it('labels each measured operation and statement with the server that answered it', async () => {
+    const counted = async (name: string, labels: Record<string, string>) => {
+      const values = (await metricsRegistry.getSingleMetric(name)!.get()).values;
+      const found = values.find((v) => (name !== 'wlq_db_query_duration_seconds' || (v as { metricName?: string }).metricName?.endsWith('_count')) && Object.entries(labels).every(([k, x]) => v.labels[k] === x));
+      return found?.value ?? 0;
+    };
+    const replicaRead = { model: 'Organization', action: 'findMany', target: 'replica' };
+    const [reads, replicaStatements, primaryStatements] = await Promise.all([
+      counted('wlq_db_query_duration_seconds', replicaRead),
+      counted('wlq_db_statements_total', { target: 'replica' }),
+      counted('wlq_db_statements_total', { target: 'primary' }),
+    ]);
+    await anonymous(() => db.prisma.organization.findMany({ where: { slug: 'nobody' } }));
+    expect(await counted('wlq_db_query_duration_seconds', replicaRead)).toBe(reads + 1);
+    expect(await counted('wlq_db_statements_total', { target: 'replica' })).toBe(replicaStatements + 1);
+    expect(await counted('wlq_db_statements_total', { target: 'primary' })).toBe(primaryStatements);
+  });
+
   it('reads its own write in the request that wrote, while others read the replica', async () => {
     const seen = await runInRequestScope({ actorKey: 'customer:walk-in' }, async () => {
       const org = await db.prisma.organization.create({ data: { name: 'Mine', slug: `rt-${randomBytes(6).toString('hex')}` } });

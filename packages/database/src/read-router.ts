@@ -1,6 +1,7 @@
 import { readReplicas } from '@prisma/extension-read-replicas';
 import type { Logger } from '@waitlessq/observability';
 import { Prisma, type PrismaClient } from './generated/prisma/client';
+import { noteQueryTarget } from './query-metrics';
 import { currentRequestScope, type RequestScope } from './request-scope';
 import type { WriteTracker } from './write-tracker';
 
@@ -60,7 +61,10 @@ export function replicaCouldNotAnswer(error: unknown): { retry: boolean; replica
 }
 
 export interface ReadRouterOptions {
+  /** The primary, unmeasured: the replica readers are built on it. */
   primary: PrismaClient;
+  /** What the routed client is built on (the primary as measured, see query-metrics.ts). */
+  routedBase: PrismaClient;
   replicas: PrismaClient[];
   /** Indexes of the replicas healthy enough to read from now. */
   usableReplicas(): number[];
@@ -82,7 +86,7 @@ export interface ReadRouterOptions {
  * `query(args)` always means "run it on the primary".
  */
 export function createReadRouter(options: ReadRouterOptions) {
-  const { primary, tracker, logger } = options;
+  const { primary, routedBase, tracker, logger } = options;
   const readers = options.replicas.map((replica) => primary.$extends(readReplicas({ replicas: [replica] })));
 
   const pickReplica = (): number | undefined => {
@@ -116,6 +120,7 @@ export function createReadRouter(options: ReadRouterOptions) {
 
   const readFromReplica = async (index: number, model: string, operation: string, args: unknown, onPrimary: () => Promise<unknown>) => {
     try {
+      noteQueryTarget('replica');
       const delegate = (readers[index] as unknown as Record<string, Record<string, (args: unknown) => Promise<unknown>>>)[model];
       return await delegate[operation](args);
     } catch (error) {
@@ -123,11 +128,12 @@ export function createReadRouter(options: ReadRouterOptions) {
       if (!verdict.retry) throw error;
       if (verdict.replicaDown) options.markReplicaDown(index, error as Error);
       logger.warn({ err: error, model, operation }, 'replica read failed; reading from the primary');
+      noteQueryTarget('primary');
       return onPrimary();
     }
   };
 
-  const routed = primary.$extends({
+  const routed = routedBase.$extends({
     name: 'waitlessq-read-router',
     query: {
       async $allOperations(params) {
@@ -151,10 +157,7 @@ export function createReadRouter(options: ReadRouterOptions) {
   return {
     // Same surface as the PrismaClient (the extension adds no methods): features keep their types.
     prisma: routed as unknown as PrismaClient,
-    /** A healthy replica for explicit reads (`db.replica().$queryRaw`), else the primary. */
-    replica: (): PrismaClient => {
-      const index = pickReplica();
-      return index === undefined ? primary : options.replicas[index];
-    },
+    /** The index of a healthy replica for an explicit read, if any (create-database hands out its measured client). */
+    pickReplica,
   };
 }

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 export interface RequestScope {
   /** Who is calling (`staff:<id>`, `customer:<id>`, `visit-token:<sha>`), or null for anonymous. */
   actorKey: string | null;
+  /** The request's id (the gateway's x-request-id), for logs written below the resolvers (slow queries). */
+  requestId?: string;
   /** The request has written (or opened a transaction): its reads go to the primary. */
   wrote: boolean;
   /** When this request last told the write tracker about its actor (one record per second). */
@@ -23,8 +25,8 @@ const storage = new AsyncLocalStorage<RequestScope>();
  * inside a scope: code outside one (scripts, tests asserting rows, background work) cannot know
  * whether it just wrote, so it reads from the primary.
  */
-export function runInRequestScope<T>(init: { actorKey: string | null }, fn: () => T): T {
-  return storage.run({ actorKey: init.actorKey, wrote: false }, () => {
+export function runInRequestScope<T>(init: { actorKey: string | null; requestId?: string }, fn: () => T): T {
+  return storage.run({ actorKey: init.actorKey, requestId: init.requestId, wrote: false }, () => {
     const result = fn();
     // A PrismaPromise is lazy: it runs when first awaited, which must happen inside the scope.
     return isPromiseLike(result) ? (Promise.resolve(result) as T) : result;

@@ -1,5 +1,6 @@
 import type { ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit';
 import { createBusinessContext, type BusinessContext } from './context';
+import { createBusinessCaches } from './public-cache';
 import { resolvers } from './resolvers';
 import { typeDefs } from './schema';
 
@@ -7,6 +8,6 @@ export { typeDefs };
 export type { BusinessContext };
 
 /** Organizations, businesses, services, opening hours and booking policies. */
-export function createBusinessSubgraph(_runtime: ServiceRuntime): SubgraphDefinition<BusinessContext> {
-  return { typeDefs, resolvers, extendContext: createBusinessContext };
+export function createBusinessSubgraph(runtime: ServiceRuntime): SubgraphDefinition<BusinessContext> {
+  return { typeDefs, resolvers, extendContext: createBusinessContext(createBusinessCaches(runtime)) };
 }

@@ -1,16 +1,25 @@
 import DataLoader from 'dataloader';
 import type { BookingPolicy, Business, OpeningHours, Organization, PrismaClient, Service } from '@waitlessq/database';
+import type { JsonCache } from '@waitlessq/redis';
 import { createByIdLoader } from '@waitlessq/subgraph-kit';
 import { isUuid } from './access';
+import { publicBusiness, publicService, type BusinessCaches } from './public-cache';
 
 /**
  * Per-request loaders: one `findMany ... where in` per batch, whatever the number of rows.
  * They load without tenancy filters; resolvers decide what the caller may see, because the
- * rules differ by caller (public profiles, members, our own subgraphs).
+ * rules differ by caller (public profiles, members, our own subgraphs). Profiles and services
+ * come through the shared cache first (public-cache.ts): one lookup per batch, one statement
+ * for the misses.
  */
-export function createLoaders(prisma: PrismaClient) {
-  const businessById = createByIdLoader<Business>((ids) => prisma.business.findMany({ where: { id: { in: uuids(ids) } } }));
-  const serviceById = createByIdLoader<Service>((ids) => prisma.service.findMany({ where: { id: { in: uuids(ids) } } }));
+export function createLoaders(prisma: PrismaClient, caches: BusinessCaches) {
+  const fill = caches.fillFrom;
+  const businessById = createByIdLoader<Business>((ids) =>
+    cached(caches.profileById, ids, async (missing) => (await fill.business.findMany({ where: { id: { in: uuids(missing) } } })).map(publicBusiness)),
+  );
+  const serviceById = createByIdLoader<Service>((ids) =>
+    cached(caches.serviceById, ids, async (missing) => (await fill.service.findMany({ where: { id: { in: uuids(missing) } } })).map(publicService)),
+  );
   return {
     organizationById: createByIdLoader<Organization>((ids) => prisma.organization.findMany({ where: { id: { in: uuids(ids) } } })),
     businessById,
@@ -19,6 +28,16 @@ export function createLoaders(prisma: PrismaClient) {
       async (ids) => primed(businessById, await prisma.business.findMany({ where: { organizationId: { in: ids } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })),
       (row) => row.organizationId,
     ),
+    /** Active services only: the public list, cached. A business with none is read each time (absence is not cached). */
+    activeServicesByBusinessId: new DataLoader<string, Service[]>(async (businessIds) => {
+      const lists = await caches.activeServicesByBusiness.getMany(uuids(businessIds), async (missing) => {
+        const rows = await fill.service.findMany({ where: { businessId: { in: missing }, active: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+        return groupBy(rows.map(publicService), (row) => row.businessId);
+      });
+      const byBusiness = new Map(uuids(businessIds).map((id, i) => [id, lists[i] ?? []]));
+      return businessIds.map((id) => primed(serviceById, byBusiness.get(id) ?? []));
+    }),
+    /** Inactive ones included, for staff: not cached. */
     servicesByBusinessId: createGroupLoader<Service>(
       async (ids) => primed(serviceById, await prisma.service.findMany({ where: { businessId: { in: ids } }, orderBy: [{ name: 'asc' }, { id: 'asc' }] })),
       (row) => row.businessId,
@@ -41,16 +60,26 @@ export type Loaders = ReturnType<typeof createLoaders>;
 function createGroupLoader<T>(fetchMany: (parentIds: string[]) => Promise<T[]>, parentOf: (row: T) => string) {
   return new DataLoader<string, T[]>(async (parentIds) => {
     const valid = uuids(parentIds);
-    const rows = valid.length > 0 ? await fetchMany(valid) : [];
-    const groups = new Map<string, T[]>();
-    for (const row of rows) {
-      const key = parentOf(row);
-      const group = groups.get(key);
-      if (group) group.push(row);
-      else groups.set(key, [row]);
-    }
+    const groups = groupBy(valid.length > 0 ? await fetchMany(valid) : [], parentOf);
     return parentIds.map((id) => groups.get(id) ?? []);
   });
+}
+
+function groupBy<T>(rows: T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}
+
+/** Rows by id through a cache; ids that are not UUIDs never reach it. */
+async function cached<T extends { id: string }>(cache: JsonCache<T>, ids: readonly string[], load: (missing: string[]) => Promise<T[]>): Promise<T[]> {
+  const rows = await cache.getMany(uuids(ids), async (missing) => new Map((await load(missing)).map((row) => [row.id, row])));
+  return rows.filter((row): row is T => row !== undefined);
 }
 
 /** Rows loaded as children are also known by id: `Service.business` after `Organization.businesses` costs nothing. */

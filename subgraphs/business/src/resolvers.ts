@@ -4,7 +4,7 @@ import { businessResolvers } from './businesses/resolvers';
 import type { BusinessContext } from './context';
 import { openingHoursResolvers } from './opening-hours/resolvers';
 import { organizationResolvers } from './organizations/resolvers';
-import { DateTimeScalar } from './scalars';
+import { DateTimeScalar } from '@waitlessq/subgraph-kit';
 import { serviceResolvers } from './services/resolvers';
 
 type ResolverMap = Record<string, Record<string, unknown>>;

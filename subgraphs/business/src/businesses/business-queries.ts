@@ -3,6 +3,7 @@ import { requireAuthenticated } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import { canReadPublicRow } from '../access';
 import type { BusinessContext } from '../context';
+import { publicBusiness } from '../public-cache';
 
 /** A business by id or slug, if the caller may see it (public profile or own tenant). */
 export async function findBusiness(ctx: BusinessContext, args: { id?: string | null; slug?: string | null }): Promise<Business | null> {
@@ -45,8 +46,13 @@ export function businessAddress(business: Business) {
   return Object.values(address).some((part) => part !== null) ? address : null;
 }
 
+/** The PWA's way in (its address carries the slug): cached by slug, invalidated with the profile. */
 async function findBySlug(ctx: BusinessContext, slug: string): Promise<Business | null> {
-  const business = await ctx.runtime.db.prisma.business.findUnique({ where: { slug: slug.trim().toLowerCase() } });
+  const key = slug.trim().toLowerCase();
+  const business = await ctx.caches.profileBySlug.get(key, async () => {
+    const row = await ctx.caches.fillFrom.business.findUnique({ where: { slug: key } });
+    return row ? publicBusiness(row) : undefined;
+  });
   if (business) ctx.loaders.businessById.prime(business.id, business);
-  return business;
+  return business ?? null;
 }

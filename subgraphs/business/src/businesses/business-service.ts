@@ -2,6 +2,7 @@ import { requireRole, type Identity } from '@waitlessq/auth';
 import { isUniqueViolation, type Business, type Plan, type Prisma, type PrismaClient } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
 import { isUuid } from '../access';
+import type { BusinessCaches } from '../public-cache';
 import { pickFreeSlug, slugify, withRandomSuffix } from '../slug';
 import { parseCreateBusinessInput, parseUpdateBusinessInput, type CreateBusinessInput, type UpdateBusinessInput } from './business-input';
 import { businessLimitMessage, businessLimits } from './plan-limits';
@@ -39,16 +40,19 @@ export async function createBusiness(prisma: PrismaClient, identity: Identity, i
   throw new AppError('CONFLICT', 'No free slug was found for this name; send a slug.', { field: 'slug' });
 }
 
-export async function updateBusiness(prisma: PrismaClient, identity: Identity, input: UpdateBusinessInput): Promise<Business> {
+export async function updateBusiness(prisma: PrismaClient, identity: Identity, input: UpdateBusinessInput, caches: BusinessCaches): Promise<Business> {
   const { organizationId } = requireRole(identity, 'MANAGER');
   const { columns, slug } = parseUpdateBusinessInput(input);
-  await requireOwnBusiness(prisma, organizationId, input.id);
+  const before = await requireOwnBusiness(prisma, organizationId, input.id);
+  let updated: Business;
   try {
-    return await prisma.business.update({ where: { id: input.id }, data: { ...columns, ...(slug ? { slug } : {}) } });
+    updated = await prisma.business.update({ where: { id: input.id }, data: { ...columns, ...(slug ? { slug } : {}) } });
   } catch (error) {
     if (isUniqueViolation(error) && slug) throw slugTaken(slug);
     throw error;
   }
+  await caches.businessChanged(before, updated);
+  return updated;
 }
 
 /** The caller's business, for writes; another tenant's (or none) is NOT_FOUND. */

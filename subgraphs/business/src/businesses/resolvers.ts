@@ -13,7 +13,7 @@ export const businessResolvers = {
     createBusiness: (_: unknown, args: { input: CreateBusinessInput }, ctx: BusinessContext) =>
       createBusiness(ctx.runtime.db.prisma, ctx.identity, args.input),
     updateBusiness: (_: unknown, args: { input: UpdateBusinessInput }, ctx: BusinessContext) =>
-      updateBusiness(ctx.runtime.db.prisma, ctx.identity, args.input),
+      updateBusiness(ctx.runtime.db.prisma, ctx.identity, args.input, ctx.caches),
   },
   Business: {
     __resolveReference: (reference: { id: string }, ctx: BusinessContext) => findBusinessReference(ctx, reference.id),

@@ -4,9 +4,10 @@ import { AppError } from '@waitlessq/errors';
 import { canReadPublicRow, isUuid } from '../access';
 import { requireOwnBusiness } from '../businesses/business-service';
 import type { BusinessContext } from '../context';
+import type { BusinessCaches } from '../public-cache';
 import { parseCreateServiceInput, parseUpdateServiceInput, type CreateServiceInput, type UpdateServiceInput } from './service-input';
 
-export async function createService(prisma: PrismaClient, identity: Identity, input: CreateServiceInput): Promise<Service> {
+export async function createService(prisma: PrismaClient, identity: Identity, input: CreateServiceInput, caches: BusinessCaches): Promise<Service> {
   const { organizationId } = requireRole(identity, 'MANAGER');
   const { columns, idempotencyKey } = parseCreateServiceInput(input);
   const findRetried = () => (idempotencyKey ? prisma.service.findFirst({ where: { organizationId, idempotencyKey } }) : null);
@@ -15,7 +16,9 @@ export async function createService(prisma: PrismaClient, identity: Identity, in
   if (retried) return retried;
   const business = await requireOwnBusiness(prisma, organizationId, input.businessId);
   try {
-    return await prisma.service.create({ data: { ...columns, organizationId, businessId: business.id, idempotencyKey } });
+    const created = await prisma.service.create({ data: { ...columns, organizationId, businessId: business.id, idempotencyKey } });
+    await caches.serviceChanged(created);
+    return created;
   } catch (error) {
     const winner = isUniqueViolation(error) ? await findRetried() : null;
     if (winner) return winner;
@@ -23,12 +26,14 @@ export async function createService(prisma: PrismaClient, identity: Identity, in
   }
 }
 
-export async function updateService(prisma: PrismaClient, identity: Identity, input: UpdateServiceInput): Promise<Service> {
+export async function updateService(prisma: PrismaClient, identity: Identity, input: UpdateServiceInput, caches: BusinessCaches): Promise<Service> {
   const { organizationId } = requireRole(identity, 'MANAGER');
   const columns = parseUpdateServiceInput(input);
   const existing = isUuid(input.id) ? await prisma.service.findFirst({ where: { id: input.id, organizationId } }) : null;
   if (!existing) throw new AppError('NOT_FOUND', 'No such service.');
-  return prisma.service.update({ where: { id: existing.id }, data: columns });
+  const updated = await prisma.service.update({ where: { id: existing.id }, data: columns });
+  await caches.serviceChanged(updated);
+  return updated;
 }
 
 /** A service by id, under the same rule as business profiles (public, or own tenant). */
@@ -42,7 +47,6 @@ export async function findService(ctx: BusinessContext, id: string): Promise<Ser
  * the business (and our own subgraphs) may ask for them.
  */
 export async function servicesOfBusiness(ctx: BusinessContext, businessId: string, includeInactive: boolean): Promise<Service[]> {
-  const services = await ctx.loaders.servicesByBusinessId.load(businessId);
   const mayIncludeInactive = includeInactive && (ctx.identity.kind === 'staff' || ctx.identity.kind === 'service');
-  return mayIncludeInactive ? services : services.filter((service) => service.active);
+  return mayIncludeInactive ? ctx.loaders.servicesByBusinessId.load(businessId) : ctx.loaders.activeServicesByBusinessId.load(businessId);
 }

@@ -19,14 +19,18 @@ export interface QueueLoaders {
 
 export function createQueueLoaders(prisma: PrismaClient, identity: Identity): QueueLoaders {
   const organizationId = organizationScope(identity);
+  const queueById = createByIdLoader((ids) => prisma.queue.findMany({ where: { id: { in: ids.filter(isUuid) } } }));
   return {
-    queueById: createByIdLoader((ids) => prisma.queue.findMany({ where: { id: { in: ids.filter(isUuid) } } })),
+    queueById,
     queuesByBusiness: new DataLoader(async (businessIds) => {
       const rows = await prisma.queue.findMany({
         where: { businessId: { in: businessIds.filter(isUuid) }, ...(organizationId ? { organizationId } : {}) },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       });
-      return businessIds.map((id) => rows.filter((row) => row.businessId === id));
+      // A listed queue's summary (waitingCount) then needs no second read of the same rows.
+      for (const row of rows) queueById.prime(row.id, row);
+      const byBusiness = groupBy(rows, (row) => row.businessId);
+      return businessIds.map((id) => byBusiness.get(id) ?? []);
     }),
     waitingLine: new DataLoader(async (queueIds) => {
       const lines = await readLines(prisma, queueIds);
@@ -37,7 +41,20 @@ export function createQueueLoaders(prisma: PrismaClient, identity: Identity): Qu
         where: { queueId: { in: [...queueIds] }, status: { in: ['CALLED', 'SERVING'] } },
         orderBy: [{ calledAt: 'asc' }, { id: 'asc' }],
       });
-      return queueIds.map((id) => rows.filter((row) => row.queueId === id));
+      const byQueue = groupBy(rows, (row) => row.queueId);
+      return queueIds.map((id) => byQueue.get(id) ?? []);
     }),
   };
+}
+
+/** Rows by a key, in their order: one pass, so a batch of n keys over m rows costs n + m, not n * m. */
+export function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
 }

@@ -7,6 +7,7 @@ import { isUuid, requireInputId, requireObjectId } from '../ids';
 import { isValidTimeZone, ticketPrefixPattern } from '../visits/tickets';
 import { badInput, optionalIdempotencyKey, requireIntIn, requireText } from '../validation';
 import { planQueueStatus, type QueueAction } from './queue-status';
+import { maxNextTickets } from './queue-summary';
 
 export interface CreateQueueInput {
   businessId: string;
@@ -28,10 +29,13 @@ const maxCapacity = 10_000;
 const maxCounters = 100;
 const notFound = () => new AppError('NOT_FOUND', 'No queue with this id.');
 
-/** `queue(id)`: the summary for members of its organization; anonymous callers come through their visit. */
+/**
+ * `queue(id)`: the summary for members of its organization; anonymous callers come through
+ * their visit. Read through the summary cache (display screens poll it).
+ */
 export async function readQueue(context: QueueContext, id: string): Promise<Queue> {
   if (context.identity.kind !== 'service') requireAuthenticated(context.identity);
-  const queue = await context.loaders.queueById.load(requireObjectId(id, 'queue'));
+  const queue = (await context.loaders.queueSummary.load(requireObjectId(id, 'queue')))?.queue;
   if (!queue || !canReadQueueSummary(context.identity, queue.organizationId)) throw notFound();
   return queue;
 }
@@ -50,7 +54,7 @@ export async function queuesOfBusiness(context: QueueContext, businessId: string
 
 /** Entity references resolve only for callers who could read the queue. */
 export async function resolveQueueReference(context: QueueContext, id: string): Promise<Queue | null> {
-  const queue = await context.loaders.queueById.load(id);
+  const queue = (await context.loaders.queueSummary.load(id))?.queue;
   return queue && canReadQueueSummary(context.identity, queue.organizationId) ? queue : null;
 }
 
@@ -82,6 +86,9 @@ export async function createQueue(context: QueueContext, input: CreateQueueInput
 
   const business = await context.businessPeer.findBusiness(businessId, context.requestId);
   if (!business || business.organizationId !== organizationId) throw new AppError('NOT_FOUND', 'No business with this id.');
+  // A queue may only be for services of its own business (and so of the caller's organization).
+  const services = await Promise.all(serviceIds.map((id) => context.businessPeer.findService(id, context.requestId)));
+  if (services.some((service) => !service || service.businessId !== businessId)) throw badInput('serviceIds', 'must be services of this business.');
   let timezone = business.timezone;
   if (!isValidTimeZone(timezone)) {
     // Tickets must still be numbered; UTC days are a safe fallback until the business is fixed.
@@ -143,7 +150,13 @@ export async function servingNowVisits(context: QueueContext, queue: Queue): Pro
 }
 
 export async function waitingCount(context: QueueContext, queue: Queue): Promise<number> {
-  return (await context.loaders.waitingLine.load(queue.id)).places.length;
+  return (await context.loaders.queueSummary.load(queue.id))?.waitingCount ?? 0;
+}
+
+/** The tickets called next, for whoever may read the queue's summary (tickets, never names). */
+export async function nextTickets(context: QueueContext, queue: Queue, first: number): Promise<string[]> {
+  const count = requireIntIn(first, 'first', 0, maxNextTickets);
+  return ((await context.loaders.queueSummary.load(queue.id))?.nextTickets ?? []).slice(0, count);
 }
 
 function assertCanReadLine(context: QueueContext, queue: Queue): void {

@@ -49,6 +49,7 @@ describe('createQueue', () => {
     expect(errorCode(await create({ ticketPrefix: 'abc' }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await create({ ticketPrefix: 'ABCD' }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await create({ capacity: 0 }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await create({ serviceIds: [tenant.serviceIds[0], other.serviceIds[0]] }))).toBe('BAD_USER_INPUT');
     expect(await harness.prisma.queue.count()).toBe(before);
   });
 });

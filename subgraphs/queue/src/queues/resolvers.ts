@@ -5,6 +5,7 @@ import {
   changeQueueStatus,
   createQueue,
   listQueues,
+  nextTickets,
   queuesOfBusiness,
   readQueue,
   resolveQueueReference,
@@ -23,7 +24,7 @@ const statusChange =
   (action: QueueAction): Resolver<{ queueId: string }> =>
   async (_parent, { queueId }, context) => {
     const queue = await changeQueueStatus(context, queueId, action);
-    forgetQueue(context, queue.id);
+    await forgetQueue(context, queue.id);
     return queue;
   };
 
@@ -40,7 +41,7 @@ export const queueResolvers = {
     }) as Resolver<{ input: CreateQueueInput }>,
     updateQueue: (async (_parent, { input }, context) => {
       const queue = await updateQueue(context, input);
-      forgetQueue(context, queue.id);
+      await forgetQueue(context, queue.id);
       return queue;
     }) as Resolver<{ input: UpdateQueueInput }>,
     pauseQueue: statusChange('pause'),
@@ -52,6 +53,7 @@ export const queueResolvers = {
     __resolveReference: (reference: { id: string }, context: QueueContext) => resolveQueueReference(context, reference.id),
     business: (queue: Queue) => ({ __typename: 'Business', id: queue.businessId }),
     waitingCount: (queue: Queue, _args: unknown, context: QueueContext) => waitingCount(context, queue),
+    nextTickets: (queue: Queue, { first }: { first: number }, context: QueueContext) => nextTickets(context, queue, first),
     waiting: (queue: Queue, { first }: { first: number }, context: QueueContext) => waitingVisits(context, queue, first),
     servingNow: (queue: Queue, _args: unknown, context: QueueContext) => servingNowVisits(context, queue),
   },

@@ -22,6 +22,8 @@ export const queueTypeDefs = gql`
     ticketPrefix: String!
     business: Business!
     waitingCount: Int!
+    "The next tickets to be called (first at most 10), for waiting-room screens: ticket numbers only, never names."
+    nextTickets(first: Int = 3): [String!]!
     "The line, first to be called first. Staff and partners of the organization only."
     waiting(first: Int = 50): [Visit!]!
     "Visits called or being served. Staff and partners of the organization only."

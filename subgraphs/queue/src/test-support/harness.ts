@@ -63,10 +63,15 @@ async function startBusinessSubgraph(db: TestDatabase): Promise<{ url: string; s
   return { url: await server.listen(), server, runtime };
 }
 
-export async function startQueueHarness(): Promise<QueueHarness> {
+/**
+ * `env` adds to (or overrides) the queue subgraph's test configuration, e.g. to turn its
+ * caches on; as a function it gets the suite's database (to reach it another way).
+ */
+export async function startQueueHarness(env: Record<string, string> | ((db: TestDatabase) => Record<string, string>) = {}): Promise<QueueHarness> {
   const db = await createTestDatabase();
   const business = await startBusinessSubgraph(db);
-  const owned = await createServiceRuntime('queue', loadConfig('queue', testEnv(db, { BUSINESS_SUBGRAPH_URL: business.url })));
+  const extra = typeof env === 'function' ? env(db) : env;
+  const owned = await createServiceRuntime('queue', loadConfig('queue', testEnv(db, { BUSINESS_SUBGRAPH_URL: business.url, ...extra })));
   let statements = 0;
   const counted = owned.db.prisma.$extends({
     query: {

@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import type { KeyValueStore } from './create-redis';
+
+export type CacheOutcome = 'hit' | 'miss';
+
+export interface JsonCacheOptions<T> {
+  store: KeyValueStore;
+  /** Names the cache in its keys: `<prefix>:<key>` (the store adds the service's own prefix). */
+  prefix: string;
+  /** How long a value may be served; 0 turns the cache off (every read loads). */
+  ttlSeconds: number;
+  /** Turns parsed JSON back into a value (dates arrive as strings). */
+  revive?: (json: unknown) => T;
+  /** Told the outcome of the keys of each lookup (metrics). */
+  onLookup?: (outcome: CacheOutcome, keys: number) => void;
+}
+
+export interface JsonCache<T> {
+  /**
+   * The values of `keys`, in order. Those not cached are loaded by one call of `load` and
+   * stored; a key `load` leaves out is undefined (absence is not cached).
+   */
+  getMany(keys: readonly string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<(T | undefined)[]>;
+  get(key: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
+  /**
+   * Call after a write committed, before answering: no value read before it is served again,
+   * including one a concurrent reader is storing right now.
+   */
+  invalidate(...keys: string[]): Promise<void>;
+}
+
+interface Entry {
+  /** The key's version when the value was read from the database. */
+  v: string;
+  d: unknown;
+}
+
+/** Version of a key that was never invalidated (or whose version mark has expired). */
+const initialVersion = '0';
+
+/**
+ * A read-through JSON cache over the key-value store (Redis, or a Map when embedded).
+ *
+ * Deleting on write is not enough: a reader that loaded the old row just before the write may
+ * store it just after the delete. So each key has a version, changed by every invalidation; a
+ * reader notes the version before it loads and stores its value under that version, and a
+ * value is served only while its version is current. The version mark outlives any entry
+ * written before it (twice the TTL plus a minute), so an expired mark cannot revive one.
+ * Never uses KEYS or SCAN: every key it touches is named.
+ */
+export function createJsonCache<T>(options: JsonCacheOptions<T>): JsonCache<T> {
+  const { store, prefix, ttlSeconds } = options;
+  const revive = options.revive ?? ((json: unknown) => json as T);
+  const entryKey = (key: string) => `${prefix}:${key}`;
+  const versionKey = (key: string) => `${prefix}:${key}:v`;
+  const versionTtl = ttlSeconds * 2 + 60;
+
+  const read = async (key: string): Promise<{ version: string; value?: T }> => {
+    const [version, raw] = await Promise.all([store.get(versionKey(key)), store.get(entryKey(key))]);
+    const current = version ?? initialVersion;
+    if (raw === null) return { version: current };
+    const entry = JSON.parse(raw) as Entry;
+    return entry.v === current ? { version: current, value: revive(entry.d) } : { version: current };
+  };
+
+  const getMany: JsonCache<T>['getMany'] = async (keys, load) => {
+    if (ttlSeconds === 0 || keys.length === 0) {
+      const loaded = keys.length > 0 ? await load([...new Set(keys)]) : new Map<string, T>();
+      return keys.map((key) => loaded.get(key));
+    }
+    const unique = [...new Set(keys)];
+    // A store that fails is a miss, not a failed request: the database can answer.
+    const found = await Promise.all(unique.map((key) => read(key).catch(() => ({ version: null, value: undefined }))));
+    const values = new Map<string, T>();
+    const missing: { key: string; version: string | null }[] = [];
+    unique.forEach((key, i) => {
+      const { version, value } = found[i];
+      if (value !== undefined) values.set(key, value);
+      else missing.push({ key, version });
+    });
+    options.onLookup?.('hit', values.size);
+    if (missing.length > 0) {
+      options.onLookup?.('miss', missing.length);
+      const loaded = await load(missing.map((m) => m.key));
+      const fills: Promise<void>[] = [];
+      for (const { key, version } of missing) {
+        const value = loaded.get(key);
+        if (value === undefined) continue;
+        values.set(key, value);
+        if (version !== null) fills.push(store.set(entryKey(key), JSON.stringify({ v: version, d: value } satisfies Entry), ttlSeconds));
+      }
+      await Promise.all(fills).catch(() => undefined);
+    }
+    return keys.map((key) => values.get(key));
+  };
+
+  return {
+    getMany,
+    get: async (key, load) =>
+      (
+        await getMany([key], async () => {
+          const value = await load();
+          return new Map(value === undefined ? [] : [[key, value]]);
+        })
+      )[0],
+    // Also with the cache off here: other processes may have it on.
+    invalidate: async (...keys) => {
+      const unique = [...new Set(keys)];
+      await Promise.all(unique.map((key) => store.set(versionKey(key), randomBytes(8).toString('hex'), versionTtl)));
+      await store.del(...unique.map(entryKey));
+    },
+  };
+}
