@@ -8,3 +8,13 @@ export { createPasswordHasher } from './passwords';
 export type { PasswordHasher } from './passwords';
 export { requireAuthenticated, requireStaff, requireRole, hasRole } from './guards';
 export { randomToken, sha256 } from './random';
+export {
+  apiKeyHeader,
+  apiKeyPrefix,
+  apiKeyPattern,
+  hashApiKey,
+  partnerKeyCacheKey,
+  partnerKeyCacheTtlSeconds,
+  revokedPartnerKey,
+  revokedPartnerKeyTtlSeconds,
+} from './partner-keys';

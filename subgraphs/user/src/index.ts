@@ -1,22 +1,23 @@
 import type { ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit';
+import { apiKeyResolvers } from './api-keys/resolvers';
 import { authResolvers } from './auth/resolvers';
 import { createContextFactory, createUserServices, type UserContext } from './context';
 import { customerResolvers } from './customers/resolvers';
-import { dateTimeScalar } from './scalars';
+import { DateTimeScalar } from '@waitlessq/subgraph-kit';
 import { typeDefs } from './schema';
 import { staffResolvers } from './staff/resolvers';
 
 export { typeDefs };
 export type { UserContext };
 
-/** Staff accounts, customers, invitations and sessions (DESIGN.md: the user subgraph). */
+/** Staff accounts, customers, invitations, sessions and partner API keys (DESIGN.md: the user subgraph). */
 export function createUserSubgraph(runtime: ServiceRuntime): SubgraphDefinition<UserContext> {
   return {
     typeDefs,
     resolvers: {
-      DateTime: dateTimeScalar,
-      Query: { ...staffResolvers.Query, ...customerResolvers.Query },
-      Mutation: { ...staffResolvers.Mutation, ...authResolvers.Mutation, ...customerResolvers.Mutation },
+      DateTime: DateTimeScalar,
+      Query: { ...staffResolvers.Query, ...customerResolvers.Query, ...apiKeyResolvers.Query },
+      Mutation: { ...staffResolvers.Mutation, ...authResolvers.Mutation, ...customerResolvers.Mutation, ...apiKeyResolvers.Mutation },
       User: staffResolvers.User,
       Business: staffResolvers.Business,
       Customer: customerResolvers.Customer,

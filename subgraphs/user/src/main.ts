@@ -1,20 +1,4 @@
-import { loadConfig } from '@waitlessq/config';
-import { createServiceRuntime, createSubgraphServer, runUntilSignalled } from '@waitlessq/subgraph-kit';
+import { startSubgraph } from '@waitlessq/subgraph-kit';
 import { createUserSubgraph } from './index';
 
-async function main(): Promise<void> {
-  const config = loadConfig('user');
-  const runtime = await createServiceRuntime('user', config);
-  const server = await createSubgraphServer(runtime, createUserSubgraph(runtime));
-  const url = await server.listen();
-  runtime.logger.info({ url }, 'listening');
-  runUntilSignalled(runtime.logger, async () => {
-    await server.stop();
-    await runtime.close();
-  });
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+startSubgraph('user', { create: createUserSubgraph });

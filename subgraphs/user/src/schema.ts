@@ -1,5 +1,6 @@
 import gql from 'graphql-tag';
 import { Kind, type DocumentNode } from 'graphql';
+import { apiKeyTypeDefs } from './api-keys/schema';
 import { authTypeDefs } from './auth/schema';
 import { customerTypeDefs } from './customers/schema';
 import { staffTypeDefs } from './staff/schema';
@@ -28,5 +29,5 @@ const baseTypeDefs = gql`
 /** The user subgraph's SDL, one document (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: Kind.DOCUMENT,
-  definitions: [baseTypeDefs, staffTypeDefs, authTypeDefs, customerTypeDefs].flatMap((doc) => doc.definitions),
+  definitions: [baseTypeDefs, staffTypeDefs, authTypeDefs, customerTypeDefs, apiKeyTypeDefs].flatMap((doc) => doc.definitions),
 };

@@ -1,0 +1,106 @@
+import { createHmac } from 'node:crypto';
+import {
+  apiKeyPrefix,
+  hashApiKey,
+  partnerKeyCacheKey,
+  randomToken,
+  requireRole,
+  revokedPartnerKey,
+  revokedPartnerKeyTtlSeconds,
+} from '@waitlessq/auth';
+import { AppError } from '@waitlessq/errors';
+import { isUniqueViolation, type ApiKey } from '@waitlessq/database';
+import type { UserContext } from '../context';
+import { isUuid, validIdempotencyKey, validName } from '../validation';
+
+export interface CreateApiKeyInput {
+  name: string;
+  idempotencyKey?: string | null;
+}
+
+/** The key is in this answer only; the database keeps its hash. */
+export interface CreateApiKeyPayload {
+  key: string;
+  apiKey: ApiKey;
+}
+
+/** Characters of the random part shown in lists (`wlq_live_Ab3dE9`): enough to tell keys apart, far too few to guess one. */
+const shownRandomCharacters = 6;
+
+/** OWNER and ADMIN create keys; a retry with the same idempotency key answers with the same key. */
+export async function createApiKey(ctx: UserContext, input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
+  const admin = requireRole(ctx.identity, 'ADMIN');
+  const name = validName(input.name);
+  const idempotencyKey = validIdempotencyKey(input.idempotencyKey);
+  const { organizationId } = admin;
+  const prisma = ctx.runtime.db.prisma;
+  const key = newApiKey(ctx.runtime.config.auth.jwtSecret, admin.subjectId, organizationId, idempotencyKey);
+
+  const replay = async (): Promise<CreateApiKeyPayload | null> => {
+    if (!idempotencyKey) return null;
+    const existing = await prisma.apiKey.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
+    if (existing && existing.createdById !== admin.subjectId) {
+      throw new AppError('CONFLICT', 'This idempotency key was used for another API key.', { field: 'idempotencyKey' });
+    }
+    return existing && { key, apiKey: existing };
+  };
+
+  const first = await replay();
+  if (first) return first;
+  try {
+    const apiKey = await prisma.apiKey.create({
+      data: {
+        organizationId,
+        name,
+        prefix: key.slice(0, apiKeyPrefix.length + shownRandomCharacters),
+        keyHash: hashApiKey(key),
+        createdById: admin.subjectId,
+        idempotencyKey,
+      },
+    });
+    ctx.logger.info({ apiKeyId: apiKey.id }, 'API key created');
+    return { key, apiKey };
+  } catch (error) {
+    const raced = isUniqueViolation(error) ? await replay() : null;
+    if (raced) return raced;
+    throw error;
+  }
+}
+
+/** Newest first, revoked keys included (a dashboard shows when each was revoked). */
+export async function listApiKeys(ctx: UserContext): Promise<ApiKey[]> {
+  const { organizationId } = requireRole(ctx.identity, 'ADMIN');
+  return ctx.runtime.db.prisma.apiKey.findMany({ where: { organizationId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+}
+
+/**
+ * Revokes in the database, then replaces the gateway's cache entry with a tombstone, so the
+ * very next request with the key is refused by every gateway replica. Revoking a revoked key
+ * changes nothing but writes the tombstone again: when Redis failed the first time, the retry
+ * the error asks for completes the revocation.
+ */
+export async function revokeApiKey(ctx: UserContext, id: string): Promise<ApiKey> {
+  const { organizationId } = requireRole(ctx.identity, 'ADMIN');
+  if (!isUuid(id)) throw notFound();
+  const prisma = ctx.runtime.db.prisma;
+  // The write first: the read after it goes to the primary (read-your-writes), never to a replica.
+  const { count } = await prisma.apiKey.updateMany({ where: { id, organizationId, revokedAt: null }, data: { revokedAt: new Date() } });
+  const apiKey = await prisma.apiKey.findFirst({ where: { id, organizationId } });
+  if (!apiKey) throw notFound();
+  await ctx.runtime.redis.store.set(partnerKeyCacheKey(apiKey.keyHash), revokedPartnerKey, revokedPartnerKeyTtlSeconds);
+  if (count > 0) ctx.logger.info({ apiKeyId: apiKey.id }, 'API key revoked');
+  return apiKey;
+}
+
+const notFound = () => new AppError('NOT_FOUND', 'No API key with this id.');
+
+/**
+ * Random, except under an idempotency key: then derived (HMAC) from the creator, the
+ * organization and the key, so a retry can answer with the same secret although only its hash
+ * was stored, and nobody without the server's secret can derive it (as invitations do).
+ */
+function newApiKey(secret: string, creatorId: string, organizationId: string, idempotencyKey: string | null): string {
+  if (!idempotencyKey) return randomToken(apiKeyPrefix);
+  const mac = createHmac('sha256', secret).update(`api-key\n${creatorId}\n${organizationId}\n${idempotencyKey}`);
+  return apiKeyPrefix + mac.digest('base64url');
+}
