@@ -1,2 +1,7 @@
 export { createRedis } from './create-redis';
 export type { RedisResources, KeyValueStore } from './create-redis';
+export { createJsonCache } from './json-cache';
+export type { JsonCache, JsonCacheOptions, CacheOutcome } from './json-cache';
+export { createEventLog } from './create-event-log';
+export { SequenceTooOldError, SequenceAheadError, SerializedJson, defaultMaxReplay } from './event-log';
+export type { EventLog, EventLogEntry, EventLogOptions } from './event-log';

@@ -1,31 +1,41 @@
 import type { ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit';
 import { createContextFactory, type QueueContext } from './context';
-import { createBusinessPeer, type BusinessPeer } from './peers';
+import { createQueueEventPublisher, publishingChanges, subscriptionResolvers } from './events';
+import { createBusinessPeer, createCustomerPeer, type BusinessPeer, type CustomerPeer } from './peers';
+import { createQueueSummaries } from './queues/queue-summary';
 import { queueResolvers } from './queues/resolvers';
-import { DateTime } from './scalars';
+import { DateTimeScalar } from '@waitlessq/subgraph-kit';
 import { typeDefs } from './schema';
 import { visitResolvers } from './visits/resolvers';
 
 export { typeDefs } from './schema';
+export * from './events';
 export type { QueueContext } from './context';
 
 export interface QueueSubgraphOptions {
   /** The business subgraph as seen from here; defaults to peer calls over HTTP. */
   businessPeer?: BusinessPeer;
+  /** The user subgraph's view of customer accounts; defaults to peer calls over HTTP. */
+  customerPeer?: CustomerPeer;
 }
 
 export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgraphOptions = {}): SubgraphDefinition<QueueContext> {
   return {
     typeDefs,
     resolvers: {
-      DateTime,
+      DateTime: DateTimeScalar,
       Query: { ...queueResolvers.Query, ...visitResolvers.Query },
-      Mutation: { ...queueResolvers.Mutation, ...visitResolvers.Mutation },
+      // Every change is published to subscribers once it has committed (events/publishing.ts).
+      Mutation: publishingChanges(createQueueEventPublisher(runtime), { ...queueResolvers.Mutation, ...visitResolvers.Mutation }),
+      Subscription: subscriptionResolvers,
       Queue: queueResolvers.Queue,
       Business: queueResolvers.Business,
       Visit: visitResolvers.Visit,
       Customer: visitResolvers.Customer,
     } as SubgraphDefinition<QueueContext>['resolvers'],
-    extendContext: createContextFactory(options.businessPeer ?? createBusinessPeer(runtime)),
+    extendContext: createContextFactory(
+      { businessPeer: options.businessPeer ?? createBusinessPeer(runtime), customerPeer: options.customerPeer ?? createCustomerPeer(runtime) },
+      createQueueSummaries(runtime),
+    ),
   };
 }

@@ -1,3 +1,4 @@
+import type { Identity } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import { createPeerClient, type ServiceRuntime } from '@waitlessq/subgraph-kit';
 
@@ -45,6 +46,29 @@ export function createBusinessPeer(runtime: ServiceRuntime): BusinessPeer {
       const answer = await orNull(client.request<Answer>('business', serviceQuery, { id }, requestId));
       const service = answer?.service;
       return service ? { id: service.id, durationMinutes: service.durationMinutes, businessId: service.business.id } : null;
+    },
+  };
+}
+
+/** Whether a customer account is one the caller may see (the user subgraph owns customers). */
+export interface CustomerPeer {
+  isVisibleTo(identity: Identity, customerId: string, requestId?: string): Promise<boolean>;
+}
+
+const customerQuery = 'query($id: ID!) { customer(id: $id) { id } }';
+
+/** Asked as the caller, so the user subgraph's own tenancy rule decides (another tenant's is NOT_FOUND). */
+export function createCustomerPeer(runtime: ServiceRuntime): CustomerPeer {
+  const client = createPeerClient(runtime);
+  return {
+    async isVisibleTo(identity, customerId, requestId) {
+      try {
+        const answer = await client.request<{ customer: { id: string } | null }>('user', customerQuery, { id: customerId }, requestId, identity);
+        return answer.customer?.id === customerId;
+      } catch (error) {
+        if (error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return false;
+        throw error;
+      }
     },
   };
 }

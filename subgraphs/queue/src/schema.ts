@@ -1,5 +1,6 @@
 import gql from 'graphql-tag';
 import type { DocumentNode } from 'graphql';
+import { eventTypeDefs } from './events/schema';
 import { queueTypeDefs } from './queues/schema';
 import { visitTypeDefs } from './visits/schema';
 
@@ -13,5 +14,5 @@ const base = gql`
 /** The queue subgraph's SDL (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: base.kind,
-  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions],
+  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions, ...eventTypeDefs.definitions],
 };

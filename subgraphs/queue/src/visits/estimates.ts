@@ -31,14 +31,48 @@ export function expectedMinutes(place: EstimatePlace, serviceTimes: ServiceTimes
 
 /** Minutes until a visit is called: the visits ahead of it shared among the open counters. */
 export function estimateWaitMinutes(ahead: readonly EstimatePlace[], serviceTimes: ServiceTimes, countersOpen: number): number {
-  const total = ahead.reduce((sum, place) => sum + expectedMinutes(place, serviceTimes), 0);
+  return minutesAfter(
+    ahead.reduce((sum, place) => sum + expectedMinutes(place, serviceTimes), 0),
+    countersOpen,
+  );
+}
+
+function minutesAfter(totalAhead: number, countersOpen: number): number {
   // Averages are fractional: without the tolerance 30.000000000004 minutes would read as 31.
-  return Math.max(0, Math.ceil(total / Math.max(1, countersOpen) - 1e-9));
+  return Math.max(0, Math.ceil(totalAhead / Math.max(1, countersOpen) - 1e-9));
 }
 
 export interface WaitInLine {
   position: number;
   estimatedWaitMinutes: number;
+}
+
+/** Lines are immutable: the waits of a line are computed once per line, statistics and counters. */
+const computed = new WeakMap<object, { serviceTimes: ServiceTimes; countersOpen: number; waits: ReadonlyMap<string, WaitInLine> }>();
+
+/**
+ * Position and estimate of every visit of an ordered line, computed in one pass and kept with
+ * the line: a page of `Queue.waiting`, or thousands of subscribers of one event, cost one pass
+ * over the line in total, not one each.
+ */
+export function waitsInLine(line: Line<LinePlace & EstimatePlace>, serviceTimes: ServiceTimes, countersOpen: number): ReadonlyMap<string, WaitInLine> {
+  let entry = computed.get(line);
+  if (!entry || entry.serviceTimes !== serviceTimes || entry.countersOpen !== countersOpen) {
+    entry = { serviceTimes, countersOpen, waits: computeWaits(line, serviceTimes, countersOpen) };
+    computed.set(line, entry);
+  }
+  return entry.waits;
+}
+
+/** The running total is the very sum estimateWaitMinutes takes over the visits ahead: same additions, same order. */
+function computeWaits(line: Line<LinePlace & EstimatePlace>, serviceTimes: ServiceTimes, countersOpen: number): Map<string, WaitInLine> {
+  const waits = new Map<string, WaitInLine>();
+  let totalAhead = 0;
+  line.places.forEach((place, index) => {
+    waits.set(place.id, { position: index + 1, estimatedWaitMinutes: minutesAfter(totalAhead, countersOpen) });
+    totalAhead += expectedMinutes(place, serviceTimes);
+  });
+  return waits;
 }
 
 /** Position and estimate of one visit of an ordered line; null when it is not in the line. */
@@ -48,7 +82,6 @@ export function waitInLine(
   serviceTimes: ServiceTimes,
   countersOpen: number,
 ): WaitInLine | null {
-  const position = positionIn(line, visitId);
-  if (position === null) return null;
-  return { position, estimatedWaitMinutes: estimateWaitMinutes(line.places.slice(0, position - 1), serviceTimes, countersOpen) };
+  if (positionIn(line, visitId) === null) return null;
+  return waitsInLine(line, serviceTimes, countersOpen).get(visitId) ?? null;
 }

@@ -115,6 +115,11 @@ export async function joinQueue(context: QueueContext, input: JoinQueueInput): P
   if (!queue) throw new AppError('NOT_FOUND', 'No queue with this id.');
   const joiner = resolveJoiner(context.identity, queue, input);
   const fields = visitFields(input, joiner);
+  if (context.identity.kind === 'staff' && joiner.customerId) {
+    // Staff name the customer: it must be one of their organization's (the user subgraph decides).
+    const visible = await context.customerPeer.isVisibleTo(context.identity, joiner.customerId, context.requestId);
+    if (!visible) throw new AppError('NOT_FOUND', 'No customer with this id.');
+  }
   const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
 
   const replay = async (): Promise<JoinQueueResult | null> => {

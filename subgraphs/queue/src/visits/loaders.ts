@@ -3,6 +3,7 @@ import type { Identity } from '@waitlessq/auth';
 import { Prisma, type PrismaClient, type Visit, type VisitEvent } from '@waitlessq/database';
 import { createByIdLoader, organizationScope } from '@waitlessq/subgraph-kit';
 import { isUuid } from '../ids';
+import { groupBy } from '../queues/loaders';
 import type { ServiceTimes } from './estimates';
 import { readServiceTimes } from './line';
 
@@ -29,7 +30,8 @@ export function createVisitLoaders(prisma: PrismaClient, identity: Identity): Vi
         where: { visitId: { in: [...visitIds] } },
         orderBy: [{ at: 'asc' }, { id: 'asc' }],
       });
-      return visitIds.map((id) => rows.filter((row) => row.visitId === id));
+      const byVisit = groupBy(rows, (row) => row.visitId);
+      return visitIds.map((id) => byVisit.get(id) ?? []);
     }),
     serviceTimesByBusiness: new DataLoader(async (businessIds) => {
       const times = await readServiceTimes(prisma, businessIds);
@@ -40,12 +42,8 @@ export function createVisitLoaders(prisma: PrismaClient, identity: Identity): Vi
         const customerIds = [...new Set(keys.map((key) => key.customerId).filter(isUuid))];
         const first = Math.max(0, ...keys.map((key) => key.first));
         const rows = customerIds.length && first ? await latestVisitIds(prisma, customerIds, first, organizationId) : [];
-        return keys.map((key) =>
-          rows
-            .filter((row) => row.customerId === key.customerId)
-            .slice(0, key.first)
-            .map((row) => row.id),
-        );
+        const byCustomer = groupBy(rows, (row) => row.customerId);
+        return keys.map((key) => (byCustomer.get(key.customerId) ?? []).slice(0, key.first).map((row) => row.id));
       },
       { cacheKeyFn: (key) => `${key.customerId}:${key.first}` },
     ),

@@ -11,7 +11,7 @@ const changing =
   (move: (context: QueueContext, visitId: string) => Promise<Visit>): Resolver<{ visitId: string }> =>
   async (_parent, { visitId }, context) => {
     const visit = await move(context, visitId);
-    forgetQueue(context, visit.queueId);
+    await forgetQueue(context, visit.queueId);
     return visit;
   };
 
@@ -22,12 +22,12 @@ export const visitResolvers = {
   Mutation: {
     joinQueue: (async (_parent, { input }, context) => {
       const result = await joinQueue(context, input);
-      forgetQueue(context, result.visit.queueId);
+      await forgetQueue(context, result.visit.queueId);
       return result;
     }) as Resolver<{ input: JoinQueueInput }>,
     callNext: (async (_parent, { queueId, counter }, context) => {
       const visit = await callNext(context, queueId, counter);
-      if (visit) forgetQueue(context, visit.queueId);
+      if (visit) await forgetQueue(context, visit.queueId);
       return visit;
     }) as Resolver<{ queueId: string; counter?: string | null }>,
     startServing: changing(startServing),
@@ -35,7 +35,7 @@ export const visitResolvers = {
     markNoShow: changing(markNoShow),
     cancelVisit: (async (_parent, { visitId, visitToken }, context) => {
       const visit = await cancelVisit(context, visitId, visitToken);
-      forgetQueue(context, visit.queueId);
+      await forgetQueue(context, visit.queueId);
       return visit;
     }) as Resolver<{ visitId: string; visitToken?: string | null }>,
   },

@@ -1,0 +1,140 @@
+import { buildOperationContext } from '@apollo/gateway';
+import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
+import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { isSubscriptionField, type SubscriptionField } from '@waitlessq/queue-subgraph';
+
+type OperationContext = ReturnType<typeof buildOperationContext>;
+
+/** The name under which a plan's first fetch is answered from the event, in this process. */
+export const eventSource = 'queue-events';
+
+/** A subscription document, validated and planned once, then run for every event. */
+export interface PlannedSubscription {
+  /** Identifies the document among plans (the cache key). */
+  key: string;
+  document: DocumentNode;
+  operationName: string | undefined;
+  operation: OperationDefinitionNode;
+  field: SubscriptionField;
+  rootField: FieldNode;
+  /**
+   * True when every selected field is the queue subgraph's: the document is then run against
+   * it alone, in memory. Otherwise `plan` runs: its first fetch (the queue subgraph's share)
+   * from the event, the rest as entity fetches to the other subgraphs.
+   */
+  local: boolean;
+  plan: QueryPlan;
+  /** The queue subgraph's share of the document (the plan's first fetch), parsed. */
+  primaryDocument: DocumentNode;
+  operationContext: OperationContext;
+}
+
+export interface SubscriptionPlanner {
+  readonly apiSchema: GraphQLSchema;
+  readonly supergraphSchema: GraphQLSchema;
+  readonly federatedApiSchema: Schema;
+  /** A planned subscription, or the errors to answer (parse, validation, not a subscription of ours). */
+  plan(query: string, operationName: string | undefined): PlannedSubscription | readonly GraphQLError[];
+}
+
+const cacheSize = 500;
+
+/**
+ * Plans subscriptions with Apollo's query planner over the same supergraph as the gateway:
+ * the plan of a subscription is a first fetch from the subgraph owning the root field, then
+ * ordinary entity fetches, so fields of other subgraphs resolve as in a query.
+ */
+export function createSubscriptionPlanner(supergraphSdl: string, queueSchema: GraphQLSchema): SubscriptionPlanner {
+  const supergraph = Supergraph.build(supergraphSdl);
+  const federatedApiSchema = supergraph.apiSchema();
+  const apiSchema = federatedApiSchema.toGraphQLJSSchema();
+  const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+  const planner = new QueryPlanner(supergraph);
+  const cache = new Map<string, PlannedSubscription | readonly GraphQLError[]>();
+
+  const build = (query: string, operationName: string | undefined): PlannedSubscription | readonly GraphQLError[] => {
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+    }
+    const invalid = validate(apiSchema, document);
+    if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+    const operation = document.definitions.find(
+      (definition): definition is OperationDefinitionNode =>
+        definition.kind === Kind.OPERATION_DEFINITION && (operationName === undefined || definition.name?.value === operationName),
+    );
+    if (!operation) return [badRequest(operationName ? `No operation named "${operationName}".` : 'The document has no operation.')];
+    if (operation.operation !== 'subscription') return [badRequest('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.')];
+    const fragments = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION);
+    const rootField = onlyField(operation.selectionSet, fragments);
+    if (!rootField || !isSubscriptionField(rootField.name.value)) return [badRequest('Unknown subscription field.')];
+
+    const planned = planner.buildQueryPlan(operationFromDocument(federatedApiSchema, document, { operationName }));
+    const node = planned.node;
+    if (node?.kind !== 'Subscription') throw new Error(`The plan of a subscription has a ${node?.kind ?? 'missing'} root.`);
+    const primary: FetchNode = { ...node.primary, serviceName: eventSource };
+    const rest: PlanNode[] = node.rest ? (node.rest.kind === 'Sequence' ? node.rest.nodes : [node.rest]) : [];
+    return {
+      key: `${operationName ?? ''}\n${query}`,
+      document,
+      operationName,
+      operation,
+      field: rootField.name.value,
+      rootField,
+      local: rest.length === 0 && validate(queueSchema, document).length === 0,
+      plan: { kind: 'QueryPlan', node: rest.length > 0 ? { kind: 'Sequence', nodes: [primary, ...rest] } : primary },
+      primaryDocument: parse(node.primary.operation),
+      operationContext: buildOperationContext({ schema: apiSchema, operationDocument: document, operationName }),
+    };
+  };
+
+  return {
+    apiSchema,
+    supergraphSchema,
+    federatedApiSchema,
+    plan(query, operationName) {
+      const key = `${operationName ?? ''}\n${query}`;
+      let planned = cache.get(key);
+      if (planned) {
+        // Most recently used last: the first key is the one to evict.
+        cache.delete(key);
+      } else {
+        planned = build(query, operationName);
+        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(key, planned);
+      return planned;
+    },
+  };
+}
+
+/** The one field a subscription selects (validation guarantees one), looking through fragments. */
+function onlyField(selectionSet: SelectionSetNode, fragments: FragmentDefinitionNode[]): FieldNode | undefined {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) return selection;
+    const inner = selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : fragments.find((f) => f.name.value === selection.name.value)?.selectionSet;
+    const found = inner && onlyField(inner, fragments);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
+}
+
+const badRequest = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } });

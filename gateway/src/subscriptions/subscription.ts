@@ -1,0 +1,151 @@
+import type { FormattedExecutionResult } from 'graphql';
+import { AppError } from '@waitlessq/errors';
+import { subscriptionMetrics, type Logger } from '@waitlessq/observability';
+import {
+  isFinalVisitStatus,
+  queueEventOf,
+  queueEventStream,
+  visitUpdateReasons,
+  type QueueEvent,
+  type SubscriptionTarget,
+  type VisitUpdateReason,
+} from '@waitlessq/queue-subgraph';
+import { SequenceAheadError, SequenceTooOldError, type EventLog } from '@waitlessq/redis';
+import type { Caller } from './caller';
+import { createChannel, type Channel } from './channel';
+import type { PayloadExecutor } from './payloads';
+import type { PlannedSubscription } from './planner';
+import type { QueueFeeds } from './queue-feeds';
+
+export interface SubscriptionRequest {
+  planned: PlannedSubscription;
+  variables: Record<string, unknown>;
+  /** The root field's arguments. */
+  args: { afterSequence?: number | null; visitId?: string };
+  caller: Caller;
+  target: SubscriptionTarget;
+  requestId: string;
+  logger: Logger;
+}
+
+export interface SubscriptionDependencies {
+  log: EventLog;
+  feeds: QueueFeeds;
+  payloads: PayloadExecutor;
+}
+
+/**
+ * One subscription's stream of payloads. Live first: the subscription listens to its queue's
+ * feed (buffering) before it reads what it missed from the log, then hands out the replayed
+ * events, then the buffered and further live ones, dropping any sequence already handed out,
+ * so nothing falls between replay and live and nothing comes twice. Events are handled one
+ * at a time, in sequence order. A visit subscription skips events that change nothing for
+ * its visit and completes after the visit ends. Rejects with SEQUENCE_TOO_OLD (or
+ * BAD_USER_INPUT for a sequence the queue never reached) before streaming anything.
+ */
+export async function startSubscription(dependencies: SubscriptionDependencies, request: SubscriptionRequest, onClose: () => void): Promise<Channel<FormattedExecutionResult>> {
+  const { feeds, payloads } = dependencies;
+  const metrics = subscriptionMetrics();
+  const { planned, target, args } = request;
+  const feed = await feeds.acquire(target.queueId);
+  let stopListening = () => {};
+  const channel = createChannel<FormattedExecutionResult>(() => {
+    stopListening();
+    feeds.release(feed);
+    onClose();
+  });
+
+  let handledUpTo = args.afterSequence ?? -1;
+  let chain = Promise.resolve();
+  const groupKey = `${planned.key}\n${JSON.stringify(payloadVariables(request))}\n${request.caller.key}`;
+
+  const deliver = async (previous: QueueEvent | null, event: QueueEvent) => {
+    let reasons: VisitUpdateReason[] = [];
+    if (planned.field === 'visitUpdated') {
+      reasons = visitUpdateReasons(previous, event, args.visitId!);
+      if (reasons.length === 0) return;
+    }
+    const requestId = `${request.requestId}:${event.sequence}`;
+    const result = await payloads.run(
+      { planned, variables: request.variables, caller: request.caller, requestId, logger: request.logger, source: { event, reasons } },
+      `${groupKey}\n${reasons.join(',')}`,
+    );
+    channel.push(result);
+    metrics.payloads.inc({ outcome: result.errors ? 'errors' : 'ok' });
+    const visit = planned.field === 'visitUpdated' ? event.visits.get(args.visitId!) : undefined;
+    if (visit && isFinalVisitStatus(visit.status)) channel.end();
+  };
+  const handle = (previous: QueueEvent | null, event: QueueEvent) => {
+    if (event.sequence <= handledUpTo) return;
+    handledUpTo = event.sequence;
+    chain = chain.then(() => (channel.closed ? undefined : deliver(previous, event))).catch((error: unknown) => {
+      request.logger.error({ err: error, sequence: event.sequence }, 'could not deliver a subscription event');
+    });
+  };
+
+  let buffered: [QueueEvent | null, QueueEvent][] | null = [];
+  stopListening = feed.listen((previous, event) => (buffered ? buffered.push([previous, event]) : handle(previous, event)));
+  try {
+    if (args.afterSequence != null) {
+      const replay = await readReplay(dependencies.log, target.queueId, args.afterSequence);
+      let previous = replay.baseline;
+      for (const event of replay.events) {
+        handle(previous, event);
+        previous = event;
+      }
+    }
+    for (const [previous, event] of buffered) handle(previous, event);
+    buffered = null;
+    if (target.finished) {
+      // A visit that had ended: whatever the replay had to say is sent, then nothing more will come.
+      await chain;
+      channel.end();
+    }
+  } catch (error) {
+    await channel.return();
+    throw error;
+  }
+  return channel;
+}
+
+/** The variables a payload depends on: all but the one carrying afterSequence (it only decides where the stream starts). */
+function payloadVariables({ planned, variables }: SubscriptionRequest): Record<string, unknown> {
+  const argument = planned.rootField.arguments?.find((arg) => arg.name.value === 'afterSequence');
+  if (argument?.value.kind !== 'Variable') return variables;
+  const { [argument.value.name.value]: _afterSequence, ...rest } = variables;
+  return rest;
+}
+
+/**
+ * The events after `afterSequence`, with the event at `afterSequence` itself when the log
+ * still has it (the baseline a visit subscription compares the first replayed event with).
+ */
+async function readReplay(log: EventLog, queueId: string, afterSequence: number): Promise<{ baseline: QueueEvent | null; events: QueueEvent[] }> {
+  if (!Number.isInteger(afterSequence) || afterSequence < 0) throw new AppError('BAD_USER_INPUT', 'afterSequence must be 0 or more.', { field: 'afterSequence' });
+  const stream = queueEventStream(queueId);
+  try {
+    if (afterSequence > 0) {
+      try {
+        const entries = await log.readAfter(stream, afterSequence - 1);
+        // Empty: the queue's latest event is afterSequence - 1, so afterSequence was never reached.
+        if (entries.length === 0) throw new SequenceAheadError(stream, afterSequence, afterSequence - 1);
+        const [baseline, ...events] = entries.map(queueEventOf);
+        return { baseline, events };
+      } catch (error) {
+        if (!(error instanceof SequenceTooOldError)) throw error;
+      }
+    }
+    return { baseline: null, events: (await log.readAfter(stream, afterSequence)).map(queueEventOf) };
+  } catch (error) {
+    if (error instanceof SequenceTooOldError) {
+      throw new AppError('SEQUENCE_TOO_OLD', `The events after sequence ${afterSequence} are no longer kept; subscribe without afterSequence and read the current state.`, {
+        afterSequence,
+        oldestKept: error.oldestKept,
+      });
+    }
+    if (error instanceof SequenceAheadError) {
+      throw new AppError('BAD_USER_INPUT', `afterSequence ${afterSequence} is ahead of the queue's latest event.`, { field: 'afterSequence' });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * Live updates under load: subscribers of one queue at 100, 1,000 and 5,000, then 5,000
+ * spread over 100 queues, then 1,000 whose payload asks for other subgraphs' fields, then
+ * 1,000 display screens sharing one partner key and document (one execution per event). Each
+ * subscriber is a visit's token holder on a WebSocket of its own (all in this process), on a
+ * gateway process in front of the four subgraph processes (testkit's startGraph), on a fresh
+ * database. Staff call the next visit a fixed number of times; each call moves every waiting
+ * subscriber up, so each event reaches every subscriber still waiting.
+ *
+ *   npm run build && npx tsx loadtests/subscriptions/bench.ts [--quick] [--only <name part>]
+ *
+ * Measures, per scenario: delivery latency from the change's commit (the called visit's
+ * calledAt, stamped by callNext just before it commits) to receipt by each subscriber; the
+ * callNext mutation's own latency; database statements per change (the queue subgraph's
+ * statement counter below Prisma, wlq_db_statements_total: BEGIN and COMMIT included);
+ * gateway payload executions per event; and, at 5,000, gateway memory per idle connection. Needs PostgreSQL
+ * on 127.0.0.1:5432 and Redis on 6379, like the integration tests. Targets 127.0.0.1 only.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createTenant, createTestDatabase, graphqlOk, startGraph, testRedisUrl, type RunningGraph, type Tenant } from '@waitlessq/testkit';
+import { closeAll, openConnections, subscribe, type BenchSocket } from './clients';
+import { scrape, waitUntil } from './scrape';
+import { seedWaitingVisits } from './seed';
+import { residentBytes, summarize, type Summary } from './stats';
+
+interface Scenario {
+  name: string;
+  queues: number;
+  perQueue: number;
+  federated: boolean;
+  /** Display screens of one partner key on the first queue, all with the same document and variables, instead of visit subscribers. */
+  screens?: number;
+  mutations: number;
+  measureMemory?: boolean;
+}
+
+const full: Scenario[] = [
+  { name: '100 on one queue', queues: 1, perQueue: 100, federated: false, mutations: 10 },
+  { name: '1,000 on one queue', queues: 1, perQueue: 1_000, federated: false, mutations: 10 },
+  { name: '5,000 on one queue', queues: 1, perQueue: 5_000, federated: false, mutations: 5, measureMemory: true },
+  { name: '5,000 over 100 queues', queues: 100, perQueue: 50, federated: false, mutations: 10 },
+  { name: '1,000 on one queue, federated fields', queues: 1, perQueue: 1_000, federated: true, mutations: 10 },
+  { name: '1,000 display screens of one partner key', queues: 1, perQueue: 50, screens: 1_000, federated: false, mutations: 10 },
+];
+const quick: Scenario[] = [
+  { name: '100 on one queue', queues: 1, perQueue: 100, federated: false, mutations: 5, measureMemory: true },
+  { name: '500 over 10 queues', queues: 10, perQueue: 50, federated: false, mutations: 5 },
+  { name: '200 on one queue, federated fields', queues: 1, perQueue: 200, federated: true, mutations: 5 },
+  { name: '100 display screens of one partner key', queues: 1, perQueue: 20, screens: 100, federated: false, mutations: 5 },
+];
+
+// What a customer's app asks for: its own place in line, all answered by the queue subgraph.
+const LOCAL = `subscription($id: ID!, $token: String) {
+  visitUpdated(visitId: $id, visitToken: $token) { sequence change reasons at visit { status position estimatedWaitMinutes } }
+}`;
+// The same with fields of the business subgraph (entity fetches through the query plan).
+const FEDERATED = `subscription($id: ID!, $token: String) {
+  visitUpdated(visitId: $id, visitToken: $token) {
+    sequence change reasons at
+    visit { status position estimatedWaitMinutes service { name durationMinutes } queue { name business { name timezone } } }
+  }
+}`;
+// What a waiting-room screen runs (a partner key may run only the trusted documents).
+const DISPLAY = (JSON.parse(readFileSync(path.resolve(__dirname, '../../schema/operations/manifest.json'), 'utf8')) as { operations: { name: string; body: string }[] }).operations.find(
+  (operation) => operation.name === 'DisplayQueueUpdated',
+)!.body;
+const CALL_NEXT = `mutation CallNext($queueId: ID!) { callNext(queueId: $queueId) { id calledAt } }`;
+
+const visitTokenSecret = 'bench-visit-token-secret-0123456789abcdef01';
+const eventTimeoutMs = 60_000;
+
+interface ScenarioResult {
+  scenario: string;
+  subscribers: number;
+  queues: number;
+  events: number;
+  deliveries: number;
+  missing: number;
+  deliveryMs: Summary;
+  /** From the commit to the last subscriber of the event. */
+  fanOutMs: Summary;
+  /** From the commit to the event's record in the log (the queue subgraph's share). */
+  publishMs: Summary;
+  mutationMs: Summary;
+  statementsPerChange: number;
+  /** The subscribe's authorization reads (queue subgraph). */
+  statementsPerSubscribe: number;
+  executionsPerEvent: number;
+  otherSubgraphRequestsPerEvent: number;
+  /** The gateway's own measure, mean per event: from the log to the gateway, and handing the event to every subscriber. */
+  gatewayLagMs: number;
+  gatewayFanOutMs: number;
+  subscribeSeconds: number;
+  memory?: { rssPerConnectionKiB: number; rssPerSubscriptionKiB: number; heapPerConnectionKiB: number; heapPerSubscriptionKiB: number };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+  const scenarios = (argv.includes('--quick') ? quick : full).filter((s) => !only || s.name.includes(only));
+  const db = await createTestDatabase();
+  const graph = await startGraph({
+    DATABASE_URL: db.url,
+    REDIS_URL: testRedisUrl,
+    REDIS_KEY_PREFIX: `bench:${db.name}:`,
+    VISIT_TOKEN_SECRET: visitTokenSecret,
+    // As deployed: production mode (graphql-js skips its development checks).
+    NODE_ENV: 'production',
+    JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789',
+    IDENTITY_SIGNING_SECRET: 'bench-identity-secret-0123456789abcdef0123',
+    LOG_LEVEL: 'warn',
+    PASSWORD_HASH_MEMORY_KIB: '4096',
+    RATE_LIMIT_PER_ADDRESS: '0',
+    RATE_LIMIT_PER_USER: '0',
+  });
+  const results: ScenarioResult[] = [];
+  try {
+    const tenant = await createTenant(graph.gateway.url, 'Bench');
+    for (const scenario of scenarios) {
+      process.stdout.write(`\n${scenario.name}: `);
+      results.push(await run(graph, db.url, tenant, scenario));
+      printResult(results[results.length - 1]);
+    }
+  } finally {
+    await graph.stop();
+    await db.drop();
+  }
+  const file = path.join(__dirname, 'results.json');
+  writeFileSync(file, JSON.stringify({ machine: machine(), at: new Date().toISOString(), results }, null, 2) + '\n');
+  process.stdout.write(`\nwrote ${path.relative(process.cwd(), file)}\n`);
+}
+
+async function run(graph: RunningGraph, databaseUrl: string, tenant: Tenant, scenario: Scenario): Promise<ScenarioResult> {
+  const gateway = graph.gateway;
+  const owner = tenant.staff.OWNER.accessToken;
+  const queues: { id: string; visits: { id: string; token: string }[] }[] = [];
+  for (let q = 0; q < scenario.queues; q++) {
+    const { createQueue } = await graphqlOk<{ createQueue: { id: string } }>(gateway.url, {
+      token: owner,
+      query: `mutation($input: CreateQueueInput!) { createQueue(input: $input) { id } }`,
+      variables: { input: { businessId: tenant.businessId, name: `Bench ${scenario.name} ${q}` } },
+    });
+    const queue = { id: createQueue.id, organizationId: tenant.organizationId, businessId: tenant.businessId, serviceId: tenant.serviceId };
+    queues.push({ id: queue.id, visits: await seedWaitingVisits(databaseUrl, visitTokenSecret, queue, scenario.perQueue) });
+  }
+  const subscribers = scenario.screens ?? scenario.queues * scenario.perQueue;
+  process.stdout.write(`seeded ${scenario.queues * scenario.perQueue} visits; `);
+
+  const gatewayPid = gateway.process.pid!;
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
+  const memoryNow = async () => ({ rss: await residentBytes(gatewayPid), heap: await scrape(gateway.baseUrl, 'nodejs_heap_size_used_bytes') });
+  if (scenario.measureMemory) await settle();
+  const memoryBefore = scenario.measureMemory ? await memoryNow() : undefined;
+
+  const sockets = await openConnections(gateway.url, subscribers, scenario.screens ? { 'x-api-key': tenant.apiKey.key } : {});
+  if (scenario.measureMemory) await settle();
+  const memoryConnected = scenario.measureMemory ? await memoryNow() : undefined;
+
+  // Deliveries by queue and sequence: when each arrived, and the event's own time.
+  const arrivals = new Map<string, number[]>();
+  const eventTimes = new Map<string, number>();
+  const subscribedBefore = await scrape(gateway.baseUrl, 'wlq_subscriptions_active');
+  const access = scenario.screens ? 'QueueUpdatedAccess' : 'VisitUpdatedAccess';
+  const authorized = () => scrape(graph.subgraphs.queue.baseUrl, 'wlq_graphql_requests_total', `operation="${access}"`);
+  const authorizedBefore = await authorized();
+  const statementsBeforeSubscribing = await scrape(graph.subgraphs.queue.baseUrl, 'wlq_db_statements_total');
+  const subscribeStart = Date.now();
+  let index = 0;
+  const subscriptions = scenario.screens
+    ? Array.from({ length: scenario.screens }, () => ({ q: 0, query: DISPLAY, variables: { queueId: queues[0].id } }))
+    : queues.flatMap((queue, q) => queue.visits.map((visit) => ({ q, query: scenario.federated ? FEDERATED : LOCAL, variables: { id: visit.id, token: visit.token } })));
+  for (const { q, query, variables } of subscriptions) {
+    const socket: BenchSocket = sockets[index++];
+    socket.onNext = (payload, receivedAt) => {
+      const update = Object.values(payload.data ?? {})[0] as { sequence: number; at: string } | undefined;
+      if (!update) return void socket.errors.push(payload.errors);
+      const key = `${q}:${update.sequence}`;
+      (arrivals.get(key) ?? arrivals.set(key, []).get(key)!).push(receivedAt);
+      if (!eventTimes.has(key)) eventTimes.set(key, Date.parse(update.at));
+    };
+    subscribe(socket, '1', query, variables);
+    // Subscribing costs an authorization query each: keep a few hundred in flight. Counted
+    // on the queue subgraph: scraping the gateway's /metrics with thousands of sockets open
+    // costs it more than what is measured (prom-client lists every handle).
+    if (index % 250 === 0) await waitUntil(async () => (await authorized()) >= authorizedBefore + index, 60_000, `${index} subscriptions`);
+  }
+  await waitUntil(async () => (await authorized()) >= authorizedBefore + subscribers, 60_000, 'every authorization');
+  await waitUntil(async () => (await scrape(gateway.baseUrl, 'wlq_subscriptions_active')) >= subscribedBefore + subscribers, 60_000, 'every subscription', 500);
+  const subscribeSeconds = (Date.now() - subscribeStart) / 1000;
+  if (scenario.measureMemory) await settle();
+  const memorySubscribed = scenario.measureMemory ? await memoryNow() : undefined;
+  process.stdout.write(`${subscribers} subscribed in ${subscribeSeconds.toFixed(1)} s; `);
+
+  const counters = async () => ({
+    statements: await scrape(graph.subgraphs.queue.baseUrl, 'wlq_db_statements_total'),
+    executions: await scrape(gateway.baseUrl, 'wlq_subscription_executions_total'),
+    otherRequests: (await scrape(graph.subgraphs.business.baseUrl, 'wlq_graphql_requests_total')) + (await scrape(graph.subgraphs.user.baseUrl, 'wlq_graphql_requests_total')),
+    fanOutSeconds: await scrape(gateway.baseUrl, 'wlq_subscription_event_fanout_seconds_sum'),
+    lagSeconds: await scrape(gateway.baseUrl, 'wlq_subscription_event_lag_seconds_sum'),
+    gatewayEvents: await scrape(gateway.baseUrl, 'wlq_subscription_event_fanout_seconds_count'),
+  });
+  const before = await counters();
+
+  const deliveryMs: number[] = [];
+  const fanOutMs: number[] = [];
+  const publishMs: number[] = [];
+  const mutationMs: number[] = [];
+  let missing = 0;
+  let deliveries = 0;
+  for (let m = 0; m < scenario.mutations; m++) {
+    const q = m % scenario.queues;
+    const sequence = Math.floor(m / scenario.queues) + 1;
+    const expected = scenario.screens ?? scenario.perQueue - (sequence - 1);
+    const started = performance.timeOrigin + performance.now();
+    const { callNext } = await graphqlOk<{ callNext: { calledAt: string } }>(gateway.url, { token: tenant.staff.STAFF.accessToken, query: CALL_NEXT, variables: { queueId: queues[q].id } });
+    mutationMs.push(performance.timeOrigin + performance.now() - started);
+    const committedAt = Date.parse(callNext.calledAt);
+    const key = `${q}:${sequence}`;
+    await waitUntil(() => (arrivals.get(key)?.length ?? 0) >= expected, eventTimeoutMs, `event ${key}`).catch(() => undefined);
+    const arrived = arrivals.get(key) ?? [];
+    missing += Math.max(0, expected - arrived.length);
+    deliveries += arrived.length;
+    for (const at of arrived) deliveryMs.push(at - committedAt);
+    if (arrived.length > 0) fanOutMs.push(Math.max(...arrived) - committedAt);
+    if (eventTimes.has(key)) publishMs.push(eventTimes.get(key)! - committedAt);
+    process.stdout.write('.');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const after = await counters();
+  await closeAll(sockets);
+  await waitUntil(async () => (await scrape(gateway.baseUrl, 'wlq_subscriptions_active')) <= subscribedBefore, 30_000, 'subscriptions to end', 500);
+
+  const events = scenario.mutations;
+  const perKiB = (a: number, b: number) => Math.round((b - a) / subscribers / 102.4) / 10;
+  return {
+    scenario: scenario.name,
+    subscribers,
+    queues: scenario.queues,
+    events,
+    deliveries,
+    missing,
+    deliveryMs: summarize(deliveryMs),
+    fanOutMs: summarize(fanOutMs),
+    publishMs: summarize(publishMs),
+    mutationMs: summarize(mutationMs),
+    statementsPerChange: round((after.statements - before.statements) / events),
+    statementsPerSubscribe: round((before.statements - statementsBeforeSubscribing) / subscribers),
+    executionsPerEvent: round((after.executions - before.executions) / events),
+    otherSubgraphRequestsPerEvent: round((after.otherRequests - before.otherRequests) / events),
+    gatewayLagMs: round(((after.lagSeconds - before.lagSeconds) * 1000) / Math.max(1, after.gatewayEvents - before.gatewayEvents)),
+    gatewayFanOutMs: round(((after.fanOutSeconds - before.fanOutSeconds) * 1000) / Math.max(1, after.gatewayEvents - before.gatewayEvents)),
+    subscribeSeconds: round(subscribeSeconds),
+    memory:
+      memoryBefore && memoryConnected && memorySubscribed
+        ? {
+            rssPerConnectionKiB: perKiB(memoryBefore.rss, memoryConnected.rss),
+            rssPerSubscriptionKiB: perKiB(memoryConnected.rss, memorySubscribed.rss),
+            heapPerConnectionKiB: perKiB(memoryBefore.heap, memoryConnected.heap),
+            heapPerSubscriptionKiB: perKiB(memoryConnected.heap, memorySubscribed.heap),
+          }
+        : undefined,
+  };
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+function printResult(result: ScenarioResult): void {
+  const line = (label: string, s: Summary) => `${label} p50 ${s.p50} p95 ${s.p95} p99 ${s.p99} max ${s.max} ms`;
+  process.stdout.write(
+    [
+      '',
+      `  deliveries ${result.deliveries} over ${result.events} events (${result.missing} missing)`,
+      `  ${line('delivery', result.deliveryMs)}`,
+      `  ${line('last subscriber', result.fanOutMs)}`,
+      `  ${line('commit to log', result.publishMs)}`,
+      `  ${line('callNext', result.mutationMs)}`,
+      `  gateway: log to gateway ${result.gatewayLagMs} ms, fan-out ${result.gatewayFanOutMs} ms per event (mean)`,
+      `  statements per change ${result.statementsPerChange} (per subscribe ${result.statementsPerSubscribe}); executions per event ${result.executionsPerEvent}; other subgraph requests per event ${result.otherSubgraphRequestsPerEvent}`,
+      result.memory ? `  memory per connection: RSS ${result.memory.rssPerConnectionKiB} KiB, heap ${result.memory.heapPerConnectionKiB} KiB; per subscription: RSS ${result.memory.rssPerSubscriptionKiB} KiB, heap ${result.memory.heapPerSubscriptionKiB} KiB` : '',
+    ].join('\n') + '\n',
+  );
+}
+
+function machine(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const os = require('node:os') as typeof import('node:os');
+  return `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

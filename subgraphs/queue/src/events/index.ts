@@ -1,0 +1,14 @@
+export { createQueueEventExecutor } from './event-executor';
+export type { EventExecution, QueueEventExecutor } from './event-executor';
+export { createQueueEventPublisher } from './publisher';
+export type { QueueEventPublisher } from './publisher';
+export { publishingChanges } from './publishing';
+export { queueEventOf, queueEventStream } from './queue-event';
+export type { QueueChange, QueueChangeKind, QueueEvent, QueueEventData } from './queue-event';
+export { isSubscriptionField, subscriptionAccess } from './subscription-access';
+export type { SubscriptionAccess, SubscriptionField, SubscriptionTarget } from './subscription-access';
+export { subscriptionResolvers } from './subscription-resolvers';
+export type { SubscriptionSource } from './subscription-resolvers';
+export { isFinalVisitStatus, visitUpdateReasons } from './visit-relevance';
+export type { VisitUpdateReason } from './visit-relevance';
+export { eventVisitColumns } from './visit-row';

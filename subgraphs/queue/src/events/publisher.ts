@@ -1,0 +1,44 @@
+import { createEventLog, SerializedJson, type EventLog } from '@waitlessq/redis';
+import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
+import { queueEventStream, type QueueChange } from './queue-event';
+import { readQueueEvent } from './snapshot';
+
+export interface QueueEventPublisher {
+  /**
+   * Records the queue as it is after a committed change and publishes it to every gateway.
+   * Never throws: the change is committed whatever happens here (a lost event is noticed by
+   * subscribers as a changed state in the next one).
+   */
+  publish(queueId: string, change: QueueChange): Promise<void>;
+}
+
+/** Namespaces our advisory locks (the first key of the two-key form): "QEVT". */
+const lockNamespace = 0x51455654;
+
+/**
+ * One publisher per queue at a time, across every replica: the snapshot is read and appended
+ * under a transaction-scoped advisory lock of the queue, so the log's order is the order in
+ * which the snapshots were read and a later sequence never shows an older line. The snapshot
+ * is the one database read of a change (the lock and BEGIN/COMMIT read nothing). It runs on
+ * the primary: a replica may not have the change yet.
+ */
+export function createQueueEventPublisher(runtime: ServiceRuntime, log?: EventLog): QueueEventPublisher {
+  const events = log ?? createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs });
+  return {
+    async publish(queueId, change) {
+      try {
+        await runtime.db.primary.$transaction(
+          async (tx) => {
+            await tx.$executeRaw`SELECT pg_advisory_xact_lock(${lockNamespace}::int, hashtext(${queueId}))`;
+            const event = await readQueueEvent(tx, queueId, change);
+            if (event !== null) await events.append(queueEventStream(queueId), new SerializedJson(event));
+          },
+          // Hundreds may join one queue in the same second: their publishers wait in turn.
+          { maxWait: 10_000, timeout: 10_000 },
+        );
+      } catch (error) {
+        runtime.logger.error({ err: error, queueId, change: change.kind }, 'could not publish a queue event');
+      }
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { Kind, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode } from 'graphql';
+import { typeDefs } from '../schema';
+import { publishedMutations, publishingChanges, unpublishedMutations } from './publishing';
+
+describe('publishing changes', () => {
+  it('knows the event of every mutation of the schema, or that it has none', () => {
+    const mutations = typeDefs.definitions
+      .filter((definition): definition is ObjectTypeDefinitionNode | ObjectTypeExtensionNode =>
+        (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) && definition.name.value === 'Mutation',
+      )
+      .flatMap((definition) => definition.fields?.map((field) => field.name.value) ?? []);
+    expect(mutations.length).toBeGreaterThan(5);
+    expect(mutations.filter((name) => !(name in publishedMutations) && !unpublishedMutations.includes(name))).toEqual([]);
+  });
+
+  it('publishes after the mutation resolved, and not when it failed or changed nothing', async () => {
+    const published: unknown[] = [];
+    const publisher = { publish: async (queueId: string, change: unknown) => void published.push([queueId, change]) };
+    const visit = { id: 'v1', queueId: 'q1' };
+    const wrapped = publishingChanges(publisher, {
+      callNext: async () => visit,
+      startServing: async () => {
+        throw new Error('refused');
+      },
+      createQueue: async () => ({ id: 'q2' }),
+    });
+    await expect(wrapped.callNext()).resolves.toBe(visit);
+    await expect(wrapped.startServing()).rejects.toThrow('refused');
+    await wrapped.createQueue();
+    const nobody = publishingChanges(publisher, { callNext: async () => null });
+    await nobody.callNext();
+    expect(published).toEqual([['q1', { kind: 'CALLED', visitIds: ['v1'] }]]);
+  });
+});
