@@ -84,7 +84,7 @@ export async function startAllInOne(options: AllInOneOptions = {}): Promise<AllI
       await server.listen();
     }
 
-    const gateway = await createGateway({ config: gatewayConfig, logger: createLogger('gateway', gatewayConfig.logLevel), readinessChecks: sharedChecks(db, redis) });
+    const gateway = await createGateway({ config: gatewayConfig, logger: createLogger('gateway', gatewayConfig.logLevel), readinessChecks: sharedChecks(db, redis), redis });
     cleanup.push(() => gateway.stop());
     const url = await gateway.listen();
     logger.info({ url, subgraphUrls, database: db.kind, redis: redis.kind }, 'all services listening');

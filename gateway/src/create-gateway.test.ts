@@ -139,9 +139,13 @@ describe('createGateway', () => {
     expect(body.errors?.[0]).toMatchObject({ message: `refused with ${code}`, path: ['fail'], extensions: { code, serviceName: 'user' } });
   });
 
-  it('masks an unexpected error', async () => {
-    const { body } = await post(url, '{ boom }');
-    expect(body.errors?.[0]).toEqual({ message: 'Something went wrong on our side.', path: ['boom'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  it('masks an unexpected error: its code and the request id that finds it in the logs', async () => {
+    const { headers, body } = await post(url, '{ boom }');
+    expect(body.errors?.[0]).toEqual({
+      message: 'Something went wrong on our side.',
+      path: ['boom'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: headers.get('x-request-id') },
+    });
     expect(JSON.stringify(body)).not.toContain('secret_table');
   });
 

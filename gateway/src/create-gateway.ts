@@ -4,22 +4,44 @@ import express from 'express';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
-import { createIdentitySigner, createTokenService } from '@waitlessq/auth';
+import { apiKeyHeader, createIdentitySigner, createTokenService } from '@waitlessq/auth';
 import type { Config } from '@waitlessq/config';
-import { AppError, createErrorFormatter } from '@waitlessq/errors';
+import { AppError } from '@waitlessq/errors';
 import { createMetrics, metricsRegistry, type Logger } from '@waitlessq/observability';
+import { createRedis, type RedisResources } from '@waitlessq/redis';
+import { metricsPlugin } from '@waitlessq/subgraph-kit';
 import { createAuthenticator } from './authenticate';
 import type { GatewayContext } from './context';
-import { metricsPlugin } from './metrics-plugin';
+import {
+  createGatewayErrorFormatter,
+  createPersistedQueryCache,
+  createRateLimiters,
+  loadTrustedDocuments,
+  useAddressRateLimit,
+  useCallerRateLimits,
+  useCdnCaching,
+  useCors,
+  useIntrospectionControl,
+  useJsonBody,
+  useOperationLimits,
+  useOperationResolution,
+  usePartnerOperations,
+  usePersistedQueryChecks,
+  useRequestScope,
+  useRequestTimeout,
+  useSecurityHeaders,
+  useTokenLimit,
+  withRequestDeadline,
+} from './edge';
+import { createPartnerKeys, createUserSubgraphKeyLookup } from './partner-keys';
 import { checkReadiness, subgraphHealthChecks, type ReadinessCheck } from './readiness';
 import { requestId } from './request-id';
 import { SubgraphDataSource } from './subgraph-data-source';
+import { attachSubscriptions, refuseSubscriptionsOverHttp } from './subscriptions';
 import { readSupergraph } from './supergraph';
 
 export interface GatewayOptions {
@@ -29,6 +51,8 @@ export interface GatewayOptions {
   readinessChecks?: Record<string, ReadinessCheck>;
   /** The composed schema; read from config.supergraphPath or schema/supergraph.graphql otherwise. */
   supergraphSdl?: string;
+  /** Redis (or the in-process store) shared with the subgraphs; opened from config.redis, and closed on stop, when absent. */
+  redis?: RedisResources;
 }
 
 export interface GatewayServer {
@@ -46,41 +70,77 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const signer = createIdentitySigner(config.auth.identitySecret);
-  const authenticate = createAuthenticator(createTokenService({ secret: config.auth.jwtSecret, ttlSeconds: config.auth.accessTokenTtlSeconds }));
+  const ownedRedis = options.redis ? undefined : createRedis(config.redis);
+  const redis = options.redis ?? ownedRedis!;
+  const signServiceIdentity = () => signer.sign({ kind: 'service', subjectId: 'gateway' });
+  const partnerKeys = createPartnerKeys(redis.store, createUserSubgraphKeyLookup({ url: config.subgraphUrls.user, signServiceIdentity }), (error) =>
+    logger.warn({ err: error }, 'the partner key cache is unavailable; asking the user subgraph'),
+  );
+  const authenticate = createAuthenticator(createTokenService({ secret: config.auth.jwtSecret, ttlSeconds: config.auth.accessTokenTtlSeconds }), partnerKeys);
   const subgraphUrls: Record<string, string> = config.subgraphUrls;
+  const edge = config.edge;
+  const trusted = await loadTrustedDocuments({ file: edge.operationsManifestPath, store: redis.store, logger });
+  const rateLimiters = createRateLimiters(edge.rateLimits, redis, logger);
 
+  const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.supergraphPath);
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl ?? readSupergraph(config.supergraphPath),
+    supergraphSdl,
     logger,
     buildService: ({ name }) => {
       const url = subgraphUrls[name];
       if (!url) throw new Error(`The supergraph names a subgraph "${name}" that has no URL in the configuration.`);
-      return new SubgraphDataSource(name, url, () => signer.sign({ kind: 'service', subjectId: 'gateway' }));
+      const source = new SubgraphDataSource(name, url, signServiceIdentity);
+      source.fetcher = withRequestDeadline(source.fetcher);
+      return source;
     },
   });
-  const production = config.env === 'production';
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
     // Shutdown is ours (runUntilSignalled): Apollo's own handler would stop this server alone
     // and raise the signal again, racing the orderly stop of everything else in the process.
     stopOnTerminationSignals: false,
-    introspection: !production,
+    // Apollo's switch is global; useIntrospectionControl decides per caller.
+    introspection: true,
+    hideSchemaDetailsFromClientErrors: !edge.introspection,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter({
-      exposeInternals: config.env === 'development',
-      onUnexpected: (error) => logger.error({ err: error }, 'unexpected error'),
-    }),
+    persistedQueries: { cache: createPersistedQueryCache({ store: redis.store, trusted, ttlSeconds: edge.apq.ttlSeconds }), ttl: edge.apq.ttlSeconds },
+    parseOptions: edge.limits.maxTokens > 0 ? { maxTokens: edge.limits.maxTokens } : {},
+    formatError: createGatewayErrorFormatter({ exposeInternals: config.env === 'development', logger }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      metricsPlugin(createMetrics()),
-      production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+      metricsPlugin('gateway', createMetrics()),
+      edge.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      refuseSubscriptionsOverHttp(),
+      // The edge, after parsing and validation and before any subgraph is called.
+      useRequestTimeout(),
+      useOperationResolution(),
+      useIntrospectionControl({ enabled: edge.introspection }),
+      useOperationLimits(edge.limits),
+      usePartnerOperations(trusted),
+      useCallerRateLimits(rateLimiters),
+      useCdnCaching({ maxAgeSeconds: edge.apq.cdnMaxAgeSeconds }),
     ],
   });
   await apollo.start();
+  // Subscriptions: graphql-ws on the same server and path (gateway/src/subscriptions/README.md).
+  const subscriptions = attachSubscriptions({
+    httpServer,
+    config,
+    logger,
+    redis,
+    authenticate,
+    signer,
+    supergraphSdl,
+    formatError: createGatewayErrorFormatter({ exposeInternals: config.env === 'development', logger }),
+    trusted,
+  });
 
   const readinessChecks = { ...subgraphHealthChecks(subgraphUrls, readinessTimeoutMs), ...options.readinessChecks };
+  app.set('trust proxy', edge.trustProxy);
   app.use(requestId);
+  app.use(useSecurityHeaders({ landingPage: edge.introspection }));
   app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/ready', async (_req, res) => {
     const report = await checkReadiness(readinessChecks, readinessTimeoutMs);
@@ -91,13 +151,19 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
   });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    // The edge, before Apollo parses anything.
+    useCors({ origins: edge.corsOrigins }),
+    useAddressRateLimit(rateLimiters),
+    useJsonBody({ maxBodyBytes: edge.maxBodyBytes }),
+    usePersistedQueryChecks(),
+    useTokenLimit(edge.limits),
+    useRequestScope({ timeoutMs: edge.requestTimeoutMs }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {
         const id = String(res.locals.requestId);
         let identity;
         try {
-          identity = await authenticate(req.get('authorization'));
+          identity = await authenticate({ authorization: req.get('authorization'), apiKey: req.get(apiKeyHeader) });
         } catch (error) {
           throw error instanceof AppError ? unauthenticated(error) : error;
         }
@@ -123,8 +189,10 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
         });
       }),
     stop: async () => {
+      await subscriptions.close();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await ownedRedis?.close();
     },
   };
 }

@@ -8,13 +8,13 @@ import type { ReadinessCheck } from './readiness';
 
 /**
  * The gateway alone, in front of subgraphs running as their own processes at the configured
- * URLs. It opens the database and Redis only to report them in /ready.
+ * URLs. It opens the database only to report it in /ready; Redis also holds its caches.
  */
 async function main(): Promise<void> {
   const config = loadConfig('gateway');
   const logger = createLogger('gateway', config.logLevel);
   const dependencies = await openDependencies(config, logger);
-  const gateway = await createGateway({ config, logger, readinessChecks: dependencies.checks });
+  const gateway = await createGateway({ config, logger, readinessChecks: dependencies.checks, redis: dependencies.redis });
   const url = await gateway.listen();
   logger.info({ url, subgraphUrls: config.subgraphUrls }, 'listening');
   runUntilSignalled(logger, async () => {
@@ -39,7 +39,7 @@ async function openDependencies(config: Config, logger: Logger) {
   const redis = createRedis(config.redis);
   checks.redis = () => redis.ping();
   closers.push(() => redis.close());
-  return { checks, close: async () => void (await Promise.allSettled(closers.map((close) => close()))) };
+  return { checks, redis, close: async () => void (await Promise.allSettled(closers.map((close) => close()))) };
 }
 
 main().catch((error: unknown) => {

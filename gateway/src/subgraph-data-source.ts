@@ -20,7 +20,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     url: string,
     private readonly signServiceIdentity: () => Promise<string>,
   ) {
-    super({ url });
+    // Node's own fetch (undici) honours the subgraph's Keep-Alive timeout and drops idle sockets
+    // before the server closes them; the default fetcher reuses sockets the server has just
+    // closed, which surfaces as an occasional "socket hang up" (apollographql/federation#2313).
+    super({ url, fetcher: fetch as unknown as RemoteGraphQLDataSource['fetcher'] });
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {

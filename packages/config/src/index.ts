@@ -1,4 +1,7 @@
 export { loadConfig, ConfigError } from './load-config';
-export type { Config, DatabaseConfig, RedisConfig } from './load-config';
+export type { Config, DatabaseConfig, RedisConfig, CacheConfig } from './load-config';
 export { defaultPorts } from './defaults';
 export type { ServiceName } from './defaults';
+export { sandboxOrigins } from './edge-config';
+export type { EdgeConfig, OperationLimits, RateLimitBudget, TrustProxy } from './edge-config';
+export type { SubscriptionConfig } from './subscription-config';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { defaultPorts, developmentSecrets, type ServiceName } from './defaults';
+import { edgeConfig, edgeEnvironment, type EdgeConfig } from './edge-config';
+import { subscriptionConfig, subscriptionEnvironment, type SubscriptionConfig } from './subscription-config';
 
 /** Thrown when the environment is not a valid configuration; lists every problem at once. */
 export class ConfigError extends Error {
@@ -30,10 +32,12 @@ const environmentSchema = z.object({
   DATABASE_READ_YOUR_WRITES_MS: int(5_000),
   DATABASE_REPLICA_MAX_LAG_BYTES: int(16 * 1024 * 1024),
   DATABASE_REPLICA_CHECK_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
+  DATABASE_SLOW_QUERY_MS: int(200),
   EMBEDDED_DATA_DIR: z.string().default('.data/pglite'),
 
   REDIS_URL: z.string().url().optional(),
   REDIS_KEY_PREFIX: z.string().default('wlq:'),
+  CACHE_TTL_SECONDS: z.coerce.number().int().nonnegative().optional(),
 
   JWT_SECRET: secret.optional(),
   IDENTITY_SIGNING_SECRET: secret.optional(),
@@ -48,6 +52,8 @@ const environmentSchema = z.object({
   PWA_SUBGRAPH_URL: z.string().url().optional(),
   SUPERGRAPH_PATH: z.string().optional(),
   PUBLIC_URL: z.string().url().optional(),
+  ...edgeEnvironment,
+  ...subscriptionEnvironment,
 });
 
 export interface DatabaseConfig {
@@ -63,6 +69,8 @@ export interface DatabaseConfig {
   /** A replica whose replay is further behind the primary's WAL than this is skipped. */
   replicaMaxLagBytes: number;
   replicaCheckIntervalMs: number;
+  /** Operations slower than this are logged with their request id. */
+  slowQueryMs: number;
   embeddedDataDir: string;
 }
 
@@ -73,6 +81,11 @@ export interface RedisConfig {
   keyPrefix: string;
 }
 
+export interface CacheConfig {
+  /** Lifetime of cached public reads (writes invalidate them at once); 0 turns the caches off. */
+  ttlSeconds: number;
+}
+
 export interface Config {
   env: 'development' | 'test' | 'production';
   logLevel: string;
@@ -80,6 +93,7 @@ export interface Config {
   port: number;
   database: DatabaseConfig;
   redis: RedisConfig;
+  cache: CacheConfig;
   auth: {
     jwtSecret: string;
     identitySecret: string;
@@ -91,6 +105,10 @@ export interface Config {
   subgraphUrls: Record<Exclude<ServiceName, 'gateway'>, string>;
   supergraphPath?: string;
   publicUrl: string;
+  /** The gateway's protections: persisted operations, limits, rate limits, browser safety. */
+  edge: EdgeConfig;
+  /** Live updates: event log retention and the gateway's WebSocket limits. */
+  subscriptions: SubscriptionConfig;
 }
 
 /**
@@ -140,9 +158,13 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
       readYourWritesMs: e.DATABASE_READ_YOUR_WRITES_MS,
       replicaMaxLagBytes: e.DATABASE_REPLICA_MAX_LAG_BYTES,
       replicaCheckIntervalMs: e.DATABASE_REPLICA_CHECK_INTERVAL_MS,
+      slowQueryMs: e.DATABASE_SLOW_QUERY_MS,
       embeddedDataDir: e.EMBEDDED_DATA_DIR,
     },
     redis: { kind: e.REDIS_URL ? 'redis' : 'memory', url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    // Off by default under test: suites share one Redis but not one database, and natural keys
+    // (slugs) would collide between them. Suites about caching turn it on.
+    cache: { ttlSeconds: e.CACHE_TTL_SECONDS ?? (e.NODE_ENV === 'test' ? 0 : 60) },
     auth,
     subgraphUrls: {
       user: e.USER_SUBGRAPH_URL ?? local('user'),
@@ -152,6 +174,8 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     },
     supergraphPath: e.SUPERGRAPH_PATH,
     publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${port}`,
+    edge: edgeConfig(e, e.NODE_ENV),
+    subscriptions: subscriptionConfig(e),
   };
   return deepFreeze(config);
 }

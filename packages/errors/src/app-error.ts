@@ -14,6 +14,17 @@ export const errorCodes = {
   RATE_LIMITED: 'Too many requests; retry later.',
   PERSISTED_QUERY_NOT_FOUND: 'The persisted query hash is unknown.',
   OPERATION_NOT_ALLOWED: 'This operation is not allowed for these credentials.',
+  SEQUENCE_TOO_OLD: 'The events after this sequence are no longer kept; subscribe without afterSequence and read the current state.',
+  TOO_MANY_SUBSCRIPTIONS: 'This connection holds as many subscriptions as it may; complete one or open another connection.',
+  PERSISTED_QUERY_HASH_MISMATCH: 'The persisted query hash is not the SHA-256 of the query sent with it.',
+  QUERY_TOO_DEEP: 'The operation nests fields deeper than the gateway allows.',
+  QUERY_TOO_COMPLEX: 'The operation would fetch more objects than the gateway allows.',
+  TOO_MANY_ALIASES: 'The operation uses more aliases than the gateway allows.',
+  TOO_MANY_ROOT_FIELDS: 'The operation selects more root fields than the gateway allows.',
+  TOO_MANY_TOKENS: 'The document is longer than the gateway allows.',
+  PAYLOAD_TOO_LARGE: 'The request body is larger than the gateway allows.',
+  REQUEST_TIMEOUT: 'The request took longer than the gateway allows.',
+  INTROSPECTION_DISABLED: 'Introspection is not enabled for these credentials.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on our side.',
 } as const;
 

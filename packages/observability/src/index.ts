@@ -1,4 +1,4 @@
 export { createLogger } from './logger';
 export type { Logger } from './logger';
-export { metricsRegistry, createMetrics } from './metrics';
-export type { Metrics } from './metrics';
+export { metricsRegistry, createMetrics, cacheRequestsCounter, subscriptionMetrics } from './metrics';
+export type { Metrics, SubscriptionMetrics } from './metrics';

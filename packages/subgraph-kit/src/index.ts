@@ -7,3 +7,7 @@ export { createPeerClient } from './peers';
 export type { PeerClient } from './peers';
 export { runUntilSignalled } from './lifecycle';
 export { organizationScope } from './scope';
+export { createCache, reviveDates } from './cache';
+export { startSubgraph } from './start-subgraph';
+export { DateTimeScalar } from './scalars';
+export { metricsPlugin } from './metrics-plugin';

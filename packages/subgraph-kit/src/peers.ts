@@ -1,11 +1,14 @@
 import type { ServiceName } from '@waitlessq/config';
-import { identityHeader } from '@waitlessq/auth';
+import { identityHeader, type Identity } from '@waitlessq/auth';
 import { AppError, type ErrorCode } from '@waitlessq/errors';
 import type { ServiceRuntime } from './runtime';
 
 export interface PeerClient {
-  /** Runs an operation on another subgraph as this service; rethrows its first error with its code. */
-  request<T>(peer: Exclude<ServiceName, 'gateway'>, query: string, variables?: Record<string, unknown>, requestId?: string): Promise<T>;
+  /**
+   * Runs an operation on another subgraph as this service (or, with `as`, as the caller, to ask
+   * the peer what that caller may see); rethrows its first error with its code.
+   */
+  request<T>(peer: Exclude<ServiceName, 'gateway'>, query: string, variables?: Record<string, unknown>, requestId?: string, as?: Identity): Promise<T>;
 }
 
 /**
@@ -15,8 +18,8 @@ export interface PeerClient {
  */
 export function createPeerClient(runtime: ServiceRuntime): PeerClient {
   return {
-    async request(peer, query, variables = {}, requestId) {
-      const identity = await runtime.signer.sign({ kind: 'service', subjectId: runtime.name });
+    async request(peer, query, variables = {}, requestId, as) {
+      const identity = await runtime.signer.sign(as ?? { kind: 'service', subjectId: runtime.name });
       const response = await fetch(runtime.config.subgraphUrls[peer], {
         method: 'POST',
         headers: {

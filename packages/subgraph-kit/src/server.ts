@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -14,6 +14,7 @@ import { runInRequestScope } from '@waitlessq/database';
 import { AppError, createErrorFormatter } from '@waitlessq/errors';
 import { createMetrics, metricsRegistry, type Logger } from '@waitlessq/observability';
 import type { ServiceRuntime } from './runtime';
+import { metricsPlugin } from './metrics-plugin';
 
 /** What every resolver of every subgraph receives. Subgraphs extend it with their loaders. */
 export interface BaseContext {
@@ -43,6 +44,12 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 ): Promise<SubgraphServer> {
   const app = express();
   const httpServer = http.createServer(app);
+  // The gateway's fetcher (make-fetch-happen) keeps idle sockets open without a timeout of its
+  // own; Node closes them after 5 s by default, and a request sent on a socket as it closes
+  // fails with "socket hang up" (apollographql/federation#2313). Idle connections live longer
+  // here than anything in front of us keeps them (load balancers: 60 s).
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const metrics = createMetrics();
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never }]),
@@ -77,10 +84,13 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     // (after the body parser, whose stream callbacks would lose the scope). A bad header gets a
     // null actor here and UNAUTHENTICATED from the context below.
     (req, _res, next) => {
+      // Decided here, so the scope (slow-query logs) and the context below carry the same id.
+      const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+      req.headers['x-request-id'] = requestId;
       void runtime.signer
         .verify(req.headers[identityHeader] as string | undefined)
         .then((identity) => (identity.kind === 'anonymous' ? null : `${identity.kind}:${identity.subjectId}`), () => null)
-        .then((actorKey) => runInRequestScope({ actorKey }, next));
+        .then((actorKey) => runInRequestScope({ actorKey, requestId }, next));
     },
     expressMiddleware(apollo, {
       context: async ({ req }) => {
@@ -123,20 +133,4 @@ async function readiness(runtime: ServiceRuntime): Promise<Record<string, string
     );
   const [database, redis] = await Promise.all([check(runtime.db.ping()), check(runtime.redis.ping())]);
   return { database, redis };
-}
-
-function metricsPlugin(service: string, metrics: ReturnType<typeof createMetrics>): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      const stopTimer = metrics.graphqlDuration.startTimer({ service });
-      return {
-        async willSendResponse({ operationName, errors }) {
-          const operation = operationName ?? 'anonymous';
-          stopTimer({ operation });
-          const outcome = errors?.[0]?.extensions?.code ?? (errors?.length ? 'ERROR' : 'ok');
-          metrics.graphqlRequests.inc({ service, operation, outcome: String(outcome) });
-        },
-      };
-    },
-  };
 }

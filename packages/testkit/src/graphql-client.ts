@@ -4,9 +4,15 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 export interface GraphQLCall {
-  query: string;
+  /** Left out for a persisted operation sent by its id or hash alone (`extensions.persistedQuery`). */
+  query?: string;
+  operationName?: string;
   variables?: Record<string, unknown>;
+  extensions?: Record<string, unknown>;
+  /** An access token, sent as `Authorization: Bearer`. */
   token?: string;
+  /** A partner API key, sent as `x-api-key`. */
+  apiKey?: string;
   headers?: Record<string, string>;
 }
 
@@ -17,9 +23,10 @@ export async function graphql<T = Record<string, unknown>>(url: string, call: Gr
     headers: {
       'content-type': 'application/json',
       ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
+      ...(call.apiKey ? { 'x-api-key': call.apiKey } : {}),
       ...call.headers,
     },
-    body: JSON.stringify({ query: call.query, variables: call.variables ?? {} }),
+    body: JSON.stringify({ query: call.query, operationName: call.operationName, variables: call.variables ?? {}, extensions: call.extensions }),
   });
   const body = (await response.json()) as GraphQLResponse<T>;
   return { ...body, status: response.status };

@@ -76,6 +76,17 @@ function stopProcess(child: ChildProcess): Promise<void> {
 export interface RunningGraph {
   gateway: RunningService;
   subgraphs: Record<Exclude<ServiceName, 'gateway'>, RunningService>;
+  /**
+   * Another gateway replica, its own process in front of the same subgraphs, with the graph's
+   * environment and these additions; stopped with the graph.
+   */
+  startGateway(env?: Record<string, string>): Promise<RunningService>;
+  /**
+   * Another process of any of the graph's services (a second queue replica, say), with the
+   * graph's environment and these additions (e.g. a gateway whose QUEUE_SUBGRAPH_URL is that
+   * replica); stopped with the graph.
+   */
+  startReplica(name: ServiceName, env?: Record<string, string>): Promise<RunningService>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +114,16 @@ export async function startGraph(env: Record<string, string>): Promise<RunningGr
     return {
       gateway,
       subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, s])) as RunningGraph['subgraphs'],
+      startGateway: async (extra = {}) => {
+        const replica = await startService('gateway', { ...env, ...urls, ...extra });
+        started.push(replica);
+        return replica;
+      },
+      startReplica: async (name, extra = {}) => {
+        const replica = await startService(name, { ...env, ...urls, ...extra });
+        started.push(replica);
+        return replica;
+      },
       stop: async () => void (await Promise.all(started.map((s) => s.stop()))),
     };
   } catch (error) {

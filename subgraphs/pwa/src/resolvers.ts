@@ -2,7 +2,7 @@ import type { SubgraphDefinition } from '@waitlessq/subgraph-kit';
 import { buildResolvers } from './builds/resolvers';
 import { configResolvers } from './config/resolvers';
 import type { PwaContext } from './context';
-import { DateTimeScalar } from './scalars';
+import { DateTimeScalar } from '@waitlessq/subgraph-kit';
 
 export const resolvers = {
   DateTime: DateTimeScalar,
