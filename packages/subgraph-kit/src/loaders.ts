@@ -11,3 +11,15 @@ export function createByIdLoader<T extends { id: string }>(fetchMany: (ids: read
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
+
+/** Rows by a key, in their order: one pass, so a batch of n keys over m rows costs n + m, not n * m. */
+export function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { BookingPolicy, Business, OpeningHours, Organization, PrismaClient, Service } from '@waitlessq/database';
 import type { JsonCache } from '@waitlessq/redis';
-import { createByIdLoader } from '@waitlessq/subgraph-kit';
+import { createByIdLoader, groupBy } from '@waitlessq/subgraph-kit';
 import { isUuid } from './access';
 import { publicBusiness, publicService, type BusinessCaches } from './public-cache';
 
@@ -63,17 +63,6 @@ function createGroupLoader<T>(fetchMany: (parentIds: string[]) => Promise<T[]>, 
     const groups = groupBy(valid.length > 0 ? await fetchMany(valid) : [], parentOf);
     return parentIds.map((id) => groups.get(id) ?? []);
   });
-}
-
-function groupBy<T>(rows: T[], keyOf: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  return groups;
 }
 
 /** Rows by id through a cache; ids that are not UUIDs never reach it. */

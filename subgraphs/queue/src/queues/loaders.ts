@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Identity } from '@waitlessq/auth';
 import type { PrismaClient, Queue, Visit } from '@waitlessq/database';
-import { createByIdLoader, organizationScope } from '@waitlessq/subgraph-kit';
+import { createByIdLoader, groupBy, organizationScope } from '@waitlessq/subgraph-kit';
 import { isUuid } from '../ids';
 import { readLines, type WaitingPlace } from '../visits/line';
 import type { Line } from '../visits/positions';
@@ -47,14 +47,3 @@ export function createQueueLoaders(prisma: PrismaClient, identity: Identity): Qu
   };
 }
 
-/** Rows by a key, in their order: one pass, so a batch of n keys over m rows costs n + m, not n * m. */
-export function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  return groups;
-}

@@ -3,7 +3,7 @@ import type { Identity } from '@waitlessq/auth';
 import { Prisma, type PrismaClient, type Visit, type VisitEvent } from '@waitlessq/database';
 import { createByIdLoader, organizationScope } from '@waitlessq/subgraph-kit';
 import { isUuid } from '../ids';
-import { groupBy } from '../queues/loaders';
+import { groupBy } from '@waitlessq/subgraph-kit';
 import type { ServiceTimes } from './estimates';
 import { readServiceTimes } from './line';
 
