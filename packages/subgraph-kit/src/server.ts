@@ -83,27 +83,33 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     // Read-your-writes: the whole execution runs in a request scope keyed by the verified actor
     // (after the body parser, whose stream callbacks would lose the scope). A bad header gets a
     // null actor here and UNAUTHENTICATED from the context below.
-    (req, _res, next) => {
+    // The header is verified once, here; the context below takes the outcome from res.locals.
+    (req, res, next) => {
       // Decided here, so the scope (slow-query logs) and the context below carry the same id.
       const requestId = String(req.headers['x-request-id'] ?? randomUUID());
-      req.headers['x-request-id'] = requestId;
-      void runtime.signer
-        .verify(req.headers[identityHeader] as string | undefined)
-        .then((identity) => (identity.kind === 'anonymous' ? null : `${identity.kind}:${identity.subjectId}`), () => null)
-        .then((actorKey) => runInRequestScope({ actorKey, requestId }, next));
+      res.locals.requestId = requestId;
+      void runtime.signer.verify(req.headers[identityHeader] as string | undefined).then(
+        (identity) => {
+          res.locals.identity = identity;
+          const actorKey = identity.kind === 'anonymous' ? null : `${identity.kind}:${identity.subjectId}`;
+          return runInRequestScope({ actorKey, requestId }, next);
+        },
+        (error: unknown) => {
+          res.locals.identityError = error;
+          return runInRequestScope({ actorKey: null, requestId }, next);
+        },
+      );
     },
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = String(req.headers['x-request-id'] ?? randomUUID());
-        const logger = runtime.logger.child({ requestId });
-        let identity: Identity;
-        try {
-          identity = await runtime.signer.verify(req.headers[identityHeader] as string | undefined);
-        } catch (error) {
+      context: async ({ res }) => {
+        const requestId = res.locals.requestId as string;
+        const identity = res.locals.identity as Identity | undefined;
+        if (!identity) {
+          const error: unknown = res.locals.identityError;
           const message = error instanceof AppError ? error.message : 'Unauthenticated.';
           throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
-        return definition.extendContext({ identity, requestId, logger, runtime });
+        return definition.extendContext({ identity, requestId, logger: runtime.logger.child({ requestId }), runtime });
       },
     }),
   );
