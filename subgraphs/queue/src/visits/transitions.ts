@@ -2,14 +2,17 @@ import { AppError } from '@waitlessq/errors';
 import type { VisitStatus } from '@waitlessq/database';
 
 /**
- * The visit state machine (DESIGN.md, "Queue rules"). Only CALLED -> NO_SHOW: a visit that was
- * never called cannot have failed to show up; a waiting customer who leaves is a cancellation.
- * SERVING can only finish: once served, the visit has happened.
+ * The visit state machine (DESIGN.md, "Queue rules"). An appointment is PENDING while it waits
+ * for approval (when the business's policy asks for it), then BOOKED until it checks in
+ * (WAITING) or, not checked in a grace period after its time, becomes NO_SHOW by itself.
+ * A walk-in becomes NO_SHOW only once CALLED: a waiting customer who leaves is a cancellation.
+ * CALLED -> WAITING is returnToQueue. SERVING can only finish: once served, the visit happened.
  */
 const next: Readonly<Record<VisitStatus, readonly VisitStatus[]>> = {
-  BOOKED: ['WAITING', 'CANCELLED'],
+  PENDING: ['BOOKED', 'CANCELLED'],
+  BOOKED: ['WAITING', 'CANCELLED', 'NO_SHOW'],
   WAITING: ['CALLED', 'CANCELLED'],
-  CALLED: ['SERVING', 'NO_SHOW', 'CANCELLED'],
+  CALLED: ['SERVING', 'NO_SHOW', 'CANCELLED', 'WAITING'],
   SERVING: ['DONE'],
   DONE: [],
   NO_SHOW: [],
@@ -18,7 +21,8 @@ const next: Readonly<Record<VisitStatus, readonly VisitStatus[]>> = {
 
 /** The column each status stamps when a visit enters it. */
 export const stampOf = {
-  BOOKED: null,
+  PENDING: 'bookedAt',
+  BOOKED: 'approvedAt',
   WAITING: 'joinedAt',
   CALLED: 'calledAt',
   SERVING: 'servedAt',
