@@ -22,6 +22,8 @@ ADD COLUMN     "blockedUntil" TIMESTAMP(3),
 ADD COLUMN     "bookedAt" TIMESTAMP(3),
 ADD COLUMN     "bookingDay" DATE,
 ADD COLUMN     "calledById" UUID,
+ADD COLUMN     "cancellableUntil" TIMESTAMP(3),
+ADD COLUMN     "checkInDeadline" TIMESTAMP(3),
 ADD COLUMN     "checkedInAt" TIMESTAMP(3),
 ADD COLUMN     "customerEmail" TEXT,
 ADD COLUMN     "dayCapacity" INTEGER,
@@ -94,7 +96,7 @@ CREATE INDEX "Visit_queueId_status_priority_lineAt_ticketNumber_idx" ON "Visit"(
 CREATE INDEX "Visit_businessId_blockedFrom_idx" ON "Visit"("businessId", "blockedFrom");
 
 -- CreateIndex
-CREATE INDEX "Visit_status_scheduledAt_idx" ON "Visit"("status", "scheduledAt");
+CREATE INDEX "Visit_status_checkInDeadline_idx" ON "Visit"("status", "checkInDeadline");
 
 -- CreateIndex
 CREATE INDEX "Visit_queueId_calledAt_idx" ON "Visit"("queueId", "calledAt" DESC);
