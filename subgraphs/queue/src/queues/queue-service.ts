@@ -4,6 +4,7 @@ import { AppError } from '@waitlessq/errors';
 import { canReadLine, canReadQueueSummary } from '../access';
 import type { QueueContext } from '../context';
 import { isUuid, requireInputId, requireObjectId } from '../ids';
+import { estimateWaitMinutes } from '../visits/estimates';
 import { isValidTimeZone, ticketPrefixPattern } from '../visits/tickets';
 import { badInput, optionalIdempotencyKey, requireIntIn, requireText } from '../validation';
 import { planQueueStatus, type QueueAction } from './queue-status';
@@ -46,10 +47,15 @@ export async function listQueues(context: QueueContext, businessId: string): Pro
   return isUuid(businessId) ? context.loaders.queuesByBusiness.load(businessId) : [];
 }
 
-/** `Business.queues`: the business profile is public, its queues are not (empty for anonymous callers). */
+/**
+ * `Business.queues`: members see every queue of their business; anonymous callers (the app's
+ * business page, before joining) see the OPEN ones, whose public fields are the summary's.
+ * The line itself stays closed to them (`waiting`, `servingNow`: canReadLine).
+ */
 export async function queuesOfBusiness(context: QueueContext, businessId: string): Promise<Queue[]> {
-  if (context.identity.kind === 'anonymous') return [];
-  return isUuid(businessId) ? context.loaders.queuesByBusiness.load(businessId) : [];
+  if (!isUuid(businessId)) return [];
+  const queues = await context.loaders.queuesByBusiness.load(businessId);
+  return context.identity.kind === 'anonymous' ? queues.filter((queue) => queue.status === 'OPEN') : queues;
 }
 
 /** Entity references resolve only for callers who could read the queue. */
@@ -151,6 +157,16 @@ export async function servingNowVisits(context: QueueContext, queue: Queue): Pro
 
 export async function waitingCount(context: QueueContext, queue: Queue): Promise<number> {
   return (await context.loaders.queueSummary.load(queue.id))?.waitingCount ?? 0;
+}
+
+/**
+ * What a newcomer would wait: the whole line ahead, shared among the open counters, with the
+ * same expectations as a visit's own estimate. Null when the queue takes no one.
+ */
+export async function estimatedWaitForNewcomer(context: QueueContext, queue: Queue): Promise<number | null> {
+  if (queue.status !== 'OPEN') return null;
+  const [line, serviceTimes] = await Promise.all([context.loaders.waitingLine.load(queue.id), context.loaders.serviceTimesByBusiness.load(queue.businessId)]);
+  return estimateWaitMinutes(line.places, serviceTimes, queue.countersOpen);
 }
 
 /** The tickets called next, for whoever may read the queue's summary (tickets, never names). */

@@ -4,6 +4,7 @@ import { forgetQueue } from '../context';
 import {
   changeQueueStatus,
   createQueue,
+  estimatedWaitForNewcomer,
   listQueues,
   nextTickets,
   queuesOfBusiness,
@@ -53,6 +54,7 @@ export const queueResolvers = {
     __resolveReference: (reference: { id: string }, context: QueueContext) => resolveQueueReference(context, reference.id),
     business: (queue: Queue) => ({ __typename: 'Business', id: queue.businessId }),
     waitingCount: (queue: Queue, _args: unknown, context: QueueContext) => waitingCount(context, queue),
+    estimatedWaitMinutes: (queue: Queue, _args: unknown, context: QueueContext) => estimatedWaitForNewcomer(context, queue),
     nextTickets: (queue: Queue, { first }: { first: number }, context: QueueContext) => nextTickets(context, queue, first),
     waiting: (queue: Queue, { first }: { first: number }, context: QueueContext) => waitingVisits(context, queue, first),
     servingNow: (queue: Queue, _args: unknown, context: QueueContext) => servingNowVisits(context, queue),

@@ -22,6 +22,8 @@ export const queueTypeDefs = gql`
     ticketPrefix: String!
     business: Business!
     waitingCount: Int!
+    "Minutes a visit joining now would wait before being called (the line ahead shared among the open counters)."
+    estimatedWaitMinutes: Int
     "The next tickets to be called (first at most 10), for waiting-room screens: ticket numbers only, never names."
     nextTickets(first: Int = 3): [String!]!
     "The line, first to be called first. Staff and partners of the organization only."
@@ -33,7 +35,7 @@ export const queueTypeDefs = gql`
 
   type Business @key(fields: "id") {
     id: ID!
-    "The queues of this business, for members of its organization (empty for anonymous callers)."
+    "The queues of this business: all of them for members of its organization, the OPEN ones for anonymous callers (the app's business page; never the people in them)."
     queues: [Queue!]!
   }
 
