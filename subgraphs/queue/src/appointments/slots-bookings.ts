@@ -1,0 +1,38 @@
+import { Prisma } from '@waitlessq/database';
+import type { Db } from '../visits/line';
+import type { BookingSchedule } from './booking-schedule';
+import type { SlotBooking } from './slots-capacity';
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * The business's active appointments that can matter for slots starting in [from, to], in ONE
+ * statement whatever the number of days or bookings: those whose blocked range overlaps
+ * [from - 2 days, to + 2 days). "Active" is the capacity trigger's rule: kind APPOINTMENT,
+ * status neither CANCELLED nor NO_SHOW. `excludeVisitIds` leaves appointments out (the one
+ * being moved: like in the trigger, an appointment does not compete with itself).
+ *
+ * Why 2 days: an appointment blocks less than one day (the business subgraph caps a duration
+ * at 600 minutes and each buffer at 240), and a business-local day lasts at most 25 hours, so
+ * this range holds every booking a candidate's blocked range can overlap and every booking
+ * that shares a business-local day with a candidate (for the per-day limit); a few more do no
+ * harm, since the counts compare exact instants and days. The redundant lower bound on
+ * "blockedFrom" (2 days + the longest block) makes the read a range scan of the
+ * [businessId, blockedFrom] index rather than of every earlier appointment of the business.
+ */
+export async function readBusinessBookings(db: Db, schedule: Pick<BookingSchedule, 'businessId'>, from: Date, to: Date, excludeVisitIds: readonly string[] = []): Promise<SlotBooking[]> {
+  const overlapFrom = new Date(from.getTime() - 2 * DAY_MS);
+  const overlapUntil = new Date(to.getTime() + 2 * DAY_MS);
+  const scanFrom = new Date(from.getTime() - 3 * DAY_MS);
+  const exclude = excludeVisitIds.length ? Prisma.sql`AND "id" <> ALL(${[...excludeVisitIds]}::uuid[])` : Prisma.empty;
+  return db.$queryRaw<SlotBooking[]>`
+    SELECT "blockedFrom", "blockedUntil", to_char("bookingDay", 'YYYY-MM-DD') AS "bookingDay"
+    FROM "Visit"
+    WHERE "businessId" = ${schedule.businessId}::uuid
+      AND "kind" = 'APPOINTMENT'
+      AND "status"::text NOT IN ('CANCELLED', 'NO_SHOW')
+      AND "blockedFrom" >= ${scanFrom}::timestamp(3)
+      AND "blockedFrom" < ${overlapUntil}::timestamp(3)
+      AND "blockedUntil" > ${overlapFrom}::timestamp(3)
+      ${exclude}`;
+}
