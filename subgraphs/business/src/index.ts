@@ -7,7 +7,7 @@ import { typeDefs } from './schema';
 export { typeDefs };
 export type { BusinessContext };
 
-/** Organizations, businesses, services, opening hours and booking policies. */
+/** Organizations, businesses, services, opening hours, availability and booking policies. */
 export function createBusinessSubgraph(runtime: ServiceRuntime): SubgraphDefinition<BusinessContext> {
   return { typeDefs, resolvers, extendContext: createBusinessContext(createBusinessCaches(runtime)) };
 }

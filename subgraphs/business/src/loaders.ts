@@ -3,6 +3,7 @@ import type { BookingPolicy, Business, OpeningHours, Organization, PrismaClient,
 import type { JsonCache } from '@waitlessq/redis';
 import { createByIdLoader, groupBy } from '@waitlessq/subgraph-kit';
 import { isUuid } from './access';
+import { createAvailabilityLoaders } from './availability/availability-loaders';
 import { publicBusiness, publicService, type BusinessCaches } from './public-cache';
 
 /**
@@ -51,6 +52,7 @@ export function createLoaders(prisma: PrismaClient, caches: BusinessCaches) {
       const byBusiness = new Map(rows.map((row) => [row.businessId, row]));
       return ids.map((id) => byBusiness.get(id) ?? null);
     }),
+    ...createAvailabilityLoaders(prisma),
   };
 }
 

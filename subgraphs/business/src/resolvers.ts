@@ -1,4 +1,6 @@
 import type { SubgraphDefinition } from '@waitlessq/subgraph-kit';
+import { availabilityResolvers } from './availability/resolvers';
+import { JSONScalar } from './availability/json-scalar';
 import { bookingPolicyResolvers } from './booking-policy/resolvers';
 import { businessResolvers } from './businesses/resolvers';
 import type { BusinessContext } from './context';
@@ -25,5 +27,6 @@ function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
 
 export const resolvers = {
   DateTime: DateTimeScalar,
-  ...mergeResolvers(organizationResolvers, businessResolvers, serviceResolvers, openingHoursResolvers, bookingPolicyResolvers),
+  JSON: JSONScalar,
+  ...mergeResolvers(organizationResolvers, businessResolvers, serviceResolvers, openingHoursResolvers, bookingPolicyResolvers, availabilityResolvers),
 } as SubgraphDefinition<BusinessContext>['resolvers'];

@@ -1,5 +1,6 @@
 import gql from 'graphql-tag';
 import type { DocumentNode } from 'graphql';
+import { availabilityTypeDefs } from './availability/schema';
 import { bookingPolicyTypeDefs } from './booking-policy/schema';
 import { businessTypeDefs } from './businesses/schema';
 import { openingHoursTypeDefs } from './opening-hours/schema';
@@ -12,6 +13,9 @@ const baseTypeDefs = gql`
   "An ISO-8601 timestamp in UTC."
   scalar DateTime
 
+  "Any JSON value (internal: carries Business.bookingSchedule between subgraphs)."
+  scalar JSON @inaccessible
+
   type Query
   type Mutation
 `;
@@ -19,7 +23,7 @@ const baseTypeDefs = gql`
 /** The business subgraph's SDL (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: baseTypeDefs.kind,
-  definitions: [baseTypeDefs, organizationTypeDefs, businessTypeDefs, serviceTypeDefs, openingHoursTypeDefs, bookingPolicyTypeDefs].flatMap(
+  definitions: [baseTypeDefs, organizationTypeDefs, businessTypeDefs, serviceTypeDefs, openingHoursTypeDefs, bookingPolicyTypeDefs, availabilityTypeDefs].flatMap(
     (document) => document.definitions,
   ),
 };

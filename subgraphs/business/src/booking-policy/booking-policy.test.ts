@@ -13,4 +13,19 @@ describe('parseBookingPolicyInput', () => {
       expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'maxAdvanceDays' } }),
     );
   });
+
+  it.each([
+    ['spotsPerSlot', 1, 100],
+    ['noShowGraceMinutes', 0, 240],
+    ['standbyOfferMinutes', 5, 1440],
+  ] as const)('takes %s from %d to %d and nothing outside', (field, min, max) => {
+    expect(parseBookingPolicyInput({ businessId: 'b', [field]: min })).toEqual({ [field]: min });
+    expect(parseBookingPolicyInput({ businessId: 'b', [field]: max })).toEqual({ [field]: max });
+    for (const value of [min - 1, max + 1, min + 0.5]) {
+      expect(() => parseBookingPolicyInput({ businessId: 'b', [field]: value })).toThrow(
+        expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field } }),
+      );
+    }
+    expect(() => parseBookingPolicyInput({ businessId: 'b', [field]: null })).toThrow(expect.objectContaining({ details: { field } }));
+  });
 });

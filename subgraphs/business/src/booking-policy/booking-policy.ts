@@ -9,6 +9,9 @@ export interface BookingPolicyValues {
   maxBookingsPerDay: number | null;
   approvalRequired: boolean;
   cancellationWindowMinutes: number;
+  spotsPerSlot: number;
+  noShowGraceMinutes: number;
+  standbyOfferMinutes: number;
 }
 
 export interface SetBookingPolicyInput {
@@ -21,6 +24,9 @@ export interface SetBookingPolicyInput {
   maxBookingsPerDay?: number | null;
   approvalRequired?: boolean | null;
   cancellationWindowMinutes?: number | null;
+  spotsPerSlot?: number | null;
+  noShowGraceMinutes?: number | null;
+  standbyOfferMinutes?: number | null;
 }
 
 /** The policy of a business that has set none; the same values as the column defaults of BookingPolicy. */
@@ -33,6 +39,9 @@ export const defaultBookingPolicy: Readonly<BookingPolicyValues> = Object.freeze
   maxBookingsPerDay: null,
   approvalRequired: false,
   cancellationWindowMinutes: 120,
+  spotsPerSlot: 1,
+  noShowGraceMinutes: 15,
+  standbyOfferMinutes: 30,
 });
 
 const THIRTY_DAYS_IN_MINUTES = 30 * 24 * 60;
@@ -42,7 +51,19 @@ const THIRTY_DAYS_IN_MINUTES = 30 * 24 * 60;
  * `maxBookingsPerDay: null` removes the daily limit, null elsewhere is refused.
  */
 export function parseBookingPolicyInput(input: SetBookingPolicyInput): Partial<BookingPolicyValues> {
-  for (const field of ['slotMinutes', 'bufferBeforeMinutes', 'bufferAfterMinutes', 'minNoticeMinutes', 'maxAdvanceDays', 'approvalRequired', 'cancellationWindowMinutes'] as const) {
+  const required = [
+    'slotMinutes',
+    'bufferBeforeMinutes',
+    'bufferAfterMinutes',
+    'minNoticeMinutes',
+    'maxAdvanceDays',
+    'approvalRequired',
+    'cancellationWindowMinutes',
+    'spotsPerSlot',
+    'noShowGraceMinutes',
+    'standbyOfferMinutes',
+  ] as const;
+  for (const field of required) {
     if (input[field] === null) throw badInput(field, 'cannot be null');
   }
   const number = (field: keyof BookingPolicyValues, min: number, max: number) => {
@@ -58,5 +79,8 @@ export function parseBookingPolicyInput(input: SetBookingPolicyInput): Partial<B
     maxBookingsPerDay: optionalIntInRange('maxBookingsPerDay', input.maxBookingsPerDay, 1, 10_000),
     approvalRequired: input.approvalRequired ?? undefined,
     cancellationWindowMinutes: number('cancellationWindowMinutes', 0, THIRTY_DAYS_IN_MINUTES),
+    spotsPerSlot: number('spotsPerSlot', 1, 100),
+    noShowGraceMinutes: number('noShowGraceMinutes', 0, 240),
+    standbyOfferMinutes: number('standbyOfferMinutes', 5, 24 * 60),
   });
 }

@@ -15,6 +15,12 @@ export const bookingPolicyTypeDefs = gql`
     approvalRequired: Boolean!
     "Customers may cancel until this long before the slot."
     cancellationWindowMinutes: Int!
+    "How many appointments may share one slot (chairs, counters): 1 to 100."
+    spotsPerSlot: Int!
+    "An appointment not checked in this many minutes after its time becomes NO_SHOW (0 to 240)."
+    noShowGraceMinutes: Int!
+    "How long a standby entry has to accept an offered slot before the next one is asked (5 to 1440 minutes)."
+    standbyOfferMinutes: Int!
   }
 
   "Only the fields sent change; maxBookingsPerDay: null removes the daily limit."
@@ -28,6 +34,9 @@ export const bookingPolicyTypeDefs = gql`
     maxBookingsPerDay: Int
     approvalRequired: Boolean
     cancellationWindowMinutes: Int
+    spotsPerSlot: Int
+    noShowGraceMinutes: Int
+    standbyOfferMinutes: Int
   }
 
   extend type Mutation {

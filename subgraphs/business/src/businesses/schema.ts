@@ -39,6 +39,15 @@ export const businessTypeDefs = gql`
     openingHours: [OpeningHoursInterval!]!
     "The booking rules; the defaults until a manager sets them."
     bookingPolicy: BookingPolicy!
+    "Weekly booking windows. With serviceId, that service's own windows; without, every window (business-wide ones first)."
+    availability(serviceId: ID): [AvailabilityWindow!]!
+    "Days that differ from the week, by date; from defaults to today where the business is (YYYY-MM-DD, both ends inclusive)."
+    availabilityExceptions(from: String, to: String): [AvailabilityException!]!
+    """
+    Internal: every rule slots are computed from (booking-schedule.ts), for the queue
+    subgraph's availableSlots (@requires) and its booking checks. Not part of the public API.
+    """
+    bookingSchedule: JSON @inaccessible
     "Members and our own services only; anonymous callers get UNAUTHENTICATED."
     organization: Organization!
     createdAt: DateTime!

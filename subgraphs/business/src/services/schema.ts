@@ -13,7 +13,12 @@ export const serviceTypeDefs = gql`
     priceCents: Int
     "ISO 4217 code, e.g. EUR."
     currency: String!
+    "Whether customers may book it themselves (the PWA); staff may book any active service."
     bookableOnline: Boolean!
+    "Time kept free before each appointment of this service (0 to 240 minutes); slots honour it along with the booking policy's buffers."
+    bufferBeforeMinutes: Int!
+    "Time kept free after each appointment of this service (0 to 240 minutes); slots honour it along with the booking policy's buffers."
+    bufferAfterMinutes: Int!
     "Inactive services are hidden from the public profile."
     active: Boolean!
     business: Business!
@@ -28,6 +33,8 @@ export const serviceTypeDefs = gql`
     priceCents: Int
     currency: String = "EUR"
     bookableOnline: Boolean = true
+    bufferBeforeMinutes: Int = 0
+    bufferAfterMinutes: Int = 0
     "A retry with the same key returns the first service and writes nothing."
     idempotencyKey: String
   }
@@ -42,6 +49,8 @@ export const serviceTypeDefs = gql`
     priceCents: Int
     currency: String
     bookableOnline: Boolean
+    bufferBeforeMinutes: Int
+    bufferAfterMinutes: Int
     active: Boolean
   }
 

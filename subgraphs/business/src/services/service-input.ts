@@ -9,6 +9,8 @@ export interface CreateServiceInput {
   priceCents?: number | null;
   currency?: string | null;
   bookableOnline?: boolean | null;
+  bufferBeforeMinutes?: number | null;
+  bufferAfterMinutes?: number | null;
   idempotencyKey?: string | null;
 }
 
@@ -21,6 +23,8 @@ export interface UpdateServiceInput {
   priceCents?: number | null;
   currency?: string | null;
   bookableOnline?: boolean | null;
+  bufferBeforeMinutes?: number | null;
+  bufferAfterMinutes?: number | null;
   active?: boolean | null;
 }
 
@@ -32,11 +36,15 @@ export interface ServiceColumns {
   priceCents: number | null;
   currency: string;
   bookableOnline: boolean;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
   active: boolean;
 }
 
 export const MAX_DURATION_MINUTES = 600;
 const MAX_PRICE_CENTS = 100_000_000;
+/** The same bound as the booking policy's buffers. */
+export const MAX_BUFFER_MINUTES = 240;
 
 export function parseCreateServiceInput(input: CreateServiceInput): { columns: Omit<ServiceColumns, 'active'>; idempotencyKey: string | null } {
   return {
@@ -48,6 +56,8 @@ export function parseCreateServiceInput(input: CreateServiceInput): { columns: O
       priceCents: optionalIntInRange('priceCents', input.priceCents, 0, MAX_PRICE_CENTS) ?? null,
       currency: input.currency == null ? 'EUR' : currency(input.currency),
       bookableOnline: input.bookableOnline ?? true,
+      bufferBeforeMinutes: input.bufferBeforeMinutes == null ? 0 : buffer('bufferBeforeMinutes', input.bufferBeforeMinutes),
+      bufferAfterMinutes: input.bufferAfterMinutes == null ? 0 : buffer('bufferAfterMinutes', input.bufferAfterMinutes),
     },
     idempotencyKey: optionalText('idempotencyKey', input.idempotencyKey, 200) ?? null,
   };
@@ -55,7 +65,7 @@ export function parseCreateServiceInput(input: CreateServiceInput): { columns: O
 
 /** Only the fields sent change; required fields cannot be cleared. */
 export function parseUpdateServiceInput(input: UpdateServiceInput): Partial<ServiceColumns> {
-  for (const field of ['name', 'durationMinutes', 'currency', 'bookableOnline', 'active'] as const) {
+  for (const field of ['name', 'durationMinutes', 'currency', 'bookableOnline', 'bufferBeforeMinutes', 'bufferAfterMinutes', 'active'] as const) {
     if (input[field] === null) throw badInput(field, 'cannot be null');
   }
   return definedOnly({
@@ -66,8 +76,14 @@ export function parseUpdateServiceInput(input: UpdateServiceInput): Partial<Serv
     priceCents: optionalIntInRange('priceCents', input.priceCents, 0, MAX_PRICE_CENTS),
     currency: input.currency == null ? undefined : currency(input.currency),
     bookableOnline: input.bookableOnline ?? undefined,
+    bufferBeforeMinutes: input.bufferBeforeMinutes == null ? undefined : buffer('bufferBeforeMinutes', input.bufferBeforeMinutes),
+    bufferAfterMinutes: input.bufferAfterMinutes == null ? undefined : buffer('bufferAfterMinutes', input.bufferAfterMinutes),
     active: input.active ?? undefined,
   });
+}
+
+function buffer(field: 'bufferBeforeMinutes' | 'bufferAfterMinutes', value: number): number {
+  return intInRange(field, value, 0, MAX_BUFFER_MINUTES);
 }
 
 function currency(value: string): string {

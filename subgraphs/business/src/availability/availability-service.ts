@@ -1,0 +1,88 @@
+import { requireRole, type Identity } from '@waitlessq/auth';
+import { isUniqueViolation, type AvailabilityException, type AvailabilityRule, type Prisma, type PrismaClient } from '@waitlessq/database';
+import { AppError } from '@waitlessq/errors';
+import { isUuid } from '../access';
+import { requireOwnBusiness } from '../businesses/business-service';
+import { badInput } from '../validation';
+import { parseAvailabilityWeek, type SetAvailabilityInput } from './availability-input';
+import { fromDateColumn, todayIn, toDateColumn } from './calendar-dates';
+import { parseExceptionInput, sameExceptionContent, type AddAvailabilityExceptionInput, type ExceptionContent } from './exception-input';
+
+/**
+ * Replaces the weekly windows of one scope: the business-wide ones (no serviceId) or one
+ * service's, leaving the other scopes alone. Readers see the old windows or the new ones,
+ * never a mix; concurrent replacements of the same business run one after the other (the
+ * business row is locked), or both sets would survive each other's delete.
+ */
+export async function setAvailability(prisma: PrismaClient, identity: Identity, input: SetAvailabilityInput): Promise<AvailabilityRule[]> {
+  const { organizationId } = requireRole(identity, 'MANAGER');
+  const week = parseAvailabilityWeek(input);
+  const business = await requireOwnBusiness(prisma, organizationId, input.businessId);
+  const serviceId = input.serviceId ?? null;
+  if (serviceId !== null) await requireServiceOfBusiness(prisma, business.id, serviceId);
+  const windows = await prisma.$transaction(async (tx) => {
+    await lockBusiness(tx, business.id);
+    await tx.availabilityRule.deleteMany({ where: { businessId: business.id, serviceId } });
+    if (week.intervals.length === 0) return [];
+    return tx.availabilityRule.createManyAndReturn({
+      data: week.intervals.map((interval) => ({
+        ...interval,
+        businessId: business.id,
+        serviceId,
+        validFrom: week.validFrom ? toDateColumn(week.validFrom) : null,
+        validUntil: week.validUntil ? toDateColumn(week.validUntil) : null,
+      })),
+    });
+  });
+  return windows.sort((a, b) => a.weekday - b.weekday || a.startsAt - b.startsAt);
+}
+
+/**
+ * One exception per business and date. Sending the same exception again (a retry) answers the
+ * stored row and writes nothing; a different one for a taken date is CONFLICT: the manager
+ * removes the old one first, so no one replaces a holiday by accident.
+ */
+export async function addAvailabilityException(prisma: PrismaClient, identity: Identity, input: AddAvailabilityExceptionInput): Promise<AvailabilityException> {
+  const { organizationId } = requireRole(identity, 'MANAGER');
+  const business = await requireOwnBusiness(prisma, organizationId, input.businessId);
+  const content = parseExceptionInput(input, todayIn(business.timezone));
+  const addOrFind = () =>
+    prisma.$transaction(async (tx) => {
+      const existing = await tx.availabilityException.findUnique({ where: { businessId_date: { businessId: business.id, date: toDateColumn(content.date) } } });
+      if (existing) return sameOrConflict(existing, content);
+      return tx.availabilityException.create({ data: { ...content, date: toDateColumn(content.date), businessId: business.id } });
+    });
+  try {
+    return await addOrFind();
+  } catch (error) {
+    // Two requests for a free date at once: the loser's transaction now sees the winner's row.
+    if (isUniqueViolation(error)) return addOrFind();
+    throw error;
+  }
+}
+
+/** Answers the id removed; an unknown id or another organization's exception is NOT_FOUND. */
+export async function removeAvailabilityException(prisma: PrismaClient, identity: Identity, id: string): Promise<string> {
+  const { organizationId } = requireRole(identity, 'MANAGER');
+  const removed = isUuid(id) ? await prisma.availabilityException.deleteMany({ where: { id, business: { organizationId } } }) : { count: 0 };
+  if (removed.count === 0) throw new AppError('NOT_FOUND', 'No such availability exception.');
+  return id;
+}
+
+async function requireServiceOfBusiness(prisma: PrismaClient, businessId: string, serviceId: string): Promise<void> {
+  const service = isUuid(serviceId) ? await prisma.service.findFirst({ where: { id: serviceId, businessId }, select: { id: true } }) : null;
+  if (!service) throw badInput('serviceId', 'must be a service of this business');
+}
+
+async function lockBusiness(tx: Prisma.TransactionClient, businessId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Business" WHERE id = ${businessId}::uuid FOR UPDATE`;
+}
+
+function sameOrConflict(existing: AvailabilityException, wanted: ExceptionContent): AvailabilityException {
+  const stored: ExceptionContent = { ...existing, date: fromDateColumn(existing.date) };
+  if (sameExceptionContent(stored, wanted)) return existing;
+  throw new AppError('CONFLICT', `${wanted.date} already has an exception (${existing.kind}); remove it before adding another.`, {
+    field: 'date',
+    exceptionId: existing.id,
+  });
+}
