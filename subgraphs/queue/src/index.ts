@@ -5,6 +5,7 @@ import { createBusinessPeer, createCustomerPeer, type BusinessPeer, type Custome
 import { createQueueSummaries } from './queues/queue-summary';
 import { queueResolvers } from './queues/resolvers';
 import { DateTimeScalar } from '@waitlessq/subgraph-kit';
+import { JSONScalar, slotResolvers } from './appointments/slots-resolver';
 import { typeDefs } from './schema';
 import { visitResolvers } from './visits/resolvers';
 
@@ -24,12 +25,13 @@ export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgr
     typeDefs,
     resolvers: {
       DateTime: DateTimeScalar,
+      JSON: JSONScalar,
       Query: { ...queueResolvers.Query, ...visitResolvers.Query },
       // Every change is published to subscribers once it has committed (events/publishing.ts).
       Mutation: publishingChanges(createQueueEventPublisher(runtime), { ...queueResolvers.Mutation, ...visitResolvers.Mutation }),
       Subscription: subscriptionResolvers,
       Queue: queueResolvers.Queue,
-      Business: queueResolvers.Business,
+      Business: { ...queueResolvers.Business, ...slotResolvers.Business },
       Visit: visitResolvers.Visit,
       Customer: visitResolvers.Customer,
     } as SubgraphDefinition<QueueContext>['resolvers'],

@@ -1,5 +1,6 @@
 import gql from 'graphql-tag';
 import type { DocumentNode } from 'graphql';
+import { slotTypeDefs } from './appointments/slots-schema';
 import { eventTypeDefs } from './events/schema';
 import { queueTypeDefs } from './queues/schema';
 import { visitTypeDefs } from './visits/schema';
@@ -9,10 +10,13 @@ const base = gql`
 
   "An instant, as an ISO-8601 string in UTC."
   scalar DateTime
+
+  "Any JSON value (internal: Business.bookingSchedule arrives from the business subgraph as one; not in the public API)."
+  scalar JSON @inaccessible
 `;
 
 /** The queue subgraph's SDL (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: base.kind,
-  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions, ...eventTypeDefs.definitions],
+  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions, ...eventTypeDefs.definitions, ...slotTypeDefs.definitions],
 };

@@ -60,7 +60,8 @@ export const queueResolvers = {
     servingNow: (queue: Queue, _args: unknown, context: QueueContext) => servingNowVisits(context, queue),
   },
   Business: {
-    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+    // The representation is kept whole: availableSlots reads the bookingSchedule the gateway put in it (@requires).
+    __resolveReference: (reference: { id: string; bookingSchedule?: unknown }) => reference,
     queues: (business: { id: string }, _args: unknown, context: QueueContext) => queuesOfBusiness(context, business.id),
   },
 };

@@ -37,6 +37,16 @@ export const queueTypeDefs = gql`
     id: ID!
     "The queues of this business: all of them for members of its organization, the OPEN ones for anonymous callers (the app's business page; never the people in them)."
     queues: [Queue!]!
+    "The business subgraph's booking rules, fetched by the gateway for availableSlots (internal there, never public)."
+    bookingSchedule: JSON @external
+    """
+    The start times a service can be booked at in [from, to) (at most 92 days apart), earliest
+    first, with the spots each has left. Public. Honours the availability, exceptions and
+    booking policy of the business (minimum notice, how far ahead, buffers, spots per slot,
+    limit per day) and the appointments already booked. BAD_USER_INPUT (field serviceId) for a
+    service that is unknown, inactive or not bookable online; (field to) for a bad range.
+    """
+    availableSlots(serviceId: ID!, from: DateTime!, to: DateTime!): [Slot!]! @requires(fields: "bookingSchedule")
   }
 
   input CreateQueueInput {
