@@ -11,6 +11,8 @@ export const errorCodes = {
   INVALID_TRANSITION: 'The visit or queue is not in a state that allows this.',
   QUEUE_FULL: 'The queue has reached its capacity.',
   QUEUE_CLOSED: 'The queue is paused or closed.',
+  SLOT_UNAVAILABLE: 'The appointment slot is taken, past, or not offered; choose another.',
+  CANCELLATION_WINDOW_PASSED: 'It is too late to change or cancel this appointment online; contact the business.',
   RATE_LIMITED: 'Too many requests; retry later.',
   PERSISTED_QUERY_NOT_FOUND: 'The persisted query hash is unknown.',
   OPERATION_NOT_ALLOWED: 'This operation is not allowed for these credentials.',

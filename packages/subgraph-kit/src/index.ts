@@ -1,7 +1,7 @@
 export { createServiceRuntime } from './runtime';
 export type { ServiceRuntime, SharedResources } from './runtime';
 export { createSubgraphServer } from './server';
-export type { SubgraphServer, SubgraphDefinition, BaseContext } from './server';
+export type { SubgraphServer, SubgraphDefinition, BaseContext, BackgroundTask } from './server';
 export { createByIdLoader, groupBy } from './loaders';
 export { createPeerClient } from './peers';
 export type { PeerClient } from './peers';

@@ -29,6 +29,14 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   resolvers: GraphQLResolverMap<TContext>;
   /** Adds the subgraph's own per-request state (DataLoaders) to the base context. */
   extendContext(base: BaseContext): TContext;
+  /** Work on a timer (sweeps), started once the server listens and stopped before it closes. */
+  background?: BackgroundTask;
+}
+
+export interface BackgroundTask {
+  start(): void;
+  /** Resolves once the task's work in progress has finished. */
+  stop(): Promise<void>;
 }
 
 export interface SubgraphServer {
@@ -121,10 +129,12 @@ export async function createSubgraphServer<TContext extends BaseContext>(
         httpServer.once('error', reject);
         httpServer.listen(runtime.config.port, runtime.config.host, () => {
           const { port } = httpServer.address() as AddressInfo;
+          definition.background?.start();
           resolve(`http://${runtime.config.host}:${port}/graphql`);
         });
       }),
     stop: async () => {
+      await definition.background?.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

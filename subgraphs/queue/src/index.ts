@@ -1,4 +1,6 @@
 import type { ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit';
+import { appointmentResolvers, cancellingAppointments } from './appointments/resolvers';
+import { createAppointmentSweeper } from './appointments/sweeper';
 import { createContextFactory, type QueueContext } from './context';
 import { createQueueEventPublisher, publishingChanges, subscriptionResolvers } from './events';
 import { createBusinessPeer, createCustomerPeer, type BusinessPeer, type CustomerPeer } from './peers';
@@ -7,6 +9,7 @@ import { queueResolvers } from './queues/resolvers';
 import { DateTimeScalar } from '@waitlessq/subgraph-kit';
 import { JSONScalar, slotResolvers } from './appointments/slots-resolver';
 import { typeDefs } from './schema';
+import { standbyResolvers } from './standby/resolvers';
 import { visitResolvers } from './visits/resolvers';
 
 export { typeDefs } from './schema';
@@ -21,23 +24,32 @@ export interface QueueSubgraphOptions {
 }
 
 export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgraphOptions = {}): SubgraphDefinition<QueueContext> {
+  const publisher = createQueueEventPublisher(runtime);
+  const businessPeer = options.businessPeer ?? createBusinessPeer(runtime);
+  const mutations = {
+    ...queueResolvers.Mutation,
+    ...visitResolvers.Mutation,
+    ...appointmentResolvers.Mutation,
+    ...standbyResolvers.Mutation,
+    cancelVisit: cancellingAppointments(visitResolvers.Mutation.cancelVisit),
+  };
   return {
     typeDefs,
     resolvers: {
       DateTime: DateTimeScalar,
       JSON: JSONScalar,
-      Query: { ...queueResolvers.Query, ...visitResolvers.Query },
+      Query: { ...queueResolvers.Query, ...visitResolvers.Query, ...appointmentResolvers.Query, ...standbyResolvers.Query },
       // Every change is published to subscribers once it has committed (events/publishing.ts).
-      Mutation: publishingChanges(createQueueEventPublisher(runtime), { ...queueResolvers.Mutation, ...visitResolvers.Mutation }),
+      Mutation: publishingChanges(publisher, mutations),
       Subscription: subscriptionResolvers,
       Queue: queueResolvers.Queue,
       Business: { ...queueResolvers.Business, ...slotResolvers.Business },
-      Visit: visitResolvers.Visit,
+      Visit: { ...visitResolvers.Visit, ...appointmentResolvers.Visit },
       Customer: visitResolvers.Customer,
+      StandbyEntry: standbyResolvers.StandbyEntry,
     } as SubgraphDefinition<QueueContext>['resolvers'],
-    extendContext: createContextFactory(
-      { businessPeer: options.businessPeer ?? createBusinessPeer(runtime), customerPeer: options.customerPeer ?? createCustomerPeer(runtime) },
-      createQueueSummaries(runtime),
-    ),
+    extendContext: createContextFactory({ businessPeer, customerPeer: options.customerPeer ?? createCustomerPeer(runtime) }, createQueueSummaries(runtime)),
+    // Automatic no-shows and standby offers that expire (appointments/sweeper.ts).
+    background: createAppointmentSweeper(runtime, publisher, businessPeer),
   };
 }

@@ -14,14 +14,22 @@ export interface PeerService {
   businessId: string;
 }
 
-/** The two facts the queue subgraph needs from the business subgraph, which owns them. */
+/** A business with what bookings are judged by (the JSON of Business.bookingSchedule). */
+export interface PeerBusinessSchedule extends PeerBusiness {
+  schedule: unknown;
+}
+
+/** The facts the queue subgraph needs from the business subgraph, which owns them. */
 export interface BusinessPeer {
   findBusiness(id: string, requestId?: string): Promise<PeerBusiness | null>;
   findService(id: string, requestId?: string): Promise<PeerService | null>;
+  /** The business and its booking rules in one call: a booking, a check of a slot, a standby offer. */
+  findBusinessSchedule(id: string, requestId?: string): Promise<PeerBusinessSchedule | null>;
 }
 
 const businessQuery = 'query($id: ID!) { business(id: $id) { id timezone organization { id } } }';
 const serviceQuery = 'query($id: ID!) { service(id: $id) { id durationMinutes business { id } } }';
+const scheduleQuery = 'query($id: ID!) { business(id: $id) { id timezone organization { id } bookingSchedule } }';
 
 /** The peer answers as a service identity, which may read any business; a missing one is null. */
 export function createBusinessPeer(runtime: ServiceRuntime): BusinessPeer {
@@ -46,6 +54,14 @@ export function createBusinessPeer(runtime: ServiceRuntime): BusinessPeer {
       const answer = await orNull(client.request<Answer>('business', serviceQuery, { id }, requestId));
       const service = answer?.service;
       return service ? { id: service.id, durationMinutes: service.durationMinutes, businessId: service.business.id } : null;
+    },
+    async findBusinessSchedule(id, requestId) {
+      type Answer = { business: { id: string; timezone: string; organization: { id: string }; bookingSchedule: unknown } | null };
+      const answer = await orNull(client.request<Answer>('business', scheduleQuery, { id }, requestId));
+      const business = answer?.business;
+      return business
+        ? { id: business.id, timezone: business.timezone, organizationId: business.organization.id, schedule: business.bookingSchedule }
+        : null;
     },
   };
 }

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import type { Prisma, Queue, Visit, VisitStatus } from '@waitlessq/database';
+import { AppError } from '@waitlessq/errors';
+import type { QueueContext } from '../context';
+import { requireInputId } from '../ids';
+import { optionalIdempotencyKey } from '../validation';
+import { dayAsDate } from '../visits/tickets';
+import { actAsTokenHolder, visitTokenFor, visitTokenHash } from '../visits/visit-token';
+import { parseBookingSchedule, type BookingSchedule } from './booking-schedule';
+import { isSlotUnavailable, slotUnavailable } from './capacity';
+import { assertCustomerVisible, personOf, resolveBooker, type Booker, type Person, type PersonInput } from './people';
+import { findSlot, occupancyOf, readBusinessBookings } from './slots';
+
+export interface BookAppointmentInput extends PersonInput {
+  businessId: string;
+  serviceId: string;
+  startsAt: Date;
+  /** The queue the visit waits in on arrival; by default the business's queue for the service. */
+  queueId?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export interface BookingResult {
+  visit: Visit;
+  visitToken: string;
+}
+
+/** A business's schedule and organization, as the business subgraph knows them. */
+export interface ScheduledBusiness {
+  organizationId: string;
+  schedule: BookingSchedule;
+}
+
+export async function loadScheduledBusiness(context: QueueContext, businessId: string): Promise<ScheduledBusiness> {
+  const found = await context.businessPeer.findBusinessSchedule(businessId, context.requestId);
+  if (!found) throw new AppError('NOT_FOUND', 'No business with this id.');
+  return { organizationId: found.organizationId, schedule: parseBookingSchedule(found.schedule) };
+}
+
+/**
+ * `bookAppointment`: an APPOINTMENT visit in a free slot, BOOKED (or PENDING when the policy
+ * wants approval and the booker is not staff). The slot is checked here against the rules and
+ * the bookings, and again by the database under a per-business lock (capacity.ts), which is
+ * what makes the last spot go to exactly one of many simultaneous bookings.
+ */
+export async function bookAppointment(context: QueueContext, input: BookAppointmentInput): Promise<BookingResult> {
+  const businessId = requireInputId(input.businessId, 'businessId');
+  const serviceId = requireInputId(input.serviceId, 'serviceId');
+  const startsAt = requireInstant(input.startsAt, 'startsAt');
+  const business = await loadScheduledBusiness(context, businessId);
+  const booker = resolveBooker(context.identity, business.organizationId, input);
+  const person = personOf(input, booker);
+  await assertCustomerVisible(context, booker);
+  const queue = await queueForAppointment(context, businessId, serviceId, input.queueId);
+  const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
+  const replay = () => replayBooking(context, queue.id, idempotencyKey, { serviceId, startsAt, booker, person });
+  const earlier = await replay();
+  if (earlier) return earlier;
+  try {
+    return await placeAppointment(context, { business, queue, serviceId, startsAt, booker, person, idempotencyKey });
+  } catch (error) {
+    // A retry raced the first attempt: the loser was refused (the key's unique index, or the
+    // slot the winner just took); the winner is the answer to both.
+    const winner = idempotencyKey ? await replay() : null;
+    if (winner) return winner;
+    throw error;
+  }
+}
+
+export interface Placement {
+  business: ScheduledBusiness;
+  queue: Queue;
+  serviceId: string;
+  startsAt: Date;
+  booker: Booker;
+  person: Person;
+  idempotencyKey: string | null;
+  /** More writes of the same transaction (an accepted standby offer). */
+  alongside?: (tx: Prisma.TransactionClient, visit: Visit) => Promise<void>;
+}
+
+/** Writes the booking once the caller and the person are settled (bookings and accepted standby offers). */
+export async function placeAppointment(context: QueueContext, placement: Placement): Promise<BookingResult> {
+  const { business, queue, serviceId, startsAt, booker, person, idempotencyKey, alongside } = placement;
+  const { schedule } = business;
+  const prisma = context.runtime.db.prisma;
+  const now = new Date();
+  const bookings = await readBusinessBookings(prisma, schedule, startsAt, startsAt);
+  const slot = findSlot({ schedule, serviceId, startsAt, now, bookings });
+  if (!slot) throw slotUnavailable('This time is not a free slot of the service; ask availableSlots for one.');
+  const service = schedule.services.find((s) => s.id === serviceId)!;
+  const occupancy = occupancyOf(schedule, service, startsAt);
+  const { policy } = schedule;
+  const status: VisitStatus = policy.approvalRequired && !booker.staff ? 'PENDING' : 'BOOKED';
+  const id = randomUUID();
+  const visitToken = visitTokenFor(context.runtime.config.auth.visitTokenSecret, id);
+  actAsTokenHolder(context.identity, visitToken);
+  try {
+    const visit = await prisma.$transaction(async (tx) => {
+      const created = await tx.visit.create({
+        data: {
+          id,
+          organizationId: business.organizationId,
+          queueId: queue.id,
+          businessId: queue.businessId,
+          serviceId,
+          customerId: booker.customerId,
+          ...person,
+          kind: 'APPOINTMENT',
+          source: booker.source,
+          status,
+          scheduledAt: startsAt,
+          scheduledEndAt: occupancy.scheduledEndAt,
+          blockedFrom: occupancy.blockedFrom,
+          blockedUntil: occupancy.blockedUntil,
+          bookingDay: dayAsDate(occupancy.bookingDay),
+          slotCapacity: policy.spotsPerSlot,
+          dayCapacity: policy.maxBookingsPerDay,
+          checkInDeadline: new Date(startsAt.getTime() + policy.noShowGraceMinutes * 60_000),
+          cancellableUntil: new Date(startsAt.getTime() - policy.cancellationWindowMinutes * 60_000),
+          expectedServiceMinutes: service.durationMinutes,
+          visitTokenHash: visitTokenHash(visitToken),
+          idempotencyKey,
+          bookedAt: now,
+          approvedAt: status === 'BOOKED' ? now : null,
+        },
+      });
+      await tx.visitEvent.create({
+        data: {
+          visitId: id,
+          organizationId: business.organizationId,
+          queueId: queue.id,
+          fromStatus: null,
+          toStatus: status,
+          ...booker.actor,
+          action: 'BOOKED',
+          detail: { startsAt: startsAt.toISOString() },
+          at: now,
+        },
+      });
+      await alongside?.(tx, created);
+      return created;
+    });
+    return { visit, visitToken };
+  } catch (error) {
+    if (isSlotUnavailable(error)) throw slotUnavailable();
+    throw error;
+  }
+}
+
+interface Fingerprint {
+  serviceId: string;
+  startsAt: Date;
+  booker: Booker;
+  person: Person;
+}
+
+/**
+ * The first result of an idempotency key, when it was used for this very booking; the same
+ * key for another booking or another person is a CONFLICT, never someone else's visit.
+ */
+async function replayBooking(context: QueueContext, queueId: string, key: string | null, fingerprint: Fingerprint): Promise<BookingResult | null> {
+  if (!key) return null;
+  const visit = await context.runtime.db.prisma.visit.findUnique({ where: { queueId_idempotencyKey: { queueId, idempotencyKey: key } } });
+  if (!visit) return null;
+  const same =
+    visit.kind === 'APPOINTMENT' &&
+    visit.serviceId === fingerprint.serviceId &&
+    visit.scheduledAt?.getTime() === fingerprint.startsAt.getTime() &&
+    visit.customerId === fingerprint.booker.customerId &&
+    visit.customerName === fingerprint.person.customerName;
+  if (!same) throw new AppError('CONFLICT', 'This idempotency key was used for another booking.');
+  return { visit, visitToken: visitTokenFor(context.runtime.config.auth.visitTokenSecret, visit.id) };
+}
+
+/**
+ * The queue an appointment waits in once checked in: the one named, or the business's first
+ * queue for the service (one naming it, else one for any service).
+ */
+export async function queueForAppointment(context: QueueContext, businessId: string, serviceId: string, queueId?: string | null): Promise<Queue> {
+  const prisma = context.runtime.db.prisma;
+  if (queueId) {
+    const queue = await context.loaders.queueById.load(requireInputId(queueId, 'queueId'));
+    if (!queue || queue.businessId !== businessId) throw new AppError('BAD_USER_INPUT', 'queueId is not a queue of this business.', { field: 'queueId' });
+    if (queue.serviceIds.length > 0 && !queue.serviceIds.includes(serviceId)) {
+      throw new AppError('BAD_USER_INPUT', 'queueId does not serve this service.', { field: 'queueId' });
+    }
+    return queue;
+  }
+  const queues = await prisma.queue.findMany({ where: { businessId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  const queue = queues.find((q) => q.serviceIds.includes(serviceId)) ?? queues.find((q) => q.serviceIds.length === 0);
+  if (!queue) throw new AppError('BAD_USER_INPUT', 'serviceId has no queue at this business to wait in on arrival.', { field: 'serviceId' });
+  return queue;
+}
+
+export function requireInstant(value: Date | string, field: string): Date {
+  const instant = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(instant.getTime())) throw new AppError('BAD_USER_INPUT', `${field} must be an ISO-8601 instant.`, { field });
+  return instant;
+}

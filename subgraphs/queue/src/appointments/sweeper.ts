@@ -1,0 +1,76 @@
+import type { PrismaClient } from '@waitlessq/database';
+import type { BackgroundTask, ServiceRuntime } from '@waitlessq/subgraph-kit';
+import type { QueueEventPublisher } from '../events/publisher';
+import type { BusinessPeer } from '../peers';
+import { expireStandbyOffers } from '../standby/offers';
+
+/** How often the scheduled checks run; a no-show is marked at most this late. */
+export const sweepIntervalMs = 30_000;
+/** Rows one sweep changes at most, so one pass never holds many locks; the next pass takes the rest. */
+const batchSize = 500;
+
+export interface NoShow {
+  id: string;
+  queueId: string;
+}
+
+/**
+ * Appointments not checked in by their deadline (time + the policy's grace) become NO_SHOW,
+ * with their history event, in one statement. Safe with several replicas sweeping at once:
+ * rows are taken with SKIP LOCKED and changed by compare-and-set on BOOKED, so each is marked
+ * once. The background jobs of issue 10 will run this as a scheduled job instead of a timer.
+ */
+export async function markNoShows(prisma: PrismaClient, now = new Date()): Promise<NoShow[]> {
+  return prisma.$queryRaw<NoShow[]>`
+    WITH due AS (
+      SELECT "id" FROM "Visit"
+      WHERE "status" = 'BOOKED'::"VisitStatus" AND "checkInDeadline" < ${now}::timestamp(3)
+      ORDER BY "checkInDeadline"
+      LIMIT ${batchSize}
+      FOR UPDATE SKIP LOCKED
+    ), marked AS (
+      UPDATE "Visit" AS v
+      SET "status" = 'NO_SHOW'::"VisitStatus", "noShowAt" = ${now}::timestamp(3), "updatedAt" = ${now}::timestamp(3)
+      FROM due WHERE v."id" = due."id" AND v."status" = 'BOOKED'::"VisitStatus"
+      RETURNING v."id", v."organizationId", v."queueId"
+    ), event AS (
+      INSERT INTO "VisitEvent" ("id", "visitId", "organizationId", "queueId", "fromStatus", "toStatus", "actorId", "actorKind", "action", "at")
+      SELECT gen_random_uuid(), "id", "organizationId", "queueId", 'BOOKED'::"VisitStatus", 'NO_SHOW'::"VisitStatus",
+             NULL, 'system', 'NOT_CHECKED_IN', ${now}::timestamp(3)
+      FROM marked
+    )
+    SELECT "id", "queueId" FROM marked`;
+}
+
+/** One pass of every scheduled check; subscribers of each queue hear of its no-shows. */
+export async function sweepAppointments(runtime: ServiceRuntime, publisher: QueueEventPublisher, businessPeer: BusinessPeer, now = new Date()): Promise<void> {
+  const noShows = await markNoShows(runtime.db.prisma, now);
+  const byQueue = new Map<string, string[]>();
+  for (const { id, queueId } of noShows) byQueue.set(queueId, [...(byQueue.get(queueId) ?? []), id]);
+  for (const [queueId, visitIds] of byQueue) await publisher.publish(queueId, { kind: 'NO_SHOW', visitIds });
+  await expireStandbyOffers({ prisma: runtime.db.prisma, businessPeer, logger: runtime.logger }, now);
+}
+
+/** The sweep on a timer of the queue subgraph; a failed pass is logged and the next one tries again. */
+export function createAppointmentSweeper(runtime: ServiceRuntime, publisher: QueueEventPublisher, businessPeer: BusinessPeer): BackgroundTask {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  const pass = () => {
+    if (running) return; // a slow pass is not overtaken by the next
+    running = sweepAppointments(runtime, publisher, businessPeer)
+      .catch((error: unknown) => runtime.logger.error({ err: error }, 'appointment sweep failed'))
+      .finally(() => (running = null));
+  };
+  return {
+    start() {
+      if (timer) return;
+      timer = setInterval(pass, sweepIntervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+  };
+}
