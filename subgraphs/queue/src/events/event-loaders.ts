@@ -18,7 +18,7 @@ export function createEventLoaders(event: QueueEvent): Loaders {
   const elsewhere = (what: string) => new Error(`The event of queue ${event.queueId} holds nothing about another ${what}.`);
   const ofThisQueue = <V>(value: V) => (queueId: string) => (queueId === event.queueId ? value : elsewhere('queue'));
   const servingNow = [...event.visits.values()]
-    .filter((visit) => visit.status === 'CALLED' || visit.status === 'SERVING')
+    .filter((visit) => visit.queueId === event.queueId && (visit.status === 'CALLED' || visit.status === 'SERVING'))
     .sort((a, b) => (a.calledAt?.getTime() ?? 0) - (b.calledAt?.getTime() ?? 0) || (a.id < b.id ? -1 : 1));
   const summary: QueueSummary = {
     queue: event.queue,

@@ -1,5 +1,6 @@
 import { createEventLog, SerializedJson, type EventLog } from '@waitlessq/redis';
 import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
+import { latestEstimateChanges, writeLatestEstimates } from './latest-estimates';
 import { queueEventStream, type QueueChange } from './queue-event';
 import { readQueueEvent } from './snapshot';
 
@@ -19,8 +20,11 @@ const lockNamespace = 0x51455654;
  * One publisher per queue at a time, across every replica: the snapshot is read and appended
  * under a transaction-scoped advisory lock of the queue, so the log's order is the order in
  * which the snapshots were read and a later sequence never shows an older line. The snapshot
- * is the one database read of a change (the lock and BEGIN/COMMIT read nothing). It runs on
- * the primary: a replica may not have the change yet.
+ * is the one database read of a change (the lock and BEGIN/COMMIT read nothing). From it the
+ * latest estimate of every waiting visit is computed in memory and the changed ones written
+ * in one statement, in the same transaction: each visit's latestEstimateMinutes is what the
+ * event shows it (events/revive.ts gives the event's waiting visits the same values). It runs
+ * on the primary: a replica may not have the change yet.
  */
 export function createQueueEventPublisher(runtime: ServiceRuntime, log?: EventLog): QueueEventPublisher {
   const events = log ?? createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs });
@@ -30,8 +34,10 @@ export function createQueueEventPublisher(runtime: ServiceRuntime, log?: EventLo
         await runtime.db.primary.$transaction(
           async (tx) => {
             await tx.$executeRaw`SELECT pg_advisory_xact_lock(${lockNamespace}::int, hashtext(${queueId}))`;
-            const event = await readQueueEvent(tx, queueId, change);
-            if (event !== null) await events.append(queueEventStream(queueId), new SerializedJson(event));
+            const read = await readQueueEvent(tx, queueId, change);
+            if (read === null) return;
+            await writeLatestEstimates(tx, queueId, latestEstimateChanges(read.line));
+            await events.append(queueEventStream(queueId), new SerializedJson(read.event));
           },
           // Hundreds may join one queue in the same second: their publishers wait in turn.
           { maxWait: 10_000, timeout: 10_000 },

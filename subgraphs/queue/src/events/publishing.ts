@@ -1,11 +1,28 @@
 import type { Queue, Visit } from '@waitlessq/database';
+import { queueLeftBy } from '../visits/visit-life';
 import type { QueueEventPublisher } from './publisher';
 import type { QueueChange, QueueChangeKind } from './queue-event';
 
-type Published = { queueId: string; change: QueueChange } | null;
+export interface PublishedEvent {
+  queueId: string;
+  change: QueueChange;
+}
+/** The events of one mutation: none (nothing changed), or one per queue it changed. */
+type Published = PublishedEvent[];
 
-const ofVisit = (kind: QueueChangeKind) => (visit: Visit | null) => (visit ? { queueId: visit.queueId, change: { kind, visitIds: [visit.id] } } : null);
-const ofQueue = (kind: QueueChangeKind) => (queue: Queue) => ({ queueId: queue.id, change: { kind, visitIds: [] } });
+/** The event of a change of one visit, in the visit's queue (none when nothing was changed, e.g. callNext on an empty line). */
+export const ofVisit =
+  (kind: QueueChangeKind) =>
+  (visit: Visit | null): Published =>
+    visit ? [{ queueId: visit.queueId, change: { kind, visitIds: [visit.id] } }] : [];
+const ofQueue = (kind: QueueChangeKind) => (queue: Queue): Published => [{ queueId: queue.id, change: { kind, visitIds: [] } }];
+
+/** A transfer changes two lines: the queue the visit left sees it go, the queue it joined sees it come. */
+const ofTransfer = (visit: Visit): Published => {
+  const left = queueLeftBy(visit);
+  const arrived = ofVisit('TRANSFERRED')(visit);
+  return left && left !== visit.queueId ? [{ queueId: left, change: { kind: 'TRANSFERRED', visitIds: [visit.id] } }, ...arrived] : arrived;
+};
 
 /**
  * The event each mutation records, read from its result once it has committed. A new
@@ -18,6 +35,15 @@ export const publishedMutations: Record<string, (result: never) => Published> = 
   completeVisit: ofVisit('COMPLETED'),
   markNoShow: ofVisit('NO_SHOW'),
   cancelVisit: ofVisit('CANCELLED'),
+  recallVisit: ofVisit('RECALLED'),
+  returnToQueue: ofVisit('RETURNED'),
+  transferVisit: ofTransfer,
+  // Booked appointments count in the estimates of the line they will enter (visits/line.ts).
+  bookAppointment: (result: { visit: Visit }) => ofVisit('APPOINTMENT_BOOKED')(result.visit),
+  acceptStandbyOffer: (result: { visit: Visit }) => ofVisit('APPOINTMENT_BOOKED')(result.visit),
+  approveAppointment: ofVisit('APPOINTMENT_CHANGED'),
+  rescheduleAppointment: ofVisit('APPOINTMENT_CHANGED'),
+  checkIn: ofVisit('CHECKED_IN'),
   pauseQueue: ofQueue('QUEUE_PAUSED'),
   resumeQueue: ofQueue('QUEUE_RESUMED'),
   closeQueue: ofQueue('QUEUE_CLOSED'),
@@ -25,8 +51,8 @@ export const publishedMutations: Record<string, (result: never) => Published> = 
   updateQueue: ofQueue('QUEUE_UPDATED'),
 };
 
-/** A new queue has no subscriber and nothing to tell one. */
-export const unpublishedMutations = ['createQueue'];
+/** A new queue has no subscriber and nothing to tell one; a standby entry is in no line. */
+export const unpublishedMutations = ['createQueue', 'joinStandby', 'leaveStandby'];
 
 type Resolver = (parent: unknown, args: unknown, context: unknown, info: unknown) => unknown;
 
@@ -45,8 +71,7 @@ export function publishingChanges<T extends Record<string, unknown>>(publisher: 
       ? resolver
       : async (...args: Parameters<Resolver>) => {
           const result = await (resolver as Resolver)(...args);
-          const event = published(result);
-          if (event) await publisher.publish(event.queueId, event.change);
+          for (const event of published(result)) await publisher.publish(event.queueId, event.change);
           return result;
         };
   }

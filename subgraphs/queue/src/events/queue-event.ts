@@ -13,6 +13,12 @@ export type QueueChangeKind =
   | 'COMPLETED'
   | 'NO_SHOW'
   | 'CANCELLED'
+  | 'RECALLED'
+  | 'RETURNED'
+  | 'TRANSFERRED'
+  | 'APPOINTMENT_BOOKED'
+  | 'APPOINTMENT_CHANGED'
+  | 'CHECKED_IN'
   | 'QUEUE_PAUSED'
   | 'QUEUE_RESUMED'
   | 'QUEUE_CLOSED'
@@ -31,8 +37,14 @@ export type JsonRow<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] ext
 /** The queue right after a change: everything positions, estimates and the payload fields need. */
 export interface QueueSnapshot {
   queue: JsonRow<Queue>;
-  /** WAITING, CALLED and SERVING visits, plus the visits the change named (a cancelled one), as rows (visit-row.ts). */
+  /**
+   * WAITING, CALLED and SERVING visits, the booked appointments expected to enter the line
+   * (`appointmentIds`), plus the visits the change named (a cancelled one, or one transferred to
+   * another queue), as rows (visit-row.ts).
+   */
   visits: VisitRow[];
+  /** The booked appointments counted in the estimates (line.ts expectedAppointmentWindow). */
+  appointmentIds: string[];
   /** Measured average service seconds by service id, and `*` for the business. */
   serviceTimes: Record<string, number>;
 }

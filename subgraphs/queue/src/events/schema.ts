@@ -19,6 +19,18 @@ export const eventTypeDefs = gql`
     NO_SHOW
     "A visit left the line or was cancelled."
     CANCELLED
+    "A called visit was called again."
+    RECALLED
+    "A called visit went back to waiting."
+    RETURNED
+    "A visit moved to another queue or service: both queues get this event (the visit left one and joined the other)."
+    TRANSFERRED
+    "An appointment was booked in this queue (it counts in the estimates of the visits behind its time)."
+    APPOINTMENT_BOOKED
+    "An appointment was approved or rescheduled."
+    APPOINTMENT_CHANGED
+    "An appointment checked in: it waits in the line."
+    CHECKED_IN
     QUEUE_PAUSED
     QUEUE_RESUMED
     QUEUE_CLOSED
@@ -29,7 +41,7 @@ export const eventTypeDefs = gql`
 
   "Why an event concerns the visit a visitUpdated subscriber watches."
   enum VisitUpdateReason {
-    "The event was about this visit (joined, called, serving, done, no-show, cancelled)."
+    "The event was about this visit (joined, called, recalled, returned, transferred, serving, done, no-show, cancelled...)."
     VISIT_CHANGED
     POSITION_CHANGED
     ESTIMATE_CHANGED

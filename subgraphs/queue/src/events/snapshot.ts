@@ -1,17 +1,36 @@
-import type { Db } from '../visits/line';
+import { Prisma } from '@waitlessq/database';
+import { expectedAppointmentWindow, type Db } from '../visits/line';
+import type { LineRows } from './latest-estimates';
 import type { QueueChange } from './queue-event';
 import { visitRowSql } from './visit-row';
 
+export interface QueueEventRead {
+  /** The event as the JSON text the log keeps (QueueEventData). */
+  event: string;
+  /** The same line in the compact form the latest estimates are computed from. */
+  line: LineRows;
+}
+
 /**
- * The event of a change as the JSON text the log keeps (QueueEventData), built by PostgreSQL
- * in one statement however long the line: the queue row, its WAITING, CALLED and SERVING
- * visits plus the ones the change named (a cancelled visit has left the line but its
- * subscriber must see it), and the business's measured service times. The text goes to the
- * log as it is: a long line's event is megabytes, not worth parsing and serializing again.
- * Null when the queue does not exist.
+ * The event of a change, built by PostgreSQL in one statement however long the line: the queue
+ * row, its WAITING, CALLED and SERVING visits, the booked appointments expected to enter its
+ * line (they shape estimates), plus the visits the change named wherever they are now (a
+ * cancelled visit has left the line, a transferred one is in another queue, but their
+ * subscribers must see them), and the business's measured service times. The event text goes
+ * to the log as it is: a long line's event is megabytes, not worth parsing and serializing
+ * again; the line comes a second time, compact, for the publisher's estimates. Null when the
+ * queue does not exist.
  */
-export async function readQueueEvent(db: Db, queueId: string, change: QueueChange): Promise<string | null> {
-  const rows = await db.$queryRaw<{ event: string }[]>`
+export async function readQueueEvent(db: Db, queueId: string, change: QueueChange, now = new Date()): Promise<QueueEventRead | null> {
+  const window = expectedAppointmentWindow(now);
+  const expected = Prisma.sql`v."status" = 'BOOKED'::"VisitStatus" AND v."kind" = 'APPOINTMENT'::"VisitKind"
+    AND v."scheduledAt" BETWEEN ${window.from}::timestamp(3) AND ${window.to}::timestamp(3)`;
+  const rows = await db.$queryRaw<QueueEventRead[]>`
+    WITH times AS (
+      SELECT COALESCE(json_object_agg(s."serviceKey", s."averageSeconds"), '{}'::json) AS "serviceTimes"
+      FROM "ServiceTimeStat" s JOIN "Queue" q ON s."businessId" = q."businessId"
+      WHERE q."id" = ${queueId}::uuid
+    )
     SELECT json_build_object(
       'queueId', q."id",
       'organizationId', q."organizationId",
@@ -21,17 +40,26 @@ export async function readQueueEvent(db: Db, queueId: string, change: QueueChang
         'visits', COALESCE((
           SELECT json_agg(${visitRowSql})
           FROM "Visit" v
-          WHERE v."queueId" = q."id"
-            AND (v."status" IN ('WAITING', 'CALLED', 'SERVING') OR v."id" = ANY(${change.visitIds}::uuid[]))
+          WHERE (v."queueId" = q."id" AND (v."status" IN ('WAITING', 'CALLED', 'SERVING') OR (${expected})))
+             OR v."id" = ANY(${change.visitIds}::uuid[])
         ), '[]'::json),
-        'serviceTimes', COALESCE((
-          SELECT json_object_agg(s."serviceKey", s."averageSeconds")
-          FROM "ServiceTimeStat" s
-          WHERE s."businessId" = q."businessId"
-        ), '{}'::json)
+        'appointmentIds', COALESCE((SELECT json_agg(v."id") FROM "Visit" v WHERE v."queueId" = q."id" AND ${expected}), '[]'::json),
+        'serviceTimes', times."serviceTimes"
       )
-    )::text AS "event"
-    FROM "Queue" q
+    )::text AS "event",
+    json_build_object(
+      'countersOpen', q."countersOpen",
+      'serviceTimes', times."serviceTimes",
+      'waiting', COALESCE((
+        SELECT json_agg(json_build_array(v."id", v."priority", v."lineAt", v."ticketNumber", v."serviceId", v."expectedServiceMinutes", v."latestEstimateMinutes"))
+        FROM "Visit" v WHERE v."queueId" = q."id" AND v."status" = 'WAITING'::"VisitStatus"
+      ), '[]'::json),
+      'appointments', COALESCE((
+        SELECT json_agg(json_build_array(v."id", v."priority", v."scheduledAt", v."ticketNumber", v."serviceId", v."expectedServiceMinutes", NULL))
+        FROM "Visit" v WHERE v."queueId" = q."id" AND ${expected}
+      ), '[]'::json)
+    ) AS "line"
+    FROM "Queue" q, times
     WHERE q."id" = ${queueId}::uuid`;
-  return rows[0]?.event ?? null;
+  return rows[0] ?? null;
 }

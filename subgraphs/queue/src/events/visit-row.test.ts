@@ -22,7 +22,11 @@ describe('visit rows of events', () => {
       ticketNumber: 42,
       ticket: 'A-042',
       scheduledAt: instant(1),
+      scheduledEndAt: instant(10),
+      lineAt: instant(11),
       counter: 'Desk 2',
+      calledById: 'user-id',
+      recallCount: 2,
       expectedServiceMinutes: 15,
       joinedAt: instant(2),
       calledAt: instant(3),
@@ -30,11 +34,23 @@ describe('visit rows of events', () => {
       doneAt: instant(5),
       cancelledAt: instant(6),
       noShowAt: instant(7),
+      bookedAt: instant(12),
+      approvedAt: instant(13),
+      checkedInAt: instant(14),
+      checkInDeadline: instant(17),
+      cancellableUntil: instant(18),
       firstEstimateMinutes: 11,
       latestEstimateMinutes: 12,
+      waitSeconds: 754,
       createdAt: instant(8),
       updatedAt: instant(9),
       customerPhone: '+49 30 123',
+      customerEmail: 'ada@example.com',
+      blockedFrom: instant(15),
+      blockedUntil: instant(16),
+      bookingDay: new Date(Date.UTC(2026, 0, 15)),
+      slotCapacity: 3,
+      dayCapacity: 40,
       customerNotes: 'notes',
       internalNotes: 'internal',
       visitTokenHash: 'hash',
@@ -47,6 +63,20 @@ describe('visit rows of events', () => {
       return column === 'ticketDay' ? value.toISOString().slice(0, 10) : value.toISOString().slice(0, -1);
     };
     const row = JSON.parse(JSON.stringify(eventVisitColumns.map(asJson))) as unknown[];
-    expect(toVisit(row)).toEqual({ ...visit, customerPhone: null, customerNotes: null, internalNotes: null, visitTokenHash: null, idempotencyKey: null });
+    expect(toVisit(row)).toEqual({
+      ...visit,
+      customerPhone: null,
+      customerEmail: null,
+      customerNotes: null,
+      internalNotes: null,
+      visitTokenHash: null,
+      idempotencyKey: null,
+      // Booking bookkeeping no Visit field shows (slot capacity, blocked time) stays out too.
+      blockedFrom: null,
+      blockedUntil: null,
+      bookingDay: null,
+      slotCapacity: null,
+      dayCapacity: null,
+    });
   });
 });

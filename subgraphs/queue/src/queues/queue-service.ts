@@ -5,6 +5,7 @@ import { canReadLine, canReadQueueSummary } from '../access';
 import type { QueueContext } from '../context';
 import { isUuid, requireInputId, requireObjectId } from '../ids';
 import { estimateWaitMinutes } from '../visits/estimates';
+import { compareLine } from '../visits/positions';
 import { isValidTimeZone, ticketPrefixPattern } from '../visits/tickets';
 import { badInput, optionalIdempotencyKey, requireIntIn, requireText } from '../validation';
 import { planQueueStatus, type QueueAction } from './queue-status';
@@ -166,7 +167,10 @@ export async function waitingCount(context: QueueContext, queue: Queue): Promise
 export async function estimatedWaitForNewcomer(context: QueueContext, queue: Queue): Promise<number | null> {
   if (queue.status !== 'OPEN') return null;
   const [line, serviceTimes] = await Promise.all([context.loaders.waitingLine.load(queue.id), context.loaders.serviceTimesByBusiness.load(queue.businessId)]);
-  return estimateWaitMinutes(line.places, serviceTimes, queue.countersOpen);
+  // Booked appointments whose time has come stand ahead of someone joining now (positions.ts).
+  const newcomer = { id: '', priority: 0, lineAt: new Date(), ticketNumber: null };
+  const ahead = [...line.places, ...line.appointments.filter((appointment) => compareLine(appointment, newcomer) < 0)];
+  return estimateWaitMinutes(ahead, serviceTimes, queue.countersOpen);
 }
 
 /** The tickets called next, for whoever may read the queue's summary (tickets, never names). */

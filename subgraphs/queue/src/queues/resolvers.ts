@@ -18,6 +18,7 @@ import {
   type UpdateQueueInput,
 } from './queue-service';
 import type { QueueAction } from './queue-status';
+import { estimateAccuracy } from './estimate-accuracy';
 
 type Resolver<TArgs, TParent = unknown> = (parent: TParent, args: TArgs, context: QueueContext) => unknown;
 
@@ -58,6 +59,7 @@ export const queueResolvers = {
     nextTickets: (queue: Queue, { first }: { first: number }, context: QueueContext) => nextTickets(context, queue, first),
     waiting: (queue: Queue, { first }: { first: number }, context: QueueContext) => waitingVisits(context, queue, first),
     servingNow: (queue: Queue, _args: unknown, context: QueueContext) => servingNowVisits(context, queue),
+    estimateAccuracy: (queue: Queue, { last }: { last: number }, context: QueueContext) => estimateAccuracy(context, queue, last),
   },
   Business: {
     // The representation is kept whole: availableSlots reads the bookingSchedule the gateway put in it (@requires).

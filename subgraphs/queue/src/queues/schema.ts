@@ -30,7 +30,24 @@ export const queueTypeDefs = gql`
     waiting(first: Int = 50): [Visit!]!
     "Visits called or being served. Staff and partners of the organization only."
     servingNow: [Visit!]!
+    "How good the estimates were over the last called visits (at most 1000). Staff (STAFF+) and partners of the organization."
+    estimateAccuracy(last: Int = 100): EstimateAccuracy!
     createdAt: DateTime!
+  }
+
+  """
+  Announced waits against actual ones (from entering the line to the first call), in minutes,
+  over the queue's last called visits. Null figures when there are no samples.
+  """
+  type EstimateAccuracy {
+    "Mean absolute error of the first estimate (given on joining)."
+    meanAbsoluteErrorMinutes: Float
+    "Mean absolute error of the latest estimate (kept current while waiting; the last remaining wait announced)."
+    meanAbsoluteErrorLatestMinutes: Float
+    "Mean of first estimate minus actual wait: positive means waits were announced longer than they were."
+    biasMinutes: Float
+    "Called visits counted."
+    samples: Int!
   }
 
   type Business @key(fields: "id") {

@@ -47,9 +47,9 @@ describe('estimateWaitMinutes', () => {
 describe('waitInLine', () => {
   const at = (minute: number) => new Date(Date.UTC(2026, 0, 15, 9, minute));
   const line = createLine([
-    { id: 'b', priority: 0, joinedAt: at(2), ticketNumber: 2, serviceId: null, expectedServiceMinutes: 5 },
-    { id: 'a', priority: 0, joinedAt: at(1), ticketNumber: 1, serviceId: null, expectedServiceMinutes: 20 },
-    { id: 'c', priority: 0, joinedAt: at(3), ticketNumber: 3, serviceId: null, expectedServiceMinutes: null },
+    { id: 'b', priority: 0, lineAt: at(2), ticketNumber: 2, serviceId: null, expectedServiceMinutes: 5 },
+    { id: 'a', priority: 0, lineAt: at(1), ticketNumber: 1, serviceId: null, expectedServiceMinutes: 20 },
+    { id: 'c', priority: 0, lineAt: at(3), ticketNumber: 3, serviceId: null, expectedServiceMinutes: null },
   ]);
 
   it('counts only the visits ahead', () => {

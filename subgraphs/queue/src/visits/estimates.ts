@@ -1,4 +1,4 @@
-import { positionIn, type Line, type LinePlace } from './positions';
+import { compareLine, positionIn, type Line, type LinePlace } from './positions';
 
 /** Used when neither statistics nor the service's own duration say anything. */
 export const defaultServiceMinutes = 10;
@@ -64,11 +64,21 @@ export function waitsInLine(line: Line<LinePlace & EstimatePlace>, serviceTimes:
   return entry.waits;
 }
 
-/** The running total is the very sum estimateWaitMinutes takes over the visits ahead: same additions, same order. */
+/**
+ * The running total is the very sum estimateWaitMinutes takes over the visits ahead: same
+ * additions, same order. Booked appointments are merged in by the line's order (at their
+ * scheduled time): each adds its service time to the visits behind it but takes no position.
+ */
 function computeWaits(line: Line<LinePlace & EstimatePlace>, serviceTimes: ServiceTimes, countersOpen: number): Map<string, WaitInLine> {
   const waits = new Map<string, WaitInLine>();
+  const { places, appointments } = line;
   let totalAhead = 0;
-  line.places.forEach((place, index) => {
+  let next = 0;
+  places.forEach((place, index) => {
+    while (next < appointments.length && compareLine(appointments[next], place) < 0) {
+      totalAhead += expectedMinutes(appointments[next], serviceTimes);
+      next += 1;
+    }
     waits.set(place.id, { position: index + 1, estimatedWaitMinutes: minutesAfter(totalAhead, countersOpen) });
     totalAhead += expectedMinutes(place, serviceTimes);
   });

@@ -91,7 +91,7 @@ function visitFields(input: JoinQueueInput, joiner: Joiner) {
 }
 
 /** The service's duration becomes the visit's expected service time (the estimate's fallback). */
-async function checkService(context: QueueContext, queue: Queue, serviceId: string | null | undefined): Promise<number | null> {
+export async function checkService(context: QueueContext, queue: Queue, serviceId: string | null | undefined): Promise<number | null> {
   if (!serviceId) return null;
   requireInputId(serviceId, 'serviceId');
   if (queue.serviceIds.length > 0 && !queue.serviceIds.includes(serviceId)) throw badInput('serviceId', 'is not a service of this queue.');
@@ -165,8 +165,8 @@ export async function joinQueue(context: QueueContext, input: JoinQueueInput): P
           ON CONFLICT ("queueId", "day") DO UPDATE SET "lastNumber" = "TicketCounter"."lastNumber" + 1
           RETURNING "lastNumber"`;
 
-        const place = { id, priority: joiner.priority, joinedAt, ticketNumber: lastNumber, serviceId, expectedServiceMinutes };
-        const estimate = waitInLine(createLine([...line.places, place]), id, serviceTimes, locked.countersOpen)!.estimatedWaitMinutes;
+        const place = { id, priority: joiner.priority, lineAt: joinedAt, ticketNumber: lastNumber, serviceId, expectedServiceMinutes };
+        const estimate = waitInLine(createLine([...line.places, place], line.appointments), id, serviceTimes, locked.countersOpen)!.estimatedWaitMinutes;
         const visit = await tx.visit.create({
           data: {
             id,
@@ -187,6 +187,8 @@ export async function joinQueue(context: QueueContext, input: JoinQueueInput): P
             visitTokenHash: visitTokenHash(visitToken),
             idempotencyKey,
             joinedAt,
+            // A walk-in stands in the line from the moment it joined (positions.ts).
+            lineAt: joinedAt,
             firstEstimateMinutes: estimate,
             latestEstimateMinutes: estimate,
           },

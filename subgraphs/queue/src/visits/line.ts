@@ -7,11 +7,27 @@ export type Db = PrismaClient | Prisma.TransactionClient;
 
 export type WaitingPlace = LinePlace & EstimatePlace;
 
+/** Booked appointments further ahead than this are not expected to shape today's waits. */
+export const appointmentHorizonMs = 12 * 3600_000;
+/**
+ * A booked appointment this long past its time is still expected to come (it becomes a
+ * no-show only after the grace; 15 minutes is the booking policy's default grace, which lives
+ * in the business subgraph and is not read here).
+ */
+export const appointmentGraceMs = 15 * 60_000;
+
+/** The scheduled times of the booked appointments that count as places in the estimates. */
+export function expectedAppointmentWindow(now: Date): { from: Date; to: Date } {
+  return { from: new Date(now.getTime() - appointmentGraceMs), to: new Date(now.getTime() + appointmentHorizonMs) };
+}
+
 const lineSelect = {
   id: true,
   queueId: true,
+  status: true,
   priority: true,
-  joinedAt: true,
+  lineAt: true,
+  scheduledAt: true,
   ticketNumber: true,
   serviceId: true,
   expectedServiceMinutes: true,
@@ -19,18 +35,39 @@ const lineSelect = {
 
 /**
  * The waiting lines of some queues in one statement (the index on
- * [queueId, status, priority desc, joinedAt, ticketNumber] serves it), ordered in memory by
- * the same rule callNext uses. An empty line for a queue nobody waits in.
+ * [queueId, status, priority desc, lineAt, ticketNumber] serves the waiting part), ordered in
+ * memory by the same rule callNext uses, with the booked appointments expected to enter each
+ * line (they shape estimates, not positions). An empty line for a queue nobody waits in.
  */
-export async function readLines(db: Db, queueIds: readonly string[]): Promise<Map<string, Line<WaitingPlace>>> {
+export async function readLines(db: Db, queueIds: readonly string[], now = new Date()): Promise<Map<string, Line<WaitingPlace>>> {
+  const window = expectedAppointmentWindow(now);
   const rows = await db.visit.findMany({
-    where: { queueId: { in: [...queueIds] }, status: 'WAITING' },
+    where: {
+      queueId: { in: [...queueIds] },
+      OR: [{ status: 'WAITING' }, { status: 'BOOKED', kind: 'APPOINTMENT', scheduledAt: { gte: window.from, lte: window.to } }],
+    },
     select: lineSelect,
-    orderBy: [{ priority: 'desc' }, { joinedAt: 'asc' }, { ticketNumber: 'asc' }, { id: 'asc' }],
+    orderBy: [{ priority: 'desc' }, { lineAt: 'asc' }, { ticketNumber: 'asc' }, { id: 'asc' }],
   });
-  const byQueue = new Map<string, WaitingPlace[]>(queueIds.map((id) => [id, []]));
-  for (const { queueId, ...place } of rows) byQueue.get(queueId)?.push(place);
-  return new Map([...byQueue].map(([queueId, places]) => [queueId, createLine(places)]));
+  const byQueue = new Map<string, { places: WaitingPlace[]; appointments: WaitingPlace[] }>(queueIds.map((id) => [id, { places: [], appointments: [] }]));
+  for (const { queueId, status, scheduledAt, ...place } of rows) {
+    const line = byQueue.get(queueId);
+    if (status === 'WAITING') line?.places.push(place);
+    else line?.appointments.push(appointmentPlace({ ...place, scheduledAt }));
+  }
+  return new Map([...byQueue].map(([queueId, { places, appointments }]) => [queueId, createLine(places, appointments)]));
+}
+
+/** A booked appointment as the line expects it: standing at its scheduled time. */
+export function appointmentPlace<T extends WaitingPlace & { scheduledAt: Date | null }>({ scheduledAt, ...place }: T): WaitingPlace {
+  return {
+    id: place.id,
+    priority: place.priority,
+    lineAt: scheduledAt,
+    ticketNumber: place.ticketNumber,
+    serviceId: place.serviceId,
+    expectedServiceMinutes: place.expectedServiceMinutes,
+  };
 }
 
 /** Measured service times of some businesses, by service key, in one statement. */

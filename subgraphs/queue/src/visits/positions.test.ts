@@ -4,7 +4,7 @@ const at = (minute: number) => new Date(Date.UTC(2026, 0, 15, 9, minute));
 const place = (id: string, priority: number, minute: number, ticketNumber: number): LinePlace => ({
   id,
   priority,
-  joinedAt: at(minute),
+  lineAt: at(minute),
   ticketNumber,
 });
 

@@ -1,7 +1,8 @@
-import type { Visit } from '@waitlessq/database';
+import type { Visit, VisitEvent } from '@waitlessq/database';
 import { forgetQueue, type QueueContext } from '../context';
 import { joinQueue, type JoinQueueInput } from './join-visit';
 import { callNext, cancelVisit, completeVisit, markNoShow, startServing } from './visit-service';
+import { recallVisit, returnToQueue, transferVisit, type Placement, type TransferInput } from './visit-life';
 import { historyOf, queueOf, readVisit, resolveVisitReference, visitsOfCustomer, waitOf } from './visit-reads';
 
 type Resolver<TArgs> = (parent: unknown, args: TArgs, context: QueueContext) => unknown;
@@ -14,6 +15,11 @@ const changing =
     await forgetQueue(context, visit.queueId);
     return visit;
   };
+
+const detailField = (name: string) => (event: VisitEvent) => {
+  const detail = event.detail;
+  return detail && typeof detail === 'object' && !Array.isArray(detail) ? (detail[name] ?? null) : null;
+};
 
 export const visitResolvers = {
   Query: {
@@ -30,6 +36,19 @@ export const visitResolvers = {
       if (visit) await forgetQueue(context, visit.queueId);
       return visit;
     }) as Resolver<{ queueId: string; counter?: string | null }>,
+    recallVisit: changing(recallVisit),
+    returnToQueue: (async (_parent, { visitId, placement }, context) => {
+      const visit = await returnToQueue(context, visitId, placement);
+      await forgetQueue(context, visit.queueId);
+      return visit;
+    }) as Resolver<{ visitId: string; placement: Placement }>,
+    transferVisit: (async (_parent, input, context) => {
+      const before = await context.loaders.visitById.load(input.visitId);
+      const visit = await transferVisit(context, input);
+      if (before) await forgetQueue(context, before.queueId);
+      await forgetQueue(context, visit.queueId);
+      return visit;
+    }) as Resolver<TransferInput>,
     startServing: changing(startServing),
     completeVisit: changing(completeVisit),
     markNoShow: changing(markNoShow),
@@ -43,10 +62,22 @@ export const visitResolvers = {
     __resolveReference: (reference: { id: string }, context: QueueContext) => resolveVisitReference(context, reference.id),
     position: async (visit: Visit, _args: unknown, context: QueueContext) => (await waitOf(context, visit))?.position ?? null,
     estimatedWaitMinutes: async (visit: Visit, _args: unknown, context: QueueContext) => (await waitOf(context, visit))?.estimatedWaitMinutes ?? null,
+    calledBy: (visit: Visit) => (visit.calledById ? { __typename: 'User', id: visit.calledById } : null),
+    waitMinutes: (visit: Visit) => (visit.waitSeconds === null ? null : Math.round(visit.waitSeconds / 60)),
     customer: (visit: Visit) => (visit.customerId ? { __typename: 'Customer', id: visit.customerId } : null),
     service: (visit: Visit) => (visit.serviceId ? { __typename: 'Service', id: visit.serviceId } : null),
     queue: (visit: Visit, _args: unknown, context: QueueContext) => queueOf(context, visit),
     history: (visit: Visit, _args: unknown, context: QueueContext) => historyOf(context, visit),
+  },
+  /** The facts of a change are kept as JSON (VisitEvent.detail); the API shows them typed. */
+  VisitEvent: {
+    counter: detailField('counter'),
+    recallCount: detailField('recallCount'),
+    placement: detailField('placement'),
+    fromQueueId: detailField('fromQueueId'),
+    toQueueId: detailField('toQueueId'),
+    fromServiceId: detailField('fromServiceId'),
+    toServiceId: detailField('toServiceId'),
   },
   Customer: {
     __resolveReference: (reference: { id: string }) => ({ id: reference.id }),

@@ -2,6 +2,8 @@ import gql from 'graphql-tag';
 
 export const visitTypeDefs = gql`
   enum VisitStatus {
+    "An appointment waiting for staff approval (the business's policy requires it)."
+    PENDING
     "An appointment not yet checked in."
     BOOKED
     WAITING
@@ -49,8 +51,24 @@ export const visitTypeDefs = gql`
     customer: Customer
     service: Service
     queue: Queue!
-    "Where the visit was called to, e.g. a counter or desk name."
+    "Where the visit was called to, e.g. a counter or desk name; cleared when it goes back to waiting."
     counter: String
+    "The staff member who last called (or recalled) the visit."
+    calledBy: User
+    "How many times the visit was called again after its first call."
+    recallCount: Int!
+    "The actual wait in minutes: from entering the line to the first call. Null until called."
+    waitMinutes: Int
+    """
+    Where the visit stands in the line (waiting visits are called by priority, then this time):
+    a walk-in's join time; an appointment checked in at most 5 minutes after its scheduled
+    time keeps its scheduled time, a later one gets its check-in time; returnToQueue moves it.
+    """
+    lineAt: DateTime
+    "An appointment's start and end; null for walk-ins."
+    scheduledAt: DateTime
+    scheduledEndAt: DateTime
+    checkedInAt: DateTime
     joinedAt: DateTime
     calledAt: DateTime
     servedAt: DateTime
@@ -60,14 +78,43 @@ export const visitTypeDefs = gql`
     history: [VisitEvent!]!
   }
 
-  "One change of a visit's status."
+  """
+  One change of a visit, in its history. A plain transition has no action; the other changes
+  name theirs and fill the fields that describe them (the others are null).
+  """
   type VisitEvent {
     "Null for the first event."
     fromStatus: VisitStatus
+    "The same as fromStatus for a change that keeps the status (RECALLED, a transfer of a waiting visit)."
     toStatus: VisitStatus!
     at: DateTime!
     "staff, customer, partner, anonymous, or visit-token (the holder of the visit token)."
     actorKind: String!
+    "RECALLED, RETURNED, TRANSFERRED, or an appointment's (APPROVED, CHECKED_IN, RESCHEDULED...); null for a plain transition."
+    action: String
+    "The counter of a call or recall."
+    counter: String
+    "RECALLED: the number of recalls so far."
+    recallCount: Int
+    "RETURNED: where the visit was put back."
+    placement: Placement
+    "TRANSFERRED: the queues and services it moved between."
+    fromQueueId: ID
+    toQueueId: ID
+    fromServiceId: ID
+    toServiceId: ID
+  }
+
+  "Where returnToQueue puts a called visit back."
+  enum Placement {
+    "At the head of the visits of its priority."
+    FIRST
+    "Behind everyone waiting now."
+    LAST
+  }
+
+  type User @key(fields: "id", resolvable: false) {
+    id: ID!
   }
 
   type Customer @key(fields: "id") {
@@ -113,6 +160,17 @@ export const visitTypeDefs = gql`
     joinQueue(input: JoinQueueInput!): JoinQueuePayload!
     "STAFF or higher. Null when nobody waits."
     callNext(queueId: ID!, counter: String): Visit
+    "STAFF or higher: call a CALLED visit again (it stays CALLED; recallCount grows)."
+    recallVisit(visitId: ID!): Visit!
+    "STAFF or higher: a CALLED visit waits again, first of its priority or last."
+    returnToQueue(visitId: ID!, placement: Placement!): Visit!
+    """
+    STAFF or higher: a WAITING or CALLED visit waits in another queue of its business (or for
+    another service), keeping its ticket, line time and history. The target queue must be
+    open and have room (QUEUE_CLOSED, QUEUE_FULL); serviceId must be one of the business's and,
+    when the target queue names services, one of them.
+    """
+    transferVisit(visitId: ID!, queueId: ID!, serviceId: ID): Visit!
     "STAFF or higher."
     startServing(visitId: ID!): Visit!
     "STAFF or higher."

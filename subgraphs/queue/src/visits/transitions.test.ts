@@ -2,15 +2,20 @@ import { AppError } from '@waitlessq/errors';
 import type { VisitStatus } from '@waitlessq/database';
 import { assertTransition, canTransition, stampOf } from './transitions';
 
-const statuses: VisitStatus[] = ['BOOKED', 'WAITING', 'CALLED', 'SERVING', 'DONE', 'NO_SHOW', 'CANCELLED'];
+const statuses: VisitStatus[] = ['PENDING', 'BOOKED', 'WAITING', 'CALLED', 'SERVING', 'DONE', 'NO_SHOW', 'CANCELLED'];
 const legal = new Set([
+  'PENDING>BOOKED',
+  'PENDING>CANCELLED',
   'BOOKED>WAITING',
+  'BOOKED>NO_SHOW',
   'BOOKED>CANCELLED',
   'WAITING>CALLED',
   'WAITING>CANCELLED',
   'CALLED>SERVING',
   'CALLED>NO_SHOW',
   'CALLED>CANCELLED',
+  // returnToQueue, and a transfer of a called visit.
+  'CALLED>WAITING',
   'SERVING>DONE',
 ]);
 
@@ -32,9 +37,14 @@ describe('visit transitions', () => {
     expect((caught as AppError).message).toContain('DONE');
   });
 
-  it('does not allow a waiting visit to be a no-show (only a called one)', () => {
+  it('does not allow a waiting walk-in to be a no-show (only a called visit, or a booked appointment)', () => {
     expect(() => assertTransition('WAITING', 'NO_SHOW')).toThrow(/WAITING to NO_SHOW/);
     expect(() => assertTransition('CALLED', 'NO_SHOW')).not.toThrow();
+    expect(() => assertTransition('BOOKED', 'NO_SHOW')).not.toThrow();
+  });
+
+  it('does not let a visit in service go back to the line', () => {
+    expect(() => assertTransition('SERVING', 'WAITING')).toThrow(/SERVING to WAITING/);
   });
 
   it('ends in DONE, NO_SHOW and CANCELLED', () => {
@@ -44,6 +54,6 @@ describe('visit transitions', () => {
 
   it('stamps every status a transition can enter in its own column', () => {
     const entered = statuses.filter((to) => statuses.some((from) => canTransition(from, to)));
-    expect(entered.map((status) => stampOf[status])).toEqual(['joinedAt', 'calledAt', 'servedAt', 'doneAt', 'noShowAt', 'cancelledAt']);
+    expect(entered.map((status) => stampOf[status])).toEqual(['approvedAt', 'joinedAt', 'calledAt', 'servedAt', 'doneAt', 'noShowAt', 'cancelledAt']);
   });
 });

@@ -3,61 +3,78 @@ import { Prisma, type Visit, type VisitStatus } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
 import { actorOf, memberOf, type Actor } from '../access';
 import type { QueueContext } from '../context';
-import { requireObjectId } from '../ids';
 import { findQueueOfOrganization } from '../queues/queue-service';
 import { optionalText } from '../validation';
 import { anyService, movingAverageAlpha, waitInLine } from './estimates';
 import { readLines, readServiceTimes, type Db } from './line';
-import { assertTransition, stampOf } from './transitions';
+import { assertTransition } from './transitions';
+import { changeVisit, staffActor, visitNotFound, type AfterChange } from './visit-change';
 import { actAsTokenHolder, visitTokenMatches } from './visit-token';
 
-const notFound = () => new AppError('NOT_FOUND', 'No visit with this id.');
 /** A visit served for longer than this was most likely never completed on time: it is not a sample. */
 const maxServiceSampleSeconds = 4 * 3600;
 
+/** Namespaces the advisory lock that makes the calls of one queue take turns: "CALL". */
+const callLockNamespace = 0x43414c4c;
+/** A head of line that leaves while it is being called (a cancel) is passed over this many times at most. */
+const callAttempts = 5;
+
 /**
- * Calls the first visit of the line in one statement: the row is picked in the order of
- * positions.ts and locked with SKIP LOCKED, so concurrent calls each take a different visit
- * (or none), and the event is written by the same statement. Works in any queue status:
- * pausing and closing stop new joins, not the serving of those already in line.
+ * Calls the first visit of the line. The calls of one queue take turns under an advisory lock
+ * (taken in its own statement, so the pick's snapshot sees the previous call committed); the
+ * pick locks the head in the order of positions.ts and waits for a row lock instead of
+ * skipping it: the event publisher briefly locks waiting visits to write their latest
+ * estimates, and skipping those would call the wrong visit or nobody. A head that stopped
+ * waiting meanwhile (cancelled) makes the pick come back empty; it is tried again while
+ * someone waits. One statement then updates the visit (counter, who called, and on its first
+ * call only the wait it had since it entered the line) and appends its history event. Works
+ * in any queue status: pausing and closing stop new joins, not the serving of those in line.
  */
 export async function callNext(context: QueueContext, queueId: string, counter: string | null | undefined): Promise<Visit | null> {
   const staff = requireRole(context.identity, 'STAFF');
   const queue = await findQueueOfOrganization(context, staff.organizationId, queueId);
   const counterName = optionalText(counter, 'counter', 32);
   const { actorId, actorKind } = actorOf(context.identity);
-  const now = new Date();
   const prisma = context.runtime.db.prisma;
-  const called = await prisma.$queryRaw<{ id: string }[]>`
+  const calledId = await prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${callLockNamespace}::int, hashtext(${queue.id}))`;
+    for (let attempt = 0; attempt < callAttempts; attempt += 1) {
+      const called = await callHead(tx, queue.id, counterName, actorId, actorKind, new Date());
+      if (called) return called;
+      const [{ waiting }] = await tx.$queryRaw<{ waiting: boolean }[]>`
+        SELECT EXISTS (SELECT 1 FROM "Visit" WHERE "queueId" = ${queue.id}::uuid AND "status" = 'WAITING'::"VisitStatus") AS "waiting"`;
+      if (!waiting) return null;
+    }
+    throw new AppError('CONFLICT', 'The line kept changing while calling; try again.');
+  });
+  return calledId ? prisma.visit.findUniqueOrThrow({ where: { id: calledId } }) : null;
+}
+
+async function callHead(tx: Db, queueId: string, counter: string | null, actorId: string | null, actorKind: string, now: Date): Promise<string | null> {
+  const called = await tx.$queryRaw<{ id: string }[]>`
     WITH next AS (
       SELECT "id" FROM "Visit"
-      WHERE "queueId" = ${queue.id}::uuid AND "status" = 'WAITING'::"VisitStatus"
-      ORDER BY "priority" DESC, "joinedAt" ASC, "ticketNumber" ASC, "id" ASC
+      WHERE "queueId" = ${queueId}::uuid AND "status" = 'WAITING'::"VisitStatus"
+      ORDER BY "priority" DESC, "lineAt" ASC, "ticketNumber" ASC, "id" ASC
       LIMIT 1
-      FOR UPDATE SKIP LOCKED
+      FOR UPDATE
     ), called AS (
       UPDATE "Visit" AS v
-      SET "status" = 'CALLED'::"VisitStatus", "calledAt" = ${now}::timestamp(3), "counter" = ${counterName}, "updatedAt" = ${now}::timestamp(3)
+      SET "status" = 'CALLED'::"VisitStatus", "calledAt" = ${now}::timestamp(3), "counter" = ${counter}::text,
+          "calledById" = ${actorId}::uuid, "updatedAt" = ${now}::timestamp(3),
+          "waitSeconds" = COALESCE(v."waitSeconds",
+            GREATEST(0, round(EXTRACT(EPOCH FROM (${now}::timestamp(3) - COALESCE(v."lineAt", v."joinedAt")))))::int)
       FROM next WHERE v."id" = next."id" AND v."status" = 'WAITING'::"VisitStatus"
       RETURNING v."id", v."organizationId", v."queueId"
     ), event AS (
-      INSERT INTO "VisitEvent" ("id", "visitId", "organizationId", "queueId", "fromStatus", "toStatus", "actorId", "actorKind", "at")
+      INSERT INTO "VisitEvent" ("id", "visitId", "organizationId", "queueId", "fromStatus", "toStatus", "actorId", "actorKind", "detail", "at")
       SELECT gen_random_uuid(), "id", "organizationId", "queueId", 'WAITING'::"VisitStatus", 'CALLED'::"VisitStatus",
-             ${actorId}::uuid, ${actorKind}, ${now}::timestamp(3)
+             ${actorId}::uuid, ${actorKind}, CASE WHEN ${counter}::text IS NULL THEN NULL ELSE jsonb_build_object('counter', ${counter}::text) END,
+             ${now}::timestamp(3)
       FROM called
     )
     SELECT "id" FROM called`;
-  if (called.length === 0) return null;
-  return prisma.visit.findUniqueOrThrow({ where: { id: called[0].id } });
-}
-
-/** Staff (STAFF+) of the visit's organization; anyone else is told there is no such visit. */
-function staffActor(identity: Identity): (visit: Visit) => Actor {
-  const staff = requireRole(identity, 'STAFF');
-  return (visit) => {
-    if (visit.organizationId !== staff.organizationId) throw notFound();
-    return actorOf(staff);
-  };
+  return called[0]?.id ?? null;
 }
 
 export function startServing(context: QueueContext, visitId: string): Promise<Visit> {
@@ -87,7 +104,7 @@ export function cancelVisit(context: QueueContext, visitId: string, visitToken: 
 
 function cancellingActor(identity: Identity, visit: Visit, visitToken: string | null | undefined): Actor {
   if (visitToken) {
-    if (!visitTokenMatches(visit.visitTokenHash, visitToken)) throw notFound();
+    if (!visitTokenMatches(visit.visitTokenHash, visitToken)) throw visitNotFound();
     return actorOf(identity, true);
   }
   if (identity.kind === 'customer' && memberOf(identity, visit.organizationId) && visit.customerId === identity.subjectId) {
@@ -98,51 +115,27 @@ function cancellingActor(identity: Identity, visit: Visit, visitToken: string | 
     return actorOf(identity);
   }
   if (identity.kind === 'anonymous') throw new AppError('UNAUTHENTICATED', 'Send the visit token, or sign in.');
-  throw notFound();
+  throw visitNotFound();
 }
 
 interface MoveHooks {
   /** Extra columns written with the status, computed inside the transaction. */
   before?: (tx: Prisma.TransactionClient, visit: Visit) => Promise<Prisma.VisitUpdateManyMutationInput>;
-  after?: (tx: Prisma.TransactionClient, visit: Visit, now: Date) => Promise<void>;
+  after?: AfterChange;
 }
 
-/**
- * One transition, in one transaction: the visit is read there (from the primary, never from a
- * lagging replica), the caller authorized on it, then status and time column are written by
- * compare-and-set on the status just read (of two concurrent moves, one applies and the other
- * finds zero rows), and the history event appended.
- */
-async function moveVisit(
-  context: QueueContext,
-  visitId: string,
-  to: VisitStatus,
-  authorize: (visit: Visit) => Actor,
-  hooks: MoveHooks = {},
-): Promise<Visit> {
-  const id = requireObjectId(visitId, 'visit');
-  const moved = await context.runtime.db.prisma.$transaction(async (tx) => {
-    const visit = await tx.visit.findUnique({ where: { id } });
-    if (!visit) throw notFound();
-    const actor = authorize(visit);
-    assertTransition(visit.status, to);
-    const now = new Date();
-    const extra = hooks.before ? await hooks.before(tx, visit) : {};
-    const stamp = { [stampOf[to]!]: now };
-    const { count } = await tx.visit.updateMany({ where: { id, status: visit.status }, data: { ...extra, ...stamp, status: to } });
-    if (count === 0) {
-      const current = await tx.visit.findUniqueOrThrow({ where: { id }, select: { status: true } });
-      assertTransition(current.status, to);
-      throw new AppError('CONFLICT', `The visit changed to ${current.status} while this was being applied; try again.`);
-    }
-    await tx.visitEvent.create({
-      data: { visitId: id, organizationId: visit.organizationId, queueId: visit.queueId, fromStatus: visit.status, toStatus: to, ...actor, at: now },
-    });
-    await hooks.after?.(tx, visit, now);
-    return tx.visit.findUniqueOrThrow({ where: { id } });
-  });
-  context.loaders.visitById.clear(id).prime(id, moved);
-  return moved;
+/** A plain transition (visit-change.ts): status and its time column, and the history event. */
+function moveVisit(context: QueueContext, visitId: string, to: VisitStatus, authorize: (visit: Visit) => Actor, hooks: MoveHooks = {}): Promise<Visit> {
+  return changeVisit(
+    context,
+    visitId,
+    authorize,
+    async (tx, visit) => {
+      assertTransition(visit.status, to);
+      return { to, data: hooks.before ? await hooks.before(tx, visit) : {} };
+    },
+    hooks.after,
+  );
 }
 
 async function latestEstimate(tx: Db, visit: Visit): Promise<Prisma.VisitUpdateManyMutationInput> {

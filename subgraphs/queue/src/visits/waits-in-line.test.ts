@@ -11,7 +11,7 @@ describe('waitsInLine', () => {
       Array.from({ length: size }, (_, i) => ({
         id: `v${i}`,
         priority: next() < 0.1 ? 1 : 0,
-        joinedAt: new Date(Date.UTC(2026, 0, 15, 9, 0, i)),
+        lineAt: new Date(Date.UTC(2026, 0, 15, 9, 0, i)),
         ticketNumber: i + 1,
         serviceId: next() < 0.5 ? 'svc' : null,
         expectedServiceMinutes: next() < 0.3 ? 7 : null,
