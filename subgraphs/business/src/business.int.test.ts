@@ -229,6 +229,18 @@ describe('businesses and services', () => {
     expect(await prisma.openingHours.count({ where: { businessId } })).toBe(2);
   });
 
+  it('keeps exactly one week when several replace it at once, never a mix', async () => {
+    const setHours = `mutation($id: ID!, $i: [OpeningHoursIntervalInput!]!) { setOpeningHours(businessId: $id, intervals: $i) { id } }`;
+    const weeks = Array.from({ length: 8 }, (_, i) => [
+      { weekday: 0, opensAt: `0${i + 1}:00`, closesAt: `0${i + 1}:30` },
+      { weekday: 0, opensAt: `1${i}:00`, closesAt: `1${i}:30` },
+    ]);
+    await Promise.all(weeks.map((week) => ok(staffOf(orgA, 'MANAGER'), setHours, { id: businessId, i: week })));
+    const stored = await prisma.openingHours.findMany({ where: { businessId }, orderBy: { opensAt: 'asc' } });
+    expect(stored).toHaveLength(2);
+    expect(stored[1].opensAt - stored[0].opensAt).toBe(9 * 60);
+  });
+
   it('stops a BASIC organization at three businesses', async () => {
     const org = (await provision('Small Shop')).id;
     const manager = staffOf(org, 'MANAGER');

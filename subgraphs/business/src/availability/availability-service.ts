@@ -1,8 +1,8 @@
 import { requireRole, type Identity } from '@waitlessq/auth';
-import { isUniqueViolation, type AvailabilityException, type AvailabilityRule, type Prisma, type PrismaClient } from '@waitlessq/database';
+import { isUniqueViolation, type AvailabilityException, type AvailabilityRule, type PrismaClient } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
 import { isUuid } from '../access';
-import { requireOwnBusiness } from '../businesses/business-service';
+import { lockBusiness, requireOwnBusiness } from '../businesses/business-service';
 import { badInput } from '../validation';
 import { parseAvailabilityWeek, type SetAvailabilityInput } from './availability-input';
 import { fromDateColumn, todayIn, toDateColumn } from './calendar-dates';
@@ -11,8 +11,8 @@ import { parseExceptionInput, sameExceptionContent, type AddAvailabilityExceptio
 /**
  * Replaces the weekly windows of one scope: the business-wide ones (no serviceId) or one
  * service's, leaving the other scopes alone. Readers see the old windows or the new ones,
- * never a mix; concurrent replacements of the same business run one after the other (the
- * business row is locked), or both sets would survive each other's delete.
+ * never a mix; concurrent replacements of the same business run one after the other
+ * (lockBusiness).
  */
 export async function setAvailability(prisma: PrismaClient, identity: Identity, input: SetAvailabilityInput): Promise<AvailabilityRule[]> {
   const { organizationId } = requireRole(identity, 'MANAGER');
@@ -72,10 +72,6 @@ export async function removeAvailabilityException(prisma: PrismaClient, identity
 async function requireServiceOfBusiness(prisma: PrismaClient, businessId: string, serviceId: string): Promise<void> {
   const service = isUuid(serviceId) ? await prisma.service.findFirst({ where: { id: serviceId, businessId }, select: { id: true } }) : null;
   if (!service) throw badInput('serviceId', 'must be a service of this business');
-}
-
-async function lockBusiness(tx: Prisma.TransactionClient, businessId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM "Business" WHERE id = ${businessId}::uuid FOR UPDATE`;
 }
 
 function sameOrConflict(existing: AvailabilityException, wanted: ExceptionContent): AvailabilityException {

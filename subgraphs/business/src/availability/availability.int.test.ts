@@ -171,6 +171,19 @@ describe('setAvailability', () => {
     expect(await prisma().availabilityRule.count({ where: { businessId } })).toBe(1);
     expect((await ok(staffOf(orgB), `query($id: ID) { business(id: $id) { availability { id } } }`, { id: businessId })).business).toBeNull();
   });
+
+  it('leaves exactly one of several concurrent replacements of a scope, never a mix', async () => {
+    const weeks = Array.from({ length: 8 }, (_, i) => [
+      { weekday: 5, startsAt: `0${i + 1}:00`, endsAt: `0${i + 1}:30` },
+      { weekday: 5, startsAt: `1${i}:00`, endsAt: `1${i}:30` },
+    ]);
+    await ok(manager, setAvailabilityOp, { input: { businessId, serviceId, intervals: weeks[0] } });
+    await Promise.all(weeks.map((intervals) => ok(manager, setAvailabilityOp, { input: { businessId, serviceId, intervals } })));
+    const stored = await prisma().availabilityRule.findMany({ where: { serviceId }, orderBy: { startsAt: 'asc' } });
+    expect(stored).toHaveLength(2);
+    expect(stored[1].startsAt - stored[0].startsAt).toBe(9 * 60);
+    await ok(manager, setAvailabilityOp, { input: { businessId, serviceId, intervals: [] } });
+  });
 });
 
 describe('availability exceptions', () => {

@@ -62,6 +62,15 @@ export async function requireOwnBusiness(prisma: PrismaClient | Prisma.Transacti
   return business;
 }
 
+/**
+ * Holds the business row until the transaction ends: writers that replace a whole set of the
+ * business's rows (delete, then insert) run one after the other. Without it two replacements
+ * at once each delete only the rows they can see and both sets survive.
+ */
+export async function lockBusiness(tx: Prisma.TransactionClient, businessId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Business" WHERE id = ${businessId}::uuid FOR UPDATE`;
+}
+
 async function lockOrganization(tx: Prisma.TransactionClient, organizationId: string): Promise<Plan> {
   const rows = await tx.$queryRaw<{ plan: Plan }[]>`SELECT plan::text AS plan FROM "Organization" WHERE id = ${organizationId}::uuid FOR UPDATE`;
   if (rows.length === 0) throw new AppError('NOT_FOUND', 'Your organization no longer exists.');

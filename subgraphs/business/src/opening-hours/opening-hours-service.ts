@@ -1,9 +1,12 @@
 import { requireRole, type Identity } from '@waitlessq/auth';
 import type { Business, PrismaClient } from '@waitlessq/database';
-import { requireOwnBusiness } from '../businesses/business-service';
+import { lockBusiness, requireOwnBusiness } from '../businesses/business-service';
 import { validateOpeningHours, type OpeningHoursIntervalInput } from './opening-hours';
 
-/** Replaces the business's whole week in one transaction: readers see the old week or the new one. */
+/**
+ * Replaces the business's whole week in one transaction: readers see the old week or the new
+ * one, and concurrent replacements run one after the other (lockBusiness), so one week wins whole.
+ */
 export async function setOpeningHours(
   prisma: PrismaClient,
   identity: Identity,
@@ -14,6 +17,7 @@ export async function setOpeningHours(
   const week = validateOpeningHours(intervals);
   const business = await requireOwnBusiness(prisma, organizationId, businessId);
   await prisma.$transaction(async (tx) => {
+    await lockBusiness(tx, business.id);
     await tx.openingHours.deleteMany({ where: { businessId: business.id } });
     if (week.length > 0) await tx.openingHours.createMany({ data: week.map((interval) => ({ ...interval, businessId: business.id })) });
   });
