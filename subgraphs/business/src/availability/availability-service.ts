@@ -62,11 +62,13 @@ export async function addAvailabilityException(prisma: PrismaClient, identity: I
 }
 
 /** Answers the id removed; an unknown id or another organization's exception is NOT_FOUND. */
-export async function removeAvailabilityException(prisma: PrismaClient, identity: Identity, id: string): Promise<string> {
+/** Answers the exception removed, so a client can show (or undo) what went. */
+export async function removeAvailabilityException(prisma: PrismaClient, identity: Identity, id: string): Promise<AvailabilityException> {
   const { organizationId } = requireRole(identity, 'MANAGER');
-  const removed = isUuid(id) ? await prisma.availabilityException.deleteMany({ where: { id, business: { organizationId } } }) : { count: 0 };
-  if (removed.count === 0) throw new AppError('NOT_FOUND', 'No such availability exception.');
-  return id;
+  const existing = isUuid(id) ? await prisma.availabilityException.findFirst({ where: { id, business: { organizationId } } }) : null;
+  const removed = existing ? await prisma.availabilityException.deleteMany({ where: { id } }) : { count: 0 };
+  if (!existing || removed.count === 0) throw new AppError('NOT_FOUND', 'No such availability exception.');
+  return existing;
 }
 
 async function requireServiceOfBusiness(prisma: PrismaClient, businessId: string, serviceId: string): Promise<void> {

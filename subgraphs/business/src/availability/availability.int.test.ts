@@ -52,7 +52,7 @@ const windowFields = 'id serviceId weekday startsAt endsAt validFrom validUntil'
 const exceptionFields = 'id date kind opensAt closesAt reason';
 const setAvailabilityOp = `mutation($input: SetAvailabilityInput!) { setAvailability(input: $input) { ${windowFields} } }`;
 const addExceptionOp = `mutation($input: AddAvailabilityExceptionInput!) { addAvailabilityException(input: $input) { ${exceptionFields} } }`;
-const removeExceptionOp = `mutation($id: ID!) { removeAvailabilityException(id: $id) }`;
+const removeExceptionOp = `mutation($id: ID!) { removeAvailabilityException(id: $id) { id date kind } }`;
 const setPolicyOp = `mutation($input: SetBookingPolicyInput!) { setBookingPolicy(input: $input) { bookingPolicy { spotsPerSlot noShowGraceMinutes standbyOfferMinutes slotMinutes } } }`;
 const scheduleOp = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Business { bookingSchedule } } }`;
 const createBusinessOp = `mutation($input: CreateBusinessInput!) { createBusiness(input: $input) { id slug } }`;
@@ -197,7 +197,7 @@ describe('availability exceptions', () => {
     expect(conflict).toMatchObject({ code: 'CONFLICT', field: 'date' });
     expect(await prisma().availabilityException.findMany({ where: { businessId }, select: { kind: true, reason: true } })).toEqual([{ kind: 'HOLIDAY', reason: 'Christmas' }]);
 
-    expect((await ok(manager, removeExceptionOp, { id: first.id })).removeAvailabilityException).toBe(first.id);
+    expect((await ok(manager, removeExceptionOp, { id: first.id })).removeAvailabilityException).toMatchObject({ id: first.id, date: first.date });
     expect(await refusal(manager, removeExceptionOp, { id: first.id })).toMatchObject({ code: 'NOT_FOUND' });
     expect(await prisma().availabilityException.count({ where: { businessId } })).toBe(0);
   });

@@ -12,8 +12,8 @@ export const availabilityResolvers = {
       (await setAvailability(ctx.runtime.db.prisma, ctx.identity, args.input)).map(toWindowOutput),
     addAvailabilityException: async (_: unknown, args: { input: AddAvailabilityExceptionInput }, ctx: BusinessContext) =>
       toExceptionOutput(await addAvailabilityException(ctx.runtime.db.prisma, ctx.identity, args.input)),
-    removeAvailabilityException: (_: unknown, args: { id: string }, ctx: BusinessContext) =>
-      removeAvailabilityException(ctx.runtime.db.prisma, ctx.identity, args.id),
+    removeAvailabilityException: async (_: unknown, args: { id: string }, ctx: BusinessContext) =>
+      toExceptionOutput(await removeAvailabilityException(ctx.runtime.db.prisma, ctx.identity, args.id)),
   },
   Business: {
     availability: async (business: Business, args: { serviceId?: string | null }, ctx: BusinessContext) =>

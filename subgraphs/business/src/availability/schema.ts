@@ -86,7 +86,7 @@ export const availabilityTypeDefs = gql`
     the stored exception; a different one for that date is CONFLICT (remove the old one first).
     """
     addAvailabilityException(input: AddAvailabilityExceptionInput!): AvailabilityException!
-    "MANAGER or higher. Answers the id removed."
-    removeAvailabilityException(id: ID!): ID!
+    "MANAGER or higher. Answers the exception removed."
+    removeAvailabilityException(id: ID!): AvailabilityException!
   }
 `;
