@@ -52,6 +52,11 @@ const environmentSchema = z.object({
   PWA_SUBGRAPH_URL: z.string().url().optional(),
   SUPERGRAPH_PATH: z.string().optional(),
   PUBLIC_URL: z.string().url().optional(),
+  // An uncompressed P-256 public key, base64url (65 bytes: 87 characters without padding).
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{86,88}$/, 'must be a VAPID public key (base64url of an uncompressed P-256 point)')
+    .optional(),
   ...edgeEnvironment,
   ...subscriptionEnvironment,
 });
@@ -104,7 +109,10 @@ export interface Config {
   };
   subgraphUrls: Record<Exclude<ServiceName, 'gateway'>, string>;
   supergraphPath?: string;
+  /** Where browsers reach the gateway, which serves the apps under /apps/ and the API under /graphql. */
   publicUrl: string;
+  /** Web push: the VAPID public key apps subscribe with; null leaves push off. */
+  push: { vapidPublicKey: string | null };
   /** The gateway's protections: persisted operations, limits, rate limits, browser safety. */
   edge: EdgeConfig;
   /** Live updates: event log retention and the gateway's WebSocket limits. */
@@ -174,6 +182,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     },
     supergraphPath: e.SUPERGRAPH_PATH,
     publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${port}`,
+    push: { vapidPublicKey: e.VAPID_PUBLIC_KEY ?? null },
     edge: edgeConfig(e, e.NODE_ENV),
     subscriptions: subscriptionConfig(e),
   };

@@ -12,6 +12,7 @@ import {
 } from '@waitlessq/subgraph-kit';
 import { createTestDatabase, errorCode, freePort, graphql, testRedisUrl, type GraphQLResponse, type TestDatabase } from '@waitlessq/testkit';
 import { createPwaSubgraph, mountPwaRoutes } from './index';
+import { ensureAppBundle } from './test-support/app-bundle';
 
 type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type BusinessModule = { createBusinessSubgraph(runtime: ServiceRuntime): SubgraphDefinition<BaseContext> };
@@ -56,6 +57,7 @@ const publishOp = `mutation($id: ID!) { publishPwa(businessId: $id) { id version
 const pwaOp = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Business { pwa { appName latestBuild { version } } } } }`;
 
 beforeAll(async () => {
+  ensureAppBundle();
   db = await createTestDatabase();
   // Required, not imported: the pwa workspace does not depend on the business one at build time.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -134,7 +136,19 @@ describe('publishPwa', () => {
       manifestUrl: `${origin}/apps/${businessId}/v/1/manifest.webmanifest`,
     });
     expect(second).toMatchObject({ version: 2, status: 'PUBLISHED', url: `${origin}/apps/${businessId}/v/2/index.html` });
-    expect(first.files.map((file: Data) => file.path)).toEqual(['index.html', 'manifest.webmanifest', 'sw.js', 'icon.svg']);
+    expect(first.files.map((file: Data) => file.path)).toEqual([
+      'index.html',
+      'app.css',
+      'app.js',
+      'manifest.webmanifest',
+      'icon.svg',
+      'icon-192.png',
+      'icon-512.png',
+      'icon-maskable-512.png',
+      'apple-touch-icon.png',
+      'precache.json',
+      'sw.js',
+    ]);
     expect(first.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(first.files[0].sha256).not.toBe(second.files[0].sha256);
     expect(first.durationMs).toBeGreaterThanOrEqual(0);
@@ -168,7 +182,7 @@ describe('publishPwa', () => {
     expect(bySlug.status).toBe(200);
     expect(bySlug.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
     const etag = bySlug.headers.get('etag') ?? '';
-    expect(etag).toBe(`"${second.files[3].sha256}"`);
+    expect(etag).toBe(`"${second.files.find((file: Data) => file.path === 'icon.svg').sha256}"`);
     expect((await fetch(`${origin}/apps/${slug}/latest/icon.svg`, { headers: { 'if-none-match': etag } })).status).toBe(304);
 
     expect((await fetch(`${origin}/apps/${businessId}/v/1/secrets.txt`)).status).toBe(404);

@@ -2,11 +2,14 @@ import type { SubgraphDefinition } from '@waitlessq/subgraph-kit';
 import { buildResolvers } from './builds/resolvers';
 import { configResolvers } from './config/resolvers';
 import type { PwaContext } from './context';
+import { joinResolvers } from './join/resolvers';
+import { pushResolvers } from './push/resolvers';
 import { DateTimeScalar } from '@waitlessq/subgraph-kit';
 
 export const resolvers = {
   DateTime: DateTimeScalar,
   ...configResolvers,
+  Business: { ...configResolvers.Business, ...joinResolvers.Business },
   PwaBuild: buildResolvers.PwaBuild,
-  Mutation: { ...configResolvers.Mutation, ...buildResolvers.Mutation },
+  Mutation: { ...configResolvers.Mutation, ...buildResolvers.Mutation, ...pushResolvers.Mutation },
 } as SubgraphDefinition<PwaContext>['resolvers'];

@@ -2,6 +2,8 @@ import gql from 'graphql-tag';
 import type { DocumentNode } from 'graphql';
 import { buildTypeDefs } from './builds/schema';
 import { configTypeDefs } from './config/schema';
+import { joinTypeDefs } from './join/schema';
+import { pushTypeDefs } from './push/schema';
 
 const baseTypeDefs = gql`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@inaccessible", "@external", "@requires"])
@@ -15,5 +17,5 @@ const baseTypeDefs = gql`
 /** The pwa subgraph's SDL (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: baseTypeDefs.kind,
-  definitions: [baseTypeDefs, configTypeDefs, buildTypeDefs].flatMap((document) => document.definitions),
+  definitions: [baseTypeDefs, configTypeDefs, buildTypeDefs, joinTypeDefs, pushTypeDefs].flatMap((document) => document.definitions),
 };

@@ -11,5 +11,6 @@ export function appLocation(publicUrl: string, businessId: string) {
   return {
     appBasePath: `${prefix}/apps/${businessId}`,
     versionUrl: (version: number, file: string) => `${root}/apps/${businessId}/v/${version}/${file}`,
+    latestUrl: (file: string) => `${root}/apps/${businessId}/latest/${file}`,
   };
 }

@@ -3,7 +3,7 @@ import type { PwaBuild } from '@waitlessq/database';
 import type { ServiceRuntime, SubgraphServer } from '@waitlessq/subgraph-kit';
 import { isUuid } from '../access';
 import { createBusinessDirectory, type BusinessDirectory } from '../business-directory';
-import { readAppFiles } from './app-file';
+import { appFileBytes, readAppFiles } from './app-file';
 
 type Version = { kind: 'number'; version: number } | { kind: 'latest' };
 
@@ -52,7 +52,7 @@ async function serveFile(runtime: ServiceRuntime, businesses: BusinessDirectory,
     res.status(304).end();
     return;
   }
-  res.send(file.content);
+  res.send(appFileBytes(file));
 }
 
 /** The address holds an id or a slug; the business subgraph owns slugs, so it is asked. */

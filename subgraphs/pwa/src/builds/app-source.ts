@@ -9,10 +9,14 @@ export interface AppSource {
   appBasePath: string;
   /** Path of the GraphQL API on the same origin, e.g. /graphql. */
   apiPath: string;
+  /** Web push key the app subscribes with (configuration); null: no push. */
+  vapidPublicKey: string | null;
 }
 
-/** The page, the manifest and the icon; the service worker precaches exactly these. */
-export const shellFiles = ['index.html', 'manifest.webmanifest', 'icon.svg'] as const;
+/** Where this version's own files live: immutable, so pages of any address may point at them. */
+export function versionPath(source: Pick<AppSource, 'appBasePath' | 'version'>, file = ''): string {
+  return `${source.appBasePath}/v/${source.version}/${file}`;
+}
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string);

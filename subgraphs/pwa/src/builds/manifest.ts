@@ -1,21 +1,24 @@
 import type { AppSource } from './app-source';
+import { iconSpecs } from './icons';
 
 interface ManifestIcon {
   src: string;
-  sizes?: string;
-  type?: string;
+  sizes: string;
+  type: string;
   purpose: string;
 }
-
-const imageTypes: Record<string, string> = { png: 'image/png', svg: 'image/svg+xml', webp: 'image/webp', jpg: 'image/jpeg', jpeg: 'image/jpeg', ico: 'image/x-icon' };
 
 /**
  * The Web App Manifest. `id`, `start_url` and `scope` are paths on the app's own origin and do
  * not change between versions, so an installed app stays one app and opens the latest version;
- * icons and other files resolve relative to the manifest, so each version uses its own.
+ * icons resolve relative to the manifest, so each version uses its own PNGs (made by sharp).
  */
 export function buildManifest(source: AppSource): Record<string, unknown> {
   const { config, appBasePath } = source;
+  const icons: ManifestIcon[] = iconSpecs
+    .filter((spec) => spec.purpose !== 'apple')
+    .map((spec) => ({ src: spec.path, sizes: `${spec.size}x${spec.size}`, type: 'image/png', purpose: spec.purpose }));
+  icons.push({ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' });
   return {
     id: `${appBasePath}/`,
     name: config.appName,
@@ -28,16 +31,6 @@ export function buildManifest(source: AppSource): Record<string, unknown> {
     background_color: config.backgroundColor,
     lang: config.defaultLanguage,
     dir: config.rightToLeft ? 'rtl' : 'ltr',
-    icons: manifestIcons(source),
+    icons,
   };
-}
-
-function manifestIcons({ config }: AppSource): ManifestIcon[] {
-  const configured = [config.iconUrl, config.logoUrl].filter((url, index, urls): url is string => !!url && urls.indexOf(url) === index);
-  const icons: ManifestIcon[] = configured.map((src) => {
-    const type = imageTypes[new URL(src).pathname.split('.').pop()?.toLowerCase() ?? ''];
-    return { src, ...(type ? { type } : {}), purpose: 'any' };
-  });
-  icons.push({ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' });
-  return icons;
 }

@@ -4,14 +4,16 @@ import { isUniqueViolation, type PrismaClient, type PwaBuild, type PwaConfig } f
 import { AppError } from '@waitlessq/errors';
 import { toConfigView } from '../config/config-view';
 import type { PwaContext } from '../context';
+import { readAppBundle } from './app-bundle';
 import { generateAppFiles } from './app-files';
+import { fetchLogo } from './icons';
 import { API_PATH, appLocation } from './app-location';
 
 const VERSION_ATTEMPTS = 10;
 
 /**
  * Publishes the next version of a business's app: claims the version number with a BUILDING
- * row, generates the files in memory and stores them with the row, which becomes PUBLISHED
+ * row, generates the files in memory (icons with sharp, from the logo or the initials) and stores them with the row, which becomes PUBLISHED
  * (or FAILED, with the error, when generation throws).
  */
 export async function publishPwa(ctx: PwaContext, identity: Identity, businessId: string): Promise<PwaBuild> {
@@ -28,13 +30,22 @@ export async function publishPwa(ctx: PwaContext, identity: Identity, businessId
   const elapsed = () => Math.round(performance.now() - started);
   try {
     const location = appLocation(ctx.runtime.config.publicUrl, business.id);
-    const files = generateAppFiles({
-      businessId: business.id,
-      version: build.version,
-      config: toConfigView(config),
-      appBasePath: location.appBasePath,
-      apiPath: API_PATH,
-    });
+    const view = toConfigView(config);
+    const [bundle, logo] = await Promise.all([
+      readAppBundle(),
+      fetchLogo(view.iconUrl ?? view.logoUrl, (problem) => ctx.logger.warn({ buildId: build.id, problem }, 'the logo could not be read; icons use the initials')),
+    ]);
+    const files = await generateAppFiles(
+      {
+        businessId: business.id,
+        version: build.version,
+        config: view,
+        appBasePath: location.appBasePath,
+        apiPath: API_PATH,
+        vapidPublicKey: ctx.runtime.config.push.vapidPublicKey,
+      },
+      { bundle, logo },
+    );
     return await prisma.pwaBuild.update({
       where: { id: build.id },
       data: {

@@ -1,0 +1,462 @@
+import type { Client } from 'graphql-ws/client';
+import { ApiError, createLiveClient, run, subscribe, type LiveSubscription } from './api';
+import { readConfig } from './config';
+import { h } from './dom';
+import { chooseLanguage, isRightToLeft, languageName, translator, type Translate } from './i18n';
+import { askNotificationPermission, registerPush } from './push';
+import { activeStatuses, Preferences, VisitStore, type HeldVisit, type Visit } from './store';
+
+interface BusinessPage {
+  id: string;
+  name: string;
+  description: string | null;
+  openingHours: { weekday: number; opensAt: string; closesAt: string }[];
+  services: { id: string; name: string; description: string | null; durationMinutes: number | null }[];
+  queues: { id: string; name: string; status: string; waitingCount: number; estimatedWaitMinutes: number | null }[];
+}
+interface VisitUpdate {
+  sequence: number;
+  visit: Visit;
+}
+
+const config = readConfig(document);
+const preferences = new Preferences();
+const visits = new VisitStore(config.businessId);
+const root = document.getElementById('app') as HTMLElement;
+const notice = h('p', { id: 'wlq-notice', class: 'notice', role: 'status', 'aria-live': 'polite', hidden: true });
+root.before(notice);
+
+let language = chooseLanguage(config.languages, config.defaultLanguage, preferences.language, navigator.languages ?? [navigator.language]);
+let t: Translate = translator(language);
+let live: Client | null = null;
+/** Closed when the screen changes. */
+const screenCleanup: (() => void)[] = [];
+let online = navigator.onLine;
+let socketLive = false;
+
+function applyLanguage(): void {
+  t = translator(language);
+  document.documentElement.lang = language;
+  document.documentElement.dir = isRightToLeft(language) ? 'rtl' : 'ltr';
+}
+
+function showNotice(): void {
+  const text = !online ? t('offline') : live && !socketLive && location.hash.startsWith('#/visit/') ? t('reconnecting') : '';
+  notice.textContent = text;
+  notice.hidden = text === '';
+  document.body.classList.toggle('is-offline', !online);
+}
+
+function setScreen(title: string, ...content: (Node | null | false)[]): void {
+  root.replaceChildren(...content.filter((node): node is Node => !!node));
+  document.title = `${title} · ${config.appName}`;
+  const heading = root.querySelector('h2');
+  if (heading instanceof HTMLElement) heading.tabIndex = -1;
+}
+
+function errorMessage(error: unknown): HTMLElement {
+  const message = error instanceof Error ? error.message : String(error);
+  return h('p', { class: 'error', role: 'alert' }, t('error', { message }));
+}
+
+function liveClient(): Client {
+  live ??= createLiveClient(config.apiPath, (connected) => {
+    socketLive = connected;
+    showNotice();
+  });
+  return live;
+}
+
+// ---- the business page -------------------------------------------------------------------
+
+async function loadBusiness(): Promise<BusinessPage | null> {
+  try {
+    const { business } = await run<{ business: BusinessPage | null }>(config.apiPath, 'PwaBusinessPage', { id: config.businessId });
+    if (business) preferences.cache(`business:${config.businessId}`, business);
+    online = true;
+    return business;
+  } catch (error) {
+    if (error instanceof ApiError && error.offline) {
+      online = false;
+      return preferences.cached<BusinessPage>(`business:${config.businessId}`);
+    }
+    throw error;
+  }
+}
+
+function languagePicker(): HTMLElement | null {
+  if (config.languages.length < 2) return null;
+  const select = h(
+    'select',
+    {
+      id: 'wlq-language',
+      onchange: (event: Event) => {
+        language = (event.target as HTMLSelectElement).value;
+        preferences.language = language;
+        applyLanguage();
+        route();
+      },
+    },
+    config.languages.map((code) => h('option', { value: code, lang: code, selected: code === language }, languageName(code))),
+  );
+  return h('p', { class: 'language' }, h('label', { for: 'wlq-language' }, t('language')), ' ', select);
+}
+
+function openingHours(hours: BusinessPage['openingHours']): HTMLElement {
+  const names = t('weekdays').split(',');
+  const rows = names.map((name, weekday) => {
+    const intervals = hours.filter((interval) => interval.weekday === weekday).map((interval) => `${interval.opensAt}–${interval.closesAt}`);
+    return h('tr', {}, h('th', { scope: 'row' }, name), h('td', {}, intervals.length ? intervals.join(', ') : t('closed')));
+  });
+  return h('section', { 'aria-labelledby': 'hours-title' }, h('h3', { id: 'hours-title' }, t('openingHours')), h('table', { class: 'hours' }, h('tbody', {}, rows)));
+}
+
+async function showBusiness(): Promise<void> {
+  setScreen(config.appName, h('p', { class: 'loading' }, '…'));
+  let business: BusinessPage | null;
+  try {
+    business = await loadBusiness();
+  } catch (error) {
+    setScreen(config.appName, errorMessage(error));
+    return;
+  }
+  showNotice();
+  const active = visits.all().filter((held) => activeStatuses.has(held.visit.status));
+  const queues = (business?.queues ?? []).filter((queue) => queue.status === 'OPEN');
+  setScreen(
+    config.appName,
+    h('h2', { class: 'visually-hidden' }, config.appName),
+    config.welcomeMessage ? h('p', { class: 'welcome' }, config.welcomeMessage) : null,
+    languagePicker(),
+    active.length
+      ? h(
+          'nav',
+          { class: 'held', 'aria-label': t('myVisits') },
+          active.map((held) => h('a', { class: 'button ticket-link', href: `#/visit/${held.id}` }, `${t('yourTicket')}: ${held.visit.ticket ?? ''}`)),
+        )
+      : null,
+    config.features.joinQueue
+      ? h(
+          'section',
+          { 'aria-labelledby': 'queues-title' },
+          h('h3', { id: 'queues-title' }, t('queues')),
+          queues.length
+            ? h(
+                'ul',
+                { class: 'queues' },
+                queues.map((queue) =>
+                  h(
+                    'li',
+                    { class: 'card' },
+                    h('strong', { class: 'queue-name' }, queue.name),
+                    h('span', { class: 'queue-waiting' }, t('waiting', { count: queue.waitingCount })),
+                    queue.estimatedWaitMinutes !== null ? h('span', { class: 'queue-estimate' }, t('estimatedWait', { minutes: queue.estimatedWaitMinutes })) : null,
+                    h('a', { class: 'button', href: `#/join/${queue.id}`, 'aria-label': t('joinQueue', { queue: queue.name }) }, t('join')),
+                  ),
+                ),
+              )
+            : h('p', {}, t('noOpenQueues')),
+        )
+      : null,
+    business ? openingHours(business.openingHours) : null,
+    business?.services.length
+      ? h(
+          'section',
+          { 'aria-labelledby': 'services-title' },
+          h('h3', { id: 'services-title' }, t('services')),
+          h(
+            'ul',
+            { class: 'services' },
+            business.services.map((service) =>
+              h('li', {}, h('span', {}, service.name), service.durationMinutes ? h('span', { class: 'muted' }, t('minutes', { minutes: service.durationMinutes })) : null),
+            ),
+          ),
+        )
+      : null,
+    config.features.visitHistory && visits.all().length ? h('p', {}, h('a', { href: '#/visits' }, t('myVisits'))) : null,
+  );
+}
+
+// ---- joining -----------------------------------------------------------------------------
+
+async function showJoin(queueId: string): Promise<void> {
+  let business: BusinessPage | null = preferences.cached<BusinessPage>(`business:${config.businessId}`);
+  if (!business?.queues.some((queue) => queue.id === queueId)) {
+    try {
+      business = await loadBusiness();
+    } catch (error) {
+      setScreen(config.appName, errorMessage(error));
+      return;
+    }
+  }
+  const queue = business?.queues.find((candidate) => candidate.id === queueId);
+  const title = t('joinQueue', { queue: queue?.name ?? '' });
+  const problem = h('p', { class: 'error', role: 'alert', hidden: true });
+  const submit = h('button', { type: 'submit', class: 'button' }, t('join'));
+  const field = (id: string, label: string, input: HTMLElement) => h('p', { class: 'field' }, h('label', { for: id }, label), input);
+  const form = h(
+    'form',
+    { novalidate: true },
+    field('join-name', t('yourName'), h('input', { id: 'join-name', name: 'name', autocomplete: 'name', required: true, maxlength: 80 })),
+    field('join-phone', t('phoneOptional'), h('input', { id: 'join-phone', name: 'phone', type: 'tel', autocomplete: 'tel', maxlength: 32 })),
+    business?.services.length
+      ? field(
+          'join-service',
+          t('service'),
+          h('select', { id: 'join-service', name: 'service' }, h('option', { value: '' }, t('anyService')), business.services.map((service) => h('option', { value: service.id }, service.name))),
+        )
+      : null,
+    field('join-party', t('partySize'), h('input', { id: 'join-party', name: 'partySize', type: 'number', min: 1, max: 20, value: 1, inputmode: 'numeric' })),
+    problem,
+    submit,
+  ) as HTMLFormElement;
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const name = String(data.get('name') ?? '').trim();
+    if (!name) {
+      problem.textContent = t('nameRequired');
+      problem.hidden = false;
+      (form.elements.namedItem('name') as HTMLInputElement).focus();
+      return;
+    }
+    // Asked inside the tap, as browsers require; the answer is awaited only after joining.
+    const permission = askNotificationPermission(config);
+    submit.setAttribute('disabled', '');
+    submit.textContent = t('joining');
+    try {
+      const phone = String(data.get('phone') ?? '').trim();
+      const { joinQueue } = await run<{ joinQueue: { visitToken: string; visit: Visit } }>(config.apiPath, 'PwaJoinQueue', {
+        input: {
+          queueId,
+          name,
+          phone: phone || null,
+          serviceId: String(data.get('service') ?? '') || null,
+          partySize: Number(data.get('partySize') ?? 1) || 1,
+          idempotencyKey: crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`,
+        },
+      });
+      visits.save({ id: joinQueue.visit.id, token: joinQueue.visitToken, sequence: null, visit: joinQueue.visit, savedAt: new Date().toISOString() });
+      void registerPush(config, permission, joinQueue.visit.id, joinQueue.visitToken);
+      location.hash = `#/visit/${joinQueue.visit.id}`;
+    } catch (error) {
+      problem.textContent = error instanceof ApiError && error.offline ? t('offline') : t('error', { message: error instanceof Error ? error.message : String(error) });
+      problem.hidden = false;
+      submit.removeAttribute('disabled');
+      submit.textContent = t('join');
+    }
+  });
+
+  setScreen(title, h('p', {}, h('a', { href: '#/' }, t('back'))), h('h2', {}, title), queue?.estimatedWaitMinutes != null ? h('p', {}, `${t('estimate')}: ${t('estimatedWait', { minutes: queue.estimatedWaitMinutes })}`) : null, form);
+}
+
+// ---- the ticket --------------------------------------------------------------------------
+
+function statusText(visit: Visit): string {
+  switch (visit.status) {
+    case 'CALLED':
+      return visit.counter ? t('goToCounter', { counter: visit.counter }) : t('goToDesk');
+    case 'SERVING':
+      return t('beingServed');
+    case 'DONE':
+      return t('done');
+    case 'CANCELLED':
+      return t('cancelled');
+    case 'NO_SHOW':
+      return t('noShow');
+    default:
+      if (visit.queue?.status === 'PAUSED') return t('queuePaused');
+      if (visit.queue?.status === 'CLOSED') return t('queueClosed');
+      return t('waitingStatus');
+  }
+}
+
+function renderTicket(held: HeldVisit, onLeave: () => void): void {
+  const { visit } = held;
+  const called = visit.status === 'CALLED';
+  const waiting = visit.status === 'WAITING';
+  let confirming = false;
+  const leave = h('button', { type: 'button', class: 'button secondary', id: 'leave' }, t('leave'));
+  const confirmText = h('p', { hidden: true, id: 'leave-confirm' }, t('confirmLeave'));
+  leave.addEventListener('click', () => {
+    // Two taps: no blocking dialog, which standalone apps and some browsers suppress.
+    if (!confirming) {
+      confirming = true;
+      confirmText.hidden = false;
+      leave.setAttribute('aria-describedby', 'leave-confirm');
+      return;
+    }
+    leave.setAttribute('disabled', '');
+    onLeave();
+  });
+  setScreen(
+    called ? t('yourTurn') : t('yourTicket'),
+    h(
+      'section',
+      { class: `ticket status-${visit.status.toLowerCase()}`, 'aria-labelledby': 'ticket-title' },
+      called ? h('div', { class: 'turn', role: 'alert' }, h('h2', { id: 'ticket-title' }, t('yourTurn')), h('p', { class: 'turn-where' }, statusText(visit))) : h('h2', { id: 'ticket-title' }, t('yourTicket')),
+      h('p', { class: 'ticket-number', 'aria-label': `${t('yourTicket')} ${visit.ticket ?? ''}` }, visit.ticket ?? '—'),
+      called ? null : h('p', { class: 'ticket-status' }, statusText(visit)),
+      waiting
+        ? h(
+            'dl',
+            { class: 'ticket-facts' },
+            h('div', {}, h('dt', {}, t('position')), h('dd', { id: 'position' }, String(visit.position ?? '—'))),
+            h('div', {}, h('dt', {}, t('estimate')), h('dd', { id: 'estimate' }, visit.estimatedWaitMinutes !== null ? t('estimatedWait', { minutes: visit.estimatedWaitMinutes }) : '—')),
+          )
+        : null,
+      visit.queue ? h('p', { class: 'muted' }, visit.queue.name, visit.service ? ` · ${visit.service.name}` : '') : null,
+    ),
+    waiting || called ? h('div', { class: 'actions' }, confirmText, leave) : null,
+    h('p', {}, h('a', { href: '#/' }, t('back'))),
+  );
+}
+
+function showTicket(visitId: string): void {
+  let held = visits.get(visitId);
+  if (!held) {
+    setScreen(t('myVisits'), h('h2', {}, t('myVisits')), h('p', {}, t('noVisits')), h('p', {}, h('a', { href: '#/' }, t('back'))));
+    return;
+  }
+  let subscription: LiveSubscription | null = null;
+  let closed = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+
+  const apply = (visit: Visit, sequence: number | null) => {
+    if (!held) return;
+    const wasCalled = held.visit.status === 'CALLED';
+    held = { ...held, visit, sequence: sequence ?? held.sequence, savedAt: new Date().toISOString() };
+    visits.save(held);
+    if (visit.status === 'CALLED' && !wasCalled && 'vibrate' in navigator) navigator.vibrate([300, 150, 300]);
+    renderTicket(held, leave);
+  };
+  const refresh = async () => {
+    try {
+      const { visit } = await run<{ visit: Visit | null }>(config.apiPath, 'PwaVisitByToken', { id: visitId, visitToken: held!.token });
+      online = true;
+      if (visit && !closed) apply(visit, null);
+    } catch (error) {
+      if (error instanceof ApiError && error.offline) online = false;
+    }
+    showNotice();
+  };
+  const leave = async () => {
+    try {
+      const { cancelVisit } = await run<{ cancelVisit: Visit }>(config.apiPath, 'PwaCancelVisit', { visitId, visitToken: held!.token });
+      apply(cancelVisit, null);
+    } catch (error) {
+      root.append(errorMessage(error));
+    }
+  };
+  const listen = () => {
+    if (closed || !held || !activeStatuses.has(held.visit.status)) return;
+    // Moved forward with every event: a reconnection resends it and the server replays what was missed.
+    const variables = { id: visitId, visitToken: held.token, afterSequence: held.sequence };
+    subscription = subscribe<{ visitUpdated: VisitUpdate }>(
+      liveClient(),
+      'PwaVisitUpdated',
+      variables,
+      ({ visitUpdated }) => {
+        if (held?.sequence != null && visitUpdated.sequence <= held.sequence) return;
+        variables.afterSequence = visitUpdated.sequence;
+        apply(visitUpdated.visit, visitUpdated.sequence);
+      },
+      (error) => {
+        subscription = null;
+        if (closed) return;
+        // Too far behind to replay: read the visit afresh and listen from now on.
+        if (error.code === 'SEQUENCE_TOO_OLD' && held) held = { ...held, sequence: null };
+        retry = setTimeout(() => void refresh().then(listen), 2_000);
+      },
+    );
+  };
+  const onOnline = () => {
+    online = true;
+    void refresh();
+  };
+  const onOffline = () => {
+    online = false;
+    showNotice();
+  };
+  window.addEventListener('online', onOnline);
+  window.addEventListener('offline', onOffline);
+  screenCleanup.push(() => {
+    closed = true;
+    clearTimeout(retry);
+    subscription?.close();
+    window.removeEventListener('online', onOnline);
+    window.removeEventListener('offline', onOffline);
+  });
+
+  renderTicket(held, leave);
+  showNotice();
+  listen();
+  void refresh();
+}
+
+// ---- my visits ---------------------------------------------------------------------------
+
+function showVisits(): void {
+  const held = visits.all();
+  setScreen(
+    t('myVisits'),
+    h('p', {}, h('a', { href: '#/' }, t('back'))),
+    h('h2', {}, t('myVisits')),
+    held.length
+      ? h(
+          'ul',
+          { class: 'visits' },
+          held.map((entry) =>
+            h(
+              'li',
+              { class: 'card' },
+              h('a', { href: `#/visit/${entry.id}` }, h('strong', {}, entry.visit.ticket ?? '—'), ' ', entry.visit.queue?.name ?? ''),
+              h('span', { class: 'muted' }, statusText(entry.visit)),
+            ),
+          ),
+        )
+      : h('p', {}, t('noVisits')),
+  );
+}
+
+// ---- routing -----------------------------------------------------------------------------
+
+function route(): void {
+  for (const cleanup of screenCleanup.splice(0)) cleanup();
+  const path = location.hash.replace(/^#/, '') || '/';
+  const visit = /^\/visit\/([0-9a-f-]{36})$/i.exec(path);
+  const join = /^\/join\/([0-9a-f-]{36})$/i.exec(path);
+  if (visit) showTicket(visit[1]);
+  else if (join && config.features.joinQueue) void showJoin(join[1]);
+  else if (path === '/visits') showVisits();
+  else void showBusiness();
+  showNotice();
+}
+
+function start(): void {
+  applyLanguage();
+  // A QR code for one queue opens ...?queue=<id>: straight to its join form.
+  const queue = new URLSearchParams(location.search).get('queue');
+  if (queue && !location.hash) history.replaceState(null, '', `#/join/${queue}`);
+  window.addEventListener('hashchange', route);
+  window.addEventListener('online', () => {
+    online = true;
+    showNotice();
+  });
+  window.addEventListener('offline', () => {
+    online = false;
+    showNotice();
+  });
+  route();
+  if ('serviceWorker' in navigator) {
+    const hadController = !!navigator.serviceWorker.controller;
+    // A new version took over: load its shell once, so page and cache agree.
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      if (hadController) location.reload();
+    });
+    navigator.serviceWorker.register('sw.js').catch(() => undefined);
+  }
+}
+
+start();

@@ -1,0 +1,84 @@
+import { AppError } from '@waitlessq/errors';
+import { createPeerClient } from '@waitlessq/subgraph-kit';
+import type { PushSubscription } from '@waitlessq/database';
+import { isUuid } from '../access';
+import type { PwaContext } from '../context';
+import { badInput } from '../validation';
+
+export interface PushSubscriptionInput {
+  endpoint: string;
+  expirationTime?: number | null;
+  keys: { p256dh: string; auth: string };
+}
+
+const endedStatuses = new Set(['DONE', 'NO_SHOW', 'CANCELLED']);
+const visitQuery = `query PwaPushVisit($id: ID!, $visitToken: String!) { visit(id: $id, visitToken: $visitToken) { id status queue { business { id } } } }`;
+
+/**
+ * Checks the subscription, then the visit token: the queue subgraph (which owns visits) is
+ * asked as an anonymous caller holding the token, so it applies the very check the app's own
+ * reads get. A wrong token and an unknown visit are the same NOT_FOUND.
+ */
+export async function registerPushSubscription(ctx: PwaContext, visitId: string, visitToken: string, input: PushSubscriptionInput): Promise<PushSubscription> {
+  if (!isUuid(visitId)) throw badInput('visitId', 'is not a visit id');
+  const subscription = validSubscription(input);
+  const notFound = new AppError('NOT_FOUND', 'No visit with this id and token.');
+  if (!visitToken || visitToken.length > 200) throw notFound;
+
+  const { visit } = await createPeerClient(ctx.runtime)
+    .request<{ visit: { id: string; status: string; queue: { business: { id: string } } | null } | null }>(
+      'queue',
+      visitQuery,
+      { id: visitId, visitToken },
+      ctx.requestId,
+      { kind: 'anonymous' },
+    )
+    .catch((error: unknown) => {
+      if (error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN' || error.code === 'UNAUTHENTICATED')) return { visit: null };
+      throw error;
+    });
+  if (!visit?.queue) throw notFound;
+  if (endedStatuses.has(visit.status)) {
+    throw new AppError('INVALID_TRANSITION', `The visit has ended (${visit.status}); there is nothing left to notify about.`, { field: 'visitId' });
+  }
+  const business = await ctx.businesses.byId(visit.queue.business.id, ctx.requestId);
+  if (!business) throw notFound;
+
+  const data = { endpoint: subscription.endpoint, p256dh: subscription.p256dh, auth: subscription.auth, expiresAt: subscription.expiresAt };
+  return ctx.runtime.db.prisma.pushSubscription.upsert({
+    where: { visitId_endpoint: { visitId, endpoint: subscription.endpoint } },
+    create: { ...data, visitId, businessId: business.id, organizationId: business.organization.id },
+    update: data,
+  });
+}
+
+const base64Url = /^[A-Za-z0-9_-]+={0,2}$/;
+
+function validSubscription(input: PushSubscriptionInput) {
+  let endpoint: URL | null = null;
+  try {
+    endpoint = new URL(input.endpoint);
+  } catch {
+    endpoint = null;
+  }
+  if (!endpoint || endpoint.protocol !== 'https:' || input.endpoint.length > 2048) {
+    throw badInput('subscription.endpoint', 'must be an https URL of at most 2048 characters');
+  }
+  // A P-256 point (65 bytes) and a 16-byte secret, base64url: what every browser sends.
+  if (!base64Url.test(input.keys.p256dh) || input.keys.p256dh.length < 86 || input.keys.p256dh.length > 90) {
+    throw badInput('subscription.keys.p256dh', 'must be the base64url of an uncompressed P-256 public key');
+  }
+  if (!base64Url.test(input.keys.auth) || input.keys.auth.length < 16 || input.keys.auth.length > 24) {
+    throw badInput('subscription.keys.auth', 'must be the base64url of a 16-byte secret');
+  }
+  const expiration = input.expirationTime;
+  if (expiration !== null && expiration !== undefined && (!Number.isFinite(expiration) || expiration < 0)) {
+    throw badInput('subscription.expirationTime', 'must be milliseconds since the epoch');
+  }
+  return {
+    endpoint: endpoint.toString(),
+    p256dh: input.keys.p256dh,
+    auth: input.keys.auth,
+    expiresAt: expiration ? new Date(expiration) : null,
+  };
+}
