@@ -43,7 +43,7 @@ export interface QueueSnapshot {
    * another queue), as rows (visit-row.ts).
    */
   visits: VisitRow[];
-  /** The booked appointments counted in the estimates (line.ts expectedAppointmentWindow). */
+  /** The booked appointments counted in the estimates (visits/line.ts expectedAppointments). */
   appointmentIds: string[];
   /** Measured average service seconds by service id, and `*` for the business. */
   serviceTimes: Record<string, number>;

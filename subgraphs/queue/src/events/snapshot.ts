@@ -1,5 +1,5 @@
 import { Prisma } from '@waitlessq/database';
-import { expectedAppointmentWindow, type Db } from '../visits/line';
+import { appointmentGraceMs, appointmentHorizonMs, type Db } from '../visits/line';
 import type { LineRows } from './latest-estimates';
 import type { QueueChange } from './queue-event';
 import { visitRowSql } from './visit-row';
@@ -22,9 +22,11 @@ export interface QueueEventRead {
  * queue does not exist.
  */
 export async function readQueueEvent(db: Db, queueId: string, change: QueueChange, now = new Date()): Promise<QueueEventRead | null> {
-  const window = expectedAppointmentWindow(now);
+  // The rule of visits/line.ts expectedAppointments.
   const expected = Prisma.sql`v."status" = 'BOOKED'::"VisitStatus" AND v."kind" = 'APPOINTMENT'::"VisitKind"
-    AND v."scheduledAt" BETWEEN ${window.from}::timestamp(3) AND ${window.to}::timestamp(3)`;
+    AND v."scheduledAt" <= ${new Date(now.getTime() + appointmentHorizonMs)}::timestamp(3)
+    AND (v."checkInDeadline" >= ${now}::timestamp(3)
+         OR (v."checkInDeadline" IS NULL AND v."scheduledAt" >= ${new Date(now.getTime() - appointmentGraceMs)}::timestamp(3)))`;
   const rows = await db.$queryRaw<QueueEventRead[]>`
     WITH times AS (
       SELECT COALESCE(json_object_agg(s."serviceKey", s."averageSeconds"), '{}'::json) AS "serviceTimes"

@@ -10,15 +10,23 @@ export type WaitingPlace = LinePlace & EstimatePlace;
 /** Booked appointments further ahead than this are not expected to shape today's waits. */
 export const appointmentHorizonMs = 12 * 3600_000;
 /**
- * A booked appointment this long past its time is still expected to come (it becomes a
- * no-show only after the grace; 15 minutes is the booking policy's default grace, which lives
- * in the business subgraph and is not read here).
+ * A booked appointment past its time is still expected until its check-in deadline (the
+ * policy's grace, kept on the visit when booked); without one, this long after its time.
  */
 export const appointmentGraceMs = 15 * 60_000;
 
-/** The scheduled times of the booked appointments that count as places in the estimates. */
-export function expectedAppointmentWindow(now: Date): { from: Date; to: Date } {
-  return { from: new Date(now.getTime() - appointmentGraceMs), to: new Date(now.getTime() + appointmentHorizonMs) };
+/**
+ * The booked appointments that count as places in the estimates: due within the horizon and
+ * not past their check-in deadline (they will enter the line at their scheduled time). The
+ * event snapshot (events/snapshot.ts) applies the same rule in SQL.
+ */
+export function expectedAppointments(now: Date): Prisma.VisitWhereInput {
+  return {
+    status: 'BOOKED',
+    kind: 'APPOINTMENT',
+    scheduledAt: { lte: new Date(now.getTime() + appointmentHorizonMs) },
+    OR: [{ checkInDeadline: { gte: now } }, { checkInDeadline: null, scheduledAt: { gte: new Date(now.getTime() - appointmentGraceMs) } }],
+  };
 }
 
 const lineSelect = {
@@ -40,12 +48,8 @@ const lineSelect = {
  * line (they shape estimates, not positions). An empty line for a queue nobody waits in.
  */
 export async function readLines(db: Db, queueIds: readonly string[], now = new Date()): Promise<Map<string, Line<WaitingPlace>>> {
-  const window = expectedAppointmentWindow(now);
   const rows = await db.visit.findMany({
-    where: {
-      queueId: { in: [...queueIds] },
-      OR: [{ status: 'WAITING' }, { status: 'BOOKED', kind: 'APPOINTMENT', scheduledAt: { gte: window.from, lte: window.to } }],
-    },
+    where: { queueId: { in: [...queueIds] }, OR: [{ status: 'WAITING' }, expectedAppointments(now)] },
     select: lineSelect,
     orderBy: [{ priority: 'desc' }, { lineAt: 'asc' }, { ticketNumber: 'asc' }, { id: 'asc' }],
   });

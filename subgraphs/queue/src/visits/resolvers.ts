@@ -1,4 +1,4 @@
-import type { Visit, VisitEvent } from '@waitlessq/database';
+import type { Visit } from '@waitlessq/database';
 import { forgetQueue, type QueueContext } from '../context';
 import { joinQueue, type JoinQueueInput } from './join-visit';
 import { callNext, cancelVisit, completeVisit, markNoShow, startServing } from './visit-service';
@@ -15,11 +15,6 @@ const changing =
     await forgetQueue(context, visit.queueId);
     return visit;
   };
-
-const detailField = (name: string) => (event: VisitEvent) => {
-  const detail = event.detail;
-  return detail && typeof detail === 'object' && !Array.isArray(detail) ? (detail[name] ?? null) : null;
-};
 
 export const visitResolvers = {
   Query: {
@@ -68,16 +63,6 @@ export const visitResolvers = {
     service: (visit: Visit) => (visit.serviceId ? { __typename: 'Service', id: visit.serviceId } : null),
     queue: (visit: Visit, _args: unknown, context: QueueContext) => queueOf(context, visit),
     history: (visit: Visit, _args: unknown, context: QueueContext) => historyOf(context, visit),
-  },
-  /** The facts of a change are kept as JSON (VisitEvent.detail); the API shows them typed. */
-  VisitEvent: {
-    counter: detailField('counter'),
-    recallCount: detailField('recallCount'),
-    placement: detailField('placement'),
-    fromQueueId: detailField('fromQueueId'),
-    toQueueId: detailField('toQueueId'),
-    fromServiceId: detailField('fromServiceId'),
-    toServiceId: detailField('toServiceId'),
   },
   Customer: {
     __resolveReference: (reference: { id: string }) => ({ id: reference.id }),

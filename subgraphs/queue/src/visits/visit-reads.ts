@@ -57,8 +57,17 @@ export async function queueOf(context: QueueContext, visit: Visit): Promise<Queu
   return queue;
 }
 
-export function historyOf(context: QueueContext, visit: Visit): Promise<VisitEvent[]> {
-  return context.loaders.historyByVisit.load(visit.id);
+/** The typed facts of a history event (VisitEvent in the schema); null where the change has none. */
+const detailFields = ['counter', 'recallCount', 'placement', 'fromQueueId', 'toQueueId', 'fromServiceId', 'toServiceId'] as const;
+export type HistoryEvent = VisitEvent & Record<(typeof detailFields)[number], unknown>;
+
+/** The history, with each event's JSON detail shown as the typed fields of VisitEvent. */
+export async function historyOf(context: QueueContext, visit: Visit): Promise<HistoryEvent[]> {
+  const events = await context.loaders.historyByVisit.load(visit.id);
+  return events.map((event) => {
+    const detail = event.detail && typeof event.detail === 'object' && !Array.isArray(event.detail) ? event.detail : {};
+    return { ...event, ...Object.fromEntries(detailFields.map((field) => [field, detail[field] ?? null])) } as HistoryEvent;
+  });
 }
 
 /** `Customer.visits`: the customer themself, or staff and partners of their organization; nobody else. */
