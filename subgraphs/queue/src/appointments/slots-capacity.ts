@@ -32,14 +32,23 @@ export function buffersOf(schedule: BookingSchedule, service: ScheduleService): 
 }
 
 export function occupancyOf(schedule: BookingSchedule, service: ScheduleService, startsAt: Date): Occupancy {
-  const { beforeMinutes, afterMinutes } = buffersOf(schedule, service);
   const start = startsAt.getTime();
+  return occupancyOnDay(schedule, service, start, DateTime.fromMillis(start, { zone: schedule.timezone }).toISODate()!);
+}
+
+/**
+ * occupancyOf when the caller already knows the business-local date of the start: the slot
+ * pipeline steps through one local date at a time, and a zone conversion per candidate was
+ * most of its cost (Luxon formats through Intl on every call).
+ */
+export function occupancyOnDay(schedule: BookingSchedule, service: ScheduleService, start: number, bookingDay: string): Occupancy {
+  const { beforeMinutes, afterMinutes } = buffersOf(schedule, service);
   const end = start + service.durationMinutes * 60_000;
   return {
     scheduledEndAt: new Date(end),
     blockedFrom: new Date(start - beforeMinutes * 60_000),
     blockedUntil: new Date(end + afterMinutes * 60_000),
-    bookingDay: DateTime.fromMillis(start, { zone: schedule.timezone }).toISODate()!,
+    bookingDay,
   };
 }
 

@@ -41,7 +41,8 @@ export function windowsOn(schedule: BookingSchedule, serviceId: string, date: st
 
 /** 0 = Monday ... 6 = Sunday, as the business subgraph stores weekdays. */
 export function weekdayOf(date: string): number {
-  return DateTime.fromISO(date, { zone: 'UTC' }).weekday - 1;
+  // A calendar date's weekday needs no zone; Date's Sunday = 0 becomes 6.
+  return (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
 }
 
 /** validFrom and validUntil are inclusive business-local dates; YYYY-MM-DD strings compare in date order. */
@@ -72,9 +73,9 @@ export function toInstants(date: string, window: LocalWindow, zone: string): Ins
 }
 
 function localInstant(date: string, minuteOfDay: number, zone: string): number {
-  const day = DateTime.fromISO(date, { zone });
-  const wall = minuteOfDay >= 24 * 60 ? day.plus({ days: 1 }).startOf('day') : day.set({ hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 });
-  return wall.toMillis();
+  const [year, month, day] = date.split('-').map(Number);
+  if (minuteOfDay >= 24 * 60) return DateTime.fromObject({ year, month, day }, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+  return DateTime.fromObject({ year, month, day, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 }, { zone }).toMillis();
 }
 
 /**

@@ -3,7 +3,7 @@ import { identityHeader } from '@waitlessq/auth';
 import { graphql } from '@waitlessq/testkit';
 import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
 import type { BookingSchedule } from './booking-schedule';
-import { occupancyOf } from './slots';
+import { occupancyOf, readBusinessBookings } from './slots';
 
 // Business.availableSlots as the gateway calls it: `_entities` with the business subgraph's
 // bookingSchedule inside the representation (@requires), against appointments in PostgreSQL.
@@ -72,10 +72,19 @@ function askSlots(schedule: BookingSchedule, serviceId: string, from: Date, to: 
   });
 }
 
+/**
+ * The slots, and the statements one call sent: the fewer of two identical calls, because the
+ * subgraph's appointment sweeper (every 30 s) sends its statements through the same counted client.
+ */
 async function slotsOf(schedule: BookingSchedule, from: Date, to: Date) {
-  const before = harness.statements();
-  const slots = ok(await askSlots(schedule, schedule.services[0].id, from, to))._entities[0].availableSlots;
-  return { slots, statements: harness.statements() - before };
+  const once = async () => {
+    const before = harness.statements();
+    const slots = ok(await askSlots(schedule, schedule.services[0].id, from, to))._entities[0].availableSlots;
+    return { slots, statements: harness.statements() - before };
+  };
+  const [first, second] = [await once(), await once()];
+  expect(second.slots).toEqual(first.slots);
+  return { slots: first.slots, statements: Math.min(first.statements, second.statements) };
 }
 
 async function newQueue(tenant: Tenant): Promise<string> {
@@ -84,9 +93,9 @@ async function newQueue(tenant: Tenant): Promise<string> {
 }
 
 /** An appointment row as the booking code writes it (occupancy from slots.ts). */
-async function insertAppointment(schedule: BookingSchedule, queueId: string, tenant: Tenant, startsAt: Date, status: 'BOOKED' | 'CANCELLED' = 'BOOKED') {
+async function insertAppointment(schedule: BookingSchedule, queueId: string, tenant: Tenant, startsAt: Date, status: 'BOOKED' | 'CANCELLED' | 'NO_SHOW' | 'DONE' = 'BOOKED') {
   const occupancy = occupancyOf(schedule, schedule.services[0], startsAt);
-  await harness.prisma.visit.create({
+  return harness.prisma.visit.create({
     data: {
       organizationId: tenant.organizationId,
       queueId,
@@ -183,16 +192,40 @@ describe('Business.availableSlots through _entities', () => {
     expect([few.short.statements, few.long.statements, many.short.statements, many.long.statements]).toEqual([1, 1, 1, 1]);
   });
 
+  it('reads the active appointments around a range, with exact instants, leaving out the ones named', async () => {
+    const tenant = await harness.createTenant({ timezone: ZONE, serviceMinutes: [30] });
+    const schedule = scheduleFor(tenant, { bufferBeforeMinutes: 5, bufferAfterMinutes: 10 });
+    const queueId = await newQueue(tenant);
+    const day = firstDay();
+    const kept = await insertAppointment(schedule, queueId, tenant, new Date(localTime(day, '09:00').getTime() + 123));
+    const moved = await insertAppointment(schedule, queueId, tenant, localTime(day, '11:00'));
+    await insertAppointment(schedule, queueId, tenant, localTime(day, '12:00'), 'DONE');
+    await insertAppointment(schedule, queueId, tenant, localTime(day, '13:00'), 'CANCELLED');
+    await insertAppointment(schedule, queueId, tenant, localTime(day, '14:00'), 'NO_SHOW');
+    await insertAppointment(schedule, queueId, tenant, localTime(day.plus({ days: 5 }), '09:00'));
+    const bookings = await readBusinessBookings(harness.prisma, schedule, localTime(day, '10:00'), localTime(day, '10:30'), [moved.id]);
+    // Done ones still count, like in the trigger; cancelled, no-shows, the excluded one and those days away do not.
+    expect(bookings.sort((a, b) => a.blockedFrom.getTime() - b.blockedFrom.getTime())).toEqual([
+      { blockedFrom: kept.blockedFrom, blockedUntil: kept.blockedUntil, bookingDay: day.toISODate() },
+      { blockedFrom: localTime(day, '11:55'), blockedUntil: localTime(day, '12:40'), bookingDay: day.toISODate() },
+    ]);
+    expect(kept.blockedFrom).toEqual(new Date(localTime(day, '08:55').getTime() + 123));
+  });
+
   it('refuses a service that cannot be booked online before reading anything', async () => {
     const tenant = await harness.createTenant({ timezone: ZONE, serviceMinutes: [30, 45] });
     const schedule = scheduleFor(tenant);
     const day = firstDay();
-    const before = harness.statements();
-    const response = await askSlots(schedule, tenant.serviceIds[1], localTime(day, '00:00'), localTime(day.plus({ days: 1 }), '00:00'));
-    expect(response.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'serviceId' } });
-    const backwards = await askSlots(schedule, tenant.serviceIds[0], localTime(day, '00:00'), localTime(day, '00:00'));
-    expect(backwards.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'to' } });
-    expect(harness.statements() - before).toBe(0);
+    const refusals = async () => {
+      const before = harness.statements();
+      const response = await askSlots(schedule, tenant.serviceIds[1], localTime(day, '00:00'), localTime(day.plus({ days: 1 }), '00:00'));
+      expect(response.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'serviceId' } });
+      const backwards = await askSlots(schedule, tenant.serviceIds[0], localTime(day, '00:00'), localTime(day, '00:00'));
+      expect(backwards.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'to' } });
+      return harness.statements() - before;
+    };
+    // The fewer of two rounds (the sweeper shares the counted client, see slotsOf).
+    expect(Math.min(await refusals(), await refusals())).toBe(0);
   });
 
   it('computes slots from the schedule the real business subgraph serves', async () => {

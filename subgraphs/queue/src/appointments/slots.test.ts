@@ -281,6 +281,16 @@ describe('time zones', () => {
     expect(occupancyOf(kolkata, service(), at(tuesday[1])).bookingDay).toBe('2027-01-12');
   });
 
+  it('applies the per-day limit to the business-local day, not the UTC one', () => {
+    const kolkata = schedule({ timezone: 'Asia/Kolkata', availability: [window(0, '09:00', '10:00'), window(1, '00:00', '01:00')], policy: { slotMinutes: 30, maxBookingsPerDay: 1 }, services: [service({ durationMinutes: 30 })] });
+    const range = { from: at('2027-01-11T00:00:00Z'), to: at('2027-01-12T00:00:00Z') };
+    // Booked on Tuesday 12 January locally (an instant still on Monday in UTC): Tuesday is full, Monday is not.
+    const tuesday = [booking('2027-01-12T02:00:00Z', '2027-01-12T02:30:00Z', '2027-01-12')];
+    expect(starts({ schedule: kolkata, ...range, bookings: tuesday })).toEqual(['2027-01-11T03:30:00.000Z', '2027-01-11T04:00:00.000Z']);
+    const monday = [booking('2027-01-11T05:00:00Z', '2027-01-11T05:30:00Z', MONDAY)];
+    expect(starts({ schedule: kolkata, ...range, bookings: monday })).toEqual(['2027-01-11T18:30:00.000Z', '2027-01-11T19:00:00.000Z']);
+  });
+
   it('marks slot ends in absolute time across a change', () => {
     const result = slots({ schedule: newYork(6, '01:00', '04:00', 60), from: at('2027-03-14T00:00:00Z'), to: at('2027-03-15T00:00:00Z') });
     expect(iso(result.map((slot) => slot.endsAt))).toEqual(['2027-03-14T07:00:00.000Z', '2027-03-14T08:00:00.000Z']);

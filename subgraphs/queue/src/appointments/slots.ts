@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { AppError } from '@waitlessq/errors';
 import type { BookingSchedule, ScheduleService } from './booking-schedule';
-import { createBookingIndex, occupancyOf, spotsLeftFor, type SlotBooking } from './slots-capacity';
+import { createBookingIndex, occupancyOnDay, spotsLeftFor, type SlotBooking } from './slots-capacity';
 import { candidateStarts, localDates, toInstants, windowsOn } from './slots-windows';
 
 export { buffersOf, createBookingIndex, occupancyOf, type Occupancy, type SlotBooking } from './slots-capacity';
@@ -92,7 +92,9 @@ function slotsOf(input: SlotsInput, service: ScheduleService): Slot[] {
     for (const window of windowsOn(schedule, service.id, date)) {
       const instants = toInstants(date, window, schedule.timezone);
       for (const start of candidateStarts(instants, schedule.policy.slotMinutes, service.durationMinutes, bounds.notBefore, bounds.notAfter)) {
-        const occupancy = occupancyOf(schedule, service, new Date(start));
+        // Every start of a window of `date` is on `date` locally: the window lies within the
+        // date's local midnights, so this equals occupancyOf without a zone conversion.
+        const occupancy = occupancyOnDay(schedule, service, start, date);
         const spotsLeft = spotsLeftFor(schedule, index, occupancy);
         if (spotsLeft > 0) slots.push({ startsAt: new Date(start), endsAt: occupancy.scheduledEndAt, spotsLeft });
       }
