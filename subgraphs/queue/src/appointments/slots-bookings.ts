@@ -20,8 +20,11 @@ const DAY_MS = 24 * 60 * 60_000;
  * "blockedFrom" (2 days + the longest block) makes the read a range scan of the
  * [businessId, blockedFrom] index rather than of every earlier appointment of the business.
  *
- * The rows come back as one JSON text built by PostgreSQL: with 10,000 bookings that is three
- * times faster than 10,000 rows through the driver adapter (measured: 22 against 61 ms).
+ * Appointments with the same three values come back as one entry with their count: a business
+ * with thousands of bookings a month has them on its slot grid, so the answer is bounded by the
+ * distinct times rather than by the bookings. The entries come back as one JSON text built by
+ * PostgreSQL: with 10,000 bookings that alone was three times faster than 10,000 rows through
+ * the driver adapter (measured: 22 against 61 ms).
  */
 export async function readBusinessBookings(db: Db, schedule: Pick<BookingSchedule, 'businessId'>, from: Date, to: Date, excludeVisitIds: readonly string[] = []): Promise<SlotBooking[]> {
   const overlapFrom = new Date(from.getTime() - 2 * DAY_MS);
@@ -33,15 +36,20 @@ export async function readBusinessBookings(db: Db, schedule: Pick<BookingSchedul
     SELECT COALESCE(json_agg(json_build_array(
              (extract(epoch FROM "blockedFrom") * 1000)::bigint,
              (extract(epoch FROM "blockedUntil") * 1000)::bigint,
-             to_char("bookingDay", 'YYYY-MM-DD'))), '[]')::text AS "bookings"
-    FROM "Visit"
-    WHERE "businessId" = ${schedule.businessId}::uuid
-      AND "kind" = 'APPOINTMENT'
-      AND "status"::text NOT IN ('CANCELLED', 'NO_SHOW')
-      AND "blockedFrom" >= ${scanFrom}::timestamp(3)
-      AND "blockedFrom" < ${overlapUntil}::timestamp(3)
-      AND "blockedUntil" > ${overlapFrom}::timestamp(3)
-      ${exclude}`;
-  const tuples = JSON.parse(rows[0].bookings) as [number, number, string][];
-  return tuples.map(([from, until, bookingDay]) => ({ blockedFrom: new Date(from), blockedUntil: new Date(until), bookingDay }));
+             to_char("bookingDay", 'YYYY-MM-DD'),
+             "count")), '[]')::text AS "bookings"
+    FROM (
+      SELECT "blockedFrom", "blockedUntil", "bookingDay", count(*)::int AS "count"
+      FROM "Visit"
+      WHERE "businessId" = ${schedule.businessId}::uuid
+        AND "kind" = 'APPOINTMENT'
+        AND "status"::text NOT IN ('CANCELLED', 'NO_SHOW')
+        AND "blockedFrom" >= ${scanFrom}::timestamp(3)
+        AND "blockedFrom" < ${overlapUntil}::timestamp(3)
+        AND "blockedUntil" > ${overlapFrom}::timestamp(3)
+        ${exclude}
+      GROUP BY "blockedFrom", "blockedUntil", "bookingDay"
+    ) AS "grouped"`;
+  const entries = JSON.parse(rows[0].bookings) as [number, number, string, number][];
+  return entries.map(([from, until, bookingDay, count]) => ({ blockedFrom: new Date(from), blockedUntil: new Date(until), bookingDay, count }));
 }

@@ -1,12 +1,14 @@
 import { DateTime } from 'luxon';
 import type { BookingSchedule, ScheduleService } from './booking-schedule';
 
-/** An active appointment of the business as slot capacity sees it (the Visit columns of the same names). */
+/** Active appointments of the business as slot capacity sees them (the Visit columns of the same names). */
 export interface SlotBooking {
   blockedFrom: Date;
   blockedUntil: Date;
   /** Business-local YYYY-MM-DD. */
   bookingDay: string;
+  /** How many appointments share exactly these three values (readBusinessBookings groups them); 1 when absent. */
+  count?: number;
 }
 
 /** What an appointment starting at `startsAt` occupies: the columns the booking writes and the trigger checks. */
@@ -71,14 +73,26 @@ export function createBookingIndex(bookings: readonly SlotBooking[]): BookingInd
   // before `from`; every booking that ends at or before `from` also starts before `until`, so
   // the count is a difference of two prefix counts over sorted starts and sorted ends. (The
   // identity needs blockedFrom <= blockedUntil, which every occupancyOf gives.)
-  const starts = Float64Array.from(bookings, (booking) => booking.blockedFrom.getTime()).sort();
-  const ends = Float64Array.from(bookings, (booking) => booking.blockedUntil.getTime()).sort();
+  const starts = prefixCounts(bookings, (booking) => booking.blockedFrom.getTime());
+  const ends = prefixCounts(bookings, (booking) => booking.blockedUntil.getTime());
   const days = new Map<string, number>();
-  for (const booking of bookings) days.set(booking.bookingDay, (days.get(booking.bookingDay) ?? 0) + 1);
+  for (const booking of bookings) days.set(booking.bookingDay, (days.get(booking.bookingDay) ?? 0) + (booking.count ?? 1));
   return {
-    overlapping: (from, until) => countBelow(starts, until) - countAtOrBelow(ends, from),
+    overlapping: (from, until) => starts.total[countBelow(starts.times, until)] - ends.total[countAtOrBelow(ends.times, from)],
     onDay: (bookingDay) => days.get(bookingDay) ?? 0,
   };
+}
+
+/** The instants in order, and total[i] = how many bookings the first i instants stand for. */
+function prefixCounts(bookings: readonly SlotBooking[], instant: (booking: SlotBooking) => number): { times: Float64Array; total: Float64Array } {
+  const order = Array.from(bookings.keys()).sort((a, b) => instant(bookings[a]) - instant(bookings[b]));
+  const times = new Float64Array(order.length);
+  const total = new Float64Array(order.length + 1);
+  order.forEach((index, i) => {
+    times[i] = instant(bookings[index]);
+    total[i + 1] = total[i] + (bookings[index].count ?? 1);
+  });
+  return { times, total };
 }
 
 /** Spots left for an appointment with this occupancy: per slot, capped by what is left of its day. */

@@ -198,16 +198,18 @@ describe('Business.availableSlots through _entities', () => {
     const queueId = await newQueue(tenant);
     const day = firstDay();
     const kept = await insertAppointment(schedule, queueId, tenant, new Date(localTime(day, '09:00').getTime() + 123));
+    await insertAppointment(schedule, queueId, tenant, kept.scheduledAt!);
     const moved = await insertAppointment(schedule, queueId, tenant, localTime(day, '11:00'));
     await insertAppointment(schedule, queueId, tenant, localTime(day, '12:00'), 'DONE');
     await insertAppointment(schedule, queueId, tenant, localTime(day, '13:00'), 'CANCELLED');
     await insertAppointment(schedule, queueId, tenant, localTime(day, '14:00'), 'NO_SHOW');
     await insertAppointment(schedule, queueId, tenant, localTime(day.plus({ days: 5 }), '09:00'));
     const bookings = await readBusinessBookings(harness.prisma, schedule, localTime(day, '10:00'), localTime(day, '10:30'), [moved.id]);
-    // Done ones still count, like in the trigger; cancelled, no-shows, the excluded one and those days away do not.
+    // Done ones still count, like in the trigger; cancelled, no-shows, the excluded one and those
+    // days away do not; the two at the same time come back as one entry.
     expect(bookings.sort((a, b) => a.blockedFrom.getTime() - b.blockedFrom.getTime())).toEqual([
-      { blockedFrom: kept.blockedFrom, blockedUntil: kept.blockedUntil, bookingDay: day.toISODate() },
-      { blockedFrom: localTime(day, '11:55'), blockedUntil: localTime(day, '12:40'), bookingDay: day.toISODate() },
+      { blockedFrom: kept.blockedFrom, blockedUntil: kept.blockedUntil, bookingDay: day.toISODate(), count: 2 },
+      { blockedFrom: localTime(day, '11:55'), blockedUntil: localTime(day, '12:40'), bookingDay: day.toISODate(), count: 1 },
     ]);
     expect(kept.blockedFrom).toEqual(new Date(localTime(day, '08:55').getTime() + 123));
   });

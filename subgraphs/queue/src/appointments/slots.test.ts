@@ -203,17 +203,19 @@ describe('occupancy and capacity', () => {
   it('counts overlaps exactly like the database rule, for any bookings', () => {
     let seed = 7;
     const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    // Some grouped (count > 1, as readBusinessBookings returns them), some zero-length.
     const bookings = Array.from({ length: 400 }, () => {
       const from = Math.floor(random() * 1000);
-      return { blockedFrom: new Date(from), blockedUntil: new Date(from + Math.floor(random() * 60)), bookingDay: MONDAY };
+      return { blockedFrom: new Date(from), blockedUntil: new Date(from + Math.floor(random() * 60)), bookingDay: MONDAY, count: 1 + Math.floor(random() * 3) };
     });
     const index = createBookingIndex(bookings);
     for (let i = 0; i < 500; i += 1) {
       const from = Math.floor(random() * 1100) - 50;
       const until = from + 1 + Math.floor(random() * 80);
-      const expected = bookings.filter((b) => b.blockedFrom.getTime() < until && b.blockedUntil.getTime() > from).length;
+      const expected = bookings.filter((b) => b.blockedFrom.getTime() < until && b.blockedUntil.getTime() > from).reduce((sum, b) => sum + b.count, 0);
       expect(index.overlapping(from, until)).toBe(expected);
     }
+    expect(index.onDay(MONDAY)).toBe(bookings.reduce((sum, b) => sum + b.count, 0));
   });
 });
 
