@@ -34,9 +34,11 @@ import {
   useRequestScope,
   useRequestTimeout,
   useSecurityHeaders,
+  useTextInputChecks,
   useTokenLimit,
   withRequestDeadline,
 } from './edge';
+import { clientAddress } from './subscriptions/socket-limits';
 import { createPartnerKeys, createUserSubgraphKeyLookup } from './partner-keys';
 import { checkReadiness, subgraphHealthChecks, type ReadinessCheck } from './readiness';
 import { requestId } from './request-id';
@@ -80,7 +82,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
   const subgraphUrls: Record<string, string> = config.subgraphUrls;
   const edge = config.edge;
   const trusted = await loadTrustedDocuments({ file: edge.operationsManifestPath, store: redis.store, logger });
-  const rateLimiters = createRateLimiters(edge.rateLimits, redis, logger);
+  const rateLimiters = createRateLimiters({ ...edge.rateLimits, ...config.subscriptions.rateLimits }, redis, logger);
 
   const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.supergraphPath);
   const gateway = new ApolloGateway({
@@ -118,6 +120,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
       useOperationResolution(),
       useIntrospectionControl({ enabled: edge.introspection }),
       useOperationLimits(edge.limits),
+      useTextInputChecks(),
       usePartnerOperations(trusted),
       useCallerRateLimits(rateLimiters),
       useCdnCaching({ maxAgeSeconds: edge.apq.cdnMaxAgeSeconds }),
@@ -135,6 +138,9 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
     supergraphSdl,
     formatError: createGatewayErrorFormatter({ exposeInternals: config.env === 'development', logger }),
     trusted,
+    rateLimiters,
+    // Express's compiled `trust proxy` (set below), so a socket's address is the one req.ip gives.
+    addressOf: (request) => clientAddress(request, app.get('trust proxy fn') as ((address: string, hop: number) => boolean) | undefined),
   });
 
   const readinessChecks = { ...subgraphHealthChecks(subgraphUrls, readinessTimeoutMs), ...options.readinessChecks };

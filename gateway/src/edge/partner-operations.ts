@@ -14,7 +14,11 @@ const byIdOnly =
  * caller). A partner names a manifest operation by its id; an id some client registered as an
  * automatic persisted query is not enough, and neither is a query of its own.
  */
-export async function partnerOperationRefusal(identity: Identity, request: Pick<GraphQLRequest, 'extensions'>, trusted: TrustedDocuments): Promise<GraphQLError | undefined> {
+export async function partnerOperationRefusal(
+  identity: Identity,
+  request: Pick<GraphQLRequest, 'extensions'>,
+  trusted: Pick<TrustedDocuments, 'has'>,
+): Promise<GraphQLError | undefined> {
   if (identity.kind !== 'partner') return undefined;
   const hash = persistedQueryOf(request.extensions)?.sha256Hash;
   if (typeof hash !== 'string') return refusal('OPERATION_NOT_ALLOWED', byIdOnly, 403);

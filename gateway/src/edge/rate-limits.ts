@@ -1,9 +1,11 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { EdgeConfig, RateLimitBudget } from '@waitlessq/config';
+import type { EdgeConfig, RateLimitBudget, SubscriptionConfig } from '@waitlessq/config';
 import type { Logger } from '@waitlessq/observability';
 import type { RedisResources } from '@waitlessq/redis';
 
-export type BudgetName = keyof EdgeConfig['rateLimits'];
+/** The HTTP budgets (edge) and the WebSocket ones (subscriptions), one set of counters. */
+export type BudgetName = keyof EdgeConfig['rateLimits'] | keyof SubscriptionConfig['rateLimits'];
+export type RateLimitBudgets = Partial<Record<BudgetName, RateLimitBudget>>;
 
 /** What the configuration calls each budget, for the messages that name the limit. */
 const settingOf: Record<BudgetName, string> = {
@@ -12,6 +14,9 @@ const settingOf: Record<BudgetName, string> = {
   perPartnerKey: 'RATE_LIMIT_PER_PARTNER_KEY',
   signInPerAddress: 'SIGN_IN_RATE_LIMIT_PER_ADDRESS',
   signInPerEmail: 'SIGN_IN_RATE_LIMIT_PER_EMAIL',
+  connectionsPerAddress: 'SUBSCRIPTIONS_CONNECTIONS_PER_ADDRESS',
+  connectionsPerCredential: 'SUBSCRIPTIONS_CONNECTIONS_PER_CREDENTIAL',
+  subscribesPerConnection: 'SUBSCRIPTIONS_SUBSCRIBES_PER_CONNECTION',
 };
 
 export interface RateLimitVerdict {
@@ -34,16 +39,17 @@ export interface RateLimiters {
  * budget holds across every gateway replica; in memory in the embedded start. When Redis fails,
  * each replica falls back to its own in-memory counters rather than refusing everything.
  */
-export function createRateLimiters(budgets: EdgeConfig['rateLimits'], redis: RedisResources, logger: Logger): RateLimiters {
-  const limiters = new Map<BudgetName, RateLimiterAbstract>();
+export function createRateLimiters(budgets: RateLimitBudgets, redis: RedisResources, logger: Logger): RateLimiters {
+  const limiters = new Map<BudgetName, { limiter: RateLimiterAbstract; budget: RateLimitBudget }>();
   for (const [name, budget] of Object.entries(budgets) as [BudgetName, RateLimitBudget][]) {
-    if (budget.points > 0) limiters.set(name, createLimiter(name, budget, redis));
+    if (budget.points > 0) limiters.set(name, { limiter: createLimiter(name, budget, redis), budget });
   }
   return {
     async consume(budget, key, points = 1) {
-      const limiter = limiters.get(budget);
-      if (!limiter) return undefined;
-      const { points: limit, windowSeconds } = budgets[budget];
+      const entry = limiters.get(budget);
+      if (!entry) return undefined;
+      const { limiter } = entry;
+      const { points: limit, windowSeconds } = entry.budget;
       try {
         const result = await limiter.consume(key, points);
         return verdict(budget, true, result, limit, windowSeconds);

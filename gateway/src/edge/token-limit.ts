@@ -19,6 +19,12 @@ export function countTokens(query: string, stopAfter: number): number {
   return count;
 }
 
+/** Why a document is too long to parse (TOO_MANY_TOKENS), or undefined; 0 turns the limit off. */
+export function tokenLimitMessage(query: string, maxTokens: number): string | undefined {
+  if (maxTokens <= 0 || countTokens(query, maxTokens) <= maxTokens) return undefined;
+  return `The document has more than ${maxTokens} tokens, the limit (MAX_TOKENS).`;
+}
+
 /**
  * Refuses a document longer than maxTokens before it is parsed: parsing and validating cost
  * grows with it (10,000 aliases of one field are 30,000 tokens). Documents that arrive by hash
@@ -27,10 +33,8 @@ export function countTokens(query: string, stopAfter: number): number {
 export function useTokenLimit(options: { maxTokens: number }): RequestHandler {
   return (req, res, next) => {
     const { query } = readGraphQLParams(req);
-    if (options.maxTokens <= 0 || typeof query !== 'string') return next();
-    if (countTokens(query, options.maxTokens) > options.maxTokens) {
-      return sendRefusal(res, 'TOO_MANY_TOKENS', `The document has more than ${options.maxTokens} tokens, the limit (MAX_TOKENS).`, 400);
-    }
+    const refused = typeof query === 'string' ? tokenLimitMessage(query, options.maxTokens) : undefined;
+    if (refused) return sendRefusal(res, 'TOO_MANY_TOKENS', refused, 400);
     next();
   };
 }

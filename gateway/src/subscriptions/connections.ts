@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Identity } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import type { Credentials } from '../authenticate';
+import type { FormattedExecutionResult } from 'graphql';
 import type { Caller } from './caller';
+import type { Channel } from './channel';
 
 /** What the gateway keeps about one WebSocket connection. */
 export interface Connection {
@@ -12,6 +14,10 @@ export interface Connection {
   active: number;
   /** Closes the socket when the access token it was opened with expires. */
   expiry?: NodeJS.Timeout;
+  /** Checks the connection's credentials again (partner keys: refused once revoked). */
+  recheck?: () => Promise<unknown>;
+  /** Its subscriptions' streams: what waits in them counts against the slow-consumer cap. */
+  streams: Set<Channel<FormattedExecutionResult>>;
 }
 
 /**
@@ -44,7 +50,7 @@ export function tokenExpiry(credentials: Credentials): number | undefined {
 }
 
 export function openConnection(caller: (identity: Identity) => Caller, identity: Identity): Connection {
-  return { id: randomUUID(), caller: caller(identity), active: 0 };
+  return { id: randomUUID(), caller: caller(identity), active: 0, streams: new Set() };
 }
 
 /** Reserves a subscription slot, or refuses with TOO_MANY_SUBSCRIPTIONS. */

@@ -5,6 +5,7 @@ import type { Logger } from '@waitlessq/observability';
 import { createQueueEventExecutor } from '@waitlessq/queue-subgraph';
 import { createEventLog, type RedisResources } from '@waitlessq/redis';
 import type { Authenticate } from '../authenticate';
+import type { RateLimiters } from '../edge/rate-limits';
 import { SubgraphDataSource } from '../subgraph-data-source';
 import { createCallers } from './caller';
 import { createPayloadExecutor } from './payloads';
@@ -26,7 +27,11 @@ export interface SubscriptionOptions {
   supergraphSdl: string;
   formatError: FormatError;
   /** The trusted documents manifest: partner keys may subscribe only with its operations. */
-  trusted?: TrustedOperations;
+  trusted: TrustedOperations;
+  /** The budgets of the HTTP edge (Redis, shared by replicas); the WebSocket ones are among them. */
+  rateLimiters: RateLimiters;
+  /** The client address of an upgrade request, by the HTTP side's `trust proxy` rule. */
+  addressOf: (request: http.IncomingMessage) => string;
 }
 
 export interface Subscriptions {
@@ -44,7 +49,7 @@ export interface Subscriptions {
 export function attachSubscriptions(options: SubscriptionOptions): Subscriptions {
   const { config, logger } = options;
   const executor = createQueueEventExecutor({ exposeInternals: config.env === 'development', logger });
-  const planner = createSubscriptionPlanner(options.supergraphSdl, executor.schema);
+  const planner = createSubscriptionPlanner(options.supergraphSdl, executor.schema, { maxTokens: config.edge.limits.maxTokens });
   const signServiceIdentity = () => options.signer.sign({ kind: 'service', subjectId: 'gateway' });
   const services = Object.fromEntries(Object.entries(config.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource(name, url, signServiceIdentity)]));
   const log = createEventLog(options.redis, { retentionMs: config.subscriptions.eventRetentionMs });
@@ -53,6 +58,9 @@ export function attachSubscriptions(options: SubscriptionOptions): Subscriptions
     httpServer: options.httpServer,
     path: '/graphql',
     limits: config.subscriptions,
+    operationLimits: config.edge.limits,
+    rateLimiters: options.rateLimiters,
+    addressOf: options.addressOf,
     production: config.env === 'production',
     planner,
     authenticate: options.authenticate,

@@ -14,6 +14,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { isSubscriptionField, type SubscriptionField } from '@waitlessq/queue-subgraph';
+import { tokenLimitMessage } from '../edge/token-limit';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
 
@@ -41,13 +42,34 @@ export interface PlannedSubscription {
   operationContext: OperationContext;
 }
 
+/** A document parsed and validated, and the operation it runs: what the limits look at before planning. */
+export interface CheckedDocument {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+}
+
+/** Refuses a parsed and valid document before it is planned (the edge's limits); undefined lets it through. */
+export type DocumentCheck = (checked: CheckedDocument) => GraphQLError | undefined;
+
 export interface SubscriptionPlanner {
   readonly apiSchema: GraphQLSchema;
   readonly supergraphSchema: GraphQLSchema;
   readonly federatedApiSchema: Schema;
-  /** A planned subscription, or the errors to answer (parse, validation, not a subscription of ours). */
-  plan(query: string, operationName: string | undefined): PlannedSubscription | readonly GraphQLError[];
+  /**
+   * A planned subscription, or the errors to answer: too many tokens, parse, validation, what
+   * `check` refuses (run on every call, as it may depend on the variables), not a subscription
+   * of ours. Nothing is planned before `check` passes.
+   */
+  plan(query: string, operationName: string | undefined, check?: DocumentCheck): PlannedSubscription | readonly GraphQLError[];
 }
+
+export interface PlannerLimits {
+  /** Documents longer than this are refused before they are parsed (TOO_MANY_TOKENS); 0: no limit. */
+  maxTokens: number;
+}
+
+/** A document as cached: its checks' outcome, and its plan once one was asked for. */
+type CacheEntry = { errors: readonly GraphQLError[] } | (CheckedDocument & { planned?: PlannedSubscription | readonly GraphQLError[] });
 
 const cacheSize = 500;
 
@@ -56,28 +78,40 @@ const cacheSize = 500;
  * the plan of a subscription is a first fetch from the subgraph owning the root field, then
  * ordinary entity fetches, so fields of other subgraphs resolve as in a query.
  */
-export function createSubscriptionPlanner(supergraphSdl: string, queueSchema: GraphQLSchema): SubscriptionPlanner {
+export function createSubscriptionPlanner(supergraphSdl: string, queueSchema: GraphQLSchema, limits: PlannerLimits = { maxTokens: 0 }): SubscriptionPlanner {
   const supergraph = Supergraph.build(supergraphSdl);
   const federatedApiSchema = supergraph.apiSchema();
   const apiSchema = federatedApiSchema.toGraphQLJSSchema();
   const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
   const planner = new QueryPlanner(supergraph);
-  const cache = new Map<string, PlannedSubscription | readonly GraphQLError[]>();
+  const cache = new Map<string, CacheEntry>();
 
-  const build = (query: string, operationName: string | undefined): PlannedSubscription | readonly GraphQLError[] => {
+  /** The checks that depend on the text alone, cached with the document: tokens, parse, validation, the operation. */
+  const prepare = (query: string, operationName: string | undefined): CacheEntry => {
+    const tooLong = tokenLimitMessage(query, limits.maxTokens);
+    if (tooLong) return { errors: [refusalOf('TOO_MANY_TOKENS', tooLong)] };
     let document: DocumentNode;
     try {
-      document = parse(query);
+      document = parse(query, limits.maxTokens > 0 ? { maxTokens: limits.maxTokens } : undefined);
     } catch (error) {
-      return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+      return { errors: [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')] };
     }
     const invalid = validate(apiSchema, document);
-    if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
-    const operation = document.definitions.find(
-      (definition): definition is OperationDefinitionNode =>
-        definition.kind === Kind.OPERATION_DEFINITION && (operationName === undefined || definition.name?.value === operationName),
-    );
-    if (!operation) return [badRequest(operationName ? `No operation named "${operationName}".` : 'The document has no operation.')];
+    if (invalid.length > 0) return { errors: invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };
+    const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+    const operation = operationName === undefined ? (operations.length === 1 ? operations[0] : undefined) : operations.find((definition) => definition.name?.value === operationName);
+    if (!operation) {
+      const message = operationName
+        ? `No operation named "${operationName}".`
+        : operations.length === 0
+          ? 'The document has no operation.'
+          : `The document has ${operations.length} operations: name the one to run in operationName.`;
+      return { errors: [refusalOf('OPERATION_RESOLUTION_FAILURE', message)] };
+    }
+    return { document, operation };
+  };
+
+  const build = (query: string, document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined): PlannedSubscription | readonly GraphQLError[] => {
     if (operation.operation !== 'subscription') return [badRequest('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.')];
     const fragments = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION);
     const rootField = onlyField(operation.selectionSet, fragments);
@@ -106,18 +140,22 @@ export function createSubscriptionPlanner(supergraphSdl: string, queueSchema: Gr
     apiSchema,
     supergraphSchema,
     federatedApiSchema,
-    plan(query, operationName) {
+    plan(query, operationName, check) {
       const key = `${operationName ?? ''}\n${query}`;
-      let planned = cache.get(key);
-      if (planned) {
+      let entry = cache.get(key);
+      if (entry) {
         // Most recently used last: the first key is the one to evict.
         cache.delete(key);
       } else {
-        planned = build(query, operationName);
+        entry = prepare(query, operationName);
         if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
       }
-      cache.set(key, planned);
-      return planned;
+      cache.set(key, entry);
+      if ('errors' in entry) return entry.errors;
+      const refused = check?.(entry);
+      if (refused) return [refused];
+      entry.planned ??= build(query, entry.document, entry.operation, operationName);
+      return entry.planned;
     },
   };
 }
@@ -138,3 +176,4 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
 }
 
 const badRequest = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } });
+const refusalOf = (code: string, message: string) => new GraphQLError(message, { extensions: { code } });

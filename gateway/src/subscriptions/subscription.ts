@@ -12,7 +12,7 @@ import {
 } from '@waitlessq/queue-subgraph';
 import { SequenceAheadError, SequenceTooOldError, type EventLog } from '@waitlessq/redis';
 import type { Caller } from './caller';
-import { createChannel, type Channel } from './channel';
+import { createChannel, type Channel, type ChannelOptions } from './channel';
 import type { PayloadExecutor } from './payloads';
 import type { PlannedSubscription } from './planner';
 import type { QueueFeeds } from './queue-feeds';
@@ -43,7 +43,12 @@ export interface SubscriptionDependencies {
  * its visit and completes after the visit ends. Rejects with SEQUENCE_TOO_OLD (or
  * BAD_USER_INPUT for a sequence the queue never reached) before streaming anything.
  */
-export async function startSubscription(dependencies: SubscriptionDependencies, request: SubscriptionRequest, onClose: () => void): Promise<Channel<FormattedExecutionResult>> {
+export async function startSubscription(
+  dependencies: SubscriptionDependencies,
+  request: SubscriptionRequest,
+  onClose: () => void,
+  backlog: ChannelOptions<FormattedExecutionResult> = {},
+): Promise<Channel<FormattedExecutionResult>> {
   const { feeds, payloads } = dependencies;
   const metrics = subscriptionMetrics();
   const { planned, target, args } = request;
@@ -53,9 +58,11 @@ export async function startSubscription(dependencies: SubscriptionDependencies, 
     stopListening();
     feeds.release(feed);
     onClose();
-  });
+  }, backlog);
 
   let handledUpTo = args.afterSequence ?? -1;
+  /** The last event of the replay: the ones up to it are sent at the client's pace, not held against it. */
+  let replayedUpTo = -1;
   let chain = Promise.resolve();
   const groupKey = `${planned.key}\n${JSON.stringify(payloadVariables(request))}\n${request.caller.key}`;
 
@@ -70,7 +77,7 @@ export async function startSubscription(dependencies: SubscriptionDependencies, 
       { planned, variables: request.variables, caller: request.caller, requestId, logger: request.logger, source: { event, reasons } },
       `${groupKey}\n${reasons.join(',')}`,
     );
-    channel.push(result);
+    channel.push(result, event.sequence > replayedUpTo);
     metrics.payloads.inc({ outcome: result.errors ? 'errors' : 'ok' });
     const visit = planned.field === 'visitUpdated' ? event.visits.get(args.visitId!) : undefined;
     if (visit && isFinalVisitStatus(visit.status)) channel.end();
@@ -88,6 +95,7 @@ export async function startSubscription(dependencies: SubscriptionDependencies, 
   try {
     if (args.afterSequence != null) {
       const replay = await readReplay(dependencies.log, target.queueId, args.afterSequence);
+      replayedUpTo = replay.events.at(-1)?.sequence ?? -1;
       let previous = replay.baseline;
       for (const event of replay.events) {
         handle(previous, event);

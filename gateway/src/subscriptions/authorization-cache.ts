@@ -1,0 +1,74 @@
+import { AppError } from '@waitlessq/errors';
+import { subscriptionAccess, type SubscriptionField, type SubscriptionTarget } from '@waitlessq/queue-subgraph';
+import type { Caller } from './caller';
+
+export type Authorize = (field: SubscriptionField, args: Record<string, unknown>, caller: Caller, requestId: string) => Promise<SubscriptionTarget>;
+
+export interface AuthorizationCache {
+  authorize: Authorize;
+  /** Drops every answer given to this caller (its key was revoked). */
+  forget(callerKey: string): void;
+  readonly size: number;
+}
+
+export interface AuthorizationCacheOptions {
+  /** How long an answer, allowed or refused, is reused. */
+  ttlMs: number;
+  maxEntries: number;
+}
+
+interface Entry {
+  answer: Promise<SubscriptionTarget>;
+  callerKey: string;
+  expiresAt: number;
+}
+
+/**
+ * Authorization of subscribes without amplification: the queue subgraph's answer for one
+ * caller (identity key) and one access question (the queue, or the visit and its token) is
+ * reused for a short while, and concurrent subscribes share the call in flight, so a thousand
+ * display screens of one partner key opening their subscriptions cost one call, not a
+ * thousand. Refusals (NOT_FOUND, FORBIDDEN) are reused as well: a flood of refused subscribes
+ * costs no more. An outage is not: the next subscribe asks again.
+ *
+ * In this process's memory: each replica asks once per (caller, question) per TTL. What the
+ * TTL can leave stale: a visit that ended in it is still reported unfinished (its final event
+ * then completes the subscription for a client resuming with afterSequence); a role change
+ * reaches subgraphs with the next access token anyway. Key revocation is checked on every
+ * subscribe (server.ts), and drops the caller's answers.
+ */
+export function createAuthorizationCache(authorize: Authorize, options: AuthorizationCacheOptions): AuthorizationCache {
+  const entries = new Map<string, Entry>();
+  const evictExpired = (now: number) => {
+    for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key);
+  };
+  return {
+    get size() {
+      return entries.size;
+    },
+    authorize(field, args, caller, requestId) {
+      const access = subscriptionAccess[field];
+      // Refusals that need no call are not worth a place in the cache.
+      const refused = access.precheck(caller.identity, args);
+      if (refused) return Promise.reject(refused);
+      const key = `${caller.key}\n${field}\n${JSON.stringify(access.variables(args))}`;
+      const now = Date.now();
+      const cached = entries.get(key);
+      if (cached && cached.expiresAt > now) return cached.answer;
+      if (entries.size >= options.maxEntries) {
+        evictExpired(now);
+        if (entries.size >= options.maxEntries) entries.delete(entries.keys().next().value as string);
+      }
+      const answer = authorize(field, args, caller, requestId);
+      const entry: Entry = { answer, callerKey: caller.key, expiresAt: now + options.ttlMs };
+      entries.set(key, entry);
+      answer.catch((error: unknown) => {
+        if (!(error instanceof AppError) && entries.get(key) === entry) entries.delete(key);
+      });
+      return answer;
+    },
+    forget(callerKey) {
+      for (const [key, entry] of entries) if (entry.callerKey === callerKey) entries.delete(key);
+    },
+  };
+}
