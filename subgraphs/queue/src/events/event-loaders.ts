@@ -28,8 +28,9 @@ export function createEventLoaders(event: QueueEvent): Loaders {
       .flatMap((place) => (place.ticketNumber === null ? [] : [formatTicket(event.queue.ticketPrefix, place.ticketNumber)])),
   };
   return {
-    queueSummary: fromEvent((id: string) => (id === event.queueId ? summary : null)),
-    queueById: fromEvent((id: string) => (id === event.queueId ? event.queue : null)),
+    // Another queue's row is there for a visit transferred to it; not its line, so no summary.
+    queueSummary: fromEvent((id: string) => (id === event.queueId ? summary : event.otherQueues.has(id) ? elsewhere('queue') : null)),
+    queueById: fromEvent((id: string) => (id === event.queueId ? event.queue : (event.otherQueues.get(id) ?? null))),
     visitById: fromEvent((id: string): Visit | null => event.visits.get(id) ?? null),
     waitingLine: fromEvent(ofThisQueue(event.line)),
     servingNow: fromEvent(ofThisQueue(servingNow)),

@@ -45,6 +45,8 @@ export interface QueueSnapshot {
   visits: VisitRow[];
   /** The booked appointments counted in the estimates (visits/line.ts expectedAppointments). */
   appointmentIds: string[];
+  /** The queues the named visits are in now when not this one (a visit transferred away). */
+  otherQueues?: JsonRow<Queue>[];
   /** Measured average service seconds by service id, and `*` for the business. */
   serviceTimes: Record<string, number>;
 }
@@ -68,6 +70,8 @@ export interface QueueEvent {
   organizationId: string;
   change: QueueChange;
   queue: Queue;
+  /** The queue a named visit moved to (transferVisit): its row, so the visit's queue field answers. */
+  otherQueues: ReadonlyMap<string, Queue>;
   visits: ReadonlyMap<string, Visit>;
   serviceTimes: ServiceTimes;
   line: Line<WaitingPlace>;

@@ -38,6 +38,7 @@ export function reviveQueueEvent(entry: EventLogEntry): QueueEvent {
     organizationId: data.organizationId,
     change: data.change,
     queue,
+    otherQueues: new Map((data.snapshot.otherQueues ?? []).map((row) => [row.id, toQueue(row)])),
     visits,
     serviceTimes,
     line,

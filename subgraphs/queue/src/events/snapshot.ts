@@ -16,7 +16,8 @@ export interface QueueEventRead {
  * row, its WAITING, CALLED and SERVING visits, the booked appointments expected to enter its
  * line (they shape estimates), plus the visits the change named wherever they are now (a
  * cancelled visit has left the line, a transferred one is in another queue, but their
- * subscribers must see them), and the business's measured service times. The event text goes
+ * subscribers must see them) with the rows of those other queues, and the business's
+ * measured service times. The event text goes
  * to the log as it is: a long line's event is megabytes, not worth parsing and serializing
  * again; the line comes a second time, compact, for the publisher's estimates. Null when the
  * queue does not exist.
@@ -46,6 +47,11 @@ export async function readQueueEvent(db: Db, queueId: string, change: QueueChang
              OR v."id" = ANY(${change.visitIds}::uuid[])
         ), '[]'::json),
         'appointmentIds', COALESCE((SELECT json_agg(v."id") FROM "Visit" v WHERE v."queueId" = q."id" AND ${expected}), '[]'::json),
+        'otherQueues', COALESCE((
+          SELECT json_agg(to_jsonb(o) - 'idempotencyKey')
+          FROM "Queue" o
+          WHERE o."id" <> q."id" AND o."id" IN (SELECT n."queueId" FROM "Visit" n WHERE n."id" = ANY(${change.visitIds}::uuid[]))
+        ), '[]'::json),
         'serviceTimes', times."serviceTimes"
       )
     )::text AS "event",

@@ -6,6 +6,9 @@ import { createQueueEventPublisher, queueEventOf, queueEventStream, type QueueEv
 import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
 import { callNextOp, createQueueOp, estimateAccuracyOp, joinOp, queueOp, type VisitData } from '../test-support/operations';
 
+// Several mutations and their events per test, on 2 cores shared with other suites.
+jest.setTimeout(30_000);
+
 let harness: QueueHarness;
 let tenant: Tenant;
 let log: EventLog;
@@ -70,7 +73,7 @@ describe('latest estimates', () => {
     statements.length = 0;
     await recordingPublisher(statements).publish(queueId, { kind: 'QUEUE_UPDATED', visitIds: [] });
     expect(statements).toEqual(['$executeRaw', '$queryRaw']);
-  }, 20_000);
+  });
 
   it('count booked appointments due before a visit entered the line, which take no position', async () => {
     const queueId = await newQueue();

@@ -1,7 +1,9 @@
+import { parse } from 'graphql';
 import type { Identity } from '@waitlessq/auth';
+import { createLogger } from '@waitlessq/observability';
 import { createEventLog, type EventLog } from '@waitlessq/redis';
 import { errorCode } from '@waitlessq/testkit';
-import { queueEventOf, queueEventStream, type QueueEvent } from '../events';
+import { createQueueEventExecutor, queueEventOf, queueEventStream, visitUpdateReasons, type QueueEvent } from '../events';
 import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
 import {
   callNextOp,
@@ -16,6 +18,9 @@ import {
   type VisitData,
   type VisitLifeData,
 } from '../test-support/operations';
+
+// Several mutations and their events per test, on 2 cores shared with other suites.
+jest.setTimeout(30_000);
 
 let harness: QueueHarness;
 let tenant: Tenant;
@@ -208,6 +213,19 @@ describe('transferVisit', () => {
     expect(arrived.line.places.map((place) => place.id)).toHaveLength(2);
     const tom = await harness.prisma.visit.findFirstOrThrow({ where: { queueId: to, customerName: 'Tom' } });
     expect(tom.latestEstimateMinutes).toBe(30);
+    // A subscriber of the visit who follows the queue it left sees it move, with its new queue.
+    const previous = (await events(from)).at(-2)!;
+    expect(visitUpdateReasons(previous, left, ada.id)).toContain('VISIT_CHANGED');
+    const logger = createLogger('queue', 'silent');
+    const projected = await createQueueEventExecutor({ exposeInternals: false, logger }).execute({
+      document: parse('subscription($id: ID!) { visitUpdated(visitId: $id) { change visit { status ticket position queue { id name } } } }'),
+      variables: { id: ada.id },
+      source: { event: left, reasons: ['VISIT_CHANGED'] },
+      identity: tenant.staff('STAFF'),
+      requestId: 'test',
+      logger,
+    });
+    expect(projected).toEqual({ data: { visitUpdated: { change: 'TRANSFERRED', visit: { status: 'WAITING', ticket: 'F-001', position: null, queue: { id: to, name: 'Desk' } } } } });
   });
 
   it('refuses what a join would refuse, and other businesses and tenants, writing nothing', async () => {
@@ -228,7 +246,6 @@ describe('transferVisit', () => {
       await transfer(ada.id, full),
       await transfer(ada.id, otherBusiness),
       await transfer(ada.id, otherTenant),
-      await transfer(ada.id, from),
       await transfer(ada.id, onlyFirstService),
       await transfer(ada.id, onlyFirstService, tenant.serviceIds[0]),
       await transfer(ada.id, from, other.serviceIds[0]),
@@ -243,11 +260,13 @@ describe('transferVisit', () => {
       'BAD_USER_INPUT',
       'BAD_USER_INPUT',
       'BAD_USER_INPUT',
-      'BAD_USER_INPUT',
       'NOT_FOUND',
       'FORBIDDEN',
     ]);
-    expect(refusals[5].errors?.[0]?.extensions?.field).toBe('serviceId');
+    expect(refusals[4].errors?.[0]?.extensions?.field).toBe('serviceId');
+    expect(await written(ada.id)).toEqual(before);
+    // To the queue and service it is in already: answered unchanged (a retried click), nothing written.
+    expect(ok(await transfer(ada.id, from)).transferVisit).toMatchObject({ id: ada.id, status: 'WAITING', queue: { id: from } });
     expect(await written(ada.id)).toEqual(before);
 
     await callNext(from);

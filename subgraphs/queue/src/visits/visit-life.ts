@@ -82,7 +82,13 @@ export async function transferVisit(context: QueueContext, input: TransferInput)
   const target = await findQueueOfOrganization(context, staff.organizationId, input.queueId);
   if (target.businessId !== current.businessId) throw badInput('queueId', 'must be a queue of the visit’s business.');
   const serviceId = input.serviceId ?? current.serviceId;
-  if (target.id === current.queueId && serviceId === current.serviceId) throw badInput('queueId', 'is the visit’s queue already; name another queue or service.');
+  if (target.id === current.queueId && serviceId === current.serviceId) {
+    // Already there: answered unchanged, like pausing a paused queue, so a retried click is harmless.
+    if (current.status !== 'WAITING' && current.status !== 'CALLED') {
+      throw new AppError('INVALID_TRANSITION', `Only a WAITING or CALLED visit can be transferred; this one is ${current.status}.`, { from: current.status });
+    }
+    return current;
+  }
   if (!input.serviceId && serviceId && target.serviceIds.length > 0 && !target.serviceIds.includes(serviceId)) {
     throw badInput('serviceId', 'is required: the visit’s service is not one of the target queue’s.');
   }
