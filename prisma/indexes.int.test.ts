@@ -144,7 +144,7 @@ describe('the hot queries use an index on 100,000 visits', () => {
 
   it('the waiting line of a queue, in order (positions, estimates, waitingCount)', async () => {
     const [statement] = await statementsOf(() => readLines(prisma, [ids.queueId]));
-    await expectIndex(statement, 'Visit', 'Visit_queueId_status_priority_joinedAt_ticketNumber_idx');
+    await expectIndex(statement, 'Visit', 'Visit_queueId_status_priority_lineAt_ticketNumber_idx');
   });
 
   it("callNext's pick of the first waiting visit", async () => {
@@ -153,13 +153,13 @@ describe('the hot queries use an index on 100,000 visits', () => {
       {
         sql: `SELECT "id" FROM "Visit"
               WHERE "queueId" = $1::uuid AND "status" = 'WAITING'::"VisitStatus"
-              ORDER BY "priority" DESC, "joinedAt" ASC, "ticketNumber" ASC, "id" ASC
+              ORDER BY "priority" DESC, "lineAt" ASC, "ticketNumber" ASC, "id" ASC
               LIMIT 1
-              FOR UPDATE SKIP LOCKED`,
+              FOR UPDATE`,
         args: [ids.queueId],
       },
       'Visit',
-      'Visit_queueId_status_priority_joinedAt_ticketNumber_idx',
+      'Visit_queueId_status_priority_lineAt_ticketNumber_idx',
     );
   });
 
