@@ -84,10 +84,14 @@ function idSlotsOf(type: GraphQLInputType, path: string[], owner: string, seen: 
   return Object.values(named.getFields()).flatMap((field) => idSlotsOf(field.type, [...path, field.name], owner, inner));
 }
 
+/** Argument stems that name a type by a shorter word (`offerId` of acceptStandbyOffer is a StandbyOffer). */
+const targetAliases: Record<string, string> = { Offer: 'StandbyOffer', Entry: 'StandbyEntry' };
+
 function targetOf(name: string, owner: string): string {
   if (name === 'id' || name === 'ids') return owner;
   const stem = /^(.+?)Ids?$/.exec(name)?.[1] ?? name;
-  return stem[0].toUpperCase() + stem.slice(1);
+  const target = stem[0].toUpperCase() + stem.slice(1);
+  return targetAliases[target] ?? target;
 }
 
 const maxSelectionDepth = 2;
@@ -197,10 +201,17 @@ export function createSampler(): Sampler {
     [/currency/i, () => 'EUR'],
     [/language/i, () => 'en'],
     [/weekday/i, () => 0],
+    // Business-local days (standby windows, exceptions): the day after tomorrow.
+    [/Day$|^date$/, () => new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)],
     [/minutes/i, () => 15],
     [/prefix/i, () => 'P'],
   ];
   return (name, scalar) => {
+    // A period asked for (appointments, insights): from a day ago to a month ahead.
+    if (scalar === 'DateTime' && name === 'from') return new Date(Date.now() - 86_400_000).toISOString();
+    if (scalar === 'DateTime' && name === 'to') return new Date(Date.now() + 30 * 86_400_000).toISOString();
+    // Weekly windows take times of day as text; a DateTime of the same name is an instant.
+    if (scalar === 'String' && /^(startsAt|endsAt)$/.test(name)) return name === 'startsAt' ? '09:00' : '17:00';
     const rule = byName.find(([pattern]) => pattern.test(name));
     if (rule) return rule[1]();
     switch (scalar) {

@@ -22,8 +22,10 @@ export interface Tenant {
   businessId: string;
   serviceId: string;
   queueId: string;
-  /** One visit in each state a staff action starts from. */
-  visits: { waiting: TenantVisit; called: TenantVisit; serving: TenantVisit };
+  /** One visit in each state a staff action starts from, and a booked appointment. */
+  visits: { waiting: TenantVisit; called: TenantVisit; serving: TenantVisit; booked: TenantVisit };
+  /** A standby entry holding an open offer of a freed slot. */
+  standby: { entryId: string; token: string; offerId: string };
   /** A pending invitation. */
   invitationId: string;
   apiKey: { id: string; key: string; prefix: string };
@@ -117,18 +119,63 @@ export async function createTenant(api: string, name: string): Promise<Tenant> {
   );
   const apiKey = { id: createApiKey.apiKey.id, key: createApiKey.key, prefix: createApiKey.apiKey.prefix };
 
-  const visits = { waiting, called, serving };
+  // Appointments: bookable around the clock, a closed day, a booking, and a standby entry
+  // holding the offer of a slot a cancellation freed.
+  await call(
+    `mutation($input: SetBookingPolicyInput!) { setBookingPolicy(input: $input) { id } }`,
+    { input: { businessId, slotMinutes: 15, minNoticeMinutes: 0 } },
+    owner,
+  );
+  await call(
+    `mutation($input: SetAvailabilityInput!) { setAvailability(input: $input) { id } }`,
+    { input: { businessId, intervals: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startsAt: '00:00', endsAt: '24:00' })) } },
+    owner,
+  );
+  const closedDay = new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10);
+  const { addAvailabilityException } = await call<{ addAvailabilityException: { id: string } }>(
+    `mutation($input: AddAvailabilityExceptionInput!) { addAvailabilityException(input: $input) { id } }`,
+    { input: { businessId, date: closedDay, kind: 'HOLIDAY', reason: `${label} holiday` } },
+    owner,
+  );
+  const slotAt = (daysAhead: number) => {
+    const at = new Date(Date.now() + daysAhead * 86_400_000);
+    at.setUTCHours(10, 0, 0, 0);
+    return at.toISOString();
+  };
+  const book = (startsAt: string, auth: { token?: string } = {}, person: Record<string, unknown> = {}) =>
+    call<{ bookAppointment: { visitToken: string; visit: { id: string } } }>(
+      `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { visitToken visit { id } } }`,
+      { input: { businessId, serviceId, startsAt, ...person } },
+      auth,
+    ).then(({ bookAppointment }) => ({ id: bookAppointment.visit.id, visitToken: bookAppointment.visitToken }));
+  const booked = await book(slotAt(2), { token: customer.accessToken });
+  const freed = await book(slotAt(3), {}, { name: `${label} Booker`, email: `booker@${lower}.test` });
+  const { joinStandby } = await call<{ joinStandby: { token: string; entry: { id: string } } }>(
+    `mutation($input: JoinStandbyInput!) { joinStandby(input: $input) { token entry { id } } }`,
+    { input: { businessId, serviceId, fromDay: slotAt(1).slice(0, 10), untilDay: slotAt(5).slice(0, 10), name: `${label} Standby`, email: `standby@${lower}.test` } },
+  );
+  await call(`mutation($v: ID!) { cancelVisit(visitId: $v) { id } }`, { v: freed.id }, owner);
+  const { standbyEntry } = await call<{ standbyEntry: { offers: { id: string }[] } }>(
+    `query($id: ID!, $token: String) { standbyEntry(id: $id, token: $token) { offers { id } } }`,
+    { id: joinStandby.entry.id, token: joinStandby.token },
+  );
+  const standby = { entryId: joinStandby.entry.id, token: joinStandby.token, offerId: standbyEntry.offers[0].id };
+
+  const visits = { waiting, called, serving, booked };
   const ids: Record<string, string[]> = {
     Organization: [organizationId],
     Business: [businessId],
     Service: [serviceId],
     Queue: [queueId],
-    Visit: [waiting.id, called.id, serving.id],
+    Visit: [waiting.id, called.id, serving.id, booked.id],
     Customer: [customer.id, createCustomer.id],
     User: tenantStaffRoles.map((role) => staff[role].id),
     Invitation: [pending.invitation.id],
     ApiKey: [apiKey.id],
     PwaConfig: [updatePwaConfig.id],
+    AvailabilityException: [addAvailabilityException.id],
+    StandbyEntry: [standby.entryId],
+    StandbyOffer: [standby.offerId],
   };
   const secrets = [
     ...Object.values(ids).flat(),
@@ -136,6 +183,7 @@ export async function createTenant(api: string, name: string): Promise<Tenant> {
     lower,
     apiKey.key,
     ...Object.values(visits).map((visit) => visit.visitToken),
+    standby.token,
     ...tenantStaffRoles.map((role) => staff[role].accessToken),
     customer.accessToken,
   ];
@@ -149,6 +197,7 @@ export async function createTenant(api: string, name: string): Promise<Tenant> {
     serviceId,
     queueId,
     visits,
+    standby,
     invitationId: pending.invitation.id,
     apiKey,
     pwaConfigId: updatePwaConfig.id,

@@ -69,8 +69,8 @@ export function resolveBooker(identity: Identity, organizationId: string, input:
 }
 
 /**
- * The person's own fields. Without an account a booking needs a name and a way to reach them
- * (a phone or an email): reminders and standby offers go there.
+ * The person's own fields. Without an account a booking needs a name and, unless staff take
+ * it (at the desk, on the phone), a way to reach them: reminders and standby offers go there.
  */
 export function personOf(input: PersonInput, booker: Booker): Person {
   const name = optionalText(input.name, 'name', 100);
@@ -80,7 +80,7 @@ export function personOf(input: PersonInput, booker: Booker): Person {
   if (email && !emailPattern.test(email)) throw badInput('email', 'must be an email address.');
   if (!booker.customerId) {
     if (!name) throw badInput('name', 'is required without a customer account.');
-    if (!phone && !email) throw badInput('phone', 'or email is required without a customer account.');
+    if (!phone && !email && !booker.staff) throw badInput('phone', 'or email is required without a customer account.');
   }
   return {
     customerName: name ?? '',

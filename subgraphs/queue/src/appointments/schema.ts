@@ -126,9 +126,9 @@ export const standbyTypeDefs = gql`
   extend type Mutation {
     "Anyone, as for bookAppointment. Freed slots of the service on those days are offered in order of joining."
     joinStandby(input: JoinStandbyInput!): JoinStandbyPayload!
-    "Books the offered slot; SLOT_UNAVAILABLE when someone else was faster or the offer expired."
-    acceptStandbyOffer(offerId: ID!, token: String!): BookAppointmentPayload!
-    "Off the list; an open offer lapses."
+    "The holder of the entry's token, its customer, or staff: books the offered slot; SLOT_UNAVAILABLE when someone else was faster or the offer expired."
+    acceptStandbyOffer(offerId: ID!, token: String): BookAppointmentPayload!
+    "The holder of the entry's token, its customer, or staff: off the list; an open offer lapses."
     leaveStandby(entryId: ID!, token: String): StandbyEntry!
   }
 `;

@@ -16,7 +16,7 @@ export const standbyResolvers = {
       const result = await acceptStandbyOffer(context, offerId, token);
       await forgetQueue(context, result.visit.queueId);
       return result;
-    }) as Resolver<{ offerId: string; token: string }>,
+    }) as Resolver<{ offerId: string; token?: string | null }>,
     leaveStandby: ((_parent, { entryId, token }, context) => leaveStandby(context, entryId, token)) as Resolver<{ entryId: string; token?: string | null }>,
   },
   StandbyEntry: {

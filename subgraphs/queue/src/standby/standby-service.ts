@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { StandbyEntry, StandbyOffer } from '@waitlessq/database';
 import { isUniqueViolation } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
+import { hasRole } from '@waitlessq/auth';
 import { actorOf, memberOf } from '../access';
 import { loadScheduledBusiness, placeAppointment, queueForAppointment, type BookingResult } from '../appointments/booking';
 import { isSlotUnavailable } from '../appointments/capacity';
@@ -118,6 +118,13 @@ function canSee(context: QueueContext, entry: StandbyEntry, token: string | null
   return (identity.kind === 'staff' || identity.kind === 'partner') && memberOf(identity, entry.organizationId);
 }
 
+/** Acting on an entry (accepting, leaving): as seeing it, but partners only read. */
+function canAct(context: QueueContext, entry: StandbyEntry, token: string | null | undefined): boolean {
+  if (context.identity.kind === 'partner') return false;
+  if (context.identity.kind === 'staff' && !hasRole(context.identity.role, 'STAFF')) return false;
+  return canSee(context, entry, token);
+}
+
 export async function readStandbyEntry(context: QueueContext, id: string, token: string | null | undefined): Promise<StandbyEntry> {
   const entry = await context.runtime.db.prisma.standbyEntry.findUnique({ where: { id: requireObjectId(id, 'standby entry') } });
   if (!entry || !canSee(context, entry, token)) throw notFound();
@@ -131,6 +138,7 @@ export function offersOf(context: QueueContext, entry: StandbyEntry): Promise<St
 /** `leaveStandby`: off the list; an open offer lapses with it. Leaving twice is harmless. */
 export async function leaveStandby(context: QueueContext, id: string, token: string | null | undefined): Promise<StandbyEntry> {
   const entry = await readStandbyEntry(context, id, token);
+  if (!canAct(context, entry, token)) throw new AppError('FORBIDDEN', 'This needs the STAFF role or higher, or the entry\'s token.');
   if (entry.status === 'BOOKED') throw new AppError('INVALID_TRANSITION', 'The entry already booked its slot; cancel the appointment instead.', { from: 'BOOKED' });
   if (entry.status === 'CANCELLED' || entry.status === 'EXPIRED') return entry;
   return context.runtime.db.prisma.$transaction(async (tx) => {
@@ -140,15 +148,16 @@ export async function leaveStandby(context: QueueContext, id: string, token: str
 }
 
 /**
- * `acceptStandbyOffer`: books the offered slot for the entry's person. The booking is an
+ * `acceptStandbyOffer`: books the offered slot for the entry's person; the holder of the
+ * entry's token, its customer, or staff (STAFF+) taking the answer on the phone. The booking is an
  * ordinary one (the database's capacity check decides against a simultaneous direct booking of
  * the same slot), and the offer and entry change in its transaction. A retry returns the first
  * booking (the offer's id is the idempotency key).
  */
-export async function acceptStandbyOffer(context: QueueContext, offerId: string, token: string): Promise<BookingResult> {
+export async function acceptStandbyOffer(context: QueueContext, offerId: string, token: string | null | undefined): Promise<BookingResult> {
   const prisma = context.runtime.db.prisma;
   const offer = await prisma.standbyOffer.findUnique({ where: { id: requireObjectId(offerId, 'standby offer') }, include: { entry: true } });
-  if (!offer || !tokenMatches(offer.entry.tokenHash, token)) throw new AppError('NOT_FOUND', 'No standby offer with this id.');
+  if (!offer || !canAct(context, offer.entry, token)) throw new AppError('NOT_FOUND', 'No standby offer with this id.');
   const { entry } = offer;
   const secret = context.runtime.config.auth.visitTokenSecret;
   if (offer.status === 'ACCEPTED' && entry.visitId) {
@@ -168,7 +177,7 @@ export async function acceptStandbyOffer(context: QueueContext, offerId: string,
       queue,
       serviceId: offer.serviceId,
       startsAt: offer.startsAt,
-      booker: { staff: false, customerId: entry.customerId, source: 'PWA', actor: actorOf(context.identity, true) },
+      booker: { staff: false, customerId: entry.customerId, source: 'PWA', actor: actorOf(context.identity, tokenMatches(entry.tokenHash, token)) },
       person: { customerName: entry.customerName, customerPhone: entry.customerPhone, customerEmail: entry.customerEmail, customerNotes: null, partySize: 1 },
       idempotencyKey: `standby:${offer.id}`,
       alongside: async (tx, visit) => {
