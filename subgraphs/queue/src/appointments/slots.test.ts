@@ -258,6 +258,14 @@ describe('time zones', () => {
     expect(starts({ schedule: newYork(6, '02:30', '04:00', 30), ...range })).toEqual(['2027-03-14T07:30:00.000Z']);
   });
 
+  it('makes a whole day (00:00-24:00) 23, 24 or 25 hours long in New York', () => {
+    const hours = (date: string) => {
+      const { startsAt, endsAt } = toInstants(date, { startsAt: 0, endsAt: 1440 }, 'America/New_York');
+      return (endsAt - startsAt) / 3_600_000;
+    };
+    expect([hours('2027-03-13'), hours('2027-03-14'), hours('2026-11-01')]).toEqual([24, 23, 25]);
+  });
+
   it('has 5 real hours in 00:00-04:00 on the November change in New York', () => {
     // Sunday 2026-11-01: 00:00 EDT = 04:00Z, 01:00 happens twice (05:00Z and 06:00Z), 04:00 EST = 09:00Z.
     const range = { from: at('2026-11-01T00:00:00Z'), to: at('2026-11-02T00:00:00Z') };
