@@ -115,6 +115,9 @@ UPDATE "Visit" SET "lineAt" = "joinedAt" WHERE "lineAt" IS NULL;
 -- after the lock (a volatile function takes a fresh snapshot per statement), so it sees every
 -- booking committed before: of many simultaneous bookings of the last spot, exactly one wins.
 -- Approving (PENDING -> BOOKED at the same time) and checking in take nothing new.
+-- An appointment blocks less than a day (a service lasts at most 600 minutes, buffers at most
+-- 240 each), so both counts look two days around it: the index on ("businessId",
+-- "blockedFrom") then reads the neighbourhood, not the business's whole history.
 CREATE FUNCTION "visit_slot_capacity"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   taken integer;
@@ -131,6 +134,7 @@ BEGIN
   SELECT count(*) INTO taken FROM "Visit" v
   WHERE v."businessId" = NEW."businessId" AND v."id" <> NEW."id" AND v."kind" = 'APPOINTMENT'
     AND v."status"::text NOT IN ('CANCELLED', 'NO_SHOW')
+    AND v."blockedFrom" > NEW."blockedFrom" - interval '2 days'
     AND v."blockedFrom" < NEW."blockedUntil" AND v."blockedUntil" > NEW."blockedFrom";
   IF taken >= COALESCE(NEW."slotCapacity", 1) THEN
     RAISE EXCEPTION 'SLOT_UNAVAILABLE: no spot left at this time' USING ERRCODE = 'WQ001';
@@ -138,6 +142,7 @@ BEGIN
   IF NEW."dayCapacity" IS NOT NULL THEN
     SELECT count(*) INTO taken FROM "Visit" v
     WHERE v."businessId" = NEW."businessId" AND v."id" <> NEW."id" AND v."kind" = 'APPOINTMENT'
+      AND v."blockedFrom" BETWEEN NEW."blockedFrom" - interval '2 days' AND NEW."blockedFrom" + interval '2 days'
       AND v."bookingDay" = NEW."bookingDay" AND v."status"::text NOT IN ('CANCELLED', 'NO_SHOW');
     IF taken >= NEW."dayCapacity" THEN
       RAISE EXCEPTION 'SLOT_UNAVAILABLE: the day is fully booked' USING ERRCODE = 'WQ001';

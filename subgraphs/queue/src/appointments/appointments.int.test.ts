@@ -6,6 +6,9 @@ import { expireStandbyOffers, type OfferDeps } from '../standby/offers';
 import { isSlotUnavailable } from './capacity';
 import { markNoShows } from './sweeper';
 
+// Dozens of simultaneous bookings: slower than jest's default on a busy two-core machine.
+jest.setTimeout(60_000);
+
 let harness: QueueHarness;
 
 beforeAll(async () => {
