@@ -36,17 +36,21 @@ export async function callNext(context: QueueContext, queueId: string, counter: 
   const counterName = optionalText(counter, 'counter', 32);
   const { actorId, actorKind } = actorOf(context.identity);
   const prisma = context.runtime.db.prisma;
-  const calledId = await prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${callLockNamespace}::int, hashtext(${queue.id}))`;
-    for (let attempt = 0; attempt < callAttempts; attempt += 1) {
-      const called = await callHead(tx, queue.id, counterName, actorId, actorKind, new Date());
-      if (called) return called;
-      const [{ waiting }] = await tx.$queryRaw<{ waiting: boolean }[]>`
-        SELECT EXISTS (SELECT 1 FROM "Visit" WHERE "queueId" = ${queue.id}::uuid AND "status" = 'WAITING'::"VisitStatus") AS "waiting"`;
-      if (!waiting) return null;
-    }
-    throw new AppError('CONFLICT', 'The line kept changing while calling; try again.');
-  });
+  const calledId = await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${callLockNamespace}::int, hashtext(${queue.id}))`;
+      for (let attempt = 0; attempt < callAttempts; attempt += 1) {
+        const called = await callHead(tx, queue.id, counterName, actorId, actorKind, new Date());
+        if (called) return called;
+        const [{ waiting }] = await tx.$queryRaw<{ waiting: boolean }[]>`
+          SELECT EXISTS (SELECT 1 FROM "Visit" WHERE "queueId" = ${queue.id}::uuid AND "status" = 'WAITING'::"VisitStatus") AS "waiting"`;
+        if (!waiting) return null;
+      }
+      throw new AppError('CONFLICT', 'The line kept changing while calling; try again.');
+    },
+    // Many counters may call at once: each waits its turn for the lock.
+    { maxWait: 10_000, timeout: 20_000 },
+  );
   return calledId ? prisma.visit.findUniqueOrThrow({ where: { id: calledId } }) : null;
 }
 
