@@ -82,6 +82,28 @@ describe('callNext', () => {
     await callNext(queueId, staff, 'Desk 4');
     expect(await harness.prisma.visit.findUniqueOrThrow({ where: { id: ada.id } })).toMatchObject({ waitSeconds, counter: 'Desk 4', status: 'CALLED' });
   });
+  it('calls the head of the line even while the event publisher holds the waiting visits to write their estimates', async () => {
+    const queueId = await newQueue();
+    const ada = await joined(queueId, 'Ada');
+    await joined(queueId, 'Ben');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked = () => {};
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    // What the publisher does: rewrite every waiting visit's latest estimate, holding their rows until it commits.
+    const publisher = harness.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`UPDATE "Visit" SET "latestEstimateMinutes" = "latestEstimateMinutes" WHERE "queueId" = ${queueId}::uuid AND "status" = 'WAITING'`;
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const call = callNext(queueId);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await publisher;
+    // Not skipped (nobody, or Ben): Ada, once the rows are free.
+    expect((await call)?.id).toBe(ada.id);
+  });
 });
 
 describe('recallVisit', () => {
