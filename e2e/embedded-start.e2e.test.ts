@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { graphqlOk } from '@waitlessq/testkit';
+import { errorCode, graphql, graphqlOk } from '@waitlessq/testkit';
 
 // The README's start command on a fresh clone: nothing configured, an empty data folder.
 // `npm start` is `npm run build && node gateway/dist/all-in-one.js`; the build has run already.
@@ -52,4 +52,23 @@ it('starts the whole graph on the embedded database and answers through the gate
   expect(me.email).toBe('owner@demo.waitlessq.dev');
   expect(me.organization.name).toBe('Demo Health');
   expect(me.organization.businesses.flatMap((b) => b.queues).map((q) => q.waitingCount)).toContain(5);
+
+  // Appointments on the embedded database: the demo clinic's opening hours are bookable, and
+  // the capacity trigger (PL/pgSQL, advisory locks) gives the last spot to one of two bookings.
+  const { business } = await graphqlOk<{ business: { id: string; services: { id: string }[] } }>(url, { query: `{ business(slug: "riverside-clinic") { id services { id } } }` });
+  const from = new Date();
+  const to = new Date(from.getTime() + 7 * 86_400_000);
+  const slotsQuery = `query($id: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) { business(id: $id) { availableSlots(serviceId: $s, from: $from, to: $to) { startsAt spotsLeft } } }`;
+  const slots = await graphqlOk<{ business: { availableSlots: { startsAt: string }[] } }>(url, {
+    query: slotsQuery,
+    variables: { id: business.id, s: business.services[0].id, from: from.toISOString(), to: to.toISOString() },
+  });
+  expect(slots.business.availableSlots.length).toBeGreaterThan(0);
+  const book = (name: string) =>
+    graphql(url, {
+      query: `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { visit { id status } } }`,
+      variables: { input: { businessId: business.id, serviceId: business.services[0].id, startsAt: slots.business.availableSlots[0].startsAt, name, phone: '+49 30 1234' } },
+    });
+  const answers = await Promise.all([book('One'), book('Two')]);
+  expect(answers.map((answer) => (answer.errors?.length ? errorCode(answer) : 'BOOKED')).sort()).toEqual(['BOOKED', 'SLOT_UNAVAILABLE']);
 }, 90_000);
