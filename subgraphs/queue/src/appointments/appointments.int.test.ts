@@ -180,6 +180,20 @@ describe('the life of an appointment', () => {
   });
 });
 
+describe('the no-show sweep on several replicas at once', () => {
+  it('marks each appointment once, with one history event, however many sweeps race', async () => {
+    const s = await shop({ spotsPerSlot: 5, noShowGraceMinutes: 0 });
+    const ids: string[] = [];
+    for (const name of ['a', 'b', 'c', 'd', 'e']) ids.push(ok(await book(s, { name, startsAt: s.slot(1) })).bookAppointment.visit.id);
+    const after = new Date(new Date(s.slot(1)).getTime() + 60_000);
+    const sweeps = await Promise.all([markNoShows(harness.prisma, after), markNoShows(harness.prisma, after), markNoShows(harness.prisma, after)]);
+    const marked = sweeps.flat().map((row) => row.id).filter((id) => ids.includes(id));
+    expect(marked.sort()).toEqual([...ids].sort());
+    const events = await harness.prisma.visitEvent.count({ where: { visitId: { in: ids }, action: 'NOT_CHECKED_IN' } });
+    expect(events).toBe(5);
+  });
+});
+
 describe('standby', () => {
   type Joined = { joinStandby: { token: string; entry: { id: string; status: string } } };
   const joinStandby = (s: Shop, name: string) =>
