@@ -7,7 +7,7 @@ import { readLines, readServiceTimes } from '../visits/line';
 import { createLine, lineTimeOfCheckIn } from '../visits/positions';
 import { dayAsDate, formatTicket, localDay } from '../visits/tickets';
 import { actAsTokenHolder } from '../visits/visit-token';
-import { loadScheduledBusiness, requireInstant } from './booking';
+import { bookingTransaction, loadScheduledBusiness, requireInstant } from './booking';
 import { isSlotUnavailable, slotUnavailable } from './capacity';
 import { appointmentActor, assertCancellable, noVisit, staffActor, type AppointmentActor } from './holder';
 import { findSlot, occupancyOf, readBusinessBookings } from './slots';
@@ -108,7 +108,7 @@ export async function rescheduleAppointment(
         },
       });
       return tx.visit.findUniqueOrThrow({ where: { id: visit.id } });
-    });
+    }, bookingTransaction);
     return { visit: remember(context, moved), freedStartsAt: visit.scheduledAt! };
   } catch (error) {
     if (isSlotUnavailable(error)) throw slotUnavailable();

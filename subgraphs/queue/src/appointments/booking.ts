@@ -140,7 +140,7 @@ export async function placeAppointment(context: QueueContext, placement: Placeme
       });
       await alongside?.(tx, created);
       return created;
-    });
+    }, bookingTransaction);
     return { visit, visitToken };
   } catch (error) {
     if (isSlotUnavailable(error)) throw slotUnavailable();
@@ -192,6 +192,12 @@ export async function queueForAppointment(context: QueueContext, businessId: str
   if (!queue) throw new AppError('BAD_USER_INPUT', 'serviceId has no queue at this business to wait in on arrival.', { field: 'serviceId' });
   return queue;
 }
+
+/**
+ * Bookings of one business take turns at the capacity trigger's lock until they commit: in a
+ * burst (a popular slot released), each may wait for many before it, like joins of one queue.
+ */
+export const bookingTransaction = { maxWait: 20_000, timeout: 30_000 } as const;
 
 export function requireInstant(value: Date | string, field: string): Date {
   const instant = value instanceof Date ? value : new Date(value);
