@@ -15,9 +15,17 @@ export interface OperationToCheck {
 
 /**
  * The first limit the operation exceeds, cheapest check first, or undefined. Pure, so the
- * WebSocket transport can apply it to subscriptions as the HTTP pipeline does to the rest.
+ * WebSocket transport applies it to subscriptions as the HTTP pipeline does to the rest.
  */
 export function operationLimitRefusal(input: OperationToCheck, limits: OperationLimits): GraphQLError | undefined {
+  return shapeLimitRefusal(input, limits) ?? costLimitRefusal(input, limits);
+}
+
+/**
+ * The limits that depend on the document alone (root fields, aliases, depth): a transport that
+ * keeps parsed documents (the WebSocket planner) checks them once per document.
+ */
+export function shapeLimitRefusal(input: Omit<OperationToCheck, 'variables'>, limits: OperationLimits): GraphQLError | undefined {
   const { schema, document, operation } = input;
   const fragments = fragmentsOf(document);
 
@@ -34,7 +42,13 @@ export function operationLimitRefusal(input: OperationToCheck, limits: Operation
   if (limits.maxDepth > 0 && validate(schema, document, [depthLimit(limits.maxDepth)]).length > 0) {
     return refusal('QUERY_TOO_DEEP', `The operation nests fields more than ${limits.maxDepth} levels deep, the limit (MAX_QUERY_DEPTH).`, 400);
   }
+  return undefined;
+}
 
+/** The cost limit, which depends on the variables (`first: $n`). */
+export function costLimitRefusal(input: OperationToCheck, limits: OperationLimits): GraphQLError | undefined {
+  const { schema, document, operation } = input;
+  const fragments = fragmentsOf(document);
   if (limits.maxCost > 0) {
     const cost = operationCost({ schema, operation, fragments, variables: input.variables, defaultListSize: limits.defaultListSize });
     if (cost > limits.maxCost) {

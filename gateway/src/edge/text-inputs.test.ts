@@ -53,3 +53,12 @@ describe('control characters in text inputs', () => {
     expect(refusal('{ business(slug: "clinic") { id } customers(search: "a b") { id } }')).toBeUndefined();
   });
 });
+
+describe('literals the lexer lets through', () => {
+  it('finds a raw tab in a string and line breaks in a block string, outside free text', () => {
+    expect(refusal('{ business(slug: "a\tb") { id } }')).toMatchObject({ field: 'slug', message: expect.stringContaining('U+0009') });
+    expect(refusal('{ business(slug: """a\nb""") { id } }')).toMatchObject({ field: 'slug', message: expect.stringContaining('U+000A') });
+    expect(refusal('mutation { joinQueue(input: { queueId: "q", notes: """a\n\tb""" }) { id } }')).toBeUndefined();
+    expect(refusal('query {\n  business(slug: "clinic") {\n    id\n  }\n}')).toBeUndefined();
+  });
+});

@@ -44,6 +44,8 @@ export interface TextInputsToCheck {
 export function textInputRefusal(input: TextInputsToCheck): GraphQLError | undefined {
   const { schema, document } = input;
   const variables = input.variables ?? {};
+  // Nearly every operation holds no control character at all: then there is nothing to name.
+  if (!mayHoldControlCharacter(document) && !holdsControlCharacter(variables)) return undefined;
   const typeInfo = new TypeInfo(schema);
   const path: string[] = [];
   let fieldName = '';
@@ -98,6 +100,24 @@ export function textInputRefusal(input: TextInputsToCheck): GraphQLError | undef
     }),
   );
   return found;
+}
+
+/**
+ * Whether a string literal of the document could hold one. The lexer refuses raw control
+ * characters in strings but the tab, and block strings keep line breaks: an escape sequence, a
+ * block string or a tab is needed. Without the source, assume it may.
+ */
+function mayHoldControlCharacter(document: DocumentNode): boolean {
+  const body = document.loc?.source.body;
+  return body === undefined || body.includes('\\') || body.includes('"""') || body.includes('\t');
+}
+
+/** Any control character (tab and line breaks too) in any string of a value. */
+function holdsControlCharacter(value: unknown): boolean {
+  if (typeof value === 'string') return controlCharacter.test(value);
+  if (Array.isArray(value)) return value.some(holdsControlCharacter);
+  if (value && typeof value === 'object') return Object.values(value as Record<string, unknown>).some(holdsControlCharacter);
+  return false;
 }
 
 /** Applies textInputRefusal to every HTTP operation once it is parsed and validated. */

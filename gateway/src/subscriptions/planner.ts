@@ -51,16 +51,23 @@ export interface CheckedDocument {
 /** Refuses a parsed and valid document before it is planned (the edge's limits); undefined lets it through. */
 export type DocumentCheck = (checked: CheckedDocument) => GraphQLError | undefined;
 
+export interface DocumentChecks {
+  /** What depends on the document alone: run once, its answer kept with the document. */
+  document?: DocumentCheck;
+  /** What depends on the variables too: run on every call. */
+  request?: DocumentCheck;
+}
+
 export interface SubscriptionPlanner {
   readonly apiSchema: GraphQLSchema;
   readonly supergraphSchema: GraphQLSchema;
   readonly federatedApiSchema: Schema;
   /**
    * A planned subscription, or the errors to answer: too many tokens, parse, validation, what
-   * `check` refuses (run on every call, as it may depend on the variables), not a subscription
-   * of ours. Nothing is planned before `check` passes.
+   * the checks refuse, not a subscription of ours. Nothing is planned before the checks pass.
+   * The planner keeps one set of document checks' answers: pass the same ones every time.
    */
-  plan(query: string, operationName: string | undefined, check?: DocumentCheck): PlannedSubscription | readonly GraphQLError[];
+  plan(query: string, operationName: string | undefined, checks?: DocumentChecks): PlannedSubscription | readonly GraphQLError[];
 }
 
 export interface PlannerLimits {
@@ -69,7 +76,9 @@ export interface PlannerLimits {
 }
 
 /** A document as cached: its checks' outcome, and its plan once one was asked for. */
-type CacheEntry = { errors: readonly GraphQLError[] } | (CheckedDocument & { planned?: PlannedSubscription | readonly GraphQLError[] });
+type CacheEntry =
+  | { errors: readonly GraphQLError[] }
+  | (CheckedDocument & { checked?: { refused: GraphQLError | undefined }; planned?: PlannedSubscription | readonly GraphQLError[] });
 
 const cacheSize = 500;
 
@@ -140,7 +149,7 @@ export function createSubscriptionPlanner(supergraphSdl: string, queueSchema: Gr
     apiSchema,
     supergraphSchema,
     federatedApiSchema,
-    plan(query, operationName, check) {
+    plan(query, operationName, checks = {}) {
       const key = `${operationName ?? ''}\n${query}`;
       let entry = cache.get(key);
       if (entry) {
@@ -152,7 +161,8 @@ export function createSubscriptionPlanner(supergraphSdl: string, queueSchema: Gr
       }
       cache.set(key, entry);
       if ('errors' in entry) return entry.errors;
-      const refused = check?.(entry);
+      entry.checked ??= { refused: checks.document?.(entry) };
+      const refused = entry.checked.refused ?? checks.request?.(entry);
       if (refused) return [refused];
       entry.planned ??= build(query, entry.document, entry.operation, operationName);
       return entry.planned;

@@ -7,7 +7,7 @@ import type { OperationLimits, SubscriptionConfig } from '@waitlessq/config';
 import { AppError, toGraphQLError } from '@waitlessq/errors';
 import { subscriptionMetrics, type Logger } from '@waitlessq/observability';
 import type { Authenticate } from '../authenticate';
-import { operationLimitRefusal } from '../edge/operation-limits';
+import { costLimitRefusal, shapeLimitRefusal } from '../edge/operation-limits';
 import type { RateLimiters } from '../edge/rate-limits';
 import { textInputRefusal } from '../edge/text-inputs';
 import type { Caller } from './caller';
@@ -114,6 +114,10 @@ export function serveWebSockets(options: WebSocketOptions): WebSocketEndpoint {
     admitted.set(socket, verdict);
   });
   const metrics = subscriptionMetrics();
+  const documentChecks: DocumentCheck = ({ document, operation }) => {
+    const refused = shapeLimitRefusal({ schema: planner.apiSchema, document, operation }, options.operationLimits);
+    return refused && withoutHttp(refused);
+  };
   /**
    * A client that stops reading: graphql-ws waits for each send, so what was sent waits in the
    * socket (one payload per subscription at most) and further live payloads wait in the
@@ -206,14 +210,15 @@ export function serveWebSockets(options: WebSocketOptions): WebSocketEndpoint {
           const query = await operationText(payload, connection.caller.identity, options.trusted);
           if (query instanceof GraphQLError) return [withoutHttp(query)];
           const variables = payload.variables ?? {};
-          // The HTTP edge's checks, by the same functions, before anything is planned.
-          const check: DocumentCheck = ({ document, operation }) => {
+          // The HTTP edge's checks, by the same functions, before anything is planned; those of
+          // the document alone are answered once per document.
+          const perRequest: DocumentCheck = ({ document, operation }) => {
             const refused =
-              operationLimitRefusal({ schema: planner.apiSchema, document, operation, variables }, options.operationLimits) ??
+              costLimitRefusal({ schema: planner.apiSchema, document, operation, variables }, options.operationLimits) ??
               textInputRefusal({ schema: planner.apiSchema, document, variables });
             return refused && withoutHttp(refused);
           };
-          const planned = planner.plan(query, payload.operationName ?? undefined, check);
+          const planned = planner.plan(query, payload.operationName ?? undefined, { document: documentChecks, request: perRequest });
           if (!('plan' in planned)) return planned;
           const coerced = getVariableValues(planner.apiSchema, planned.operation.variableDefinitions ?? [], variables);
           if (coerced.errors) return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
