@@ -66,6 +66,25 @@ describe('the all-in-one start with nothing configured', () => {
     expect(me.body).toEqual({ data: { me: { email: demoCredentials.ownerEmail, organization: { name: 'Demo Health' } } } });
   });
 
+  it("serves the demo business's published app on the gateway's own origin, beside the API", async () => {
+    const signIn = await post(running!.url, 'mutation { signIn(email: "owner@demo.waitlessq.dev", password: "demo-password-1") { accessToken } }');
+    const { accessToken: token } = signIn.body.data!.signIn as { accessToken: string };
+    const listed = await post(running!.url, '{ businesses { id } }', {}, token);
+    const [{ id: businessId }] = listed.body.data!.businesses as { id: string }[];
+    const published = await post(running!.url, 'mutation($b: ID!) { publishPwa(businessId: $b) { url } }', { b: businessId }, token);
+    expect(published.body.errors).toBeUndefined();
+    const { url } = published.body.data!.publishPwa as { url: string };
+    const base = running!.url.replace(/\/graphql$/, '');
+    expect(url.startsWith(`${base}/apps/${businessId}/v/`)).toBe(true);
+
+    const page = await fetch(url);
+    expect([page.status, page.headers.get('cache-control')]).toEqual([200, 'public, max-age=31536000, immutable']);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<link rel="manifest"');
+    const latest = await fetch(`${base}/apps/${businessId}/latest/manifest.webmanifest`);
+    expect([latest.status, latest.headers.get('cache-control')]).toEqual([200, 'no-cache']);
+  });
+
   it('starts again on the same data without seeding twice', async () => {
     await running!.stop();
     running = await startAllInOne({ env: env(), ports: allFree });

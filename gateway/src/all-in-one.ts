@@ -9,6 +9,7 @@ import { createBusinessSubgraph } from '@waitlessq/business-subgraph';
 import { createPwaSubgraph, mountPwaRoutes } from '@waitlessq/pwa-subgraph';
 import { createQueueSubgraph } from '@waitlessq/queue-subgraph';
 import { createUserSubgraph } from '@waitlessq/user-subgraph';
+import { mountAppsProxy } from './apps-proxy';
 import { createGateway } from './create-gateway';
 import { demoCredentials, seedDemo } from './demo-seed';
 import { deployMigrations } from './migrations';
@@ -51,10 +52,14 @@ export async function startAllInOne(options: AllInOneOptions = {}): Promise<AllI
     QUEUE_SUBGRAPH_URL: subgraphUrls.queue,
     PWA_SUBGRAPH_URL: subgraphUrls.pwa,
   };
+  // The apps are served on the gateway's origin (apps-proxy.ts): published URLs point there.
+  const gatewayHost = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+  const publicUrl = env.PUBLIC_URL || `http://${gatewayHost}:${ports.gateway}`;
   const configFor = (name: ServiceName): Config =>
     loadConfig(name, {
       ...env,
       ...urlEnv,
+      PUBLIC_URL: publicUrl,
       PORT: String(ports[name]),
       // The subgraphs are reached through the gateway only: loopback, whatever HOST says.
       ...(name === 'gateway' ? {} : { HOST: '127.0.0.1' }),
@@ -86,6 +91,7 @@ export async function startAllInOne(options: AllInOneOptions = {}): Promise<AllI
 
     const gateway = await createGateway({ config: gatewayConfig, logger: createLogger('gateway', gatewayConfig.logLevel), readinessChecks: sharedChecks(db, redis), redis });
     cleanup.push(() => gateway.stop());
+    mountAppsProxy(gateway.app, { pwaSubgraphUrl: subgraphUrls.pwa, logger });
     const url = await gateway.listen();
     logger.info({ url, subgraphUrls, database: db.kind, redis: redis.kind }, 'all services listening');
     return { url, subgraphUrls, seeded, logger, stop };
@@ -145,7 +151,8 @@ async function choosePorts(env: NodeJS.ProcessEnv, requested: Partial<Record<Ser
     queue: requested.queue ?? subgraphDefault('queue'),
     pwa: requested.pwa ?? subgraphDefault('pwa'),
   };
-  for (const name of subgraphNames) if (wanted[name] === 0) wanted[name] = await freePort();
+  // The gateway's too: published app URLs (PUBLIC_URL) name it before it listens.
+  for (const name of ['gateway', ...subgraphNames] as const) if (wanted[name] === 0) wanted[name] = await freePort();
   return wanted;
 }
 

@@ -3,6 +3,7 @@ import { createDatabase } from '@waitlessq/database';
 import { createLogger, type Logger } from '@waitlessq/observability';
 import { createRedis } from '@waitlessq/redis';
 import { runUntilSignalled } from '@waitlessq/subgraph-kit';
+import { mountAppsProxy } from './apps-proxy';
 import { createGateway } from './create-gateway';
 import type { ReadinessCheck } from './readiness';
 
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway', config.logLevel);
   const dependencies = await openDependencies(config, logger);
   const gateway = await createGateway({ config, logger, readinessChecks: dependencies.checks, redis: dependencies.redis });
+  mountAppsProxy(gateway.app, { pwaSubgraphUrl: config.subgraphUrls.pwa, logger });
   const url = await gateway.listen();
   logger.info({ url, subgraphUrls: config.subgraphUrls }, 'listening');
   runUntilSignalled(logger, async () => {

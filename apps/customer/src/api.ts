@@ -60,15 +60,16 @@ export interface LiveSubscription {
  * One graphql-ws client per page, on the API's path. The socket reconnects by itself (phones
  * sleep, networks change); `onConnection` tells the app whether it is live.
  */
-export function createLiveClient(apiPath: string, onConnection: (live: boolean) => void): Client {
+export function createLiveClient(apiPath: string, onConnection: (live: boolean, reconnected: boolean) => void): Client {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${apiPath}`;
   return createClient({
     url,
     lazy: true,
     retryAttempts: Infinity,
     shouldRetry: () => true,
-    retryWait: async (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** retries, 15_000) * (0.5 + Math.random() / 2))),
-    on: { connected: () => onConnection(true), closed: () => onConnection(false) },
+    // Short waits: a customer in line wants the screen live again as soon as the network is back.
+    retryWait: async (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** retries, 5_000) * (0.5 + Math.random() / 2))),
+    on: { connected: (_socket, _payload, wasRetry) => onConnection(true, wasRetry), closed: () => onConnection(false, false) },
   });
 }
 

@@ -59,10 +59,14 @@ function errorMessage(error: unknown): HTMLElement {
   return h('p', { class: 'error', role: 'alert' }, t('error', { message }));
 }
 
+/** Called when the socket is back after a loss (the screen then reads what it may have missed). */
+const reconnectListeners = new Set<() => void>();
+
 function liveClient(): Client {
-  live ??= createLiveClient(config.apiPath, (connected) => {
+  live ??= createLiveClient(config.apiPath, (connected, reconnected) => {
     socketLive = connected;
     showNotice();
+    if (reconnected) for (const listener of reconnectListeners) listener();
   });
   return live;
 }
@@ -105,8 +109,11 @@ function languagePicker(): HTMLElement | null {
 function openingHours(hours: BusinessPage['openingHours']): HTMLElement {
   const names = t('weekdays').split(',');
   const rows = names.map((name, weekday) => {
-    const intervals = hours.filter((interval) => interval.weekday === weekday).map((interval) => `${interval.opensAt}–${interval.closesAt}`);
-    return h('tr', {}, h('th', { scope: 'row' }, name), h('td', {}, intervals.length ? intervals.join(', ') : t('closed')));
+    // Clock times read left to right in every language: each interval is isolated as such.
+    const intervals = hours
+      .filter((interval) => interval.weekday === weekday)
+      .map((interval, index) => [index > 0 ? ', ' : '', h('bdi', { dir: 'ltr' }, `${interval.opensAt}–${interval.closesAt}`)]);
+    return h('tr', {}, h('th', { scope: 'row' }, name), h('td', {}, intervals.length ? intervals.flat() : t('closed')));
   });
   return h('section', { 'aria-labelledby': 'hours-title' }, h('h3', { id: 'hours-title' }, t('openingHours')), h('table', { class: 'hours' }, h('tbody', {}, rows)));
 }
@@ -126,7 +133,7 @@ async function showBusiness(): Promise<void> {
   setScreen(
     config.appName,
     h('h2', { class: 'visually-hidden' }, config.appName),
-    config.welcomeMessage ? h('p', { class: 'welcome' }, config.welcomeMessage) : null,
+    config.welcomeMessage ? h('p', { class: 'welcome', dir: 'auto' }, config.welcomeMessage) : null,
     languagePicker(),
     active.length
       ? h(
@@ -148,7 +155,7 @@ async function showBusiness(): Promise<void> {
                   h(
                     'li',
                     { class: 'card' },
-                    h('strong', { class: 'queue-name' }, queue.name),
+                    h('strong', { class: 'queue-name' }, h('bdi', {}, queue.name)),
                     h('span', { class: 'queue-waiting' }, t('waiting', { count: queue.waitingCount })),
                     queue.estimatedWaitMinutes !== null ? h('span', { class: 'queue-estimate' }, t('estimatedWait', { minutes: queue.estimatedWaitMinutes })) : null,
                     h('a', { class: 'button', href: `#/join/${queue.id}`, 'aria-label': t('joinQueue', { queue: queue.name }) }, t('join')),
@@ -168,7 +175,7 @@ async function showBusiness(): Promise<void> {
             'ul',
             { class: 'services' },
             business.services.map((service) =>
-              h('li', {}, h('span', {}, service.name), service.durationMinutes ? h('span', { class: 'muted' }, t('minutes', { minutes: service.durationMinutes })) : null),
+              h('li', {}, h('bdi', {}, service.name), service.durationMinutes ? h('span', { class: 'muted' }, t('minutes', { minutes: service.durationMinutes })) : null),
             ),
           ),
         )
@@ -272,21 +279,31 @@ function statusText(visit: Visit): string {
   }
 }
 
-function renderTicket(held: HeldVisit, onLeave: () => void): void {
+/** What the ticket screen keeps across re-renders (an update may arrive between two taps). */
+interface TicketState {
+  confirmingLeave: boolean;
+  leaving: boolean;
+}
+
+function renderTicket(held: HeldVisit, onLeave: () => void, state: TicketState): void {
   const { visit } = held;
   const called = visit.status === 'CALLED';
   const waiting = visit.status === 'WAITING';
-  let confirming = false;
-  const leave = h('button', { type: 'button', class: 'button secondary', id: 'leave' }, t('leave'));
-  const confirmText = h('p', { hidden: true, id: 'leave-confirm' }, t('confirmLeave'));
+  const leave = h(
+    'button',
+    { type: 'button', class: 'button secondary', id: 'leave', disabled: state.leaving, 'aria-describedby': state.confirmingLeave ? 'leave-confirm' : null },
+    t('leave'),
+  );
+  const confirmText = h('p', { hidden: !state.confirmingLeave, id: 'leave-confirm' }, t('confirmLeave'));
   leave.addEventListener('click', () => {
     // Two taps: no blocking dialog, which standalone apps and some browsers suppress.
-    if (!confirming) {
-      confirming = true;
+    if (!state.confirmingLeave) {
+      state.confirmingLeave = true;
       confirmText.hidden = false;
       leave.setAttribute('aria-describedby', 'leave-confirm');
       return;
     }
+    state.leaving = true;
     leave.setAttribute('disabled', '');
     onLeave();
   });
@@ -321,6 +338,7 @@ function showTicket(visitId: string): void {
   }
   let subscription: LiveSubscription | null = null;
   let closed = false;
+  const state: TicketState = { confirmingLeave: false, leaving: false };
   let retry: ReturnType<typeof setTimeout> | undefined;
 
   const apply = (visit: Visit, sequence: number | null) => {
@@ -328,8 +346,10 @@ function showTicket(visitId: string): void {
     const wasCalled = held.visit.status === 'CALLED';
     held = { ...held, visit, sequence: sequence ?? held.sequence, savedAt: new Date().toISOString() };
     visits.save(held);
+    // A late answer (the cancellation, a read) for a screen the customer has left is kept, not shown.
+    if (closed) return;
     if (visit.status === 'CALLED' && !wasCalled && 'vibrate' in navigator) navigator.vibrate([300, 150, 300]);
-    renderTicket(held, leave);
+    renderTicket(held, leave, state);
   };
   const refresh = async () => {
     try {
@@ -346,6 +366,8 @@ function showTicket(visitId: string): void {
       const { cancelVisit } = await run<{ cancelVisit: Visit }>(config.apiPath, 'PwaCancelVisit', { visitId, visitToken: held!.token });
       apply(cancelVisit, null);
     } catch (error) {
+      state.leaving = false;
+      if (held) renderTicket(held, leave, state);
       root.append(errorMessage(error));
     }
   };
@@ -379,17 +401,22 @@ function showTicket(visitId: string): void {
     online = false;
     showNotice();
   };
+  // The subscription resumes after the last event seen (afterSequence); a visit that saw none
+  // yet has no sequence to resume from, so the visit is also read again.
+  const onReconnect = () => void refresh();
+  reconnectListeners.add(onReconnect);
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
   screenCleanup.push(() => {
     closed = true;
     clearTimeout(retry);
     subscription?.close();
+    reconnectListeners.delete(onReconnect);
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);
   });
 
-  renderTicket(held, leave);
+  renderTicket(held, leave, state);
   showNotice();
   listen();
   void refresh();

@@ -29,7 +29,10 @@ export function mountPwaRoutes(app: SubgraphServer['app'], runtime: ServiceRunti
   app.get('/apps/:app/latest/:file', handle(() => ({ kind: 'latest' })));
   app.get('/apps/:app', (req, res) => {
     const app = encodeURIComponent(String(req.params.app));
-    res.redirect(302, req.originalUrl.split('?')[0].endsWith('/') ? './latest/index.html' : `${app}/latest/index.html`);
+    // The query travels on: a queue's code may open `/apps/<slug>?queue=<id>`.
+    const [path, query] = req.originalUrl.split(/\?(.*)/s);
+    const search = query ? `?${query}` : '';
+    res.redirect(302, path.endsWith('/') ? `./latest/index.html${search}` : `${app}/latest/index.html${search}`);
   });
 }
 

@@ -49,10 +49,10 @@ ${config.description ? `<meta name="description" content="${e(config.description
 <script src="${at('app.js')}" defer></script>
 </head>
 <body class="layout-${config.layoutStyle}">
-<header>${config.logoUrl ? `<img src="${e(config.logoUrl)}" alt="">` : ''}<h1>${e(config.appName)}</h1></header>
+<header>${config.logoUrl ? `<img src="${e(config.logoUrl)}" alt="">` : ''}<h1 dir="auto">${e(config.appName)}</h1></header>
 <main>
 <div id="app">
-${config.welcomeMessage ? `<p class="welcome">${e(config.welcomeMessage)}</p>\n` : ''}<noscript>This app needs JavaScript.</noscript>
+${config.welcomeMessage ? `<p class="welcome" dir="auto">${e(config.welcomeMessage)}</p>\n` : ''}<noscript>This app needs JavaScript.</noscript>
 </div>
 </main>
 ${contact.length > 0 ? `<footer>${contact.join(' ')}</footer>\n` : ''}<script type="application/json" id="wlq-config">${jsonForScript(clientConfig)}</script>
@@ -97,7 +97,7 @@ ul { list-style: none; margin: 0; padding: 0; }
 .field { display: flex; flex-direction: column; gap: .3rem; margin: 0 0 1rem; }
 .field input, .field select, .language select { font: inherit; padding: .6rem; border: 1px solid currentColor; border-radius: .4rem; background: #ffffff; color: #111827; min-height: 44px; }
 .hours { border-collapse: collapse; }
-.hours th { text-align: start; padding: .15rem 1rem .15rem 0; font-weight: 600; }
+.hours th { text-align: start; padding-block: .15rem; padding-inline: 0 1rem; font-weight: 600; }
 .hours td { padding: .15rem 0; }
 .services li { display: flex; justify-content: space-between; gap: 1rem; padding: .4rem 0; border-bottom: 1px solid currentColor; }
 .held { display: grid; gap: .5rem; margin-bottom: 1rem; }
