@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { PrismaClient, type Prisma } from '@waitlessq/database';
 import { createTestDatabase, type TestDatabase } from '@waitlessq/testkit';
 import { createQueueLoaders } from '../subgraphs/queue/src/queues/loaders';
+import { readQueueEvent } from '../subgraphs/queue/src/events/snapshot';
 import { readLines } from '../subgraphs/queue/src/visits/line';
 import { createVisitLoaders } from '../subgraphs/queue/src/visits/loaders';
 
@@ -145,6 +146,14 @@ describe('the hot queries use an index on 100,000 visits', () => {
   it('the waiting line of a queue, in order (positions, estimates, waitingCount)', async () => {
     const [statement] = await statementsOf(() => readLines(prisma, [ids.queueId]));
     await expectIndex(statement, 'Visit', 'Visit_queueId_status_priority_lineAt_ticketNumber_idx');
+  });
+
+  it("a change's event: the queue's visits in line, booked appointments and the visits it named, in one read", async () => {
+    const change = { kind: 'CALLED' as const, visitIds: ids.visitIds.slice(0, 1) };
+    const [statement] = await statementsOf(() => readQueueEvent(prisma, ids.queueId, change));
+    const plan = await planOf(statement);
+    expect(plan.filter((node) => node['Relation Name'] === 'Visit' && node['Node Type'] === 'Seq Scan')).toEqual([]);
+    expect(plan.some((node) => node['Index Name']?.startsWith('Visit_'))).toBe(true);
   });
 
   it("callNext's pick of the first waiting visit", async () => {
