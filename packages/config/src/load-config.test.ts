@@ -38,4 +38,12 @@ describe('loadConfig', () => {
     expect(config.database).toMatchObject({ kind: 'postgres', replicaUrls: ['postgresql://a/b', 'postgresql://c/d'] });
     expect(config.redis.kind).toBe('redis');
   });
+
+  it('reads the optional VAPID public key for web push; empty is unset, a malformed one is refused', () => {
+    const key = `B${'x'.repeat(86)}`;
+    expect(loadConfig('pwa', { VAPID_PUBLIC_KEY: key }).push).toEqual({ vapidPublicKey: key });
+    expect(loadConfig('pwa', { VAPID_PUBLIC_KEY: '' }).push).toEqual({ vapidPublicKey: null });
+    expect(loadConfig('pwa', {}).push).toEqual({ vapidPublicKey: null });
+    expect(() => loadConfig('pwa', { VAPID_PUBLIC_KEY: 'not a key' })).toThrow(/VAPID_PUBLIC_KEY: must be a VAPID public key/);
+  });
 });

@@ -37,6 +37,7 @@ const environmentSchema = z.object({
 
   REDIS_URL: z.string().url().optional(),
   REDIS_KEY_PREFIX: z.string().default('wlq:'),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(200),
   CACHE_TTL_SECONDS: z.coerce.number().int().nonnegative().optional(),
 
   JWT_SECRET: secret.optional(),
@@ -53,10 +54,14 @@ const environmentSchema = z.object({
   SUPERGRAPH_PATH: z.string().optional(),
   PUBLIC_URL: z.string().url().optional(),
   // An uncompressed P-256 public key, base64url (65 bytes: 87 characters without padding).
-  VAPID_PUBLIC_KEY: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{86,88}$/, 'must be a VAPID public key (base64url of an uncompressed P-256 point)')
-    .optional(),
+  // Empty counts as unset (compose passes `${VAPID_PUBLIC_KEY:-}`).
+  VAPID_PUBLIC_KEY: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{86,88}$/, 'must be a VAPID public key (base64url of an uncompressed P-256 point)')
+      .optional(),
+  ),
   ...edgeEnvironment,
   ...subscriptionEnvironment,
 });
@@ -84,6 +89,12 @@ export interface RedisConfig {
   kind: 'redis' | 'memory';
   url?: string;
   keyPrefix: string;
+  /**
+   * How long a command may wait for Redis before it fails (a hung Redis; one that is down
+   * refuses at once). Default 200 ms: Redis answers in well under a millisecond, and a busy
+   * event loop must not turn a slow answer into a false failure.
+   */
+  commandTimeoutMs?: number;
 }
 
 export interface CacheConfig {
@@ -169,7 +180,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
       slowQueryMs: e.DATABASE_SLOW_QUERY_MS,
       embeddedDataDir: e.EMBEDDED_DATA_DIR,
     },
-    redis: { kind: e.REDIS_URL ? 'redis' : 'memory', url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    redis: { kind: e.REDIS_URL ? 'redis' : 'memory', url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     // Off by default under test: suites share one Redis but not one database, and natural keys
     // (slugs) would collide between them. Suites about caching turn it on.
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS ?? (e.NODE_ENV === 'test' ? 0 : 60) },
