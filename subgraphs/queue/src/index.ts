@@ -3,6 +3,9 @@ import { appointmentResolvers, cancellingAppointments } from './appointments/res
 import { createAppointmentSweeper } from './appointments/sweeper';
 import { createContextFactory, type QueueContext } from './context';
 import { createQueueEventPublisher, publishingChanges, subscriptionResolvers } from './events';
+import { allBackgroundTasks } from './insights/background';
+import { insightsResolvers } from './insights/resolvers';
+import { createInsightsRollupTask } from './insights/rollup';
 import { createBusinessPeer, createCustomerPeer, type BusinessPeer, type CustomerPeer } from './peers';
 import { createQueueSummaries } from './queues/queue-summary';
 import { queueResolvers } from './queues/resolvers';
@@ -43,13 +46,14 @@ export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgr
       Mutation: publishingChanges(publisher, mutations),
       Subscription: subscriptionResolvers,
       Queue: queueResolvers.Queue,
-      Business: { ...queueResolvers.Business, ...slotResolvers.Business },
+      Business: { ...queueResolvers.Business, ...slotResolvers.Business, ...insightsResolvers.Business },
       Visit: { ...visitResolvers.Visit, ...appointmentResolvers.Visit },
       Customer: visitResolvers.Customer,
       StandbyEntry: standbyResolvers.StandbyEntry,
     } as SubgraphDefinition<QueueContext>['resolvers'],
     extendContext: createContextFactory({ businessPeer, customerPeer: options.customerPeer ?? createCustomerPeer(runtime) }, createQueueSummaries(runtime)),
-    // Automatic no-shows and standby offers that expire (appointments/sweeper.ts).
-    background: createAppointmentSweeper(runtime, publisher, businessPeer),
+    // Automatic no-shows and standby offers that expire (appointments/sweeper.ts); the insights
+    // rollup of finished visits (insights/rollup.ts).
+    background: allBackgroundTasks(createAppointmentSweeper(runtime, publisher, businessPeer), createInsightsRollupTask(runtime)),
   };
 }

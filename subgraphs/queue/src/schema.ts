@@ -3,6 +3,7 @@ import type { DocumentNode } from 'graphql';
 import { slotTypeDefs } from './appointments/slots-schema';
 import { appointmentTypeDefs, standbyTypeDefs } from './appointments/schema';
 import { eventTypeDefs } from './events/schema';
+import { insightsTypeDefs } from './insights/schema';
 import { queueTypeDefs } from './queues/schema';
 import { visitTypeDefs } from './visits/schema';
 
@@ -19,5 +20,5 @@ const base = gql`
 /** The queue subgraph's SDL (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: base.kind,
-  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions, ...eventTypeDefs.definitions, ...slotTypeDefs.definitions, ...appointmentTypeDefs.definitions, ...standbyTypeDefs.definitions],
+  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions, ...eventTypeDefs.definitions, ...slotTypeDefs.definitions, ...appointmentTypeDefs.definitions, ...standbyTypeDefs.definitions, ...insightsTypeDefs.definitions],
 };

@@ -55,6 +55,8 @@ describe('visit rows of events', () => {
       internalNotes: 'internal',
       visitTokenHash: 'hash',
       idempotencyKey: 'key',
+      idempotencyFingerprint: 'fingerprint',
+      rolledUpAt: instant(19),
     };
     // As PostgreSQL's json_build_array writes them: timestamp(3) without a zone, date as a day.
     const asJson = (column: (typeof eventVisitColumns)[number]) => {
@@ -71,6 +73,8 @@ describe('visit rows of events', () => {
       internalNotes: null,
       visitTokenHash: null,
       idempotencyKey: null,
+      idempotencyFingerprint: null,
+      rolledUpAt: null,
       // Booking bookkeeping no Visit field shows (slot capacity, blocked time) stays out too.
       blockedFrom: null,
       blockedUntil: null,

@@ -150,5 +150,8 @@ export function toVisit(row: VisitRow): Visit {
     internalNotes: null,
     visitTokenHash: null,
     idempotencyKey: null,
+    idempotencyFingerprint: null,
+    // Bookkeeping of the insights rollup, never shown.
+    rolledUpAt: null,
   };
 }

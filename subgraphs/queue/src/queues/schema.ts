@@ -64,6 +64,17 @@ export const queueTypeDefs = gql`
     service that is unknown, inactive or not bookable online; (field to) for a bad range.
     """
     availableSlots(serviceId: ID!, from: DateTime!, to: DateTime!): [Slot!]! @requires(fields: "bookingSchedule")
+    """
+    What happened to the visits that arrived in [from, to), in the business's time zone (a visit
+    counts in the local hour it entered the line; an hour is in when it starts in the period),
+    optionally for one queue, service or staff member. MANAGER or higher of the business's
+    organization. Read from rollups kept by a background task: up to a minute behind.
+    BAD_USER_INPUT (field to) when to is not after from or the period is longer than 31 days
+    (HOUR), 400 days (DAY) or 1100 days (WEEK).
+    """
+    insights(from: DateTime!, to: DateTime!, granularity: InsightsGranularity = DAY, serviceId: ID, queueId: ID, staffId: ID): Insights!
+    "The figures of insights with the same arguments as CSV: a header, a total row, one row per bucket, per service and per staff member."
+    insightsCsv(from: DateTime!, to: DateTime!, granularity: InsightsGranularity = DAY, serviceId: ID, queueId: ID, staffId: ID): String!
   }
 
   input CreateQueueInput {
