@@ -39,6 +39,7 @@ import {
   withRequestDeadline,
 } from './edge';
 import { clientAddress } from './subscriptions/socket-limits';
+import { withClientFingerprint } from './client-fingerprint';
 import { createPartnerKeys, createUserSubgraphKeyLookup } from './partner-keys';
 import { checkReadiness, subgraphHealthChecks, type ReadinessCheck } from './readiness';
 import { requestId } from './request-id';
@@ -178,7 +179,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
           identity,
           requestId: id,
           logger: logger.child({ requestId: id }),
-          signedIdentity: () => (signed ??= signer.sign(identity)),
+          signedIdentity: () => (signed ??= signer.sign(withClientFingerprint(identity, req.ip, req.get('user-agent')))),
         };
       },
     }),

@@ -9,7 +9,11 @@ export type StaffRole = (typeof staffRoles)[number];
 export type IdentityKind = 'anonymous' | 'staff' | 'customer' | 'partner' | 'service';
 
 export type Identity =
-  | { kind: 'anonymous' }
+  /**
+   * clientFingerprint: a hash of the client's address and user agent, set by the gateway, so
+   * that what an anonymous caller did (an idempotency key) can be told from what another did.
+   */
+  | { kind: 'anonymous'; clientFingerprint?: string }
   | { kind: 'staff'; subjectId: string; organizationId: string; role: StaffRole; platformAdmin: boolean }
   | { kind: 'customer'; subjectId: string; organizationId: string }
   | { kind: 'partner'; subjectId: string; organizationId: string }

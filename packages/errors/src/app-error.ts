@@ -8,6 +8,7 @@ export const errorCodes = {
   NOT_FOUND: 'No such object, or it belongs to another organization.',
   BAD_USER_INPUT: 'An argument is malformed or out of range.',
   CONFLICT: 'The object already exists (a unique field is taken).',
+  IDEMPOTENCY_KEY_REUSED: 'This idempotency key was used for another request (another input or another caller); send a new key.',
   INVALID_TRANSITION: 'The visit or queue is not in a state that allows this.',
   QUEUE_FULL: 'The queue has reached its capacity.',
   QUEUE_CLOSED: 'The queue is paused or closed.',

@@ -11,3 +11,4 @@ export { createCache, reviveDates } from './cache';
 export { startSubgraph } from './start-subgraph';
 export { DateTimeScalar } from './scalars';
 export { metricsPlugin } from './metrics-plugin';
+export { idempotencyFingerprint, assertSameRequest, callerScope, canonicalJson } from './idempotency';

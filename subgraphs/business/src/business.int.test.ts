@@ -116,20 +116,33 @@ describe('businesses and services', () => {
   let orgA: string;
   let orgB: string;
   let businessId: string;
+  let managerA: Identity;
+  const businessInput = { name: 'Café Zürich', timezone: 'europe/zurich', address: { city: 'Zürich', country: 'ch' }, idempotencyKey: 'biz-1' };
 
   beforeAll(async () => {
     orgA = (await provision('Tenant A')).id;
     orgB = (await provision('Tenant B')).id;
-    const created = await ok(staffOf(orgA, 'MANAGER'), createBusinessOp, {
-      input: { name: 'Café Zürich', timezone: 'europe/zurich', address: { city: 'Zürich', country: 'ch' }, idempotencyKey: 'biz-1' },
-    });
+    managerA = staffOf(orgA, 'MANAGER');
+    const created = await ok(managerA, createBusinessOp, { input: businessInput });
     businessId = created.createBusiness.id;
     expect(created.createBusiness).toMatchObject({ slug: 'cafe-zurich', timezone: 'Europe/Zurich', address: { city: 'Zürich', country: 'CH' } });
   });
 
-  it('returns the same business on an idempotent retry, with one row', async () => {
-    const retry = await ok(staffOf(orgA, 'MANAGER'), createBusinessOp, { input: { name: 'Café Zürich', timezone: 'Europe/Zurich', idempotencyKey: 'biz-1' } });
+  it('returns the same business to a retry of the same manager with the same input, with one row', async () => {
+    const retry = await ok(managerA, createBusinessOp, { input: businessInput });
     expect(retry.createBusiness.id).toBe(businessId);
+    expect(await prisma.business.count({ where: { organizationId: orgA } })).toBe(1);
+  });
+
+  it('refuses the key to another manager, or with another input, with IDEMPOTENCY_KEY_REUSED, writing nothing', async () => {
+    const reused = [
+      await call(staffOf(orgA, 'MANAGER'), createBusinessOp, { input: businessInput }),
+      await call(managerA, createBusinessOp, { input: { ...businessInput, name: 'Café Bern' } }),
+    ];
+    for (const answer of reused) {
+      expect(errorCode(answer)).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(answer.data).toBeNull();
+    }
     expect(await prisma.business.count({ where: { organizationId: orgA } })).toBe(1);
   });
 
@@ -143,8 +156,13 @@ describe('businesses and services', () => {
   });
 
   it('creates services for managers, and refuses viewers with FORBIDDEN writing nothing', async () => {
-    const created = await ok(staffOf(orgA, 'MANAGER'), createServiceOp, { input: { businessId, name: 'Espresso', durationMinutes: 5, priceCents: 350, idempotencyKey: 's-1' } });
+    const serviceInput = { businessId, name: 'Espresso', durationMinutes: 5, priceCents: 350, idempotencyKey: 's-1' };
+    const created = await ok(managerA, createServiceOp, { input: serviceInput });
     expect(created.createService).toMatchObject({ name: 'Espresso', durationMinutes: 5, currency: 'EUR', business: { id: businessId } });
+    expect((await ok(managerA, createServiceOp, { input: serviceInput })).createService).toEqual(created.createService);
+    expect(errorCode(await call(managerA, createServiceOp, { input: { ...serviceInput, priceCents: 1 } }))).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(errorCode(await call(staffOf(orgA, 'MANAGER'), createServiceOp, { input: serviceInput }))).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await prisma.service.count({ where: { organizationId: orgA, idempotencyKey: 's-1' } })).toBe(1);
 
     const before = await prisma.service.count();
     const refused = await call(staffOf(orgA, 'VIEWER'), createServiceOp, { input: { businessId, name: 'Latte', durationMinutes: 7 } });

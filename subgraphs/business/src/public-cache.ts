@@ -30,8 +30,8 @@ export interface BusinessCaches {
 const reviveBusiness = reviveDates<Business>('createdAt', 'updatedAt');
 const reviveService = reviveDates<Service>('createdAt', 'updatedAt');
 
-export const publicBusiness = (row: Business): Business => ({ ...row, idempotencyKey: null });
-export const publicService = (row: Service): Service => ({ ...row, idempotencyKey: null });
+export const publicBusiness = (row: Business): Business => ({ ...row, idempotencyKey: null, idempotencyFingerprint: null });
+export const publicService = (row: Service): Service => ({ ...row, idempotencyKey: null, idempotencyFingerprint: null });
 
 export function createBusinessCaches(runtime: ServiceRuntime): BusinessCaches {
   const profileById = createCache(runtime, 'business-profile', reviveBusiness);

@@ -227,6 +227,12 @@ describe('inviting staff', () => {
     const first = (await call(inviteMutation, { input }, owner)).data!.inviteStaff;
     const retry = (await call(inviteMutation, { input }, owner)).data!.inviteStaff;
     expect(retry).toEqual(first);
+    // The key is the owner's, for this input: another input, or another inviter, is refused without the token.
+    expect(codeOf(await call(inviteMutation, { input: { ...input, role: 'ADMIN' } }, owner))).toBe('IDEMPOTENCY_KEY_REUSED');
+    const admin = await staffWithRole(owner, 'ADMIN');
+    const strangers = await call(inviteMutation, { input }, admin);
+    expect(codeOf(strangers)).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(JSON.stringify(strangers)).not.toContain(first.token);
     expect((await call(acceptMutation, { input: { token: first.token, name: 'Once', password } })).errors).toBeUndefined();
     const twice = await call(acceptMutation, { input: { token: first.token, name: 'Twice', password } });
     expect(codeOf(twice)).toBe('BAD_USER_INPUT');
@@ -260,6 +266,9 @@ describe('customers', () => {
     const first = await call(createCustomerMutation, { input }, owner);
     const retry = await call(createCustomerMutation, { input }, owner);
     expect(retry.data).toEqual(first.data);
+    expect(codeOf(await call(createCustomerMutation, { input: { ...input, name: 'Dorothea' } }, owner))).toBe('IDEMPOTENCY_KEY_REUSED');
+    const manager = await staffWithRole(owner, 'MANAGER');
+    expect(codeOf(await call(createCustomerMutation, { input }, manager))).toBe('IDEMPOTENCY_KEY_REUSED');
     const list = await call('{ customers(search: "dora") { id } }', {}, viewer);
     expect(list.data).toEqual({ customers: [{ id: first.data!.createCustomer.id }] });
   });

@@ -1,6 +1,7 @@
 import { requireRole, type Identity } from '@waitlessq/auth';
 import { isUniqueViolation, type Business, type Plan, type Prisma, type PrismaClient } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
+import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { isUuid } from '../access';
 import type { BusinessCaches } from '../public-cache';
 import { pickFreeSlug, slugify, withRandomSuffix } from '../slug';
@@ -12,12 +13,19 @@ const SLUG_ATTEMPTS = 5;
 /**
  * Creates a business in the caller's organization. The organization row is locked for the
  * transaction, so concurrent creates cannot pass the plan limit together. A retry with the
- * same idempotency key returns the first business, even when the limit has been reached since.
+ * same idempotency key (same caller, same input) returns the first business, even when the limit has been reached since.
  */
 export async function createBusiness(prisma: PrismaClient, identity: Identity, input: CreateBusinessInput): Promise<Business> {
   const { organizationId } = requireRole(identity, 'MANAGER');
   const { columns, slug: explicitSlug, idempotencyKey } = parseCreateBusinessInput(input);
-  const findRetried = () => (idempotencyKey ? prisma.business.findFirst({ where: { organizationId, idempotencyKey } }) : null);
+  const fingerprint = idempotencyKey ? idempotencyFingerprint(identity, input) : null;
+  // The first business of the key, for the caller who sent it with this very input (else IDEMPOTENCY_KEY_REUSED).
+  const findRetried = async () => {
+    if (!idempotencyKey || !fingerprint) return null;
+    const business = await prisma.business.findFirst({ where: { organizationId, idempotencyKey } });
+    if (business) assertSameRequest(business, fingerprint);
+    return business;
+  };
 
   const retried = await findRetried();
   if (retried) return retried;
@@ -28,7 +36,7 @@ export async function createBusiness(prisma: PrismaClient, identity: Identity, i
         const plan = await lockOrganization(tx, organizationId);
         await enforceBusinessLimit(tx, organizationId, plan);
         const slug = explicitSlug ?? (attempt === 0 ? pickFreeSlug(base, await takenSlugs(tx, base)) : withRandomSuffix(base));
-        return tx.business.create({ data: { ...columns, slug, organizationId, idempotencyKey } });
+        return tx.business.create({ data: { ...columns, slug, organizationId, idempotencyKey, idempotencyFingerprint: fingerprint } });
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

@@ -1,6 +1,7 @@
 import { requireRole, type Identity } from '@waitlessq/auth';
 import { isUniqueViolation, type PrismaClient, type Service } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
+import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { canReadPublicRow, isUuid } from '../access';
 import { requireOwnBusiness } from '../businesses/business-service';
 import type { BusinessContext } from '../context';
@@ -10,13 +11,20 @@ import { parseCreateServiceInput, parseUpdateServiceInput, type CreateServiceInp
 export async function createService(prisma: PrismaClient, identity: Identity, input: CreateServiceInput, caches: BusinessCaches): Promise<Service> {
   const { organizationId } = requireRole(identity, 'MANAGER');
   const { columns, idempotencyKey } = parseCreateServiceInput(input);
-  const findRetried = () => (idempotencyKey ? prisma.service.findFirst({ where: { organizationId, idempotencyKey } }) : null);
+  const fingerprint = idempotencyKey ? idempotencyFingerprint(identity, input) : null;
+  // The first service of the key, for the caller who sent it with this very input (else IDEMPOTENCY_KEY_REUSED).
+  const findRetried = async () => {
+    if (!idempotencyKey || !fingerprint) return null;
+    const service = await prisma.service.findFirst({ where: { organizationId, idempotencyKey } });
+    if (service) assertSameRequest(service, fingerprint);
+    return service;
+  };
 
   const retried = await findRetried();
   if (retried) return retried;
   const business = await requireOwnBusiness(prisma, organizationId, input.businessId);
   try {
-    const created = await prisma.service.create({ data: { ...columns, organizationId, businessId: business.id, idempotencyKey } });
+    const created = await prisma.service.create({ data: { ...columns, organizationId, businessId: business.id, idempotencyKey, idempotencyFingerprint: fingerprint } });
     await caches.serviceChanged(created);
     return created;
   } catch (error) {

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { Identity } from '@waitlessq/auth';
 import { errorCode } from '@waitlessq/testkit';
 import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
 import { createBusinessPeer } from '../peers';
@@ -80,7 +81,12 @@ describe('bookAppointment', () => {
       expect(ok(answer).bookAppointment.visit.id).toBe(first.visit.id);
       expect(ok(answer).bookAppointment.visitToken).toBe(first.visitToken);
     }
-    expect(errorCode(await book(s, { idempotencyKey: 'b-1', startsAt: s.slot(3) }))).toBe('CONFLICT');
+    expect(errorCode(await book(s, { idempotencyKey: 'b-1', startsAt: s.slot(3) }))).toBe('IDEMPOTENCY_KEY_REUSED');
+    // Another caller with the very same input gets neither the visit nor its token.
+    const stranger = await book(s, { idempotencyKey: 'b-1' }, { kind: 'anonymous', clientFingerprint: 'another-phone' });
+    expect(errorCode(stranger)).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(JSON.stringify(stranger)).not.toContain(first.visitToken);
+    expect(errorCode(await book(s, { idempotencyKey: 'b-1' }, s.tenant.staff('STAFF')))).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await appointmentsOf(s)).toBe(1);
   });
 
@@ -202,6 +208,20 @@ describe('standby', () => {
     });
   type Entry = { standbyEntry: { status: string; offers: { id: string; status: string; startsAt: string }[]; visit: { id: string } | null } };
   const entryOf = async (id: string, token: string) => ok(await harness.call<Entry>(anonymous, standbyOp, { id, token })).standbyEntry;
+
+  it('answers a retry of joinStandby with the first entry and token; another caller or another input gets IDEMPOTENCY_KEY_REUSED', async () => {
+    const s = await shop();
+    const input = { businessId: s.tenant.businessId, serviceId: s.serviceId, fromDay: DateTime.now().toISODate(), untilDay: DateTime.now().plus({ days: 7 }).toISODate(), name: 'Kim', email: 'kim@example.com', idempotencyKey: 'sb-1' };
+    const send = (identity: Identity, extra: Record<string, unknown> = {}) => harness.call<Joined>(identity, joinStandbyOp, { input: { ...input, ...extra } });
+    const phone = { kind: 'anonymous', clientFingerprint: 'kims-phone' } as const;
+    const first = ok(await send(phone)).joinStandby;
+    expect(ok(await send(phone)).joinStandby).toEqual(first);
+    const stranger = await send({ kind: 'anonymous', clientFingerprint: 'another-phone' });
+    expect(errorCode(stranger)).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(JSON.stringify(stranger)).not.toContain(first.token);
+    expect(errorCode(await send(phone, { name: 'Lee' }))).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await harness.prisma.standbyEntry.count({ where: { businessId: s.tenant.businessId } })).toBe(1);
+  });
 
   it("offers a cancelled booking's slot to the first entry, then to the next when the offer expires; accepting books it", async () => {
     const s = await shop({ standbyOfferMinutes: 10 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma, Queue, Visit, VisitStatus } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
+import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import type { QueueContext } from '../context';
 import { requireInputId } from '../ids';
 import { optionalIdempotencyKey } from '../validation';
@@ -53,11 +54,12 @@ export async function bookAppointment(context: QueueContext, input: BookAppointm
   await assertCustomerVisible(context, booker);
   const queue = await queueForAppointment(context, businessId, serviceId, input.queueId);
   const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
-  const replay = () => replayBooking(context, queue.id, idempotencyKey, { serviceId, startsAt, booker, person });
+  const fingerprint = idempotencyKey ? idempotencyFingerprint(context.identity, input) : null;
+  const replay = () => replayBooking(context, queue.id, idempotencyKey, fingerprint);
   const earlier = await replay();
   if (earlier) return earlier;
   try {
-    return await placeAppointment(context, { business, queue, serviceId, startsAt, booker, person, idempotencyKey });
+    return await placeAppointment(context, { business, queue, serviceId, startsAt, booker, person, idempotencyKey, idempotencyFingerprint: fingerprint });
   } catch (error) {
     // A retry raced the first attempt: the loser was refused (the key's unique index, or the
     // slot the winner just took); the winner is the answer to both.
@@ -75,6 +77,8 @@ export interface Placement {
   booker: Booker;
   person: Person;
   idempotencyKey: string | null;
+  /** Who used the key with what input (idempotency.ts); null for keys no caller sent (a standby offer's). */
+  idempotencyFingerprint?: string | null;
   /** More writes of the same transaction (an accepted standby offer). */
   alongside?: (tx: Prisma.TransactionClient, visit: Visit) => Promise<void>;
 }
@@ -82,6 +86,7 @@ export interface Placement {
 /** Writes the booking once the caller and the person are settled (bookings and accepted standby offers). */
 export async function placeAppointment(context: QueueContext, placement: Placement): Promise<BookingResult> {
   const { business, queue, serviceId, startsAt, booker, person, idempotencyKey, alongside } = placement;
+  const idempotencyFingerprint = placement.idempotencyFingerprint ?? null;
   const { schedule } = business;
   const prisma = context.runtime.db.prisma;
   const now = new Date();
@@ -121,6 +126,7 @@ export async function placeAppointment(context: QueueContext, placement: Placeme
           expectedServiceMinutes: service.durationMinutes,
           visitTokenHash: visitTokenHash(visitToken),
           idempotencyKey,
+          idempotencyFingerprint,
           bookedAt: now,
           approvedAt: status === 'BOOKED' ? now : null,
         },
@@ -148,28 +154,15 @@ export async function placeAppointment(context: QueueContext, placement: Placeme
   }
 }
 
-interface Fingerprint {
-  serviceId: string;
-  startsAt: Date;
-  booker: Booker;
-  person: Person;
-}
-
 /**
- * The first result of an idempotency key, when it was used for this very booking; the same
- * key for another booking or another person is a CONFLICT, never someone else's visit.
+ * The first result of an idempotency key, for the caller who used it with this very input; any
+ * other use of the key is IDEMPOTENCY_KEY_REUSED, never someone else's visit or its token.
  */
-async function replayBooking(context: QueueContext, queueId: string, key: string | null, fingerprint: Fingerprint): Promise<BookingResult | null> {
-  if (!key) return null;
+async function replayBooking(context: QueueContext, queueId: string, key: string | null, fingerprint: string | null): Promise<BookingResult | null> {
+  if (!key || !fingerprint) return null;
   const visit = await context.runtime.db.prisma.visit.findUnique({ where: { queueId_idempotencyKey: { queueId, idempotencyKey: key } } });
   if (!visit) return null;
-  const same =
-    visit.kind === 'APPOINTMENT' &&
-    visit.serviceId === fingerprint.serviceId &&
-    visit.scheduledAt?.getTime() === fingerprint.startsAt.getTime() &&
-    visit.customerId === fingerprint.booker.customerId &&
-    visit.customerName === fingerprint.person.customerName;
-  if (!same) throw new AppError('CONFLICT', 'This idempotency key was used for another booking.');
+  assertSameRequest(visit, fingerprint);
   return { visit, visitToken: visitTokenFor(context.runtime.config.auth.visitTokenSecret, visit.id) };
 }
 

@@ -1,6 +1,7 @@
 import { requireAuthenticated, requireRole } from '@waitlessq/auth';
 import { isUniqueViolation, type Queue, type Visit } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
+import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { canReadLine, canReadQueueSummary } from '../access';
 import type { QueueContext } from '../context';
 import { isUuid, requireInputId, requireObjectId } from '../ids';
@@ -84,10 +85,14 @@ export async function createQueue(context: QueueContext, input: CreateQueueInput
   const serviceIds = [...new Set((input.serviceIds ?? []).map((id) => requireInputId(id, 'serviceIds')))];
   const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
 
-  const replay = () =>
-    idempotencyKey
-      ? context.runtime.db.prisma.queue.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } })
-      : null;
+  const fingerprint = idempotencyKey ? idempotencyFingerprint(context.identity, input) : null;
+
+  const replay = async () => {
+    if (!idempotencyKey || !fingerprint) return null;
+    const queue = await context.runtime.db.prisma.queue.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
+    if (queue) assertSameRequest(queue, fingerprint);
+    return queue;
+  };
   const earlier = await replay();
   if (earlier) return earlier;
 
@@ -104,7 +109,7 @@ export async function createQueue(context: QueueContext, input: CreateQueueInput
   }
   try {
     return await context.runtime.db.prisma.queue.create({
-      data: { organizationId, businessId, name, capacity, countersOpen, ticketPrefix, timezone, serviceIds, idempotencyKey },
+      data: { organizationId, businessId, name, capacity, countersOpen, ticketPrefix, timezone, serviceIds, idempotencyKey, idempotencyFingerprint: fingerprint },
     });
   } catch (error) {
     const winner = isUniqueViolation(error) ? await replay() : null;

@@ -84,5 +84,5 @@ function summarize(queue: Queue, line: Line<WaitingPlace> | undefined): QueueSum
   const nextTickets = places
     .slice(0, maxNextTickets)
     .flatMap((place) => (place.ticketNumber === null ? [] : [formatTicket(queue.ticketPrefix, place.ticketNumber)]));
-  return { queue: { ...queue, idempotencyKey: null }, waitingCount: places.length, nextTickets };
+  return { queue: { ...queue, idempotencyKey: null, idempotencyFingerprint: null }, waitingCount: places.length, nextTickets };
 }

@@ -34,10 +34,11 @@ describe('createQueue', () => {
     expect((await harness.prisma.queue.findUniqueOrThrow({ where: { id: queue.id } })).timezone).toBe('America/New_York');
   });
 
-  it('is idempotent per organization', async () => {
+  it('is idempotent per organization: a retry gets the first queue, another input IDEMPOTENCY_KEY_REUSED', async () => {
     const first = ok(await create({ idempotencyKey: 'q-1' })).createQueue;
-    const again = ok(await create({ idempotencyKey: 'q-1', name: 'Another name' })).createQueue;
+    const again = ok(await create({ idempotencyKey: 'q-1' })).createQueue;
     expect(again.id).toBe(first.id);
+    expect(errorCode(await create({ idempotencyKey: 'q-1', name: 'Another name' }))).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await harness.prisma.queue.count({ where: { organizationId: tenant.organizationId, idempotencyKey: 'q-1' } })).toBe(1);
   });
 

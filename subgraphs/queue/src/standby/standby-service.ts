@@ -2,6 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { StandbyEntry, StandbyOffer } from '@waitlessq/database';
 import { isUniqueViolation } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
+import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { hasRole } from '@waitlessq/auth';
 import { actorOf, memberOf } from '../access';
 import { loadScheduledBusiness, placeAppointment, queueForAppointment, type BookingResult } from '../appointments/booking';
@@ -64,13 +65,13 @@ export async function joinStandby(context: QueueContext, input: JoinStandbyInput
   const prisma = context.runtime.db.prisma;
   const secret = context.runtime.config.auth.visitTokenSecret;
 
+  const fingerprint = idempotencyKey ? idempotencyFingerprint(context.identity, input) : null;
+
   const replay = async (): Promise<JoinStandbyResult | null> => {
-    if (!idempotencyKey) return null;
+    if (!idempotencyKey || !fingerprint) return null;
     const entry = await prisma.standbyEntry.findUnique({ where: { businessId_idempotencyKey: { businessId, idempotencyKey } } });
     if (!entry) return null;
-    if (entry.serviceId !== serviceId || entry.customerId !== booker.customerId || entry.customerName !== person.customerName) {
-      throw new AppError('CONFLICT', 'This idempotency key was used for another standby entry.');
-    }
+    assertSameRequest(entry, fingerprint);
     return { entry, token: standbyTokenFor(secret, entry.id) };
   };
   const earlier = await replay();
@@ -93,6 +94,7 @@ export async function joinStandby(context: QueueContext, input: JoinStandbyInput
         untilDay: dayAsDate(untilDay),
         tokenHash: standbyTokenHash(token),
         idempotencyKey,
+        idempotencyFingerprint: fingerprint,
       },
     });
     return { entry, token };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity, StaffRole } from '@waitlessq/auth';
-import { identityHeader } from '@waitlessq/auth';
+import { identityHeader, staffRoles } from '@waitlessq/auth';
 import { loadConfig } from '@waitlessq/config';
 import type { PrismaClient } from '@waitlessq/database';
 import {
@@ -101,11 +101,13 @@ export async function startQueueHarness(env: Record<string, string> | ((db: Test
       const service = await prisma.service.create({ data: { organizationId, businessId: shop.id, name: `Service ${index}`, durationMinutes } });
       serviceIds.push(service.id);
     }
+    const staffIds = Object.fromEntries(staffRoles.map((role) => [role, randomUUID()])) as Record<StaffRole, string>;
     return {
       organizationId,
       businessId: shop.id,
       serviceIds,
-      staff: (role = 'MANAGER') => ({ kind: 'staff', subjectId: randomUUID(), organizationId, role, platformAdmin: false }),
+      // One staff member per role, as in a real shop: a retry by the same person is the same caller (idempotency keys).
+      staff: (role = 'MANAGER') => ({ kind: 'staff', subjectId: staffIds[role], organizationId, role, platformAdmin: false }),
       customer: (id = randomUUID()) => ({ kind: 'customer', subjectId: id, organizationId }),
       partner: () => ({ kind: 'partner', subjectId: randomUUID(), organizationId }),
     };

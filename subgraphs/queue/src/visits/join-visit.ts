@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hasRole, type Identity } from '@waitlessq/auth';
 import { isUniqueViolation, type Queue, type QueueStatus, type Visit, type VisitSource } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
+import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { actorOf, memberOf, type Actor } from '../access';
 import type { QueueContext } from '../context';
 import { requireInputId, requireObjectId } from '../ids';
@@ -121,12 +122,14 @@ export async function joinQueue(context: QueueContext, input: JoinQueueInput): P
     if (!visible) throw new AppError('NOT_FOUND', 'No customer with this id.');
   }
   const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
+  const fingerprint = idempotencyKey ? idempotencyFingerprint(context.identity, input) : null;
 
+  // Only the caller who used the key, with the same input, gets the visit (and its token) back.
   const replay = async (): Promise<JoinQueueResult | null> => {
-    if (!idempotencyKey) return null;
+    if (!idempotencyKey || !fingerprint) return null;
     const visit = await prisma.visit.findUnique({ where: { queueId_idempotencyKey: { queueId: queue.id, idempotencyKey } } });
     if (!visit) return null;
-    if (joiner.customerId && visit.customerId !== joiner.customerId) throw new AppError('CONFLICT', 'This idempotency key was used for another visit.');
+    assertSameRequest(visit, fingerprint);
     return { visit, visitToken: visitTokenFor(secret, visit.id) };
   };
   const earlier = await replay();
@@ -186,6 +189,7 @@ export async function joinQueue(context: QueueContext, input: JoinQueueInput): P
             expectedServiceMinutes,
             visitTokenHash: visitTokenHash(visitToken),
             idempotencyKey,
+            idempotencyFingerprint: fingerprint,
             joinedAt,
             // A walk-in stands in the line from the moment it joined (positions.ts).
             lineAt: joinedAt,

@@ -9,6 +9,7 @@ import {
   revokedPartnerKeyTtlSeconds,
 } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
+import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { isUniqueViolation, type ApiKey } from '@waitlessq/database';
 import type { UserContext } from '../context';
 import { isUuid, validIdempotencyKey, validName } from '../validation';
@@ -36,12 +37,12 @@ export async function createApiKey(ctx: UserContext, input: CreateApiKeyInput): 
   const prisma = ctx.runtime.db.prisma;
   const key = newApiKey(ctx.runtime.config.auth.jwtSecret, admin.subjectId, organizationId, idempotencyKey);
 
+  const fingerprint = idempotencyKey ? idempotencyFingerprint(ctx.identity, input) : null;
+  // Only the admin who used the key, with the same input, gets the key back.
   const replay = async (): Promise<CreateApiKeyPayload | null> => {
-    if (!idempotencyKey) return null;
+    if (!idempotencyKey || !fingerprint) return null;
     const existing = await prisma.apiKey.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
-    if (existing && existing.createdById !== admin.subjectId) {
-      throw new AppError('CONFLICT', 'This idempotency key was used for another API key.', { field: 'idempotencyKey' });
-    }
+    if (existing) assertSameRequest(existing, fingerprint);
     return existing && { key, apiKey: existing };
   };
 
@@ -56,6 +57,7 @@ export async function createApiKey(ctx: UserContext, input: CreateApiKeyInput): 
         keyHash: hashApiKey(key),
         createdById: admin.subjectId,
         idempotencyKey,
+        idempotencyFingerprint: fingerprint,
       },
     });
     ctx.logger.info({ apiKeyId: apiKey.id }, 'API key created');

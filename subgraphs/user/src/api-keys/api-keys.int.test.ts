@@ -116,7 +116,7 @@ describe('partner API keys', () => {
     expect(await keyRows()).toEqual(before);
   });
 
-  it('answers a retry with the same key and writes nothing new; another admin reusing the idempotency key gets CONFLICT', async () => {
+  it('answers a retry with the same key and writes nothing new; another admin, or another input, gets IDEMPOTENCY_KEY_REUSED', async () => {
     const first = await createKey(owner, 'CRM', 'crm-1');
     const count = (await keyRows()).length;
     const again = await createKey(owner, 'CRM', 'crm-1');
@@ -124,7 +124,11 @@ describe('partner API keys', () => {
     const concurrent = await Promise.all(Array.from({ length: 5 }, () => createKey(owner, 'CRM', 'crm-1')));
     expect(new Set(concurrent.map((c) => c.apiKey.id))).toEqual(new Set([first.apiKey.id]));
     expect((await keyRows()).length).toBe(count);
-    expect(codeOf(await call(CREATE, { input: { name: 'CRM', idempotencyKey: 'crm-1' } }, staff(organizationId, 'ADMIN')))).toBe('CONFLICT');
+    const stranger = await call(CREATE, { input: { name: 'CRM', idempotencyKey: 'crm-1' } }, staff(organizationId, 'ADMIN'));
+    expect(codeOf(stranger)).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(JSON.stringify(stranger)).not.toContain(first.key);
+    expect(codeOf(await call(CREATE, { input: { name: 'ERP', idempotencyKey: 'crm-1' } }, owner))).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await keyRows()).length).toBe(count);
   });
 
   it("lists the organization's keys only, newest first", async () => {

@@ -1,5 +1,6 @@
 import { isCustomer, requireRole, requireStaff } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
+import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { isUniqueViolation, type Customer, type PrismaClient } from '@waitlessq/database';
 import type { UserContext } from '../context';
 import { validIdempotencyKey, validName, validOptionalEmail, validPhone } from '../validation';
@@ -21,7 +22,7 @@ export const maxCustomersPerPage = 200;
 export const customerEmailTaken = () =>
   new AppError('CONFLICT', 'A customer with this email already exists in this organization.', { field: 'email' });
 
-/** Staff (STAFF or higher) add a customer; a retry with the same key returns the first one. */
+/** Staff (STAFF or higher) add a customer; a retry with the same key (same caller, same input) returns the first one. */
 export async function createCustomer(ctx: UserContext, input: CreateCustomerInput): Promise<Customer> {
   const { organizationId } = requireRole(ctx.identity, 'STAFF');
   const name = validName(input.name);
@@ -29,16 +30,20 @@ export async function createCustomer(ctx: UserContext, input: CreateCustomerInpu
   const phone = validPhone(input.phone);
   const idempotencyKey = validIdempotencyKey(input.idempotencyKey);
   const prisma = ctx.runtime.db.prisma;
-  const replay = () =>
-    idempotencyKey
-      ? prisma.customer.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } })
-      : Promise.resolve(null);
+  const fingerprint = idempotencyKey ? idempotencyFingerprint(ctx.identity, input) : null;
+  // The first customer of the key, for the caller who sent it with this very input (else IDEMPOTENCY_KEY_REUSED).
+  const replay = async () => {
+    if (!idempotencyKey || !fingerprint) return null;
+    const customer = await prisma.customer.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
+    if (customer) assertSameRequest(customer, fingerprint);
+    return customer;
+  };
 
   const first = await replay();
   if (first) return first;
   if (email) await ensureCustomerEmailFree(prisma, organizationId, email);
   try {
-    return await prisma.customer.create({ data: { organizationId, name, email, phone, idempotencyKey } });
+    return await prisma.customer.create({ data: { organizationId, name, email, phone, idempotencyKey, idempotencyFingerprint: fingerprint } });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const raced = await replay();

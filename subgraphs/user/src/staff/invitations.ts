@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { randomToken, requireStaff, sha256, type StaffRole } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
+import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { isUniqueViolation, type Invitation, type Prisma } from '@waitlessq/database';
 import type { UserContext } from '../context';
 import { staffAuthPayload, type AuthPayload } from '../auth/payload';
@@ -37,12 +38,12 @@ export async function inviteStaff(ctx: UserContext, input: InviteStaffInput): Pr
   const organizationId = inviter.organizationId;
   const token = invitationToken(ctx.runtime.config.auth.jwtSecret, inviter.subjectId, organizationId, idempotencyKey);
 
+  const fingerprint = idempotencyKey ? idempotencyFingerprint(ctx.identity, input) : null;
+  // Only the inviter who used the key, with the same input, gets the invitation (and its token) back.
   const replay = async () => {
-    if (!idempotencyKey) return null;
+    if (!idempotencyKey || !fingerprint) return null;
     const existing = await prisma.invitation.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
-    if (existing && existing.invitedById !== inviter.subjectId) {
-      throw new AppError('CONFLICT', 'This idempotency key was used for another invitation.', { field: 'idempotencyKey' });
-    }
+    if (existing) assertSameRequest(existing, fingerprint);
     return existing && { invitation: existing, token };
   };
 
@@ -59,6 +60,7 @@ export async function inviteStaff(ctx: UserContext, input: InviteStaffInput): Pr
         invitedById: inviter.subjectId,
         expiresAt: new Date(Date.now() + invitationLifetimeMs),
         idempotencyKey,
+        idempotencyFingerprint: fingerprint,
       },
     });
     ctx.logger.info({ invitationId: invitation.id, role: invitation.role }, 'staff invited');
