@@ -311,6 +311,29 @@ describe('the customer app in Chromium', () => {
     await checkAccessibility('my visits');
   });
 
+  it('replaces the old version cleanly when a new one is published, and the old version keeps working', async () => {
+    await page.goto(appUrl);
+    await page.locator('.queue-name').first().waitFor();
+    // The app reloads itself when the new worker takes over: a read during that reload is retried.
+    const cacheNames = () => page.evaluate(() => caches.keys()).catch(() => [] as string[]);
+    expect(await cacheNames()).toEqual([`wlq-${businessId}-v1`]);
+
+    await call(`mutation($input: UpdatePwaConfigInput!) { updatePwaConfig(input: $input) { id } }`, { input: { businessId, appName: 'Praxis am Park (neu)' } });
+    await call(`mutation($b: ID!) { publishPwa(businessId: $b) { version } }`, { b: businessId });
+    // The next visit fetches the page and the worker afresh; the new worker precaches version 2,
+    // takes over, drops version 1's cache, and the app reloads once onto the new shell.
+    await page.reload();
+    expect(await poll(cacheNames, (names) => names.length === 1 && names[0].endsWith('-v2'), 15_000)).toEqual([`wlq-${businessId}-v2`]);
+    await page.locator('header h1', { hasText: 'Praxis am Park (neu)' }).waitFor({ timeout: 10_000 });
+    const cached = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((request) => new URL(request.url).pathname), `wlq-${businessId}-v2`);
+    expect(cached).toEqual(expect.arrayContaining([`/apps/${businessId}/v/2/app.js`, `/apps/${businessId}/latest/index.html`]));
+    expect(cached.filter((url) => url.includes('/v/1/'))).toEqual([]);
+
+    await page.goto(`${origin}/apps/${businessId}/v/1/index.html`);
+    await page.locator('.queue-name').first().waitFor();
+    await expect(page.locator('header h1').innerText()).resolves.toBe('Praxis am Park');
+  });
+
   it('opens the join form of one queue from its QR code link', async () => {
     const { business } = await graphqlOk<{ business: { joinLink: string } }>(api, {
       query: `query($b: ID!, $q: ID) { business(id: $b) { joinLink(queueId: $q) } }`,
