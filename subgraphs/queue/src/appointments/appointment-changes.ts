@@ -103,7 +103,7 @@ export async function rescheduleAppointment(
           toStatus: visit.status,
           ...who.actor,
           action: 'RESCHEDULED',
-          detail: { from: visit.scheduledAt!.toISOString(), to: startsAt.toISOString() },
+          detail: { fromScheduledAt: visit.scheduledAt!.toISOString(), toScheduledAt: startsAt.toISOString() },
           at: now,
         },
       });

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 const appointmentFields = `id status kind ticket scheduledAt scheduledEndAt checkInDeadline cancellableUntil position
-  history { fromStatus toStatus actorKind }`;
+  history { fromStatus toStatus actorKind action fromScheduledAt toScheduledAt onTime }`;
 const bookOp = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { visitToken visit { ${appointmentFields} } } }`;
 const rescheduleOp = `mutation($visitId: ID!, $startsAt: DateTime!, $visitToken: String) {
   rescheduleAppointment(visitId: $visitId, startsAt: $startsAt, visitToken: $visitToken) { ${appointmentFields} } }`;
@@ -149,9 +149,14 @@ describe('the life of an appointment', () => {
     expect(errorCode(await harness.call(anonymous, approveOp, { visitId: visit.id }))).toBe('UNAUTHENTICATED');
     const approved = ok(await harness.call<{ approveAppointment: { status: string } }>(s.tenant.staff('STAFF'), approveOp, { visitId: visit.id }));
     expect(approved.approveAppointment.status).toBe('BOOKED');
-    const checkedIn = ok(await harness.call<{ checkIn: { status: string; ticket: string; position: number; history: { toStatus: string }[] } }>(anonymous, checkInOp, { visitId: visit.id, visitToken })).checkIn;
+    type CheckedIn = { checkIn: { status: string; ticket: string; position: number; history: { toStatus: string; action: string; onTime: boolean | null }[] } };
+    const checkedIn = ok(await harness.call<CheckedIn>(anonymous, checkInOp, { visitId: visit.id, visitToken })).checkIn;
     expect(checkedIn).toMatchObject({ status: 'WAITING', ticket: 'A-001', position: 1 });
-    expect(checkedIn.history.map((event) => event.toStatus)).toEqual(['PENDING', 'BOOKED', 'WAITING']);
+    expect(checkedIn.history.map((event) => [event.toStatus, event.action, event.onTime])).toEqual([
+      ['PENDING', 'BOOKED', null],
+      ['BOOKED', 'APPROVED', null],
+      ['WAITING', 'CHECKED_IN', true],
+    ]);
   });
 
   it('lets the customer cancel or move only inside the cancellation window; staff at any time', async () => {
@@ -165,8 +170,13 @@ describe('the life of an appointment', () => {
     expect(ok(await harness.call<{ cancelVisit: { status: string } }>(s.tenant.staff('STAFF'), cancelOp, { visitId: soon.visit.id })).cancelVisit.status).toBe('CANCELLED');
 
     const later = ok(await book(s, { startsAt: s.slot(4) })).bookAppointment;
-    const moved = ok(await harness.call<{ rescheduleAppointment: { scheduledAt: string } }>(anonymous, rescheduleOp, { visitId: later.visit.id, visitToken: later.visitToken, startsAt: s.slot(6) }));
+    type Moved = { rescheduleAppointment: { scheduledAt: string; history: { action: string; fromScheduledAt: string | null; toScheduledAt: string | null }[] } };
+    const moved = ok(await harness.call<Moved>(anonymous, rescheduleOp, { visitId: later.visit.id, visitToken: later.visitToken, startsAt: s.slot(6) }));
     expect(new Date(moved.rescheduleAppointment.scheduledAt).toISOString()).toBe(new Date(s.slot(6)).toISOString());
+    expect(moved.rescheduleAppointment.history.map((event) => [event.action, event.fromScheduledAt, event.toScheduledAt])).toEqual([
+      ['BOOKED', null, new Date(s.slot(4)).toISOString()],
+      ['RESCHEDULED', new Date(s.slot(4)).toISOString(), new Date(s.slot(6)).toISOString()],
+    ]);
     // The old time is free again: another booking takes it.
     expect(ok(await book(s, { startsAt: s.slot(4), name: 'Bo' })).bookAppointment.visit.status).toBe('BOOKED');
     expect(ok(await harness.call<{ cancelVisit: { status: string } }>(anonymous, cancelOp, { visitId: later.visit.id, visitToken: later.visitToken })).cancelVisit.status).toBe('CANCELLED');

@@ -140,7 +140,7 @@ export async function placeAppointment(context: QueueContext, placement: Placeme
           toStatus: status,
           ...booker.actor,
           action: 'BOOKED',
-          detail: { startsAt: startsAt.toISOString() },
+          detail: { toScheduledAt: startsAt.toISOString() },
           at: now,
         },
       });

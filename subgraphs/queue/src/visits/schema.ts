@@ -103,6 +103,11 @@ export const visitTypeDefs = gql`
     toQueueId: ID
     fromServiceId: ID
     toServiceId: ID
+    "BOOKED, RESCHEDULED: the appointment's time before (RESCHEDULED) and after the change."
+    fromScheduledAt: DateTime
+    toScheduledAt: DateTime
+    "CHECKED_IN: whether the appointment kept its scheduled place in the line (on time or early)."
+    onTime: Boolean
   }
 
   "Where returnToQueue puts a called visit back."

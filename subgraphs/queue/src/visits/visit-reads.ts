@@ -58,7 +58,18 @@ export async function queueOf(context: QueueContext, visit: Visit): Promise<Queu
 }
 
 /** The typed facts of a history event (VisitEvent in the schema); null where the change has none. */
-const detailFields = ['counter', 'recallCount', 'placement', 'fromQueueId', 'toQueueId', 'fromServiceId', 'toServiceId'] as const;
+const detailFields = [
+  'counter',
+  'recallCount',
+  'placement',
+  'fromQueueId',
+  'toQueueId',
+  'fromServiceId',
+  'toServiceId',
+  'fromScheduledAt',
+  'toScheduledAt',
+  'onTime',
+] as const;
 export type HistoryEvent = VisitEvent & Record<(typeof detailFields)[number], unknown>;
 
 /** The history, with each event's JSON detail shown as the typed fields of VisitEvent. */
