@@ -19,6 +19,10 @@ import {
 // one PostgreSQL. Gateway A talks to queue replica 1, gateway B to queue replica 2; an event
 // published by either replica reaches subscribers on either gateway.
 
+// Jest's 5 s default is too short on a shared, busy machine: processes start, events cross
+// two gateways and Redis, and a stopped gateway drains its connections.
+jest.setTimeout(60_000);
+
 const env = (db: TestDatabase) => ({
   DATABASE_URL: db.url,
   REDIS_URL: testRedisUrl,

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -13,7 +12,7 @@ import type { Config } from '@waitlessq/config';
 import { AppError } from '@waitlessq/errors';
 import { createMetrics, metricsRegistry, type Logger } from '@waitlessq/observability';
 import { createRedis, type RedisResources } from '@waitlessq/redis';
-import { metricsPlugin } from '@waitlessq/subgraph-kit';
+import { metricsPlugin, trackConnections } from '@waitlessq/subgraph-kit';
 import { createAuthenticator } from './authenticate';
 import type { GatewayContext } from './context';
 import {
@@ -72,6 +71,8 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // Stops answering kept-alive connections only once they are quiet (subgraph-kit's drain.ts).
+  const connections = trackConnections(httpServer);
   const signer = createIdentitySigner(config.auth.identitySecret);
   const ownedRedis = options.redis ? undefined : createRedis(config.redis);
   const redis = options.redis ?? ownedRedis!;
@@ -111,7 +112,6 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
     parseOptions: edge.limits.maxTokens > 0 ? { maxTokens: edge.limits.maxTokens } : {},
     formatError: createGatewayErrorFormatter({ exposeInternals: config.env === 'development', logger }),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       metricsPlugin('gateway', createMetrics()),
       edge.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
@@ -197,8 +197,9 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
       }),
     stop: async () => {
       await subscriptions.close();
+      // Requests on open connections are answered (with Connection: close) until they are quiet.
+      if (httpServer.listening) await connections.drain();
       await apollo.stop();
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await ownedRedis?.close();
     },
   };

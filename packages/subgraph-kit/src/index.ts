@@ -11,4 +11,6 @@ export { createCache, reviveDates } from './cache';
 export { startSubgraph } from './start-subgraph';
 export { DateTimeScalar } from './scalars';
 export { metricsPlugin } from './metrics-plugin';
+export { trackConnections } from './drain';
+export type { HttpDrain } from './drain';
 export { idempotencyFingerprint, assertSameRequest, callerScope, canonicalJson } from './idempotency';

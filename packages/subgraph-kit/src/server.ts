@@ -3,7 +3,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -14,6 +13,7 @@ import { runInRequestScope } from '@waitlessq/database';
 import { AppError, createErrorFormatter } from '@waitlessq/errors';
 import { createMetrics, metricsRegistry, type Logger } from '@waitlessq/observability';
 import type { ServiceRuntime } from './runtime';
+import { trackConnections } from './drain';
 import { metricsPlugin } from './metrics-plugin';
 
 /** What every resolver of every subgraph receives. Subgraphs extend it with their loaders. */
@@ -58,6 +58,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   // here than anything in front of us keeps them (load balancers: 60 s).
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
+  // Stops answering kept-alive connections only once they are quiet (drain.ts), not at once.
+  const connections = trackConnections(httpServer);
   const metrics = createMetrics();
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never }]),
@@ -73,7 +75,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       onUnexpected: (error) => runtime.logger.error({ err: error }, 'unexpected error'),
     }),
     // No federated tracing: we export our own metrics, and it would trace every request.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), metricsPlugin(runtime.name, metrics)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), metricsPlugin(runtime.name, metrics)],
   });
   await apollo.start();
 
@@ -135,8 +137,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       }),
     stop: async () => {
       await definition.background?.stop();
+      // Requests on open connections are answered (with Connection: close) until they are quiet.
+      if (httpServer.listening) await connections.drain();
       await apollo.stop();
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
 }
