@@ -74,8 +74,21 @@ async function seed(): Promise<void> {
   queueId = (await call<{ createQueue: { id: string } }>(`mutation($input: CreateQueueInput!) { createQueue(input: $input) { id } }`, {
     input: { businessId, name: 'Walk-ins', countersOpen: 1, serviceIds: [serviceId] },
   })).createQueue.id;
+  // Appointments around the clock, so a slot is always close enough to check in.
+  await call(`mutation($input: SetBookingPolicyInput!) { setBookingPolicy(input: $input) { id } }`, { input: { businessId, slotMinutes: 15, minNoticeMinutes: 0 } });
+  await call(`mutation($input: SetAvailabilityInput!) { setAvailability(input: $input) { id } }`, {
+    input: { businessId, intervals: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startsAt: '00:00', endsAt: '24:00' })) },
+  });
   await call(`mutation($input: UpdatePwaConfigInput!) { updatePwaConfig(input: $input) { id } }`, {
-    input: { businessId, themeColor: '#0f766e', accentColor: '#1d4ed8', languages: ['en', 'de', 'ar'], defaultLanguage: 'en', welcomeMessage: 'Welcome! Join the line from your phone.' },
+    input: {
+      businessId,
+      themeColor: '#0f766e',
+      accentColor: '#1d4ed8',
+      languages: ['en', 'de', 'ar'],
+      defaultLanguage: 'en',
+      welcomeMessage: 'Welcome! Join the line from your phone.',
+      features: { appointments: true },
+    },
   });
   const { publishPwa } = await call<{ publishPwa: { url: string; version: number } }>(`mutation($b: ID!) { publishPwa(businessId: $b) { url version } }`, { b: businessId });
   expect(publishPwa.url).toBe(`${origin}/apps/${businessId}/v/1/index.html`);
@@ -342,5 +355,25 @@ describe('the customer app in Chromium', () => {
     expect(business.joinLink).toBe(`${appUrl}?queue=${queueId}`);
     await page.goto(business.joinLink);
     await page.getByRole('heading', { name: 'Join “Walk-ins”' }).waitFor();
+  });
+
+  it('books an appointment, shows it, and checks in on arrival into the line', async () => {
+    await page.goto(appUrl);
+    await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
+    await page.getByRole('link', { name: 'Blood test' }).click();
+    await page.getByRole('heading', { name: 'Book “Blood test”' }).waitFor();
+    await page.getByLabel('Your name').fill('Mara Weber');
+    await page.getByLabel('Email').fill('mara@example.test');
+    const slot = page.getByRole('button', { name: /^Book \d/ }).first();
+    await slot.waitFor();
+    await checkAccessibility('booking');
+    await shot('8-booking');
+    await slot.click();
+    await page.getByRole('heading', { name: 'Your appointment' }).waitFor();
+    await page.getByText('Booked. Check in when you arrive.').waitFor();
+    await checkAccessibility('appointment');
+    await page.getByRole('button', { name: 'I have arrived' }).click();
+    await page.locator('#position').waitFor();
+    await expect(ticketNumber()).resolves.toMatch(/^A-\d{3}$/);
   });
 });

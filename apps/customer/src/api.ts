@@ -9,7 +9,10 @@ export type OperationName =
   | 'PwaVisitByToken'
   | 'PwaCancelVisit'
   | 'PwaVisitUpdated'
-  | 'PwaRegisterPushSubscription';
+  | 'PwaRegisterPushSubscription'
+  | 'PwaAvailableSlots'
+  | 'PwaBookAppointment'
+  | 'PwaCheckIn';
 
 export class ApiError extends Error {
   constructor(

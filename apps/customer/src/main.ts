@@ -9,10 +9,16 @@ import { activeStatuses, Preferences, VisitStore, type HeldVisit, type Visit } f
 interface BusinessPage {
   id: string;
   name: string;
+  timezone: string;
   description: string | null;
   openingHours: { weekday: number; opensAt: string; closesAt: string }[];
-  services: { id: string; name: string; description: string | null; durationMinutes: number | null }[];
+  services: { id: string; name: string; description: string | null; durationMinutes: number | null; bookableOnline: boolean }[];
   queues: { id: string; name: string; status: string; waitingCount: number; estimatedWaitMinutes: number | null }[];
+}
+interface Slot {
+  startsAt: string;
+  endsAt: string;
+  spotsLeft: number;
 }
 interface VisitUpdate {
   sequence: number;
@@ -165,6 +171,20 @@ async function showBusiness(): Promise<void> {
             : h('p', {}, t('noOpenQueues')),
         )
       : null,
+    config.features.appointments && business?.services.some((service) => service.bookableOnline)
+      ? h(
+          'section',
+          { 'aria-labelledby': 'book-title' },
+          h('h3', { id: 'book-title' }, t('bookAppointment')),
+          h(
+            'ul',
+            { class: 'book-services' },
+            business.services
+              .filter((service) => service.bookableOnline)
+              .map((service) => h('li', {}, h('a', { class: 'button secondary', href: `#/book/${service.id}` }, h('bdi', {}, service.name)))),
+          ),
+        )
+      : null,
     business ? openingHours(business.openingHours) : null,
     business?.services.length
       ? h(
@@ -258,6 +278,122 @@ async function showJoin(queueId: string): Promise<void> {
   setScreen(title, h('p', {}, h('a', { href: '#/' }, t('back'))), h('h2', {}, title), queue?.estimatedWaitMinutes != null ? h('p', {}, `${t('estimate')}: ${t('estimatedWait', { minutes: queue.estimatedWaitMinutes })}`) : null, form);
 }
 
+// ---- booking (when the business offers appointments) ------------------------------------
+
+function localDay(offsetDays = 0): string {
+  const day = new Date();
+  day.setDate(day.getDate() + offsetDays);
+  return `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+}
+
+/** Appointment times in the business's own time zone (where the customer will be), once known. */
+function formatTime(iso: string, withDate = false): string {
+  const timeZone = preferences.cached<BusinessPage>(`business:${config.businessId}`)?.timezone;
+  const options: Intl.DateTimeFormatOptions = { ...(withDate ? { weekday: 'short', day: 'numeric', month: 'short' } : {}), hour: '2-digit', minute: '2-digit' };
+  try {
+    return new Intl.DateTimeFormat(language, { ...options, ...(timeZone ? { timeZone } : {}) }).format(new Date(iso));
+  } catch {
+    return new Intl.DateTimeFormat(language, options).format(new Date(iso));
+  }
+}
+
+async function showBooking(serviceId: string): Promise<void> {
+  let business: BusinessPage | null = preferences.cached<BusinessPage>(`business:${config.businessId}`);
+  if (!business?.services.some((service) => service.id === serviceId)) {
+    try {
+      business = await loadBusiness();
+    } catch (error) {
+      setScreen(config.appName, errorMessage(error));
+      return;
+    }
+  }
+  const service = business?.services.find((candidate) => candidate.id === serviceId);
+  const title = t('bookService', { service: service?.name ?? '' });
+  const day = h('input', { id: 'book-day', type: 'date', value: localDay(), min: localDay() }) as HTMLInputElement;
+  const slots = h('div', { class: 'slots', 'aria-live': 'polite' });
+  const problem = h('p', { class: 'error', role: 'alert', hidden: true });
+  const contact = h(
+    'div',
+    { class: 'book-contact' },
+    h('p', { class: 'field' }, h('label', { for: 'book-name' }, t('yourName')), h('input', { id: 'book-name', autocomplete: 'name', maxlength: 80 })),
+    h('p', { class: 'field' }, h('label', { for: 'book-phone' }, t('phoneOptional')), h('input', { id: 'book-phone', type: 'tel', autocomplete: 'tel', maxlength: 32 })),
+    h('p', { class: 'field' }, h('label', { for: 'book-email' }, t('email')), h('input', { id: 'book-email', type: 'email', autocomplete: 'email', maxlength: 254 })),
+  );
+  const value = (id: string) => (document.getElementById(id) as HTMLInputElement).value.trim();
+  const fail = (message: string) => {
+    problem.textContent = message;
+    problem.hidden = false;
+  };
+
+  const book = async (slot: Slot, button: HTMLElement) => {
+    const name = value('book-name');
+    const phone = value('book-phone');
+    const email = value('book-email');
+    if (!name) return fail(t('nameRequired'));
+    if (!phone && !email) return fail(t('contactRequired'));
+    const permission = askNotificationPermission(config);
+    button.setAttribute('disabled', '');
+    button.textContent = t('booking');
+    try {
+      const { bookAppointment } = await run<{ bookAppointment: { visitToken: string; visit: Visit } }>(config.apiPath, 'PwaBookAppointment', {
+        input: { businessId: config.businessId, serviceId, startsAt: slot.startsAt, name, phone: phone || null, email: email || null, idempotencyKey: crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}` },
+      });
+      visits.save({ id: bookAppointment.visit.id, token: bookAppointment.visitToken, sequence: null, visit: bookAppointment.visit, savedAt: new Date().toISOString() });
+      void registerPush(config, permission, bookAppointment.visit.id, bookAppointment.visitToken);
+      location.hash = `#/visit/${bookAppointment.visit.id}`;
+    } catch (error) {
+      fail(error instanceof ApiError && error.offline ? t('offline') : t('error', { message: error instanceof Error ? error.message : String(error) }));
+      button.removeAttribute('disabled');
+      button.textContent = t('book', { time: formatTime(slot.startsAt) });
+    }
+  };
+
+  const load = async () => {
+    const [year, month, date] = day.value.split('-').map(Number);
+    if (!year) return;
+    const from = new Date(year, month - 1, date);
+    const to = new Date(year, month - 1, date + 1);
+    slots.replaceChildren(h('p', { class: 'loading' }, '…'));
+    try {
+      const answer = await run<{ business: { availableSlots: Slot[] } | null }>(config.apiPath, 'PwaAvailableSlots', {
+        businessId: config.businessId,
+        serviceId,
+        from: new Date(Math.max(from.getTime(), Date.now())).toISOString(),
+        to: to.toISOString(),
+      });
+      const free = (answer.business?.availableSlots ?? []).filter((slot) => slot.spotsLeft > 0);
+      slots.replaceChildren(
+        free.length
+          ? h(
+              'ul',
+              { class: 'slot-list' },
+              free.map((slot) => {
+                const button = h('button', { type: 'button', class: 'button' }, t('book', { time: formatTime(slot.startsAt) }));
+                button.addEventListener('click', () => void book(slot, button));
+                return h('li', {}, button);
+              }),
+            )
+          : h('p', {}, t('noSlots')),
+      );
+    } catch (error) {
+      slots.replaceChildren(errorMessage(error));
+    }
+  };
+  day.addEventListener('change', () => void load());
+
+  setScreen(
+    title,
+    h('p', {}, h('a', { href: '#/' }, t('back'))),
+    h('h2', {}, title),
+    contact,
+    h('p', { class: 'field' }, h('label', { for: 'book-day' }, t('day')), day),
+    h('h3', {}, t('freeTimes')),
+    problem,
+    slots,
+  );
+  await load();
+}
+
 // ---- the ticket --------------------------------------------------------------------------
 
 function statusText(visit: Visit): string {
@@ -272,6 +408,10 @@ function statusText(visit: Visit): string {
       return t('cancelled');
     case 'NO_SHOW':
       return t('noShow');
+    case 'PENDING':
+      return t('pending');
+    case 'BOOKED':
+      return t('booked');
     default:
       if (visit.queue?.status === 'PAUSED') return t('queuePaused');
       if (visit.queue?.status === 'CLOSED') return t('queueClosed');
@@ -285,16 +425,19 @@ interface TicketState {
   leaving: boolean;
 }
 
-function renderTicket(held: HeldVisit, onLeave: () => void, state: TicketState): void {
+const checkInLeadMs = 2 * 3600_000;
+
+function renderTicket(held: HeldVisit, actions: { leave: () => void; checkIn: () => void }, state: TicketState): void {
   const { visit } = held;
   const called = visit.status === 'CALLED';
   const waiting = visit.status === 'WAITING';
+  const appointment = (visit.status === 'PENDING' || visit.status === 'BOOKED') && visit.scheduledAt !== null;
   const leave = h(
     'button',
     { type: 'button', class: 'button secondary', id: 'leave', disabled: state.leaving, 'aria-describedby': state.confirmingLeave ? 'leave-confirm' : null },
-    t('leave'),
+    appointment ? t('cancelAppointment') : t('leave'),
   );
-  const confirmText = h('p', { hidden: !state.confirmingLeave, id: 'leave-confirm' }, t('confirmLeave'));
+  const confirmText = h('p', { hidden: !state.confirmingLeave, id: 'leave-confirm' }, appointment ? t('confirmCancel') : t('confirmLeave'));
   leave.addEventListener('click', () => {
     // Two taps: no blocking dialog, which standalone apps and some browsers suppress.
     if (!state.confirmingLeave) {
@@ -305,15 +448,30 @@ function renderTicket(held: HeldVisit, onLeave: () => void, state: TicketState):
     }
     state.leaving = true;
     leave.setAttribute('disabled', '');
-    onLeave();
+    actions.leave();
   });
+  let checkIn: HTMLElement | null = null;
+  if (visit.status === 'BOOKED' && visit.scheduledAt) {
+    if (Date.now() >= new Date(visit.scheduledAt).getTime() - checkInLeadMs) {
+      checkIn = h('button', { type: 'button', class: 'button', id: 'check-in' }, t('checkIn'));
+      checkIn.addEventListener('click', () => {
+        checkIn?.setAttribute('disabled', '');
+        actions.checkIn();
+      });
+    } else {
+      checkIn = h('p', {}, t('checkInFrom'));
+    }
+  }
+  const heading = called ? t('yourTurn') : appointment ? t('yourAppointment') : t('yourTicket');
   setScreen(
-    called ? t('yourTurn') : t('yourTicket'),
+    heading,
     h(
       'section',
       { class: `ticket status-${visit.status.toLowerCase()}`, 'aria-labelledby': 'ticket-title' },
-      called ? h('div', { class: 'turn', role: 'alert' }, h('h2', { id: 'ticket-title' }, t('yourTurn')), h('p', { class: 'turn-where' }, statusText(visit))) : h('h2', { id: 'ticket-title' }, t('yourTicket')),
-      h('p', { class: 'ticket-number', 'aria-label': `${t('yourTicket')} ${visit.ticket ?? ''}` }, visit.ticket ?? '—'),
+      called ? h('div', { class: 'turn', role: 'alert' }, h('h2', { id: 'ticket-title' }, t('yourTurn')), h('p', { class: 'turn-where' }, statusText(visit))) : h('h2', { id: 'ticket-title' }, heading),
+      appointment
+        ? h('p', { class: 'ticket-when' }, formatTime(visit.scheduledAt!, true))
+        : h('p', { class: 'ticket-number', 'aria-label': `${t('yourTicket')} ${visit.ticket ?? ''}` }, visit.ticket ?? '—'),
       called ? null : h('p', { class: 'ticket-status' }, statusText(visit)),
       waiting
         ? h(
@@ -323,9 +481,9 @@ function renderTicket(held: HeldVisit, onLeave: () => void, state: TicketState):
             h('div', {}, h('dt', {}, t('estimate')), h('dd', { id: 'estimate' }, visit.estimatedWaitMinutes !== null ? t('estimatedWait', { minutes: visit.estimatedWaitMinutes }) : '—')),
           )
         : null,
-      visit.queue ? h('p', { class: 'muted' }, visit.queue.name, visit.service ? ` · ${visit.service.name}` : '') : null,
+      visit.queue ? h('p', { class: 'muted' }, h('bdi', {}, visit.queue.name), visit.service ? [' · ', h('bdi', {}, visit.service.name)] : null) : null,
     ),
-    waiting || called ? h('div', { class: 'actions' }, confirmText, leave) : null,
+    waiting || called || appointment ? h('div', { class: 'actions' }, checkIn, confirmText, leave) : null,
     h('p', {}, h('a', { href: '#/' }, t('back'))),
   );
 }
@@ -349,7 +507,7 @@ function showTicket(visitId: string): void {
     // A late answer (the cancellation, a read) for a screen the customer has left is kept, not shown.
     if (closed) return;
     if (visit.status === 'CALLED' && !wasCalled && 'vibrate' in navigator) navigator.vibrate([300, 150, 300]);
-    renderTicket(held, leave, state);
+    renderTicket(held, { leave, checkIn }, state);
   };
   const refresh = async () => {
     try {
@@ -361,13 +519,22 @@ function showTicket(visitId: string): void {
     }
     showNotice();
   };
+  const checkIn = async () => {
+    try {
+      const answer = await run<{ checkIn: Visit }>(config.apiPath, 'PwaCheckIn', { visitId, visitToken: held!.token });
+      apply(answer.checkIn, null);
+    } catch (error) {
+      if (held) renderTicket(held, { leave, checkIn }, state);
+      root.append(errorMessage(error));
+    }
+  };
   const leave = async () => {
     try {
       const { cancelVisit } = await run<{ cancelVisit: Visit }>(config.apiPath, 'PwaCancelVisit', { visitId, visitToken: held!.token });
       apply(cancelVisit, null);
     } catch (error) {
       state.leaving = false;
-      if (held) renderTicket(held, leave, state);
+      if (held) renderTicket(held, { leave, checkIn }, state);
       root.append(errorMessage(error));
     }
   };
@@ -416,7 +583,7 @@ function showTicket(visitId: string): void {
     window.removeEventListener('offline', onOffline);
   });
 
-  renderTicket(held, leave, state);
+  renderTicket(held, { leave, checkIn }, state);
   showNotice();
   listen();
   void refresh();
@@ -438,7 +605,7 @@ function showVisits(): void {
             h(
               'li',
               { class: 'card' },
-              h('a', { href: `#/visit/${entry.id}` }, h('strong', {}, entry.visit.ticket ?? '—'), ' ', entry.visit.queue?.name ?? ''),
+              h('a', { href: `#/visit/${entry.id}` }, h('strong', {}, entry.visit.ticket ?? (entry.visit.scheduledAt ? formatTime(entry.visit.scheduledAt, true) : '—')), ' ', entry.visit.queue?.name ?? ''),
               h('span', { class: 'muted' }, statusText(entry.visit)),
             ),
           ),
@@ -454,7 +621,9 @@ function route(): void {
   const path = location.hash.replace(/^#/, '') || '/';
   const visit = /^\/visit\/([0-9a-f-]{36})$/i.exec(path);
   const join = /^\/join\/([0-9a-f-]{36})$/i.exec(path);
+  const book = /^\/book\/([0-9a-f-]{36})$/i.exec(path);
   if (visit) showTicket(visit[1]);
+  else if (book && config.features.appointments) void showBooking(book[1]);
   else if (join && config.features.joinQueue) void showJoin(join[1]);
   else if (path === '/visits') showVisits();
   else void showBusiness();

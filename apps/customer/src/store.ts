@@ -2,7 +2,11 @@
 export interface Visit {
   id: string;
   ticket: string | null;
-  status: 'BOOKED' | 'WAITING' | 'CALLED' | 'SERVING' | 'DONE' | 'NO_SHOW' | 'CANCELLED';
+  status: 'PENDING' | 'BOOKED' | 'WAITING' | 'CALLED' | 'SERVING' | 'DONE' | 'NO_SHOW' | 'CANCELLED';
+  kind: 'WALK_IN' | 'APPOINTMENT';
+  scheduledAt: string | null;
+  checkInDeadline: string | null;
+  cancellableUntil: string | null;
   position: number | null;
   estimatedWaitMinutes: number | null;
   customerName: string | null;
@@ -24,7 +28,7 @@ export interface HeldVisit {
   savedAt: string;
 }
 
-export const activeStatuses: ReadonlySet<Visit['status']> = new Set(['BOOKED', 'WAITING', 'CALLED', 'SERVING']);
+export const activeStatuses: ReadonlySet<Visit['status']> = new Set(['PENDING', 'BOOKED', 'WAITING', 'CALLED', 'SERVING']);
 
 /**
  * Visit tokens and last states in localStorage, per business (one origin serves every

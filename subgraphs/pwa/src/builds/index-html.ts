@@ -109,7 +109,10 @@ ul { list-style: none; margin: 0; padding: 0; }
 .turn { margin: -1.5rem -1rem 1rem; padding: 1.25rem 1rem; border-radius: 1rem 1rem 0 0; background: var(--wlq-status-called); color: var(--wlq-on-status-called); }
 .turn h2 { font-size: 1.8em; margin: 0; }
 .turn-where { font-size: 1.3em; font-weight: 700; margin: .25rem 0 0; }
-.actions { margin: 1.5rem 0; text-align: center; }
+.actions { margin: 1.5rem 0; text-align: center; display: grid; gap: .75rem; justify-items: center; }
+.ticket-when { font-size: 1.6em; font-weight: 800; margin: .5rem 0; }
+.book-services, .slot-list { display: flex; flex-wrap: wrap; gap: .5rem; }
+.field input[type=date] { max-width: 14rem; }
 footer { display: flex; flex-wrap: wrap; gap: 1rem; justify-content: center; padding: 1rem; font-size: .875em; }
 `;
 }
