@@ -99,7 +99,7 @@ export function createReadRouter(options: ReadRouterOptions) {
     if (scope.actorKey === null) return true;
     const actorKey = scope.actorKey;
     scope.actorWroteRecently ??= tracker.wroteRecently(actorKey).catch((error: Error) => {
-      logger.warn({ err: error, actorKey }, 'could not read the write marks; reading from the primary');
+      logger.warn({ err: error, actorKey, requestId: scope.requestId }, 'could not read the write marks; reading from the primary');
       return true;
     });
     const wroteRecently = await scope.actorWroteRecently;
@@ -115,7 +115,9 @@ export function createReadRouter(options: ReadRouterOptions) {
     if (scope.actorKey === null || (scope.recordedAt !== undefined && now - scope.recordedAt < 1000)) return;
     scope.recordedAt = now;
     // The actor just learned it wrote, so a lost mark costs read-your-writes, never the write.
-    await tracker.recordWrite(scope.actorKey).catch((error: Error) => logger.warn({ err: error }, 'could not record a write mark'));
+    await tracker.recordWrite(scope.actorKey).catch((error: Error) =>
+      logger.warn({ err: error, requestId: scope.requestId }, 'could not share a write mark; this process keeps it'),
+    );
   };
 
   const readFromReplica = async (index: number, model: string, operation: string, args: unknown, onPrimary: () => Promise<unknown>) => {

@@ -17,6 +17,26 @@ describe('createWriteTracker', () => {
     expect(await tracker.wroteRecently('customer:2')).toBe(false);
   });
 
+  it('keeps a mark the shared store refused in this process, and still reports the failure', async () => {
+    let down = true;
+    const shared = new Map<string, string>();
+    const store = {
+      get: async (key: string) => {
+        if (down) throw new Error('redis down');
+        return shared.get(key) ?? null;
+      },
+      set: async (key: string, value: string) => {
+        if (down) throw new Error('redis down');
+        shared.set(key, value);
+      },
+    };
+    const tracker = createWriteTracker(5000, store);
+    await expect(tracker.recordWrite('staff:1')).rejects.toThrow('redis down');
+    down = false;
+    expect(await tracker.wroteRecently('staff:1')).toBe(true);
+    expect(await tracker.wroteRecently('staff:2')).toBe(false);
+  });
+
   it('remembers nothing with a window of zero', async () => {
     const tracker = createWriteTracker(0);
     await tracker.recordWrite('staff:1');

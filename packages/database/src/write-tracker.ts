@@ -20,14 +20,29 @@ export interface WriteTracker {
  * most once a second per request): the window is never shorter than configured, at most ~2 s
  * longer, which only sends a few more reads to the primary.
  */
-export function createWriteTracker(windowMs: number, store: WriteMarkStore = createMemoryMarks()): WriteTracker {
+export function createWriteTracker(windowMs: number, shared?: WriteMarkStore): WriteTracker {
+  const store = shared ?? createMemoryMarks();
   const ttlSeconds = Math.ceil(windowMs / 1000) + 1;
   const key = (actorKey: string) => `db:wrote:${actorKey}`;
+  // Marks this process could not share (the store was down): this process still reads its
+  // actors' writes from the primary, and so does every other while the store is down (a failed
+  // look-up counts as a recent write, see read-router.ts).
+  const unshared = shared ? createMemoryMarks() : null;
   return {
     recordWrite: async (actorKey) => {
-      if (windowMs > 0) await store.set(key(actorKey), '1', ttlSeconds);
+      if (windowMs <= 0) return;
+      try {
+        await store.set(key(actorKey), '1', ttlSeconds);
+      } catch (error) {
+        await unshared?.set(key(actorKey), '1', ttlSeconds);
+        throw error;
+      }
     },
-    wroteRecently: async (actorKey) => windowMs > 0 && (await store.get(key(actorKey))) !== null,
+    wroteRecently: async (actorKey) => {
+      if (windowMs <= 0) return false;
+      if (unshared && (await unshared.get(key(actorKey))) !== null) return true;
+      return (await store.get(key(actorKey))) !== null;
+    },
   };
 }
 

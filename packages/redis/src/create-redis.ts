@@ -3,6 +3,7 @@ import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { RedisConfig } from '@waitlessq/config';
 import { createMemoryStore } from './memory-store';
+import { createFailFastConnection, unavailableReason } from './fail-fast';
 
 /** The few key-value operations features need; Redis in production, a Map when embedded. */
 export interface KeyValueStore {
@@ -38,10 +39,12 @@ export function createRedis(config: RedisConfig): RedisResources {
       close: async () => undefined,
     };
   }
-  const options = { keyPrefix: config.keyPrefix, maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: false };
-  const client = new Redis(config.url, options);
-  const publisher = new Redis(config.url, options);
-  const subscriber = new Redis(config.url, options);
+  const command = createFailFastConnection(config.url, config);
+  const publishing = createFailFastConnection(config.url, config);
+  // The subscriber is not on any request's path: it may wait for Redis, and ioredis
+  // subscribes again to every channel once it is back.
+  const subscriber = new Redis(config.url, { keyPrefix: config.keyPrefix });
+  const client = command.redis;
   return {
     kind: 'redis',
     client,
@@ -51,10 +54,15 @@ export function createRedis(config: RedisConfig): RedisResources {
       setIfAbsent: async (key, value, ttl) => (await client.set(key, value, 'EX', ttl, 'NX')) === 'OK',
       del: async (...keys) => void (keys.length > 0 && (await client.del(...keys))),
     },
-    pubsub: new RedisPubSub({ publisher, subscriber }),
-    ping: async () => void (await client.ping()),
+    pubsub: new RedisPubSub({ publisher: publishing.redis, subscriber }),
+    // Says why Redis is down (readiness reports it) without waiting for a timeout.
+    ping: async () => {
+      const reason = unavailableReason(command);
+      if (reason) throw reason;
+      await client.ping();
+    },
     close: async () => {
-      await Promise.all([client.quit(), publisher.quit(), subscriber.quit()]);
+      await Promise.all([client, publishing.redis, subscriber].map((connection) => connection.quit().catch(() => connection.disconnect())));
     },
   };
 }

@@ -13,6 +13,13 @@ export interface JsonCacheOptions<T> {
   revive?: (json: unknown) => T;
   /** Told the outcome of the keys of each lookup (metrics). */
   onLookup?: (outcome: CacheOutcome, keys: number) => void;
+  /**
+   * Told when an invalidation failed (Redis down) and whether it will be retried. Called in the
+   * writer's async context, so a logger there can name the request.
+   */
+  onInvalidationFailed?: (error: Error, keys: string[], willRetry: boolean) => void;
+  /** First delay between retries of a failed invalidation (doubling up to 5 s). */
+  retryDelayMs?: number;
 }
 
 export interface JsonCache<T> {
@@ -24,7 +31,9 @@ export interface JsonCache<T> {
   get(key: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
   /**
    * Call after a write committed, before answering: no value read before it is served again,
-   * including one a concurrent reader is storing right now.
+   * including one a concurrent reader is storing right now. Never rejects: the write is
+   * committed whatever happens here. When the store fails, the invalidation is retried in the
+   * background until it succeeds or every entry it could hide has expired.
    */
   invalidate(...keys: string[]): Promise<void>;
 }
@@ -106,8 +115,35 @@ export function createJsonCache<T>(options: JsonCacheOptions<T>): JsonCache<T> {
     // Also with the cache off here: other processes may have it on.
     invalidate: async (...keys) => {
       const unique = [...new Set(keys)];
-      await Promise.all(unique.map((key) => store.set(versionKey(key), randomBytes(8).toString('hex'), versionTtl)));
-      await store.del(...unique.map(entryKey));
+      if (unique.length === 0) return;
+      try {
+        await bumpVersions(unique);
+      } catch (error) {
+        options.onInvalidationFailed?.(error as Error, unique, true);
+        retryInvalidation(unique, Date.now() + versionTtl * 1000, options.retryDelayMs ?? 250);
+      }
     },
   };
+
+  async function bumpVersions(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((key) => store.set(versionKey(key), randomBytes(8).toString('hex'), versionTtl)));
+    await store.del(...keys.map(entryKey));
+  }
+
+  /**
+   * A value cached before the write may still be in the store (Redis was unreachable, not
+   * emptied): bump the versions as soon as it answers. Past the deadline every entry written
+   * before the write has expired by itself. Until then a stale value can be served, at most
+   * for the cache's TTL, which is what the cache accepts anyway for a lost write.
+   */
+  function retryInvalidation(keys: string[], deadline: number, delayMs: number): void {
+    const timer = setTimeout(() => {
+      bumpVersions(keys).catch((error: Error) => {
+        const willRetry = Date.now() < deadline;
+        options.onInvalidationFailed?.(error, keys, willRetry);
+        if (willRetry) retryInvalidation(keys, deadline, Math.min(delayMs * 2, 5_000));
+      });
+    }, delayMs);
+    timer.unref();
+  }
 }

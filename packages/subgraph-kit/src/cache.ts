@@ -1,3 +1,4 @@
+import { currentRequestScope } from '@waitlessq/database';
 import { cacheRequestsCounter } from '@waitlessq/observability';
 import { createJsonCache, type JsonCache } from '@waitlessq/redis';
 import type { ServiceRuntime } from './runtime';
@@ -16,6 +17,11 @@ export function createCache<T>(runtime: ServiceRuntime, name: string, revive?: (
     ttlSeconds: runtime.config.cache.ttlSeconds,
     revive,
     onLookup: (outcome, keys) => counter.inc({ cache: name, outcome }, keys),
+    onInvalidationFailed: (error, keys, willRetry) =>
+      runtime.logger.warn(
+        { err: error, requestId: currentRequestScope()?.requestId, cache: name, keys, willRetry },
+        willRetry ? 'could not invalidate a cache entry; retrying' : 'gave up invalidating a cache entry (it has expired by now)',
+      ),
   });
 }
 

@@ -16,3 +16,5 @@ export type { TenantRows } from './tenant-snapshot';
 export { connectSubscriptions } from './subscription-client';
 export type { TestSubscriptionClient, TestSubscription, SubscriptionPayload, SubscriptionEnd } from './subscription-client';
 export { graphEnv, rateLimitsOff, testSecrets } from './graph-env';
+export { createPrivateRedis } from './private-redis';
+export type { PrivateRedis } from './private-redis';

@@ -1,0 +1,69 @@
+/**
+ * Redis stopped under load (issue 14, finding 2): the latency of joins and of `{ __typename }`
+ * through the gateway with Redis up, down and back, p50 and p95 each, and how many requests
+ * failed in each phase. A graph of built processes (npm run build first) on a scratch database
+ * and a Redis of its own (redis-server on a free port, no persistence), closed-loop clients.
+ * The machine's load average is recorded before and after: the figures of a busy machine
+ * (1-minute load at or above the cores) compare phases of one run, not runs.
+ *
+ *   npx tsx --tsconfig loadtests/redis-outage/tsconfig.json loadtests/redis-outage/bench.ts [--clients 8] [--phase-ms 10000]
+ *
+ * Needs PostgreSQL on 127.0.0.1:5432. Writes results.json beside this file.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { createPrivateRedis, createTenant, createTestDatabase, graphEnv, graphqlOk, rateLimitsOff, startGraph } from '@waitlessq/testkit';
+import { figures, runOutageScenario } from './outage-load';
+
+const argument = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+};
+const load = () => os.loadavg().map((value) => Math.round(value * 100) / 100);
+
+async function main() {
+  const clients = argument('clients', 8);
+  const phaseMs = argument('phase-ms', 10_000);
+  const db = await createTestDatabase();
+  const redis = await createPrivateRedis();
+  await redis.start();
+  const graph = await startGraph({ ...graphEnv(db, { ...rateLimitsOff, REDIS_URL: redis.url, CACHE_TTL_SECONDS: '60' }), LOG_LEVEL: 'error' });
+  try {
+    const tenant = await createTenant(graph.gateway.url, 'Bench');
+    const { createQueue } = await graphqlOk<{ createQueue: { id: string } }>(graph.gateway.url, {
+      query: 'mutation($input: CreateQueueInput!) { createQueue(input: $input) { id } }',
+      variables: { input: { businessId: tenant.businessId, name: 'Bench desk' } },
+      token: tenant.staff.OWNER.accessToken,
+    });
+    const loadBefore = load();
+    const samples = await runOutageScenario({ graph, queueId: createQueue.id, clients, phaseMs, stopRedis: () => redis.stop(), startRedis: () => redis.start() });
+    const loadAfter = load();
+    const phases = (['up', 'down', 'back'] as const).map((phase) => ({ phase, join: figures(samples, phase, 'join'), typename: figures(samples, phase, 'typename') }));
+    const result = {
+      date: new Date().toISOString(),
+      clients,
+      phaseMs,
+      cores: os.cpus().length,
+      loadBefore,
+      loadAfter,
+      busy: loadBefore[0] >= os.cpus().length || loadAfter[0] >= os.cpus().length,
+      phases,
+      p95ExtraWhileDownMs: {
+        join: Math.round((phases[1].join.p95Ms - phases[0].join.p95Ms) * 10) / 10,
+        typename: Math.round((phases[1].typename.p95Ms - phases[0].typename.p95Ms) * 10) / 10,
+      },
+    };
+    console.log(JSON.stringify(result, null, 2));
+    writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await graph.stop();
+    await redis.stop();
+    await db.drop();
+  }
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
