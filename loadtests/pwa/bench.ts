@@ -102,7 +102,7 @@ async function main() {
     await page.waitForLoadState('networkidle');
     const firstLoad = { ...transfer };
     const script = await fetch(`${origin}/apps/${businessId}/latest/index.html`).then((r) => r.text()).then((html) => /src="([^"]+app\.js)"/.exec(html)![1]);
-    const jsBytes = Buffer.from(new Uint8Array(await fetch(`${origin}${script}`).then((r) => r.arrayBuffer())));
+    const jsBytes = Buffer.from(await fetch(`${origin}${script}`).then((r) => r.text()), 'utf8');
 
     // The ticket screen: join once, then measure loads of it.
     await page.goto(`${appUrl}#/join/${queueId}`);
