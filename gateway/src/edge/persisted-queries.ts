@@ -19,7 +19,8 @@ export function createPersistedQueryCache(options: { store: KeyValueStore; trust
   const hashOf = (key: string) => key.slice(key.indexOf(':') + 1);
   return {
     async get(key) {
-      return (await trusted.get(hashOf(key))) ?? (await store.get(storeKey(key))) ?? undefined;
+      // Redis down is a miss: the client sends the query again (the protocol's own fallback).
+      return (await trusted.get(hashOf(key))) ?? (await store.get(storeKey(key)).catch(() => null)) ?? undefined;
     },
     async set(key, value, options) {
       await store.set(storeKey(key), value, options?.ttl ?? ttlSeconds);

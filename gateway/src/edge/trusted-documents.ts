@@ -64,6 +64,7 @@ export async function loadTrustedDocuments(options: { file?: string; store: KeyV
     // This replica serves its own manifest all the same; /ready reports Redis.
     logger.warn({ err: error }, 'could not share the trusted documents through Redis');
   }
-  const get = async (id: string) => local.get(id) ?? (await store.get(sharedKey(id))) ?? undefined;
+  // Redis down: only this replica's manifest answers (an operation of a newer manifest is unknown until it is back).
+  const get = async (id: string) => local.get(id) ?? (await store.get(sharedKey(id)).catch(() => null)) ?? undefined;
   return { operations, get, has: async (id) => (await get(id)) !== undefined };
 }

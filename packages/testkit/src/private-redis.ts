@@ -27,6 +27,8 @@ export async function createPrivateRedis(): Promise<PrivateRedis> {
     async start() {
       server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      // Refused while the server starts: connect() rejects, and the event needs no report.
+      probe.on('error', () => undefined);
       const deadline = Date.now() + 10_000;
       try {
         for (;;) {

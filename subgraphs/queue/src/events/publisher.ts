@@ -1,3 +1,4 @@
+import { currentRequestScope } from '@waitlessq/database';
 import { createEventLog, SerializedJson, type EventLog } from '@waitlessq/redis';
 import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
 import { latestEstimateChanges, writeLatestEstimates } from './latest-estimates';
@@ -43,7 +44,7 @@ export function createQueueEventPublisher(runtime: ServiceRuntime, log?: EventLo
           { maxWait: 10_000, timeout: 10_000 },
         );
       } catch (error) {
-        runtime.logger.error({ err: error, queueId, change: change.kind }, 'could not publish a queue event');
+        runtime.logger.error({ err: error, requestId: currentRequestScope()?.requestId, queueId, change: change.kind }, 'could not publish a queue event');
       }
     },
   };
