@@ -205,6 +205,10 @@ export function createSampler(): Sampler {
     [/Day$|^date$/, () => new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)],
     [/minutes/i, () => 15],
     [/prefix/i, () => 'P'],
+    // A browser's push subscription (registerPushSubscription): an https endpoint and its keys.
+    [/^endpoint$/, () => `https://push.example.test/${unique()}`],
+    [/^p256dh$/, () => `B${'A'.repeat(86)}`],
+    [/^auth$/, () => 'c2VjcmV0LWF1dGgtMTIzNA'],
   ];
   return (name, scalar) => {
     // A period asked for (appointments, insights): from a day ago to a month ahead.

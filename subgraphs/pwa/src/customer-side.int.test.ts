@@ -258,6 +258,17 @@ describe('registerPushSubscription', () => {
     expect(rows[0]).toMatchObject({ organizationId, businessId, endpoint: 'https://push.example.test/send/abc123', p256dh: `B${'b'.repeat(86)}` });
   });
 
+  it("takes no token from whoever may read the visit (staff of its organization), and NOT_FOUND from others", async () => {
+    const registerWithoutToken = `mutation($v: ID!, $s: PushSubscriptionInput!) { registerPushSubscription(visitId: $v, subscription: $s) { id } }`;
+    const before = await prisma.pushSubscription.count();
+    const staffDevice = subscription('https://push.example.test/send/staff-device');
+    expect(errorCode(await call(pwaUrl, anonymous, registerWithoutToken, { v: visit.id, s: staffDevice }))).toBe('NOT_FOUND');
+    expect(errorCode(await call(pwaUrl, staff('OWNER', otherOrganizationId), registerWithoutToken, { v: visit.id, s: staffDevice }))).toBe('NOT_FOUND');
+    expect(await prisma.pushSubscription.count()).toBe(before);
+    await ok(pwaUrl, staff('STAFF'), registerWithoutToken, { v: visit.id, s: staffDevice });
+    expect(await prisma.pushSubscription.count({ where: { visitId: visit.id } })).toBe(2);
+  });
+
   it('refuses a wrong token, a bad subscription and an ended visit, writing nothing', async () => {
     const before = await prisma.pushSubscription.count();
     const other = subscription('https://push.example.test/send/other');

@@ -1,3 +1,4 @@
+import type { Identity } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import { createPeerClient } from '@waitlessq/subgraph-kit';
 import type { PushSubscription } from '@waitlessq/database';
@@ -12,26 +13,28 @@ export interface PushSubscriptionInput {
 }
 
 const endedStatuses = new Set(['DONE', 'NO_SHOW', 'CANCELLED']);
-const visitQuery = `query PwaPushVisit($id: ID!, $visitToken: String!) { visit(id: $id, visitToken: $visitToken) { id status queue { business { id } } } }`;
+const visitQuery = `query PwaPushVisit($id: ID!, $visitToken: String) { visit(id: $id, visitToken: $visitToken) { id status queue { business { id } } } }`;
 
 /**
- * Checks the subscription, then the visit token: the queue subgraph (which owns visits) is
- * asked as an anonymous caller holding the token, so it applies the very check the app's own
- * reads get. A wrong token and an unknown visit are the same NOT_FOUND.
+ * Checks the subscription, then who asks: the queue subgraph (which owns visits) is asked for
+ * the visit as an anonymous caller holding the token, or, without a token, as the caller
+ * itself, so it applies the very checks the app's own reads get. A wrong token, another
+ * tenant's visit and an unknown one are the same NOT_FOUND.
  */
-export async function registerPushSubscription(ctx: PwaContext, visitId: string, visitToken: string, input: PushSubscriptionInput): Promise<PushSubscription> {
+export async function registerPushSubscription(ctx: PwaContext, visitId: string, visitToken: string | null | undefined, input: PushSubscriptionInput): Promise<PushSubscription> {
   if (!isUuid(visitId)) throw badInput('visitId', 'is not a visit id');
   const subscription = validSubscription(input);
   const notFound = new AppError('NOT_FOUND', 'No visit with this id and token.');
-  if (!visitToken || visitToken.length > 200) throw notFound;
+  if (visitToken !== null && visitToken !== undefined && (visitToken === '' || visitToken.length > 200)) throw notFound;
+  const asker: Identity = visitToken ? { kind: 'anonymous' } : ctx.identity;
 
   const { visit } = await createPeerClient(ctx.runtime)
     .request<{ visit: { id: string; status: string; queue: { business: { id: string } } | null } | null }>(
       'queue',
       visitQuery,
-      { id: visitId, visitToken },
+      { id: visitId, visitToken: visitToken ?? null },
       ctx.requestId,
-      { kind: 'anonymous' },
+      asker,
     )
     .catch((error: unknown) => {
       if (error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN' || error.code === 'UNAUTHENTICATED')) return { visit: null };

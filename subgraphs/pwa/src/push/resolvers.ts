@@ -3,7 +3,7 @@ import { registerPushSubscription, type PushSubscriptionInput } from './push-ser
 
 export const pushResolvers = {
   Mutation: {
-    registerPushSubscription: (_: unknown, args: { visitId: string; visitToken: string; subscription: PushSubscriptionInput }, ctx: PwaContext) =>
+    registerPushSubscription: (_: unknown, args: { visitId: string; visitToken?: string | null; subscription: PushSubscriptionInput }, ctx: PwaContext) =>
       registerPushSubscription(ctx, args.visitId, args.visitToken, args.subscription),
   },
 };

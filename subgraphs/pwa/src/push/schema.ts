@@ -25,10 +25,11 @@ export const pushTypeDefs = gql`
 
   extend type Mutation {
     """
-    The holder of a visit's token asks to be notified about it on this device (the app calls it
-    after a customer joins and allows notifications). Registering the same endpoint again
-    updates its keys. The visit must not have ended.
+    A device asks to be notified about a visit (the app calls it after a customer joins and
+    allows notifications): the holder of the visit token, or without one whoever may read the
+    visit (its signed-in customer, staff of its organization). Registering the same endpoint
+    again updates its keys. The visit must not have ended (INVALID_TRANSITION).
     """
-    registerPushSubscription(visitId: ID!, visitToken: String!, subscription: PushSubscriptionInput!): PushSubscription!
+    registerPushSubscription(visitId: ID!, visitToken: String, subscription: PushSubscriptionInput!): PushSubscription!
   }
 `;
