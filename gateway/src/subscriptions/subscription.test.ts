@@ -40,6 +40,7 @@ function eventData(kind: QueueEventData['change']['kind'], waiting: number, stat
       queue: { id: queueId, status, countersOpen: 1, businessId: randomUUID(), createdAt: at, updatedAt: at } as never,
       visits: visits.map((visit) => eventVisitColumns.map((column) => visit[column] ?? null)),
       serviceTimes: {},
+      appointmentIds: [],
     },
   };
 }
