@@ -372,6 +372,8 @@ describe('the customer app in Chromium', () => {
     await page.getByRole('heading', { name: 'Your appointment' }).waitFor();
     await page.getByText('Booked. Check in when you arrive.').waitFor();
     await checkAccessibility('appointment');
+    await page.getByRole('link', { name: 'Back' }).click();
+    await page.getByRole('link', { name: /^Your appointment: / }).click();
     await page.getByRole('button', { name: 'I have arrived' }).click();
     await page.locator('#position').waitFor();
     await expect(ticketNumber()).resolves.toMatch(/^A-\d{3}$/);

@@ -145,7 +145,13 @@ async function showBusiness(): Promise<void> {
       ? h(
           'nav',
           { class: 'held', 'aria-label': t('myVisits') },
-          active.map((held) => h('a', { class: 'button ticket-link', href: `#/visit/${held.id}` }, `${t('yourTicket')}: ${held.visit.ticket ?? ''}`)),
+          active.map((held) =>
+            h(
+              'a',
+              { class: 'button ticket-link', href: `#/visit/${held.id}` },
+              held.visit.ticket || !held.visit.scheduledAt ? `${t('yourTicket')}: ${held.visit.ticket ?? ''}` : `${t('yourAppointment')}: ${formatTime(held.visit.scheduledAt, true)}`,
+            ),
+          ),
         )
       : null,
     config.features.joinQueue
