@@ -15,7 +15,7 @@ import {
   type Tenant,
   type TestDatabase,
 } from '@waitlessq/testkit';
-import { figures, runOutageScenario, type Sample } from '../loadtests/redis-outage/outage-load';
+import { addressBudgetOn, figures, runOutageScenario, type Sample } from '../loadtests/redis-outage/outage-load';
 
 // Redis stopped under a join load (issue 14, finding 2): a committed join is answered as
 // committed, requests answer in their normal time plus at most 100 ms, /ready says Redis is
@@ -42,7 +42,7 @@ beforeAll(async () => {
   redis = await createPrivateRedis();
   await redis.start();
   // Caches on, so joins invalidate the queue's cached summary in Redis after they commit.
-  graph = await startGraph(graphEnv(db, { ...rateLimitsOff, REDIS_URL: redis.url, CACHE_TTL_SECONDS: '60' }));
+  graph = await startGraph(graphEnv(db, { ...rateLimitsOff, ...addressBudgetOn, REDIS_URL: redis.url, CACHE_TTL_SECONDS: '60' }));
   tenant = await createTenant(graph.gateway.url, 'Outage');
   const { createQueue } = await graphqlOk<{ createQueue: { id: string } }>(graph.gateway.url, {
     query: 'mutation($input: CreateQueueInput!) { createQueue(input: $input) { id } }',

@@ -33,6 +33,12 @@ export interface OutageOptions {
   whileDown?: () => Promise<void>;
 }
 
+/**
+ * The per-address rate limit on (in Redis, on every request), too high to be reached: with Redis
+ * down it counts in each replica's memory, and must not slow anything either.
+ */
+export const addressBudgetOn = { RATE_LIMIT_PER_ADDRESS: '1000000' } as const;
+
 const JOIN = `mutation($input: JoinQueueInput!) { joinQueue(input: $input) { visitToken visit { id ticket } } }`;
 
 export async function runOutageScenario(options: OutageOptions): Promise<Sample[]> {

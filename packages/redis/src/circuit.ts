@@ -1,9 +1,10 @@
 /**
  * A circuit breaker for one Redis connection. Redis that is down refuses at once (no offline
  * queue), but Redis that hangs (overloaded, a network partition without a reset) costs every
- * command its whole timeout. After `failureThreshold` failures in a row the circuit opens and
- * commands fail at once for `openMs`; then one command is let through to probe, and a success
- * closes it again.
+ * command its whole timeout. After `failureThreshold` failures in a row, spread over at least
+ * `minStreakMs`, the circuit opens and commands fail at once for `openMs`; then one command is
+ * let through to probe, and a success closes it again. The spread keeps one stall of our own
+ * event loop (every command in flight times out in the same instant) from opening it.
  */
 export interface Circuit {
   /** Throws RedisUnavailableError while open; otherwise lets the command through. */
@@ -17,6 +18,7 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 
 export interface CircuitOptions {
   failureThreshold: number;
+  minStreakMs: number;
   openMs: number;
   now?: () => number;
 }
@@ -29,11 +31,12 @@ export class RedisUnavailableError extends Error {
   }
 }
 
-export const defaultCircuit = { failureThreshold: 3, openMs: 1_000 } as const;
+export const defaultCircuit = { failureThreshold: 3, minStreakMs: 500, openMs: 1_000 } as const;
 
 export function createCircuit(options: CircuitOptions): Circuit {
   const now = options.now ?? Date.now;
   let failures = 0;
+  let streakStartedAt = 0;
   let openedAt: number | null = null;
   let probing = false;
   const state = (): CircuitState => (openedAt === null ? 'closed' : now() - openedAt < options.openMs ? 'open' : 'half-open');
@@ -54,7 +57,8 @@ export function createCircuit(options: CircuitOptions): Circuit {
     },
     failed() {
       failures += 1;
-      if (probing || failures >= options.failureThreshold) openedAt = now();
+      if (failures === 1) streakStartedAt = now();
+      if (probing || (failures >= options.failureThreshold && now() - streakStartedAt >= options.minStreakMs)) openedAt = now();
       probing = false;
     },
     state,
