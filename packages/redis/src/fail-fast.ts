@@ -26,8 +26,8 @@ export interface FailFastConnection {
  *   queue for a reconnect.
  * - From then on each command has a timeout, and commands in flight when the connection drops
  *   fail with it.
- * - A circuit (circuit.ts) makes every command fail at once after a few failures in a row, so a
- *   hung Redis costs a handful of timeouts, not one per command.
+ * - A circuit (circuit.ts) makes every command fail at once after failures in a row for half a
+ *   second, so a hung Redis costs a timeout per command for that long, not for as long as it hangs.
  * - ioredis keeps reconnecting in the background; the first success closes the circuit.
  *
  * Auto-pipelining is off: it sends commands through a pipeline, which the circuit cannot stop
