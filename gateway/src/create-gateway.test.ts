@@ -91,10 +91,10 @@ describe('createGateway', () => {
   });
   beforeEach(() => (calls.length = 0));
 
-  it('passes an anonymous identity when there is no Authorization header', async () => {
+  it('passes an anonymous identity when there is no Authorization header, with a fingerprint of the client (idempotency keys)', async () => {
     const { status, body } = await post(url, '{ whoami }');
     expect(status).toBe(200);
-    expect(JSON.parse(body.data!.whoami as string)).toEqual({ kind: 'anonymous' });
+    expect(JSON.parse(body.data!.whoami as string)).toEqual({ kind: 'anonymous', clientFingerprint: expect.stringMatching(/^[0-9a-f]{32}$/) });
   });
 
   it('passes the identity of a valid token, signed for the subgraphs', async () => {
