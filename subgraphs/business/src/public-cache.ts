@@ -5,9 +5,9 @@ import type { JsonCache } from '@waitlessq/redis';
 /**
  * The hot public reads of this subgraph, cached: business profiles (by id and by slug, the
  * PWA's address), services by id, and each business's active services. Every field of these
- * types is public (anonymous PWA visitors read them), and the only private column,
- * idempotencyKey, is blanked before a row is stored; who may see which row is still decided
- * after the read (access.ts), so one entry serves every caller.
+ * types is public (anonymous PWA visitors read them), and the only private columns,
+ * idempotencyKey and its fingerprint, are blanked before a row is stored; who may see which
+ * row is still decided after the read (access.ts), so one entry serves every caller.
  */
 export interface BusinessCaches {
   profileById: JsonCache<Business>;
