@@ -17,6 +17,9 @@ const moduleNameMapper = {
 const common = { rootDir: __dirname, transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', modulePathIgnorePatterns: ['<rootDir>/(packages|subgraphs)/[^/]+/dist/', '<rootDir>/gateway/dist/'] };
 
 module.exports = {
+  // A global option: jest ignores testTimeout inside a project's configuration, so integration
+  // and end-to-end suites ran with the 5 s default and failed on a busy two-core machine.
+  testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/src/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'] },
     { ...common, displayName: 'integration', globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts', testMatch: ['**/src/**/*.int.test.ts', '<rootDir>/prisma/**/*.int.test.ts', '<rootDir>/schema/**/*.int.test.ts'], testTimeout: 60_000 },

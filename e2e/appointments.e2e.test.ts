@@ -155,7 +155,17 @@ describe('staff recall, return and transfer a visit while the desk screen watche
     await call(`mutation($v: ID!) { returnToQueue(visitId: $v, placement: LAST) { id } }`, { v: visitId }, staff());
     expect((await nextOf(first, 'RETURNED')).visits).toEqual([expect.objectContaining({ id: visitId, status: 'WAITING' })]);
 
+    // The visitor's ticket screen follows the visit into the other queue.
+    const visitor = await connect({ authorization: `Bearer ${staff()}` });
+    const watching = visitor.subscribe<VisitEvent>(VISIT_UPDATED, { visitId });
+    await new Promise((resolve) => setTimeout(resolve, 300));
     await call(`mutation($v: ID!, $q: ID!) { transferVisit(visitId: $v, queueId: $q) { id } }`, { v: visitId, q: secondQueue }, staff());
+    expect((await watching.next(5000)).data!.visitUpdated).toMatchObject({ change: 'TRANSFERRED', visit: { status: 'WAITING' } });
+    expect(await watching.ended).toEqual({ kind: 'complete' });
+    const following = visitor.subscribe<VisitEvent>(VISIT_UPDATED, { visitId });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await call(`mutation($q: ID!) { callNext(queueId: $q, counter: "Desk 3") { id } }`, { q: secondQueue }, staff());
+    expect((await following.next(5000)).data!.visitUpdated).toMatchObject({ change: 'CALLED', visit: { status: 'CALLED', counter: 'Desk 3' } });
     const left = await nextOf(first, 'TRANSFERRED');
     const arrived = await nextOf(second, 'TRANSFERRED');
     expect(left.visits[0]).toMatchObject({ id: visitId, queue: { id: secondQueue } });

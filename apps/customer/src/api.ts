@@ -79,9 +79,17 @@ export function createLiveClient(apiPath: string, onConnection: (live: boolean, 
 /**
  * Subscribes to a trusted document by id. `variables` is sent again on every reconnection as
  * it is then: the caller moves `afterSequence` forward with every event, so the server replays
- * exactly what was missed while the connection was lost.
+ * exactly what was missed while the connection was lost. The server completes a visit's
+ * stream when the visit ends or moves to another queue (`completed`).
  */
-export function subscribe<T>(client: Client, name: OperationName, variables: Record<string, unknown>, next: (data: T) => void, failed: (error: ApiError) => void): LiveSubscription {
+export function subscribe<T>(
+  client: Client,
+  name: OperationName,
+  variables: Record<string, unknown>,
+  next: (data: T) => void,
+  failed: (error: ApiError) => void,
+  completed: () => void = () => undefined,
+): LiveSubscription {
   const dispose = client.subscribe<T>(
     { query: '', operationName: name, variables, extensions: persisted(name) },
     {
@@ -94,7 +102,7 @@ export function subscribe<T>(client: Client, name: OperationName, variables: Rec
         const first = Array.isArray(error) ? error[0] : null;
         failed(new ApiError(String(first?.extensions?.code ?? 'NETWORK'), first?.message ?? 'connection failed', !first));
       },
-      complete: () => undefined,
+      complete: completed,
     },
   );
   return { close: dispose };

@@ -564,6 +564,14 @@ function showTicket(visitId: string): void {
         if (error.code === 'SEQUENCE_TOO_OLD' && held) held = { ...held, sequence: null };
         retry = setTimeout(() => void refresh().then(listen), 2_000);
       },
+      () => {
+        // Completed: the visit ended (listen then does nothing) or was transferred to another
+        // queue, whose events have their own sequence: listen there from now on.
+        subscription = null;
+        if (closed) return;
+        if (held) held = { ...held, sequence: null };
+        void refresh().then(listen);
+      },
     );
   };
   const onOnline = () => {

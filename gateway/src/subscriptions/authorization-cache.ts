@@ -8,6 +8,8 @@ export interface AuthorizationCache {
   authorize: Authorize;
   /** Drops every answer given to this caller (its key was revoked). */
   forget(callerKey: string): void;
+  /** Drops one answer that no longer holds (the visit moved to another queue, or ended). */
+  forgetAnswer(field: SubscriptionField, args: Record<string, unknown>, caller: Caller): void;
   readonly size: number;
 }
 
@@ -31,8 +33,10 @@ interface Entry {
  * thousand. Refusals (NOT_FOUND, FORBIDDEN) are reused as well: a flood of refused subscribes
  * costs no more. An outage is not: the next subscribe asks again.
  *
- * In this process's memory: each replica asks once per (caller, question) per TTL. What the
- * TTL can leave stale: a visit that ended in it is still reported unfinished (its final event
+ * In this process's memory: each replica asks once per (caller, question) per TTL. A visit
+ * subscription that ends because its visit moved to another queue or ended drops its answer
+ * (the client subscribes again and must be sent to the new queue). What the TTL can leave
+ * stale: a visit that ended on another replica is still reported unfinished (its final event
  * then completes the subscription for a client resuming with afterSequence); a role change
  * reaches subgraphs with the next access token anyway. Key revocation is checked on every
  * subscribe (server.ts), and drops the caller's answers.
@@ -51,7 +55,7 @@ export function createAuthorizationCache(authorize: Authorize, options: Authoriz
       // Refusals that need no call are not worth a place in the cache.
       const refused = access.precheck(caller.identity, args);
       if (refused) return Promise.reject(refused);
-      const key = `${caller.key}\n${field}\n${JSON.stringify(access.variables(args))}`;
+      const key = keyOf(field, args, caller);
       const now = Date.now();
       const cached = entries.get(key);
       if (cached && cached.expiresAt > now) return cached.answer;
@@ -70,5 +74,11 @@ export function createAuthorizationCache(authorize: Authorize, options: Authoriz
     forget(callerKey) {
       for (const [key, entry] of entries) if (entry.callerKey === callerKey) entries.delete(key);
     },
+    forgetAnswer(field, args, caller) {
+      entries.delete(keyOf(field, args, caller));
+    },
   };
 }
+
+const keyOf = (field: SubscriptionField, args: Record<string, unknown>, caller: Caller) =>
+  `${caller.key}\n${field}\n${JSON.stringify(subscriptionAccess[field].variables(args))}`;

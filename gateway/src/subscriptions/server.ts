@@ -242,7 +242,16 @@ export function serveWebSockets(options: WebSocketOptions): WebSocketEndpoint {
           try {
             stream = await startSubscription(
               options,
-              { planned, variables, args, caller: connection.caller, target, requestId, logger: logger.child({ requestId }) },
+              {
+                planned,
+                variables,
+                args,
+                caller: connection.caller,
+                target,
+                requestId,
+                logger: logger.child({ requestId }),
+                onTargetChanged: () => authorization.forgetAnswer(planned.field, args, connection.caller),
+              },
               () => {
                 connection.streams.delete(stream);
                 ended();

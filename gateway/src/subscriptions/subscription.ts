@@ -26,6 +26,8 @@ export interface SubscriptionRequest {
   target: SubscriptionTarget;
   requestId: string;
   logger: Logger;
+  /** Called when the target no longer holds: the visit moved to another queue or ended. */
+  onTargetChanged?: () => void;
 }
 
 export interface SubscriptionDependencies {
@@ -40,7 +42,7 @@ export interface SubscriptionDependencies {
  * events, then the buffered and further live ones, dropping any sequence already handed out,
  * so nothing falls between replay and live and nothing comes twice. Events are handled one
  * at a time, in sequence order. A visit subscription skips events that change nothing for
- * its visit and completes after the visit ends. Rejects with SEQUENCE_TOO_OLD (or
+ * its visit and completes after the visit ends or moves to another queue. Rejects with SEQUENCE_TOO_OLD (or
  * BAD_USER_INPUT for a sequence the queue never reached) before streaming anything.
  */
 export async function startSubscription(
@@ -80,7 +82,13 @@ export async function startSubscription(
     channel.push(result, event.sequence > replayedUpTo);
     metrics.payloads.inc({ outcome: result.errors ? 'errors' : 'ok' });
     const visit = planned.field === 'visitUpdated' ? event.visits.get(args.visitId!) : undefined;
-    if (visit && isFinalVisitStatus(visit.status)) channel.end();
+    // A visit transferred to another queue leaves this queue's feed: the payload above shows it
+    // in its new queue, and the stream completes so the client subscribes again (without
+    // afterSequence: sequences are per queue) and follows the new queue's events.
+    if (visit && (isFinalVisitStatus(visit.status) || visit.queueId !== target.queueId)) {
+      request.onTargetChanged?.();
+      channel.end();
+    }
   };
   const handle = (previous: QueueEvent | null, event: QueueEvent) => {
     if (event.sequence <= handledUpTo) return;
