@@ -64,6 +64,10 @@ RUN npm prune --omit=dev --no-audit --no-fund \
 FROM base AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0
+# The pwa service draws icon initials and the door's QR poster text with sharp, through fontconfig.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 # Owned by root: the service user can read the code but not modify it.
 COPY --from=prod-deps /app /app
 # 1000 is the image's `node` user; numeric so Kubernetes runAsNonRoot can verify it.
