@@ -84,8 +84,8 @@ function idSlotsOf(type: GraphQLInputType, path: string[], owner: string, seen: 
   return Object.values(named.getFields()).flatMap((field) => idSlotsOf(field.type, [...path, field.name], owner, inner));
 }
 
-/** Argument stems that name a type by a shorter word (`offerId` of acceptStandbyOffer is a StandbyOffer). */
-const targetAliases: Record<string, string> = { Offer: 'StandbyOffer', Entry: 'StandbyEntry' };
+/** Argument stems that name a type by another word (`offerId` of acceptStandbyOffer is a StandbyOffer, `staffId` a User). */
+const targetAliases: Record<string, string> = { Offer: 'StandbyOffer', Entry: 'StandbyEntry', Staff: 'User' };
 
 function targetOf(name: string, owner: string): string {
   if (name === 'id' || name === 'ids') return owner;
