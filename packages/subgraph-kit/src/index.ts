@@ -9,7 +9,7 @@ export { runUntilSignalled } from './lifecycle';
 export { organizationScope } from './scope';
 export { createCache, reviveDates } from './cache';
 export { startSubgraph } from './start-subgraph';
-export { DateTimeScalar } from './scalars';
+export { DateTimeScalar, JSONScalar } from './scalars';
 export { metricsPlugin } from './metrics-plugin';
 export { trackConnections } from './drain';
 export type { HttpDrain } from './drain';

@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql';
 
 function parseInstant(value: unknown): Date {
   if (typeof value === 'string') {
@@ -18,4 +18,17 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     if (ast.kind !== Kind.STRING) throw new GraphQLError('DateTime must be an ISO-8601 string.', { extensions: { code: 'BAD_USER_INPUT' } });
     return parseInstant(ast.value);
   },
+});
+
+/**
+ * Any JSON value, passed through as is. It carries internal data between subgraphs
+ * (`Business.bookingSchedule`, @inaccessible, from the business subgraph to the queue
+ * subgraph's `@requires`); clients never see it, and its reader checks the shape.
+ */
+export const JSONScalar = new GraphQLScalarType({
+  name: 'JSON',
+  description: 'A JSON value.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });

@@ -1,12 +1,11 @@
 import type { SubgraphDefinition } from '@waitlessq/subgraph-kit';
 import { availabilityResolvers } from './availability/resolvers';
-import { JSONScalar } from './availability/json-scalar';
 import { bookingPolicyResolvers } from './booking-policy/resolvers';
 import { businessResolvers } from './businesses/resolvers';
 import type { BusinessContext } from './context';
 import { openingHoursResolvers } from './opening-hours/resolvers';
 import { organizationResolvers } from './organizations/resolvers';
-import { DateTimeScalar } from '@waitlessq/subgraph-kit';
+import { DateTimeScalar, JSONScalar } from '@waitlessq/subgraph-kit';
 import { serviceResolvers } from './services/resolvers';
 
 type ResolverMap = Record<string, Record<string, unknown>>;

@@ -1,4 +1,3 @@
-import { GraphQLScalarType, valueFromASTUntyped } from 'graphql';
 import type { QueueContext } from '../context';
 import type { Db } from '../visits/line';
 import { parseBookingSchedule, type BookingSchedule } from './booking-schedule';
@@ -52,16 +51,3 @@ export const slotResolvers = {
       readAvailableSlots(context.runtime.db.prisma, scheduleOf(business), args, new Date()),
   },
 };
-
-/**
- * Any JSON value, passed through. Only `Business.bookingSchedule` uses it, and that field is
- * external here (it arrives in representations, which are not parsed by this scalar); the
- * checks of its shape are parseBookingSchedule's.
- */
-export const JSONScalar = new GraphQLScalarType({
-  name: 'JSON',
-  description: 'A JSON value.',
-  serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
-});
