@@ -5,12 +5,13 @@ import { requireObjectId } from '../ids';
 import { waitInLine } from '../visits/estimates';
 import { readLines, readServiceTimes } from '../visits/line';
 import { createLine, lineTimeOfCheckIn } from '../visits/positions';
+import { nextTicketNumber } from '../visits/ticket-counter';
 import { dayAsDate, formatTicket, localDay } from '../visits/tickets';
 import { actAsTokenHolder } from '../visits/visit-token';
-import { bookingTransaction, loadScheduledBusiness, requireInstant } from './booking';
+import { appointmentTime, bookingTransaction, loadScheduledBusiness, requireInstant } from './booking';
 import { isSlotUnavailable, slotUnavailable } from './capacity';
 import { appointmentActor, assertCancellable, noVisit, staffActor, type AppointmentActor } from './holder';
-import { findSlot, occupancyOf, readBusinessBookings } from './slots';
+import { findSlot, readBusinessBookings } from './slots';
 
 /** Check-in opens this long before the appointment: earlier, the customer is not here for it. */
 export const checkInOpensMinutesBefore = 120;
@@ -73,25 +74,11 @@ export async function rescheduleAppointment(
   const serviceId = visit.serviceId!;
   const slot = findSlot({ schedule, serviceId, startsAt, now, bookings });
   if (!slot) throw slotUnavailable('This time is not a free slot of the service; ask availableSlots for one.');
-  const service = schedule.services.find((s) => s.id === serviceId)!;
-  const occupancy = occupancyOf(schedule, service, startsAt);
-  const { policy } = schedule;
   try {
     const moved = await prisma.$transaction(async (tx) => {
       const { count } = await tx.visit.updateMany({
         where: { id: visit.id, status: visit.status, scheduledAt: visit.scheduledAt },
-        data: {
-          scheduledAt: startsAt,
-          scheduledEndAt: occupancy.scheduledEndAt,
-          blockedFrom: occupancy.blockedFrom,
-          blockedUntil: occupancy.blockedUntil,
-          bookingDay: dayAsDate(occupancy.bookingDay),
-          slotCapacity: policy.spotsPerSlot,
-          dayCapacity: policy.maxBookingsPerDay,
-          checkInDeadline: new Date(startsAt.getTime() + policy.noShowGraceMinutes * 60_000),
-          cancellableUntil: new Date(startsAt.getTime() - policy.cancellationWindowMinutes * 60_000),
-          expectedServiceMinutes: service.durationMinutes,
-        },
+        data: appointmentTime(schedule, serviceId, startsAt),
       });
       if (count === 0) await lostRace(tx, visit.id);
       await tx.visitEvent.create({
@@ -170,14 +157,10 @@ export async function checkIn(context: QueueContext, visitId: string, visitToken
       if (locked.status === 'CLOSED') throw new AppError('QUEUE_CLOSED', 'The queue is closed; please ask at the desk.');
       const line = (await readLines(tx, [visit.queueId])).get(visit.queueId)!;
       const day = localDay(now, locked.timezone);
-      const [{ lastNumber }] = await tx.$queryRaw<{ lastNumber: number }[]>`
-        INSERT INTO "TicketCounter" ("queueId", "day", "lastNumber")
-        VALUES (${visit.queueId}::uuid, ${day}::date, 1)
-        ON CONFLICT ("queueId", "day") DO UPDATE SET "lastNumber" = "TicketCounter"."lastNumber" + 1
-        RETURNING "lastNumber"`;
+      const lastNumber = await nextTicketNumber(tx, visit.queueId, day);
       const lineAt = lineTimeOfCheckIn(visit.scheduledAt!, now);
       const place = { id: visit.id, priority: visit.priority, lineAt, ticketNumber: lastNumber, serviceId: visit.serviceId, expectedServiceMinutes: visit.expectedServiceMinutes };
-      const estimate = waitInLine(createLine([...line.places, place]), visit.id, serviceTimes, locked.countersOpen)!.estimatedWaitMinutes;
+      const estimate = waitInLine(createLine([...line.places, place], line.appointments), visit.id, serviceTimes, locked.countersOpen)!.estimatedWaitMinutes;
       const { count } = await tx.visit.updateMany({
         where: { id: visit.id, status: 'BOOKED' },
         data: {

@@ -69,6 +69,30 @@ export async function bookAppointment(context: QueueContext, input: BookAppointm
   }
 }
 
+/**
+ * The columns of an appointment's time, from the rules it was booked under: its end and the
+ * time it blocks (buffers included), its local day, the capacity the database checks it
+ * against, and the policy's deadlines (check-in, cancellation) as instants. Booking and
+ * rescheduling write the same ones.
+ */
+export function appointmentTime(schedule: BookingSchedule, serviceId: string, startsAt: Date) {
+  const service = schedule.services.find((s) => s.id === serviceId)!;
+  const occupancy = occupancyOf(schedule, service, startsAt);
+  const { policy } = schedule;
+  return {
+    scheduledAt: startsAt,
+    scheduledEndAt: occupancy.scheduledEndAt,
+    blockedFrom: occupancy.blockedFrom,
+    blockedUntil: occupancy.blockedUntil,
+    bookingDay: dayAsDate(occupancy.bookingDay),
+    slotCapacity: policy.spotsPerSlot,
+    dayCapacity: policy.maxBookingsPerDay,
+    checkInDeadline: new Date(startsAt.getTime() + policy.noShowGraceMinutes * 60_000),
+    cancellableUntil: new Date(startsAt.getTime() - policy.cancellationWindowMinutes * 60_000),
+    expectedServiceMinutes: service.durationMinutes,
+  } satisfies Prisma.VisitUncheckedUpdateManyInput;
+}
+
 export interface Placement {
   business: ScheduledBusiness;
   queue: Queue;
@@ -93,10 +117,7 @@ export async function placeAppointment(context: QueueContext, placement: Placeme
   const bookings = await readBusinessBookings(prisma, schedule, startsAt, startsAt);
   const slot = findSlot({ schedule, serviceId, startsAt, now, bookings });
   if (!slot) throw slotUnavailable('This time is not a free slot of the service; ask availableSlots for one.');
-  const service = schedule.services.find((s) => s.id === serviceId)!;
-  const occupancy = occupancyOf(schedule, service, startsAt);
-  const { policy } = schedule;
-  const status: VisitStatus = policy.approvalRequired && !booker.staff ? 'PENDING' : 'BOOKED';
+  const status: VisitStatus = schedule.policy.approvalRequired && !booker.staff ? 'PENDING' : 'BOOKED';
   const id = randomUUID();
   const visitToken = visitTokenFor(context.runtime.config.auth.visitTokenSecret, id);
   actAsTokenHolder(context.identity, visitToken);
@@ -114,16 +135,7 @@ export async function placeAppointment(context: QueueContext, placement: Placeme
           kind: 'APPOINTMENT',
           source: booker.source,
           status,
-          scheduledAt: startsAt,
-          scheduledEndAt: occupancy.scheduledEndAt,
-          blockedFrom: occupancy.blockedFrom,
-          blockedUntil: occupancy.blockedUntil,
-          bookingDay: dayAsDate(occupancy.bookingDay),
-          slotCapacity: policy.spotsPerSlot,
-          dayCapacity: policy.maxBookingsPerDay,
-          checkInDeadline: new Date(startsAt.getTime() + policy.noShowGraceMinutes * 60_000),
-          cancellableUntil: new Date(startsAt.getTime() - policy.cancellationWindowMinutes * 60_000),
-          expectedServiceMinutes: service.durationMinutes,
+          ...appointmentTime(schedule, serviceId, startsAt),
           visitTokenHash: visitTokenHash(visitToken),
           idempotencyKey,
           idempotencyFingerprint,

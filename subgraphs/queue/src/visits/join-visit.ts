@@ -11,6 +11,7 @@ import { badInput, optionalIdempotencyKey, optionalText, requireIntIn } from '..
 import { waitInLine } from './estimates';
 import { readLines, readServiceTimes } from './line';
 import { createLine } from './positions';
+import { nextTicketNumber } from './ticket-counter';
 import { dayAsDate, formatTicket, localDay } from './tickets';
 import { actAsTokenHolder, visitTokenFor, visitTokenHash } from './visit-token';
 
@@ -162,11 +163,7 @@ export async function joinQueue(context: QueueContext, input: JoinQueueInput): P
         // Taken under the lock, so arrival order and ticket order agree.
         const joinedAt = new Date();
         const day = localDay(joinedAt, locked.timezone);
-        const [{ lastNumber }] = await tx.$queryRaw<{ lastNumber: number }[]>`
-          INSERT INTO "TicketCounter" ("queueId", "day", "lastNumber")
-          VALUES (${queue.id}::uuid, ${day}::date, 1)
-          ON CONFLICT ("queueId", "day") DO UPDATE SET "lastNumber" = "TicketCounter"."lastNumber" + 1
-          RETURNING "lastNumber"`;
+        const lastNumber = await nextTicketNumber(tx, queue.id, day);
 
         const place = { id, priority: joiner.priority, lineAt: joinedAt, ticketNumber: lastNumber, serviceId, expectedServiceMinutes };
         const estimate = waitInLine(createLine([...line.places, place], line.appointments), id, serviceTimes, locked.countersOpen)!.estimatedWaitMinutes;
