@@ -4,6 +4,7 @@ import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { RedisConfig } from '@waitlessq/config';
 import { createMemoryStore } from './memory-store';
 import { createFailFastConnection, unavailableReason } from './fail-fast';
+import { RedisUnavailableError } from './circuit';
 
 /** The few key-value operations features need; Redis in production, a Map when embedded. */
 export interface KeyValueStore {
@@ -59,7 +60,12 @@ export function createRedis(config: RedisConfig): RedisResources {
     ping: async () => {
       const reason = unavailableReason(command);
       if (reason) throw reason;
-      await client.ping();
+      try {
+        await client.ping();
+      } catch (error) {
+        // The socket may die between the status check and the write ("Stream isn't writeable").
+        throw new RedisUnavailableError((error as Error).message);
+      }
     },
     close: async () => {
       await Promise.all([client, publishing.redis, subscriber].map((connection) => connection.quit().catch(() => connection.disconnect())));

@@ -29,23 +29,33 @@ const lockNamespace = 0x51455654;
  */
 export function createQueueEventPublisher(runtime: ServiceRuntime, log?: EventLog): QueueEventPublisher {
   const events = log ?? createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs });
+  const publishNow = async (queueId: string, change: QueueChange): Promise<void> => {
+    try {
+      await runtime.db.primary.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${lockNamespace}::int, hashtext(${queueId}))`;
+          const read = await readQueueEvent(tx, queueId, change);
+          if (read === null) return;
+          await writeLatestEstimates(tx, queueId, latestEstimateChanges(read.line));
+          await events.append(queueEventStream(queueId), new SerializedJson(read.event));
+        },
+        // Hundreds may join one queue in the same second: their publishers wait in turn.
+        { maxWait: 10_000, timeout: 10_000 },
+      );
+    } catch (error) {
+      runtime.logger.error({ err: error, requestId: currentRequestScope()?.requestId, queueId, change: change.kind }, 'could not publish a queue event');
+    }
+  };
+  // Publishes of one queue from this process wait their turn here, in memory, rather than each
+  // holding a pool connection while it waits for the queue's advisory lock: a burst of joins
+  // then spends one connection on its events, and the reads that answer the joins find one.
+  const inFlight = new Map<string, Promise<void>>();
   return {
-    async publish(queueId, change) {
-      try {
-        await runtime.db.primary.$transaction(
-          async (tx) => {
-            await tx.$executeRaw`SELECT pg_advisory_xact_lock(${lockNamespace}::int, hashtext(${queueId}))`;
-            const read = await readQueueEvent(tx, queueId, change);
-            if (read === null) return;
-            await writeLatestEstimates(tx, queueId, latestEstimateChanges(read.line));
-            await events.append(queueEventStream(queueId), new SerializedJson(read.event));
-          },
-          // Hundreds may join one queue in the same second: their publishers wait in turn.
-          { maxWait: 10_000, timeout: 10_000 },
-        );
-      } catch (error) {
-        runtime.logger.error({ err: error, requestId: currentRequestScope()?.requestId, queueId, change: change.kind }, 'could not publish a queue event');
-      }
+    publish(queueId, change) {
+      const published = (inFlight.get(queueId) ?? Promise.resolve()).then(() => publishNow(queueId, change));
+      inFlight.set(queueId, published);
+      void published.then(() => inFlight.get(queueId) === published && inFlight.delete(queueId));
+      return published;
     },
   };
 }
