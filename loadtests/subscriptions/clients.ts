@@ -42,8 +42,10 @@ function openOne(url: string, params: Record<string, unknown>): Promise<BenchSoc
   });
 }
 
-export function subscribe(socket: BenchSocket, id: string, query: string, variables: Record<string, unknown>): void {
-  socket.ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
+/** With `persistedId`, the trusted document of that manifest id (the query is then empty). */
+export function subscribe(socket: BenchSocket, id: string, query: string, variables: Record<string, unknown>, persistedId?: string): void {
+  const extensions = persistedId ? { persistedQuery: { version: 1, sha256Hash: persistedId } } : undefined;
+  socket.ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables, extensions } }));
 }
 
 export async function closeAll(sockets: BenchSocket[]): Promise<void> {
