@@ -1,0 +1,176 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { createEventLog, createRedis, SequenceTooOldError, type EventLog, type EventLogEntry, type RedisResources } from '@waitlessq/redis';
+import { ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { createQueueOp } from '../test-support/operations';
+import { createQueueEventPublisher, queueEventStream, type QueueChange } from './index';
+
+// Sequences come from PostgreSQL (Queue.lastEventSequence, bumped in the publisher's
+// transaction), so whatever happens to Redis they never go back and never repeat.
+
+let harness: QueueHarness;
+let tenant: Tenant;
+
+beforeAll(async () => {
+  harness = await startQueueHarness();
+  tenant = await harness.createTenant({ serviceMinutes: [15] });
+});
+afterAll(() => harness?.close());
+
+const newQueue = async () =>
+  ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } })).createQueue.id;
+const lastIssued = async (queueId: string) =>
+  Number((await harness.prisma.queue.findUniqueOrThrow({ where: { id: queueId }, select: { lastEventSequence: true } })).lastEventSequence);
+const sequences = (entries: EventLogEntry[]) => entries.map((entry) => entry.sequence);
+const touched: QueueChange = { kind: 'QUEUE_UPDATED', visitIds: [] };
+
+describe('sequences issued by PostgreSQL', () => {
+  let log: EventLog;
+  beforeAll(() => {
+    log = createEventLog(harness.runtime.redis, { retentionMs: 60_000 });
+  });
+
+  it("are the queue's lastEventSequence, one per event recorded", async () => {
+    const queueId = await newQueue();
+    const base = await lastIssued(queueId);
+    const publisher = createQueueEventPublisher(harness.runtime, log);
+    for (let i = 0; i < 3; i++) await publisher.publish(queueId, touched);
+    expect(await lastIssued(queueId)).toBe(base + 3);
+    expect(sequences(await log.readAfter(queueEventStream(queueId), base))).toEqual([base + 1, base + 2, base + 3]);
+  });
+
+  it('are given back when the append fails (the transaction rolls back), and never issued twice', async () => {
+    const queueId = await newQueue();
+    const publisher = createQueueEventPublisher(harness.runtime, log);
+    await publisher.publish(queueId, touched);
+    const before = await lastIssued(queueId);
+
+    const gone = createRedis({ kind: 'redis', url: 'redis://127.0.0.1:1', keyPrefix: 'nowhere:', commandTimeoutMs: 100 });
+    try {
+      await createQueueEventPublisher(harness.runtime, createEventLog(gone, { retentionMs: 60_000 })).publish(queueId, touched);
+    } finally {
+      await gone.close();
+    }
+    expect(await lastIssued(queueId)).toBe(before);
+
+    await publisher.publish(queueId, touched);
+    expect(sequences(await log.readAfter(queueEventStream(queueId), before))).toEqual([before + 1]);
+  });
+
+  it('continue above the Redis counter of a queue numbered by Redis before (and above any the log holds)', async () => {
+    const queueId = await newQueue();
+    const stream = queueEventStream(queueId);
+    // What the INCR counter of the old event log left: the queue's last sequence was 650.
+    await harness.runtime.redis.client!.set(`events:${stream}:sequence`, '650');
+    await harness.prisma.queue.update({ where: { id: queueId }, data: { lastEventSequence: 0 } });
+
+    await createQueueEventPublisher(harness.runtime, log).publish(queueId, touched);
+    expect(await lastIssued(queueId)).toBe(651);
+    expect(sequences(await log.readAfter(stream, 650))).toEqual([651]);
+  });
+});
+
+describe('a Redis that crashes and restarts empty', () => {
+  let redis: PrivateRedis;
+  let resources: RedisResources;
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    resources = createRedis({ kind: 'redis', url: redis.url, keyPrefix: 'crash:' });
+  });
+  afterAll(async () => {
+    await resources?.close();
+    await redis?.stop();
+  });
+
+  it('numbers on above every sequence issued, keeps live subscribers receiving, and answers a resume across the loss as too old', async () => {
+    const queueId = await newQueue();
+    const stream = queueEventStream(queueId);
+    const log = createEventLog(resources, { retentionMs: 60_000 });
+    const publisher = createQueueEventPublisher(harness.runtime, log);
+    const base = await lastIssued(queueId);
+    const live: EventLogEntry[] = [];
+    const stop = await log.subscribe(stream, (entry) => live.push(entry));
+
+    for (let i = 0; i < 3; i++) await publisher.publish(queueId, touched);
+    await waitFor(() => live.length === 3);
+
+    // The worst "old snapshot": everything Redis held is gone.
+    await redis.crashAndRestartEmpty();
+    // Publishes fail (and give their number back) until the clients are connected again.
+    const deadline = Date.now() + 15_000;
+    while (live.length < 5 && Date.now() < deadline) {
+      await publisher.publish(queueId, touched);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    stop();
+
+    expect(sequences(live)).toEqual([base + 1, base + 2, base + 3, base + 4, base + 5]);
+    expect(await lastIssued(queueId)).toBe(base + 5);
+    // The new Redis holds only what came after the crash: a resume from before it is told so.
+    await expect(log.readAfter(stream, base + 1)).rejects.toBeInstanceOf(SequenceTooOldError);
+    await expect(log.readAfter(stream, base + 1)).rejects.toMatchObject({ oldestKept: base + 4 });
+    expect(sequences(await log.readAfter(stream, base + 3))).toEqual([base + 4, base + 5]);
+  });
+});
+
+/** A redis-server of the test's own (never the shared one): it may be killed. */
+class PrivateRedis {
+  private process: ChildProcess | null = null;
+  private constructor(private readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort());
+    await redis.launch();
+    return redis;
+  }
+
+  async crashAndRestartEmpty(): Promise<void> {
+    const exited = once(this.process!, 'exit');
+    this.process!.kill('SIGKILL');
+    await exited;
+    await this.launch();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.process || this.process.exitCode !== null) return;
+    const exited = once(this.process, 'exit');
+    this.process.kill('SIGKILL');
+    await exited;
+  }
+
+  private async launch(): Promise<void> {
+    const child = spawn('redis-server', ['--port', String(this.port), '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.process = child;
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Ready to accept connections')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
+    });
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
