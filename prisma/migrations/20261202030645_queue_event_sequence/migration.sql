@@ -3,4 +3,4 @@
 -- holds the old counter, and the publisher moves the column up to it (never down), so a queue keeps
 -- numbering where Redis left it; a queue Redis knows nothing of starts at 1.
 -- AlterTable
-ALTER TABLE "Queue" ADD COLUMN     "lastEventSequence" BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE "Queue" ADD COLUMN     "lastEventSequence" INTEGER NOT NULL DEFAULT 0;

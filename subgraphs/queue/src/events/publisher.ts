@@ -74,9 +74,9 @@ async function appendNext(tx: Db, events: EventLog, queueId: string, event: Seri
 }
 
 async function bumpSequence(tx: Db, queueId: string, atLeast: number): Promise<number> {
-  const [row] = await tx.$queryRaw<{ sequence: string }[]>`
-    UPDATE "Queue" SET "lastEventSequence" = GREATEST("lastEventSequence", ${atLeast}::bigint) + 1
-    WHERE id = ${queueId}::uuid RETURNING "lastEventSequence"::text AS sequence`;
+  const [row] = await tx.$queryRaw<{ sequence: number }[]>`
+    UPDATE "Queue" SET "lastEventSequence" = GREATEST("lastEventSequence", ${atLeast}::int) + 1
+    WHERE id = ${queueId}::uuid RETURNING "lastEventSequence" AS sequence`;
   if (!row) throw new Error(`Queue ${queueId} is gone: no event sequence to issue.`);
-  return Number(row.sequence);
+  return row.sequence;
 }
