@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer } from 'node:net';
-import { createEventLog, createRedis, SequenceTooOldError, type EventLog, type EventLogEntry, type RedisResources } from '@waitlessq/redis';
+import { createEventLog, createRedis, SequenceAheadError, SequenceTooOldError, type EventLog, type EventLogEntry, type RedisResources } from '@waitlessq/redis';
 import { ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
 import { createQueueOp } from '../test-support/operations';
 import { createQueueEventPublisher, queueEventStream, type QueueChange } from './index';
@@ -71,7 +74,7 @@ describe('sequences issued by PostgreSQL', () => {
   });
 });
 
-describe('a Redis that crashes and restarts empty', () => {
+describe('a Redis that crashes', () => {
   let redis: PrivateRedis;
   let resources: RedisResources;
   beforeAll(async () => {
@@ -112,11 +115,43 @@ describe('a Redis that crashes and restarts empty', () => {
     await expect(log.readAfter(stream, base + 1)).rejects.toMatchObject({ oldestKept: base + 4 });
     expect(sequences(await log.readAfter(stream, base + 3))).toEqual([base + 4, base + 5]);
   });
+
+  it('restarted from an old snapshot: a resume from after the snapshot is too old (never "ahead"), and numbering goes on above', async () => {
+    const queueId = await newQueue();
+    const stream = queueEventStream(queueId);
+    const log = createEventLog(resources, { retentionMs: 60_000 });
+    const publisher = createQueueEventPublisher(harness.runtime, log);
+    const base = await lastIssued(queueId);
+    const live: EventLogEntry[] = [];
+    const stop = await log.subscribe(stream, (entry) => live.push(entry));
+    for (let i = 0; i < 2; i++) await publisher.publish(queueId, touched);
+    await resources.client!.save();
+    for (let i = 0; i < 2; i++) await publisher.publish(queueId, touched);
+    await waitFor(() => live.length === 4);
+
+    await redis.crashAndRestartFromSnapshot();
+    // The snapshot's last is base + 2; base + 3 and base + 4 were delivered, then lost.
+    await expect(eventually(() => log.readAfter(stream, base + 4))).rejects.toMatchObject({ name: 'SequenceTooOldError', afterSequence: base + 4 });
+
+    const deadline = Date.now() + 15_000;
+    while (live.length < 5 && Date.now() < deadline) {
+      await publisher.publish(queueId, touched);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    stop();
+    expect(sequences(live)).toEqual([base + 1, base + 2, base + 3, base + 4, base + 5]);
+    expect(sequences(await log.readAfter(stream, base + 4))).toEqual([base + 5]);
+    await expect(log.readAfter(stream, base + 1)).rejects.toMatchObject({ name: 'SequenceTooOldError', oldestKept: base + 5 });
+    // Once this Redis wrote the last sequence itself, one beyond it is ahead again.
+    await expect(log.readAfter(stream, base + 9)).rejects.toBeInstanceOf(SequenceAheadError);
+  });
 });
 
 /** A redis-server of the test's own (never the shared one): it may be killed. */
 class PrivateRedis {
   private process: ChildProcess | null = null;
+  /** Where SAVE writes its snapshot (dump.rdb), loaded on a restart. */
+  private readonly dir = mkdtempSync(path.join(tmpdir(), 'wlq-redis-'));
   private constructor(private readonly port: number) {}
 
   get url(): string {
@@ -130,13 +165,23 @@ class PrivateRedis {
   }
 
   async crashAndRestartEmpty(): Promise<void> {
-    const exited = once(this.process!, 'exit');
-    this.process!.kill('SIGKILL');
-    await exited;
+    await this.kill();
+    rmSync(path.join(this.dir, 'dump.rdb'), { force: true });
+    await this.launch();
+  }
+
+  /** Back with what the last SAVE held, and nothing written after it. */
+  async crashAndRestartFromSnapshot(): Promise<void> {
+    await this.kill();
     await this.launch();
   }
 
   async stop(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async kill(): Promise<void> {
     if (!this.process || this.process.exitCode !== null) return;
     const exited = once(this.process, 'exit');
     this.process.kill('SIGKILL');
@@ -144,7 +189,7 @@ class PrivateRedis {
   }
 
   private async launch(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('redis-server', ['--port', String(this.port), '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', this.dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.process = child;
     await new Promise<void>((resolve, reject) => {
       let output = '';
@@ -165,6 +210,19 @@ async function freePort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
+}
+
+/** `read`'s answer once Redis is reachable again (connection errors are retried for a while). */
+async function eventually<T>(read: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof SequenceTooOldError || error instanceof SequenceAheadError || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
