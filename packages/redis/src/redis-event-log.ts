@@ -9,9 +9,9 @@ import { assertSequence, contiguousAfter, eventChannel, SequenceAheadError, Sequ
  * order, no sequence is stored twice, and a publisher dying half-way cannot leave an entry
  * unpublished. It also records which Redis process (run_id) wrote the last sequence: one
  * restored from an old snapshot has an older last, which lastScript reports as stale. Refused:
- * `{0, last}`. The sequence is kept as the text it came as (a Lua number
- * would print large ones as 1e+15). The published message is built by concatenation because
- * the data is already JSON and may be large.
+ * `{0, last}`. The sequence is kept as the text it came as (a Lua number would print large
+ * ones as 1e+15). The published message is built by concatenation because the data is already
+ * JSON and may be large.
  */
 const appendScript = `
 local last = tonumber(redis.call('GET', KEYS[1]) or '0')
