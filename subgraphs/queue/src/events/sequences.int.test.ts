@@ -1,10 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createServer } from 'node:net';
 import { createEventLog, createRedis, SequenceAheadError, SequenceTooOldError, type EventLog, type EventLogEntry, type RedisResources } from '@waitlessq/redis';
+import { createPrivateRedis, type PrivateRedis } from '@waitlessq/testkit';
 import { ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
 import { createQueueOp } from '../test-support/operations';
 import { createQueueEventPublisher, queueEventStream, type QueueChange } from './index';
@@ -78,12 +73,13 @@ describe('a Redis that crashes', () => {
   let redis: PrivateRedis;
   let resources: RedisResources;
   beforeAll(async () => {
-    redis = await PrivateRedis.start();
+    redis = await createPrivateRedis();
+    await redis.start();
     resources = createRedis({ kind: 'redis', url: redis.url, keyPrefix: 'crash:' });
   });
   afterAll(async () => {
     await resources?.close();
-    await redis?.stop();
+    await redis?.remove();
   });
 
   it('numbers on above every sequence issued, keeps live subscribers receiving, and answers a resume across the loss as too old', async () => {
@@ -99,7 +95,9 @@ describe('a Redis that crashes', () => {
     await waitFor(() => live.length === 3);
 
     // The worst "old snapshot": everything Redis held is gone.
-    await redis.crashAndRestartEmpty();
+    await redis.crash();
+    redis.forgetSnapshot();
+    await redis.start();
     // Publishes fail (and give their number back) until the clients are connected again.
     const deadline = Date.now() + 15_000;
     while (live.length < 5 && Date.now() < deadline) {
@@ -129,7 +127,8 @@ describe('a Redis that crashes', () => {
     for (let i = 0; i < 2; i++) await publisher.publish(queueId, touched);
     await waitFor(() => live.length === 4);
 
-    await redis.crashAndRestartFromSnapshot();
+    await redis.crash();
+    await redis.start();
     // The snapshot's last is base + 2; base + 3 and base + 4 were delivered, then lost.
     await expect(eventually(() => log.readAfter(stream, base + 4))).rejects.toMatchObject({ name: 'SequenceTooOldError', afterSequence: base + 4 });
 
@@ -146,71 +145,6 @@ describe('a Redis that crashes', () => {
     await expect(log.readAfter(stream, base + 9)).rejects.toBeInstanceOf(SequenceAheadError);
   });
 });
-
-/** A redis-server of the test's own (never the shared one): it may be killed. */
-class PrivateRedis {
-  private process: ChildProcess | null = null;
-  /** Where SAVE writes its snapshot (dump.rdb), loaded on a restart. */
-  private readonly dir = mkdtempSync(path.join(tmpdir(), 'wlq-redis-'));
-  private constructor(private readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
-    await redis.launch();
-    return redis;
-  }
-
-  async crashAndRestartEmpty(): Promise<void> {
-    await this.kill();
-    rmSync(path.join(this.dir, 'dump.rdb'), { force: true });
-    await this.launch();
-  }
-
-  /** Back with what the last SAVE held, and nothing written after it. */
-  async crashAndRestartFromSnapshot(): Promise<void> {
-    await this.kill();
-    await this.launch();
-  }
-
-  async stop(): Promise<void> {
-    await this.kill();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  private async kill(): Promise<void> {
-    if (!this.process || this.process.exitCode !== null) return;
-    const exited = once(this.process, 'exit');
-    this.process.kill('SIGKILL');
-    await exited;
-  }
-
-  private async launch(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', this.dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    this.process = child;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
-    });
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** `read`'s answer once Redis is reachable again (connection errors are retried for a while). */
 async function eventually<T>(read: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
