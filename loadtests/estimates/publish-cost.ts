@@ -4,8 +4,8 @@
  * changed estimates in one UPDATE. For lines of several lengths, the head of the line is called
  * (a plain SQL update, outside the measurement) and the change published: every visit behind
  * moves up, so every estimate changes and is rewritten. Measured per publish: latency
- * (p50/p95), statements (with BEGIN and COMMIT: the lock, the one read, the one write), rows
- * written; and the same publish when nothing moved (no write) as the baseline.
+ * (p50/p95), statements (with BEGIN and COMMIT: the lock, the one read, the one write, the
+ * sequence), rows written; and the same publish when nothing moved (no write) as the baseline.
  *
  *   npx tsx --tsconfig loadtests/estimates/tsconfig.json loadtests/estimates/publish-cost.ts [--changes 30]
  *

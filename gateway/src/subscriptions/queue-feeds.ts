@@ -25,9 +25,11 @@ export interface QueueFeeds {
 /**
  * One live subscription per queue per gateway, however many subscribers: each event is
  * parsed and revived once and handed to every listener. The feed delivers contiguous
- * sequences: an entry further ahead than the next expected one (a message lost while the
- * Redis subscriber reconnected) makes it read the missing ones from the log first; an entry
- * already delivered is dropped.
+ * sequences when the log has them: an entry further ahead than the next expected one (a
+ * message lost while the Redis subscriber reconnected) makes it read the missing ones from the
+ * log first, and when the log lost them too the newer entry is passed on alone; an entry
+ * already delivered is dropped. Sequences come from PostgreSQL, so they never go back, even
+ * after Redis restarted empty: dropping the ones at or below the last never silences a feed.
  */
 export function createQueueFeeds(log: EventLog, logger: Logger): QueueFeeds {
   const open = new Map<string, { feed: Promise<Feed>; users: number }>();
@@ -126,8 +128,11 @@ class Feed implements QueueFeed {
       missed = await this.log.readAfter(queueEventStream(this.queueId), last);
       this.logger.warn({ from: last + 1, to: entry.sequence }, 'filled a gap in live queue events from the log');
     } catch (error) {
-      // Only an outage longer than the log's retention gets here; the state is still current.
-      this.logger.error({ err: error, from: last + 1, to: entry.sequence }, 'could not fill a gap in live queue events');
+      // The log no longer has them: trimmed (an outage longer than the retention), or lost with
+      // a Redis that restarted from an old snapshot or empty while PostgreSQL went on numbering.
+      // The newer event carries the whole queue, so subscribers are current again with it; the
+      // feed never goes quiet, and a client resuming across the hole is told SEQUENCE_TOO_OLD.
+      this.logger.warn({ err: error, from: last + 1, to: entry.sequence }, 'live queue events were lost; passing the newer one on');
       missed = [entry];
     }
     for (const found of missed) if (found.sequence <= entry.sequence) await this.deliver(found);

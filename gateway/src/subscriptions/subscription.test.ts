@@ -51,6 +51,13 @@ function planned(field: SubscriptionField, afterSequenceVariable = true): Planne
   return { key: field, document, operation, field, rootField: operation.selectionSet.selections[0] as FieldNode, local: true } as PlannedSubscription;
 }
 
+/** The sequences the publisher (PostgreSQL in production) gives each log's stream: 1, 2, 3... */
+const issued = new Map<EventLog, number>();
+function record(to: EventLog, data: QueueEventData, sequence = (issued.get(to) ?? 0) + 1): Promise<EventLogEntry> {
+  issued.set(to, sequence);
+  return to.append(stream, data, sequence);
+}
+
 const caller: Caller = { identity: { kind: 'anonymous' }, key: 'anonymous', signedIdentity: async () => 'signed' };
 /** Payloads that say which event they are for, and why. */
 const payloads: PayloadExecutor = {
@@ -80,28 +87,28 @@ const sequences = (values: unknown[]) => values.map((value) => (value as { data:
 
 describe('a subscription', () => {
   it('streams live events in order from the moment it starts', async () => {
-    await log.append(stream, eventData('JOINED', 1));
+    await record(log, eventData('JOINED', 1));
     const events = await start('queueUpdated');
-    for (let i = 2; i <= 4; i++) await log.append(stream, eventData('JOINED', i));
+    for (let i = 2; i <= 4; i++) await record(log, eventData('JOINED', i));
     expect(sequences(await take(events, 3))).toEqual([2, 3, 4]);
     await events.return!();
   });
 
   it('replays what it missed, then goes on live, without a gap or a duplicate while both happen at once', async () => {
-    for (let i = 1; i <= 5; i++) await log.append(stream, eventData('JOINED', i));
+    for (let i = 1; i <= 5; i++) await record(log, eventData('JOINED', i));
     // Events keep coming while the replay is read: 6 reaches both the log read and the live
     // buffer, 7 only the live buffer.
     const slowLog: EventLog = {
       ...log,
       readAfter: async (name, after) => {
-        await log.append(stream, eventData('JOINED', 6));
+        await record(log, eventData('JOINED', 6));
         const entries = await log.readAfter(name, after);
-        await log.append(stream, eventData('JOINED', 7));
+        await record(log, eventData('JOINED', 7));
         return entries;
       },
     };
     const events = await start('queueUpdated', 2, { log: slowLog, feeds, payloads });
-    await log.append(stream, eventData('JOINED', 8));
+    await record(log, eventData('JOINED', 8));
     expect(sequences(await take(events, 6))).toEqual([3, 4, 5, 6, 7, 8]);
     await events.return!();
   });
@@ -113,7 +120,7 @@ describe('a subscription', () => {
     };
     const lossyFeeds = createQueueFeeds(lossy, logger);
     const events = await start('queueUpdated', undefined, { log: lossy, feeds: lossyFeeds, payloads });
-    for (let i = 1; i <= 3; i++) await log.append(stream, eventData('JOINED', i));
+    for (let i = 1; i <= 3; i++) await record(log, eventData('JOINED', i));
     expect(sequences(await take(events, 3))).toEqual([1, 2, 3]);
     await events.return!();
     lossyFeeds.close();
@@ -121,9 +128,9 @@ describe('a subscription', () => {
 
   it('refuses a sequence older than the log, and one the queue never reached', async () => {
     const shortLog = createEventLog(createRedis({ kind: 'memory', keyPrefix: '' }), { retentionMs: 50 });
-    for (let i = 1; i <= 3; i++) await shortLog.append(stream, eventData('JOINED', i));
+    for (let i = 1; i <= 3; i++) await record(shortLog, eventData('JOINED', i));
     await new Promise((resolve) => setTimeout(resolve, 80));
-    await shortLog.append(stream, eventData('JOINED', 4));
+    await record(shortLog, eventData('JOINED', 4));
     const shortFeeds = createQueueFeeds(shortLog, logger);
     const dependencies = { log: shortLog, feeds: shortFeeds, payloads };
     await expect(start('queueUpdated', 1, dependencies)).rejects.toMatchObject({ code: 'SEQUENCE_TOO_OLD', details: { afterSequence: 1, oldestKept: 4 } });
@@ -131,19 +138,37 @@ describe('a subscription', () => {
     await expect(start('queueUpdated', -1, dependencies)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
     // Resuming from the latest sequence is fine: nothing was missed.
     const events = await start('queueUpdated', 4, dependencies);
-    await shortLog.append(stream, eventData('JOINED', 5));
+    await record(shortLog, eventData('JOINED', 5));
     expect(sequences(await take(events, 1))).toEqual([5]);
     await events.return!();
     shortFeeds.close();
   });
 });
 
+describe('a Redis that lost events (restarted from an old snapshot)', () => {
+  it('passes the newer event on to live subscribers (it carries the whole queue), and a resume across the hole is too old', async () => {
+    const events = await start('queueUpdated');
+    for (let i = 1; i <= 2; i++) await record(log, eventData('JOINED', i));
+    expect(sequences(await take(events, 2))).toEqual([1, 2]);
+    // 3 and 4 were issued by PostgreSQL and lost with Redis; the numbering goes on above them.
+    await record(log, eventData('JOINED', 5), 5);
+    await record(log, eventData('JOINED', 6));
+    expect(sequences(await take(events, 2))).toEqual([5, 6]);
+    await events.return!();
+
+    await expect(start('queueUpdated', 2)).rejects.toMatchObject({ code: 'SEQUENCE_TOO_OLD', details: { afterSequence: 2, oldestKept: 5 } });
+    const resumed = await start('queueUpdated', 5);
+    expect(sequences(await take(resumed, 1))).toEqual([6]);
+    await resumed.return!();
+  });
+});
+
 describe('a visit subscription', () => {
   it('is sent only the events that change something for its visit, compared with the one before', async () => {
-    await log.append(stream, eventData('JOINED', 1));
+    await record(log, eventData('JOINED', 1));
     const events = await start('visitUpdated', 1);
-    await log.append(stream, eventData('JOINED', 2)); // someone joined behind: nothing changes
-    await log.append(stream, eventData('QUEUE_PAUSED', 2, 'PAUSED'));
+    await record(log, eventData('JOINED', 2)); // someone joined behind: nothing changes
+    await record(log, eventData('QUEUE_PAUSED', 2, 'PAUSED'));
     const [paused] = await take(events, 1);
     expect(paused).toEqual({ data: { sequence: 3, reasons: ['QUEUE_STATUS_CHANGED'] } });
     await events.return!();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { RedisConfig } from '@waitlessq/config';
-import { createEventLog, createRedis, SequenceAheadError, SequenceTooOldError, SerializedJson, type EventLog, type EventLogEntry, type RedisResources } from './index';
+import { createEventLog, createRedis, SequenceAheadError, SequenceNotAboveError, SequenceTooOldError, SerializedJson, type EventLog, type EventLogEntry, type RedisResources } from './index';
 
 // One contract, both implementations: the embedded log must behave like the Redis one.
 const redisConfig = (): RedisConfig => ({ kind: 'redis', url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: `test:${randomUUID()}:` });
@@ -27,11 +27,11 @@ describe.each([
     if (config.kind === 'redis') await forget(config.url!, config.keyPrefix);
   });
 
-  it('numbers the entries of each stream from 1 and replays them in order', async () => {
+  it('stores the entries of each stream under the sequences given and replays them in order', async () => {
     const log = open();
     const [a, b] = [stream(), stream()];
-    for (const n of [1, 2, 3]) expect((await log.append(a, { n })).sequence).toBe(n);
-    expect((await log.append(b, { n: 1 })).sequence).toBe(1);
+    for (const n of [1, 2, 3]) expect((await log.append(a, { n }, n)).sequence).toBe(n);
+    expect((await log.append(b, { n: 1 }, 1)).sequence).toBe(1);
 
     const all = await log.readAfter(a, 0);
     expect(all.map((entry) => [entry.sequence, entry.data])).toEqual([
@@ -49,12 +49,40 @@ describe.each([
   it('refuses a sequence the stream never reached', async () => {
     const log = open();
     const name = stream();
-    await log.append(name, {});
+    await log.append(name, {}, 1);
     await expect(log.readAfter(name, 2)).rejects.toBeInstanceOf(SequenceAheadError);
     expect(await log.readAfter(stream(), 0)).toEqual([]);
   });
 
-  it('keeps sequence order across many concurrent publishers and delivers them live in that order', async () => {
+  it('refuses a sequence not above the last one: never two entries with one sequence', async () => {
+    const log = open();
+    const name = stream();
+    await log.append(name, { n: 1 }, 1);
+    await log.append(name, { n: 2 }, 2);
+    await expect(log.append(name, { again: 2 }, 2)).rejects.toMatchObject({ name: 'SequenceNotAboveError', sequence: 2, last: 2 });
+    await expect(log.append(name, { older: 1 }, 1)).rejects.toBeInstanceOf(SequenceNotAboveError);
+    await expect(log.append(name, {}, 0)).rejects.toBeInstanceOf(RangeError);
+    expect((await log.readAfter(name, 0)).map((entry) => [entry.sequence, entry.data])).toEqual([
+      [1, { n: 1 }],
+      [2, { n: 2 }],
+    ]);
+  });
+
+  it('reports a hole in the sequences (entries lost with Redis) as too old, and replays after it', async () => {
+    const log = open();
+    const name = stream();
+    for (const n of [1, 2]) await log.append(name, { n }, n);
+    // 3 and 4 were issued by PostgreSQL, then lost with a Redis that restarted from a snapshot.
+    for (const n of [5, 6]) await log.append(name, { n }, n);
+    await expect(log.readAfter(name, 1)).rejects.toMatchObject({ name: 'SequenceTooOldError', afterSequence: 1, oldestKept: 5 });
+    await expect(log.readAfter(name, 3)).rejects.toMatchObject({ name: 'SequenceTooOldError', oldestKept: 5 });
+    expect(sequences(await log.readAfter(name, 4))).toEqual([5, 6]);
+    expect((await log.latest(name))?.sequence).toBe(6);
+    // A log that holds nothing of the stream (a Redis that restarted empty) cannot replay anything.
+    await expect(log.readAfter(stream(), 7)).rejects.toMatchObject({ name: 'SequenceTooOldError', oldestKept: null });
+  });
+
+  it('stores each sequence once when publishers race with the same ones, and delivers them live in order', async () => {
     const publishers =
       config.kind === 'redis'
         ? Array.from({ length: 4 }, () => {
@@ -67,7 +95,22 @@ describe.each([
     const live: EventLogEntry[] = [];
     const stop = await open().subscribe(name, (entry) => live.push(entry));
 
-    const appended = await Promise.all(Array.from({ length: 200 }, (_, i) => publishers[i % publishers.length].append(name, { i })));
+    // Every publisher tries every sequence in order; exactly one append of each is stored.
+    const appended = (
+      await Promise.all(
+        publishers.map(async (publisher, p) => {
+          const stored: EventLogEntry[] = [];
+          for (let sequence = 1; sequence <= 200; sequence++) {
+            try {
+              stored.push(await publisher.append(name, { p, sequence }, sequence));
+            } catch (error) {
+              if (!(error instanceof SequenceNotAboveError)) throw error;
+            }
+          }
+          return stored;
+        }),
+      )
+    ).flat();
     expect(sequences(appended).sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
 
     const replayed = await open().readAfter(name, 0);
@@ -79,21 +122,22 @@ describe.each([
     await waitFor(() => live.length === 200);
     expect(sequences(live)).toEqual(sequences(replayed));
     stop();
-    await open().append(name, { after: 'stop' });
+    await open().append(name, { after: 'stop' }, 201);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(live).toHaveLength(200);
   });
 
-  it('forgets entries older than the retention, says so, and never restarts the sequence', async () => {
+  it('forgets entries older than the retention, says so, and still refuses sequences not above the last', async () => {
     const log = open({ retentionMs: 300 });
     const name = stream();
-    for (let i = 0; i < 3; i++) await log.append(name, { i });
+    for (let i = 0; i < 3; i++) await log.append(name, { i }, i + 1);
     expect(sequences(await log.readAfter(name, 0))).toEqual([1, 2, 3]);
     await new Promise((resolve) => setTimeout(resolve, 450));
 
     await expect(log.readAfter(name, 1)).rejects.toBeInstanceOf(SequenceTooOldError);
     expect(await log.latest(name)).toBeNull();
-    expect((await log.append(name, { i: 3 })).sequence).toBe(4);
+    await expect(log.append(name, { i: 2 }, 3)).rejects.toBeInstanceOf(SequenceNotAboveError);
+    expect((await log.append(name, { i: 3 }, 4)).sequence).toBe(4);
     expect(sequences(await log.readAfter(name, 3))).toEqual([4]);
     await expect(log.readAfter(name, 2)).rejects.toMatchObject({ name: 'SequenceTooOldError', afterSequence: 2, oldestKept: 4 });
   });
@@ -101,7 +145,7 @@ describe.each([
   it('refuses to replay more than maxReplay entries', async () => {
     const log = createEventLog(redis, { retentionMs: 60_000, maxReplay: 5 });
     const name = stream();
-    for (let i = 0; i < 8; i++) await log.append(name, { i });
+    for (let i = 0; i < 8; i++) await log.append(name, { i }, i + 1);
     await expect(log.readAfter(name, 0)).rejects.toBeInstanceOf(SequenceTooOldError);
     expect(sequences(await log.readAfter(name, 3))).toEqual([4, 5, 6, 7, 8]);
   });
@@ -109,7 +153,7 @@ describe.each([
   it('appends data serialized already as it is', async () => {
     const log = open();
     const name = stream();
-    await log.append(name, new SerializedJson('{"visits":[["a",1,null]],"text":"\\u00fc"}'));
+    await log.append(name, new SerializedJson('{"visits":[["a",1,null]],"text":"\\u00fc"}'), 1);
     expect((await log.readAfter(name, 0))[0].data).toEqual({ visits: [['a', 1, null]], text: 'ü' });
   });
 
@@ -119,7 +163,7 @@ describe.each([
     const data = { visits: Array.from({ length: 2_000 }, (_, i) => ({ id: randomUUID(), name: `Visitor ${i} "quoted" ü`, position: i + 1 })) };
     const live: EventLogEntry[] = [];
     const stop = await log.subscribe(name, (entry) => live.push(entry));
-    await log.append(name, data);
+    await log.append(name, data, 1);
     await waitFor(() => live.length === 1);
     stop();
     expect(live[0].data).toEqual(data);

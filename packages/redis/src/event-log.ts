@@ -6,21 +6,26 @@ export interface EventLogEntry<T = unknown> {
 }
 
 /**
- * Ordered, replayable streams of events (one per queue): every entry gets the next sequence
- * of its stream, is kept for a while, and is delivered live to subscribers of the stream on
- * every process. One contract, two implementations: Redis Streams plus pub/sub, and memory
- * for the embedded default (event-log.int.test.ts runs the same suite over both).
+ * Ordered, replayable streams of events (one per queue): every entry carries the sequence its
+ * publisher was given (by PostgreSQL for queue events), is kept for a while, and is delivered
+ * live to subscribers of the stream on every process. One contract, two implementations: Redis
+ * Streams plus pub/sub, and memory for the embedded default (event-log.int.test.ts runs the
+ * same suite over both).
  */
 export interface EventLog {
   /**
-   * Gives the data (any JSON value, or SerializedJson) the stream's next sequence, stores it
-   * and publishes it, atomically: the log is in sequence order however many processes append
-   * at once, and nothing is published that the log does not hold.
+   * Stores the data (any JSON value, or SerializedJson) under `sequence` and publishes it,
+   * atomically: nothing is published that the log does not hold. A sequence not above the
+   * stream's last one is refused with SequenceNotAboveError (never two entries with one
+   * sequence, and the log stays in sequence order); a sequence further ahead is stored, and
+   * the numbers skipped are a hole that readAfter reports as too old.
    */
-  append(stream: string, data: unknown): Promise<EventLogEntry>;
+  append(stream: string, data: unknown, sequence: number): Promise<EventLogEntry>;
   /**
    * Every entry after `afterSequence`, oldest first, without gaps. SequenceTooOldError when
-   * some of them are no longer kept; SequenceAheadError for a sequence the stream never had.
+   * some of them are no longer kept (trimmed, or lost with a Redis that restarted from an old
+   * snapshot or empty: a hole in the sequences, or a stream the log holds nothing of);
+   * SequenceAheadError for a sequence beyond the stream's last one.
    */
   readAfter(stream: string, afterSequence: number): Promise<EventLogEntry[]>;
   /** The newest entry still kept, or null. */
@@ -68,12 +73,44 @@ export class SequenceAheadError extends Error {
   }
 }
 
+/** An append whose sequence is not above the stream's last: it was issued already (or is stale). */
+export class SequenceNotAboveError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly sequence: number,
+    /** The stream's last sequence. */
+    readonly last: number,
+  ) {
+    super(`Sequence ${sequence} is not above the stream's last (${last}).`);
+    this.name = 'SequenceNotAboveError';
+  }
+}
+
 /**
  * Data already serialized as JSON, appended as it is: a large event built as JSON text by the
  * database is not parsed and serialized again on its way to the log.
  */
 export class SerializedJson {
   constructor(readonly json: string) {}
+}
+
+/** Sequences are positive integers, exact in a JavaScript number and in Redis's Lua. */
+export function assertSequence(sequence: number): void {
+  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`An event sequence must be a positive integer, not ${sequence}.`);
+}
+
+/**
+ * The entries after `afterSequence` (oldest first) when they follow it without a hole; else
+ * SequenceTooOldError naming the oldest sequence a resume can start from (the first after the
+ * newest hole). A hole is a trimmed range, or entries lost with a Redis that restarted from an
+ * old snapshot while PostgreSQL went on numbering.
+ */
+export function contiguousAfter<E extends { sequence: number }>(stream: string, afterSequence: number, entries: E[]): E[] {
+  if (entries.length === 0) throw new SequenceTooOldError(stream, afterSequence, null);
+  let first = entries.length - 1;
+  while (first > 0 && entries[first - 1].sequence === entries[first].sequence - 1) first -= 1;
+  if (first > 0 || entries[0].sequence !== afterSequence + 1) throw new SequenceTooOldError(stream, afterSequence, entries[first].sequence);
+  return entries;
 }
 
 export const toJson = (data: unknown): string => (data instanceof SerializedJson ? data.json : JSON.stringify(data));

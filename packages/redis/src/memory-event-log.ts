@@ -1,5 +1,5 @@
 import type { PubSubEngine } from 'graphql-subscriptions';
-import { eventChannel, SequenceAheadError, SequenceTooOldError, toJson, type EventLog, type EventLogEntry, type EventLogOptions } from './event-log';
+import { assertSequence, contiguousAfter, eventChannel, SequenceAheadError, SequenceNotAboveError, SequenceTooOldError, toJson, type EventLog, type EventLogEntry, type EventLogOptions } from './event-log';
 
 interface StoredEntry {
   sequence: number;
@@ -9,8 +9,8 @@ interface StoredEntry {
 }
 
 interface MemoryStream {
-  /** Outlives the entries (as the Redis counter does): sequences never restart. */
-  counter: number;
+  /** The last sequence appended; outlives the entries (as the Redis marker does). */
+  last: number;
   entries: StoredEntry[];
 }
 
@@ -29,7 +29,7 @@ export function createMemoryEventLog(
 ): EventLog {
   const streamOf = (name: string): MemoryStream => {
     let stream = streams.get(name);
-    if (!stream) streams.set(name, (stream = { counter: 0, entries: [] }));
+    if (!stream) streams.set(name, (stream = { last: 0, entries: [] }));
     const oldest = now() - options.retentionMs;
     const firstKept = stream.entries.findIndex((entry) => entry.at >= oldest);
     stream.entries.splice(0, firstKept === -1 ? stream.entries.length : firstKept);
@@ -38,9 +38,12 @@ export function createMemoryEventLog(
   const revive = (entry: StoredEntry): EventLogEntry => ({ sequence: entry.sequence, at: entry.at, data: JSON.parse(entry.json) as unknown });
 
   return {
-    async append(name, data) {
+    async append(name, data, sequence) {
+      assertSequence(sequence);
       const stream = streamOf(name);
-      const stored = { sequence: ++stream.counter, at: now(), json: toJson(data) };
+      if (sequence <= stream.last) throw new SequenceNotAboveError(name, sequence, stream.last);
+      stream.last = sequence;
+      const stored = { sequence, at: now(), json: toJson(data) };
       stream.entries.push(stored);
       const entry = revive(stored);
       await pubsub.publish(eventChannel('', name), entry);
@@ -48,13 +51,12 @@ export function createMemoryEventLog(
     },
     async readAfter(name, afterSequence) {
       const stream = streamOf(name);
-      if (afterSequence > stream.counter) throw new SequenceAheadError(name, afterSequence, stream.counter);
-      if (afterSequence === stream.counter) return [];
-      const start = stream.entries.findIndex((entry) => entry.sequence > afterSequence);
-      const oldestKept = stream.entries[0]?.sequence ?? null;
-      if (start === -1 || stream.entries[start].sequence !== afterSequence + 1) throw new SequenceTooOldError(name, afterSequence, oldestKept);
-      if (stream.entries.length - start > options.maxReplay) throw new SequenceTooOldError(name, afterSequence, oldestKept);
-      return stream.entries.slice(start).map(revive);
+      if (stream.last === 0 && afterSequence > 0) throw new SequenceTooOldError(name, afterSequence, null);
+      if (afterSequence > stream.last) throw new SequenceAheadError(name, afterSequence, stream.last);
+      if (afterSequence === stream.last) return [];
+      const after = stream.entries.filter((entry) => entry.sequence > afterSequence);
+      if (after.length > options.maxReplay) throw new SequenceTooOldError(name, afterSequence, null);
+      return contiguousAfter(name, afterSequence, after).map(revive);
     },
     async latest(name) {
       const entries = streamOf(name).entries;

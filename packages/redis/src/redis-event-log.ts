@@ -1,29 +1,48 @@
 import type Redis from 'ioredis';
 import type { PubSubEngine } from 'graphql-subscriptions';
-import { eventChannel, SequenceAheadError, SequenceTooOldError, toJson, type EventLog, type EventLogEntry, type EventLogOptions } from './event-log';
+import { assertSequence, contiguousAfter, eventChannel, SequenceAheadError, SequenceNotAboveError, SequenceTooOldError, toJson, type EventLog, type EventLogEntry, type EventLogOptions } from './event-log';
 
 /**
- * INCR the stream's counter, XADD the entry with it (trimming entries older than the
- * retention), renew the stream's expiry, and PUBLISH the entry: one script, so sequences are
- * stored and published in the order they are given, whatever the number of publishers, and a
- * publisher dying half-way cannot leave a sequence unused or unpublished. The counter never
- * expires: sequences only grow. The published message is built by concatenation because the
- * data is already JSON and may be large.
+ * Check that the given sequence is above the stream's last (its marker key, which never
+ * expires), record it as the last, XADD the entry (trimming entries older than the retention),
+ * renew the stream's expiry, and PUBLISH the entry: one script, so the stream is in sequence
+ * order, no sequence is stored twice, and a publisher dying half-way cannot leave an entry
+ * unpublished. It also records which Redis process (run_id) wrote the last sequence: one
+ * restored from an old snapshot has an older last, which lastScript reports as stale. Refused:
+ * `{0, last}`. The sequence is kept as the text it came as (a Lua number would print large
+ * ones as 1e+15). The published message is built by concatenation because the data is already
+ * JSON and may be large.
  */
 const appendScript = `
-local sequence = redis.call('INCR', KEYS[1])
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[4]) <= last then return {0, last} end
+redis.call('SET', KEYS[1], ARGV[4])
+redis.call('SET', KEYS[3], string.match(redis.call('INFO', 'server'), 'run_id:(%w+)'))
 local time = redis.call('TIME')
 local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local retention = tonumber(ARGV[3])
-local id = redis.call('XADD', KEYS[2], 'MINID', '~', tostring(nowMs - retention), '*', 's', sequence, 'd', ARGV[2])
+local id = redis.call('XADD', KEYS[2], 'MINID', '~', tostring(nowMs - retention), '*', 's', ARGV[4], 'd', ARGV[2])
 redis.call('PEXPIRE', KEYS[2], retention)
 local at = string.match(id, '^(%d+)')
-redis.call('PUBLISH', ARGV[1], '{"sequence":' .. sequence .. ',"at":' .. at .. ',"data":' .. ARGV[2] .. '}')
-return {sequence, at}
+redis.call('PUBLISH', ARGV[1], '{"sequence":' .. ARGV[4] .. ',"at":' .. at .. ',"data":' .. ARGV[2] .. '}')
+return {1, at}
+`;
+
+/**
+ * The stream's last sequence ('' when Redis holds none), and whether this Redis process wrote
+ * it (1) or loaded it from a snapshot or AOF after a restart (0): then sequences above it may
+ * have been issued, and lost with what the restart did not bring back.
+ */
+const lastScript = `
+local last = redis.call('GET', KEYS[1])
+if not last then return {'', 0} end
+local current = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
+return {last, redis.call('GET', KEYS[2]) == current and 1 or 0}
 `;
 
 interface EventLogCommands {
-  wlqAppendEvent(counterKey: string, streamKey: string, channel: string, json: string, retentionMs: number): Promise<[number, string]>;
+  wlqAppendEvent(lastKey: string, streamKey: string, writerKey: string, channel: string, json: string, retentionMs: number, sequence: string): Promise<[number, number | string]>;
+  wlqLastSequence(lastKey: string, writerKey: string): Promise<[string, number]>;
 }
 
 /** Entries are read backwards from the newest: a reader that reconnects is usually a few behind. */
@@ -31,33 +50,45 @@ const pageSize = 100;
 
 /** Keys get the client's prefix from ioredis (KEYS of the script too); channels do not, so they are prefixed here. */
 export function createRedisEventLog(client: Redis, pubsub: PubSubEngine, options: Required<EventLogOptions>): EventLog {
-  if (!('wlqAppendEvent' in client)) client.defineCommand('wlqAppendEvent', { numberOfKeys: 2, lua: appendScript });
+  if (!('wlqAppendEvent' in client)) client.defineCommand('wlqAppendEvent', { numberOfKeys: 3, lua: appendScript });
+  if (!('wlqLastSequence' in client)) client.defineCommand('wlqLastSequence', { numberOfKeys: 2, lua: lastScript });
   const commands = client as unknown as EventLogCommands;
   const keyPrefix = client.options.keyPrefix ?? '';
-  const counterKey = (stream: string) => `events:${stream}:sequence`;
+  // The stream's last sequence; the key the Redis counter had, so a queue numbered by Redis before
+  // keeps its numbers (publisher.ts moves PostgreSQL up to it).
+  const lastKey = (stream: string) => `events:${stream}:sequence`;
+  const writerKey = (stream: string) => `events:${stream}:writer`;
   const streamKey = (stream: string) => `events:${stream}:log`;
 
   return {
-    async append(stream, data) {
+    async append(stream, data, sequence) {
+      assertSequence(sequence);
       const json = toJson(data);
-      const [sequence, at] = await commands.wlqAppendEvent(counterKey(stream), streamKey(stream), eventChannel(keyPrefix, stream), json, options.retentionMs);
-      return { sequence: Number(sequence), at: Number(at), data };
+      const [stored, value] = await commands.wlqAppendEvent(lastKey(stream), streamKey(stream), writerKey(stream), eventChannel(keyPrefix, stream), json, options.retentionMs, String(sequence));
+      if (Number(stored) === 0) throw new SequenceNotAboveError(stream, sequence, Number(value));
+      return { sequence, at: Number(value), data };
     },
 
     async readAfter(stream, afterSequence) {
-      // The counter first: every sequence up to it was in the stream before the scan starts
-      // (the script stores both at once), so a sequence missing from the scan was trimmed.
-      const latest = Number((await client.get(counterKey(stream))) ?? 0);
-      if (afterSequence > latest) throw new SequenceAheadError(stream, afterSequence, latest);
+      // The last sequence first: every entry up to it was in the stream before the scan starts
+      // (the script stores both at once), so a sequence missing from the scan was trimmed or lost.
+      const [stored, written] = await commands.wlqLastSequence(lastKey(stream), writerKey(stream));
+      // Nothing of the stream at all: a Redis that restarted empty, or a stream never appended to.
+      // Sequences come from PostgreSQL, so the log cannot tell which: the client re-reads the state.
+      if (stored === '' && afterSequence > 0) throw new SequenceTooOldError(stream, afterSequence, null);
+      const latest = Number(stored || 0);
+      if (afterSequence > latest) {
+        // A last loaded after a restart may be older than what PostgreSQL issued before it.
+        if (Number(written) !== 1) throw new SequenceTooOldError(stream, afterSequence, null);
+        throw new SequenceAheadError(stream, afterSequence, latest);
+      }
       if (afterSequence === latest) return [];
       const newestFirst: EventLogEntry[] = [];
       let end = '+';
-      let oldestSeen: number | null = null;
       scan: for (;;) {
         const page = await client.xrevrange(streamKey(stream), end, '-', 'COUNT', pageSize);
         for (const [id, fields] of page) {
           const entry = parseEntry(id, fields);
-          oldestSeen = entry.sequence;
           if (entry.sequence <= afterSequence) break scan;
           if (newestFirst.length === options.maxReplay) throw new SequenceTooOldError(stream, afterSequence, null);
           newestFirst.push(entry);
@@ -65,9 +96,7 @@ export function createRedisEventLog(client: Redis, pubsub: PubSubEngine, options
         if (page.length < pageSize) break;
         end = `(${page[page.length - 1][0]}`;
       }
-      const entries = newestFirst.reverse();
-      if (entries.length === 0 || entries[0].sequence !== afterSequence + 1) throw new SequenceTooOldError(stream, afterSequence, oldestSeen);
-      return entries;
+      return contiguousAfter(stream, afterSequence, newestFirst.reverse());
     },
 
     async latest(stream) {

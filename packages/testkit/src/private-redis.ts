@@ -1,10 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import Redis from 'ioredis';
 import { freePort } from './free-port';
 
 /**
  * A Redis of one test's own, on a free port, without persistence: a suite that stops, pauses
- * or restarts Redis does it to this one, never to the machine's shared Redis on 6379.
+ * or restarts Redis does it to this one, never to the machine's shared Redis on 6379. Only an
+ * explicit SAVE writes a snapshot (in a directory of its own), which a later start() loads:
+ * a Redis "restarted from an old snapshot".
  */
 export interface PrivateRedis {
   url: string;
@@ -13,11 +18,18 @@ export interface PrivateRedis {
   start(): Promise<void>;
   /** Stops the server (SIGTERM) and waits until it has exited. */
   stop(): Promise<void>;
+  /** Kills the server (SIGKILL, a crash) and waits until it has exited. */
+  crash(): Promise<void>;
+  /** Removes the last SAVE's snapshot: the next start() comes back empty. */
+  forgetSnapshot(): void;
+  /** Stops the server and removes its directory. */
+  remove(): Promise<void>;
 }
 
 export async function createPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'wlq-redis-'));
   let server: ChildProcess | null = null;
   const exited = (child: ChildProcess) =>
     child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -25,7 +37,7 @@ export async function createPrivateRedis(): Promise<PrivateRedis> {
     url,
     port,
     async start() {
-      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       // Refused while the server starts: connect() rejects, and the event needs no report.
       probe.on('error', () => undefined);
@@ -46,12 +58,20 @@ export async function createPrivateRedis(): Promise<PrivateRedis> {
         probe.disconnect();
       }
     },
-    async stop() {
-      const child = server;
-      server = null;
-      if (!child) return;
-      child.kill('SIGTERM');
-      await exited(child);
+    stop: () => end('SIGTERM'),
+    crash: () => end('SIGKILL'),
+    forgetSnapshot: () => rmSync(path.join(dir, 'dump.rdb'), { force: true }),
+    async remove() {
+      await end('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
     },
   };
+
+  async function end(signal: NodeJS.Signals): Promise<void> {
+    const child = server;
+    server = null;
+    if (!child) return;
+    child.kill(signal);
+    await exited(child);
+  }
 }

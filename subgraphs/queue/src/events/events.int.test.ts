@@ -70,7 +70,8 @@ describe('publishing', () => {
     }) as unknown as PrismaClient;
     const runtime: ServiceRuntime = { ...harness.runtime, db: { ...harness.runtime.db, primary } };
     await createQueueEventPublisher(runtime, log).publish(queueId, { kind: 'QUEUE_UPDATED', visitIds: [] });
-    expect(statements).toEqual(['$executeRaw', '$queryRaw']);
+    // The lock, the snapshot, and the sequence (UPDATE ... RETURNING): one read.
+    expect(statements).toEqual(['$executeRaw', '$queryRaw', '$queryRaw']);
     const [latest] = await events(queueId, 5);
     expect(latest.line.places).toHaveLength(5);
   });

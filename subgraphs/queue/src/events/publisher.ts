@@ -1,9 +1,10 @@
 import { currentRequestScope } from '@waitlessq/database';
-import { createEventLog, SerializedJson, type EventLog } from '@waitlessq/redis';
+import { createEventLog, SequenceNotAboveError, SerializedJson, type EventLog } from '@waitlessq/redis';
 import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
 import { latestEstimateChanges, writeLatestEstimates } from './latest-estimates';
 import { queueEventStream, type QueueChange } from './queue-event';
 import { readQueueEvent } from './snapshot';
+import type { Db } from '../visits/line';
 
 export interface QueueEventPublisher {
   /**
@@ -26,6 +27,9 @@ const lockNamespace = 0x51455654;
  * in one statement, in the same transaction: each visit's latestEstimateMinutes is what the
  * event shows it (events/revive.ts gives the event's waiting visits the same values). It runs
  * on the primary: a replica may not have the change yet.
+ *
+ * The event's sequence is issued here too (appendNext), so it is PostgreSQL that numbers a
+ * queue's events: they never go back nor repeat whatever happens to Redis.
  */
 export function createQueueEventPublisher(runtime: ServiceRuntime, log?: EventLog): QueueEventPublisher {
   const events = log ?? createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs });
@@ -37,7 +41,7 @@ export function createQueueEventPublisher(runtime: ServiceRuntime, log?: EventLo
           const read = await readQueueEvent(tx, queueId, change);
           if (read === null) return;
           await writeLatestEstimates(tx, queueId, latestEstimateChanges(read.line));
-          await events.append(queueEventStream(queueId), new SerializedJson(read.event));
+          await appendNext(tx, events, queueId, new SerializedJson(read.event));
         },
         // Hundreds may join one queue in the same second: their publishers wait in turn.
         { maxWait: 10_000, timeout: 10_000 },
@@ -58,4 +62,31 @@ export function createQueueEventPublisher(runtime: ServiceRuntime, log?: EventLo
       return published;
     },
   };
+}
+
+/**
+ * Bumps the queue's lastEventSequence in the publisher's transaction (which holds the queue's
+ * lock) and appends the event under it. If the append fails the transaction rolls back and the
+ * number is given back. If the log already holds a sequence at or above it (a queue numbered by
+ * Redis before this column existed, or an append that reached Redis while its COMMIT failed),
+ * the column is moved up to the log's last and the append tried once more: the column only
+ * ever moves up, and the log refuses any number twice.
+ */
+async function appendNext(tx: Db, events: EventLog, queueId: string, event: SerializedJson): Promise<void> {
+  const stream = queueEventStream(queueId);
+  const sequence = await bumpSequence(tx, queueId, 0);
+  try {
+    await events.append(stream, event, sequence);
+  } catch (error) {
+    if (!(error instanceof SequenceNotAboveError)) throw error;
+    await events.append(stream, event, await bumpSequence(tx, queueId, error.last));
+  }
+}
+
+async function bumpSequence(tx: Db, queueId: string, atLeast: number): Promise<number> {
+  const [row] = await tx.$queryRaw<{ sequence: number }[]>`
+    UPDATE "Queue" SET "lastEventSequence" = GREATEST("lastEventSequence", ${atLeast}::int) + 1
+    WHERE id = ${queueId}::uuid RETURNING "lastEventSequence" AS sequence`;
+  if (!row) throw new Error(`Queue ${queueId} is gone: no event sequence to issue.`);
+  return row.sequence;
 }

@@ -39,7 +39,7 @@ export async function readQueueEvent(db: Db, queueId: string, change: QueueChang
       'organizationId', q."organizationId",
       'change', ${JSON.stringify(change)}::json,
       'snapshot', json_build_object(
-        'queue', to_jsonb(q) - 'idempotencyKey',
+        'queue', to_jsonb(q) - 'idempotencyKey' - 'lastEventSequence',
         'visits', COALESCE((
           SELECT json_agg(${visitRowSql})
           FROM "Visit" v
@@ -48,7 +48,7 @@ export async function readQueueEvent(db: Db, queueId: string, change: QueueChang
         ), '[]'::json),
         'appointmentIds', COALESCE((SELECT json_agg(v."id") FROM "Visit" v WHERE v."queueId" = q."id" AND ${expected}), '[]'::json),
         'otherQueues', COALESCE((
-          SELECT json_agg(to_jsonb(o) - 'idempotencyKey')
+          SELECT json_agg(to_jsonb(o) - 'idempotencyKey' - 'lastEventSequence')
           FROM "Queue" o
           WHERE o."id" <> q."id" AND o."id" IN (SELECT n."queueId" FROM "Visit" n WHERE n."id" = ANY(${change.visitIds}::uuid[]))
         ), '[]'::json),

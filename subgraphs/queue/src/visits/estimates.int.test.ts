@@ -57,8 +57,8 @@ describe('latest estimates', () => {
     await harness.prisma.visit.update({ where: { id: head.id }, data: { status: 'CANCELLED' } });
     const statements: string[] = [];
     await recordingPublisher(statements).publish(queueId, { kind: 'CANCELLED', visitIds: [head.id] });
-    // The lock, the one read, the one write of six estimates.
-    expect(statements).toEqual(['$executeRaw', '$queryRaw', '$executeRaw']);
+    // The lock, the one read, the one write of six estimates, the event's sequence.
+    expect(statements).toEqual(['$executeRaw', '$queryRaw', '$executeRaw', '$queryRaw']);
     expect(await latest(queueId)).toEqual([0, 15, 30, 45, 60, 75]);
 
     // The event shows each waiting visit the estimate just written.
@@ -69,10 +69,10 @@ describe('latest estimates', () => {
       expect(event.waits.get(row.id)?.estimatedWaitMinutes).toBe(row.latestEstimateMinutes);
     }
 
-    // Nothing moved: nothing is written.
+    // Nothing moved: no estimate is written (the lock, the read, the sequence).
     statements.length = 0;
     await recordingPublisher(statements).publish(queueId, { kind: 'QUEUE_UPDATED', visitIds: [] });
-    expect(statements).toEqual(['$executeRaw', '$queryRaw']);
+    expect(statements).toEqual(['$executeRaw', '$queryRaw', '$queryRaw']);
   });
 
   it('count booked appointments due before a visit entered the line, which take no position', async () => {
