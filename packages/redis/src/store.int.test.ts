@@ -26,8 +26,11 @@ describe.each([
   });
 
   it('delivers a published event to a subscriber', async () => {
-    const received = new Promise((resolve) => void redis.pubsub.subscribe('channel', resolve, {}));
-    await new Promise((r) => setTimeout(r, 50));
+    let deliver!: (message: unknown) => void;
+    const received = new Promise((resolve) => (deliver = resolve));
+    // Resolves once Redis confirmed the subscription: a message published before that is lost
+    // (a fixed 50 ms wait was not always enough on a busy machine).
+    await redis.pubsub.subscribe('channel', deliver, {});
     await redis.pubsub.publish('channel', { hello: 'world' });
     await expect(received).resolves.toEqual({ hello: 'world' });
   });
