@@ -1,6 +1,7 @@
 export { createServiceRuntime } from './runtime';
 export type { ServiceRuntime, SharedResources } from './runtime';
 export { createSubgraphServer } from './server';
+export { allBackgroundTasks, createTimerTask } from './background';
 export type { SubgraphServer, SubgraphDefinition, BaseContext, BackgroundTask } from './server';
 export { createByIdLoader, groupBy } from './loaders';
 export { createPeerClient } from './peers';

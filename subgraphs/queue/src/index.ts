@@ -3,13 +3,12 @@ import { appointmentResolvers, cancellingAppointments } from './appointments/res
 import { createAppointmentSweeper } from './appointments/sweeper';
 import { createContextFactory, type QueueContext } from './context';
 import { createQueueEventPublisher, publishingChanges, subscriptionResolvers } from './events';
-import { allBackgroundTasks } from './insights/background';
 import { insightsResolvers } from './insights/resolvers';
 import { createInsightsRollupTask } from './insights/rollup';
 import { createBusinessPeer, createCustomerPeer, type BusinessPeer, type CustomerPeer } from './peers';
 import { createQueueSummaries } from './queues/queue-summary';
 import { queueResolvers } from './queues/resolvers';
-import { DateTimeScalar, JSONScalar } from '@waitlessq/subgraph-kit';
+import { allBackgroundTasks, DateTimeScalar, JSONScalar } from '@waitlessq/subgraph-kit';
 import { slotResolvers } from './appointments/slots-resolver';
 import { typeDefs } from './schema';
 import { standbyResolvers } from './standby/resolvers';

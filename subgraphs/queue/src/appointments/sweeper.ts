@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@waitlessq/database';
-import type { BackgroundTask, ServiceRuntime } from '@waitlessq/subgraph-kit';
+import { createTimerTask, type BackgroundTask, type ServiceRuntime } from '@waitlessq/subgraph-kit';
 import type { QueueEventPublisher } from '../events/publisher';
 import type { BusinessPeer } from '../peers';
 import { expireStandbyOffers } from '../standby/offers';
@@ -53,24 +53,10 @@ export async function sweepAppointments(runtime: ServiceRuntime, publisher: Queu
 
 /** The sweep on a timer of the queue subgraph; a failed pass is logged and the next one tries again. */
 export function createAppointmentSweeper(runtime: ServiceRuntime, publisher: QueueEventPublisher, businessPeer: BusinessPeer): BackgroundTask {
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  const pass = () => {
-    if (running) return; // a slow pass is not overtaken by the next
-    running = sweepAppointments(runtime, publisher, businessPeer)
-      .catch((error: unknown) => runtime.logger.error({ err: error }, 'appointment sweep failed'))
-      .finally(() => (running = null));
-  };
-  return {
-    start() {
-      if (timer) return;
-      timer = setInterval(pass, sweepIntervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+  return createTimerTask({
+    name: 'appointment sweep',
+    intervalMs: sweepIntervalMs,
+    logger: runtime.logger,
+    run: () => sweepAppointments(runtime, publisher, businessPeer),
+  });
 }

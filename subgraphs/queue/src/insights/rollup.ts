@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@waitlessq/database';
-import type { BackgroundTask, ServiceRuntime } from '@waitlessq/subgraph-kit';
+import { createTimerTask, type BackgroundTask, type ServiceRuntime } from '@waitlessq/subgraph-kit';
 import { rollupIncrements, type FinishedVisit } from './rollup-increments';
 
 /** How often finished visits are rolled up: insights are at most this stale. */
@@ -96,25 +96,5 @@ export async function rollUpPass(prisma: PrismaClient, batchSize = rollupBatchSi
  * replicas (see rollUpFinishedVisits). The job system of issue 10 will run it as a job instead.
  */
 export function createInsightsRollupTask(runtime: ServiceRuntime): BackgroundTask {
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  const pass = () => {
-    if (running) return; // a slow pass is not overtaken by the next
-    running = rollUpPass(runtime.db.prisma)
-      .then(() => undefined)
-      .catch((error: unknown) => runtime.logger.error({ err: error }, 'insights rollup failed'))
-      .finally(() => (running = null));
-  };
-  return {
-    start() {
-      if (timer) return;
-      timer = setInterval(pass, rollupIntervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+  return createTimerTask({ name: 'insights rollup', intervalMs: rollupIntervalMs, logger: runtime.logger, run: () => rollUpPass(runtime.db.prisma) });
 }
