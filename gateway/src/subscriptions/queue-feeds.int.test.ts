@@ -56,6 +56,12 @@ it('keeps delivering after Redis crashed and came back empty, and passes on the 
   await redis.crash();
   redis.forgetSnapshot();
   await redis.start();
+  // The feed's subscriber connection comes back by itself; an event published before it has
+  // subscribed again would only show with the next one, so wait until it listens.
+  await eventually(async () => {
+    const channels = (await resources.client!.pubsub('CHANNELS')) as string[];
+    if (channels.length === 0) throw new Error('the feed does not listen yet');
+  });
   // What the publisher does: retries fail (their numbers given back) until Redis answers.
   await eventually(() => log.append(stream, eventData(queueId), 4));
   await waitFor(() => received.length === 4);
