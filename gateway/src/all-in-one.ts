@@ -14,7 +14,7 @@ import { createGateway } from './create-gateway';
 import { demoCredentials, seedDemo } from './demo-seed';
 import { deployMigrations } from './migrations';
 
-type SubgraphName = Exclude<ServiceName, 'gateway'>;
+type SubgraphName = Exclude<ServiceName, 'gateway' | 'workers'>;
 const subgraphNames: readonly SubgraphName[] = ['user', 'business', 'queue', 'pwa'];
 
 export interface AllInOneOptions {
@@ -143,16 +143,17 @@ function sharedChecks(db: Database, redis: RedisResources) {
 async function choosePorts(env: NodeJS.ProcessEnv, requested: Partial<Record<ServiceName, number>>): Promise<Record<ServiceName, number>> {
   const gatewayDefault = env.PORT !== undefined && env.PORT !== '' ? Number(env.PORT) : defaultPorts.gateway;
   // PORT=0 asks for free ports everywhere (tests, a second copy beside a running one).
-  const subgraphDefault = (name: SubgraphName) => (gatewayDefault === 0 ? 0 : defaultPorts[name]);
+  const subgraphDefault = (name: Exclude<ServiceName, 'gateway'>) => (gatewayDefault === 0 ? 0 : defaultPorts[name]);
   const wanted: Record<ServiceName, number> = {
     gateway: requested.gateway ?? gatewayDefault,
     user: requested.user ?? subgraphDefault('user'),
     business: requested.business ?? subgraphDefault('business'),
     queue: requested.queue ?? subgraphDefault('queue'),
     pwa: requested.pwa ?? subgraphDefault('pwa'),
+    workers: requested.workers ?? subgraphDefault('workers'),
   };
   // The gateway's too: published app URLs (PUBLIC_URL) name it before it listens.
-  for (const name of ['gateway', ...subgraphNames] as const) if (wanted[name] === 0) wanted[name] = await freePort();
+  for (const name of ['gateway', ...subgraphNames, 'workers'] as const) if (wanted[name] === 0) wanted[name] = await freePort();
   return wanted;
 }
 

@@ -5,6 +5,8 @@ export const defaultPorts = {
   business: 4002,
   queue: 4003,
   pwa: 4004,
+  /** Background jobs: health, metrics and the providers' callbacks (SMS status, STOP, unsubscribe). */
+  workers: 4005,
 } as const;
 
 export type ServiceName = keyof typeof defaultPorts;

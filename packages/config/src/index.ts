@@ -5,3 +5,4 @@ export type { ServiceName } from './defaults';
 export { sandboxOrigins } from './edge-config';
 export type { EdgeConfig, OperationLimits, RateLimitBudget, TrustProxy } from './edge-config';
 export type { SubscriptionConfig } from './subscription-config';
+export type { NotificationConfig } from './notification-config';

@@ -41,9 +41,9 @@ describe('loadConfig', () => {
 
   it('reads the optional VAPID public key for web push; empty is unset, a malformed one is refused', () => {
     const key = `B${'x'.repeat(86)}`;
-    expect(loadConfig('pwa', { VAPID_PUBLIC_KEY: key }).push).toEqual({ vapidPublicKey: key });
-    expect(loadConfig('pwa', { VAPID_PUBLIC_KEY: '' }).push).toEqual({ vapidPublicKey: null });
-    expect(loadConfig('pwa', {}).push).toEqual({ vapidPublicKey: null });
+    expect(loadConfig('pwa', { VAPID_PUBLIC_KEY: key }).push).toMatchObject({ vapidPublicKey: key });
+    expect(loadConfig('pwa', { VAPID_PUBLIC_KEY: '' }).push).toMatchObject({ vapidPublicKey: null });
+    expect(loadConfig('pwa', {}).push).toMatchObject({ vapidPublicKey: null });
     expect(() => loadConfig('pwa', { VAPID_PUBLIC_KEY: 'not a key' })).toThrow(/VAPID_PUBLIC_KEY: must be a VAPID public key/);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultPorts, developmentSecrets, type ServiceName } from './defaults';
 import { edgeConfig, edgeEnvironment, type EdgeConfig } from './edge-config';
+import { notificationConfig, notificationEnvironment, type NotificationConfig } from './notification-config';
 import { subscriptionConfig, subscriptionEnvironment, type SubscriptionConfig } from './subscription-config';
 
 /** Thrown when the environment is not a valid configuration; lists every problem at once. */
@@ -53,16 +54,8 @@ const environmentSchema = z.object({
   PWA_SUBGRAPH_URL: z.string().url().optional(),
   SUPERGRAPH_PATH: z.string().optional(),
   PUBLIC_URL: z.string().url().optional(),
-  // An uncompressed P-256 public key, base64url (65 bytes: 87 characters without padding).
-  // Empty counts as unset (compose passes `${VAPID_PUBLIC_KEY:-}`).
-  VAPID_PUBLIC_KEY: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{86,88}$/, 'must be a VAPID public key (base64url of an uncompressed P-256 point)')
-      .optional(),
-  ),
   ...edgeEnvironment,
+  ...notificationEnvironment,
   ...subscriptionEnvironment,
 });
 
@@ -118,12 +111,14 @@ export interface Config {
     refreshTokenTtlSeconds: number;
     passwordHashMemoryKib: number;
   };
-  subgraphUrls: Record<Exclude<ServiceName, 'gateway'>, string>;
+  subgraphUrls: Record<Exclude<ServiceName, 'gateway' | 'workers'>, string>;
   supergraphPath?: string;
   /** Where browsers reach the gateway, which serves the apps under /apps/ and the API under /graphql. */
   publicUrl: string;
-  /** Web push: the VAPID public key apps subscribe with; null leaves push off. */
-  push: { vapidPublicKey: string | null };
+  /** Web push: the VAPID key pair apps subscribe with and workers sign with; nulls leave push off. */
+  push: NotificationConfig['push'];
+  /** Email, SMS, partner webhooks and the jobs that send them. */
+  notifications: NotificationConfig;
   /** The gateway's protections: persisted operations, limits, rate limits, browser safety. */
   edge: EdgeConfig;
   /** Live updates: event log retention and the gateway's WebSocket limits. */
@@ -158,9 +153,10 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
   };
   if (production && !e.DATABASE_URL) problems.push('DATABASE_URL: required in production');
   if (production && !e.REDIS_URL) problems.push('REDIS_URL: required in production');
+  if (production && e.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES) problems.push('WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: must be false in production');
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const local = (name: Exclude<ServiceName, 'gateway'>) => `http://127.0.0.1:${defaultPorts[name]}/graphql`;
+  const local = (name: Exclude<ServiceName, 'gateway' | 'workers'>) => `http://127.0.0.1:${defaultPorts[name]}/graphql`;
   const port = e.PORT ?? defaultPorts[service];
   const config: Config = {
     env: e.NODE_ENV,
@@ -193,7 +189,8 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     },
     supergraphPath: e.SUPERGRAPH_PATH,
     publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${port}`,
-    push: { vapidPublicKey: e.VAPID_PUBLIC_KEY ?? null },
+    push: notificationConfig(e).push,
+    notifications: notificationConfig(e),
     edge: edgeConfig(e, e.NODE_ENV),
     subscriptions: subscriptionConfig(e),
   };

@@ -10,7 +10,7 @@ interface StartOptions<TContext extends BaseContext> {
 }
 
 /** The `main` of a subgraph deployed alone: configuration, runtime, server, clean shutdown. */
-export function startSubgraph<TContext extends BaseContext>(name: Exclude<ServiceName, 'gateway'>, options: StartOptions<TContext>): void {
+export function startSubgraph<TContext extends BaseContext>(name: Exclude<ServiceName, 'gateway' | 'workers'>, options: StartOptions<TContext>): void {
   const run = async () => {
     const config = loadConfig(name);
     // An embedded database lives inside one process: a subgraph started alone with it would

@@ -75,7 +75,7 @@ function stopProcess(child: ChildProcess): Promise<void> {
 
 export interface RunningGraph {
   gateway: RunningService;
-  subgraphs: Record<Exclude<ServiceName, 'gateway'>, RunningService>;
+  subgraphs: Record<Exclude<ServiceName, 'gateway' | 'workers'>, RunningService>;
   /**
    * Another gateway replica, its own process in front of the same subgraphs, with the graph's
    * environment and these additions; stopped with the graph.

@@ -1,0 +1,60 @@
+import type { JobCatalog, JobName, QueueName } from './catalog';
+
+export interface AddOptions {
+  /**
+   * Deduplicates: a job with this id that exists (waiting, active, delayed, or kept after it
+   * finished) is not added again. Producers key jobs by what they are about (the outbox row,
+   * the visit and kind), so a retried producer adds nothing twice.
+   */
+  jobId?: string;
+  /** Run no earlier than this many milliseconds from now. */
+  delayMs?: number;
+  /** 1 is the most urgent (BullMQ's order); "called" notifications use it. Default: none (after prioritized ones). */
+  priority?: number;
+}
+
+/** The producer side: what the relay and the mutations use to hand work on. */
+export interface JobQueue {
+  add<N extends JobName>(name: N, data: JobCatalog[N], options?: AddOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface JobContext {
+  id: string;
+  /** 1 on the first run. */
+  attempt: number;
+  /** The attempt after which the job fails for good (a handler may record the final failure). */
+  maxAttempts: number;
+}
+
+export type JobHandler<N extends JobName> = (data: JobCatalog[N], job: JobContext) => Promise<void>;
+export type JobHandlers = { [N in JobName]?: JobHandler<N> };
+
+/** A job that failed every attempt: listed, and retried by hand once the cause is fixed. */
+export interface DeadJob {
+  queue: QueueName;
+  id: string;
+  name: JobName;
+  data: unknown;
+  attempts: number;
+  failedReason: string;
+  failedAt: Date | null;
+}
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  completed: number;
+}
+
+/** The consumer side: runs handlers with retries, concurrency and rate limits per queue. */
+export interface JobRunner {
+  /** Stops taking jobs, lets the active ones finish (or returns them to their queue past the grace time), then closes. */
+  close(graceMs?: number): Promise<void>;
+  deadJobs(queue?: QueueName): Promise<DeadJob[]>;
+  /** Puts a dead job back in its queue, for a fresh set of attempts. */
+  retryDead(queue: QueueName, id: string): Promise<void>;
+  counts(): Promise<Record<QueueName, QueueCounts>>;
+}

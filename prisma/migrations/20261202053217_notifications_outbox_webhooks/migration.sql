@@ -1,0 +1,154 @@
+-- CreateEnum
+CREATE TYPE "NotificationChannel" AS ENUM ('EMAIL', 'PUSH', 'SMS');
+
+-- CreateEnum
+CREATE TYPE "NotificationKind" AS ENUM ('JOINED', 'GETTING_CLOSE', 'CALLED', 'RECALLED', 'APPOINTMENT_CONFIRMED', 'APPOINTMENT_REMINDER', 'APPOINTMENT_CANCELLED');
+
+-- CreateEnum
+CREATE TYPE "NotificationStatus" AS ENUM ('PENDING', 'SENT', 'DELIVERED', 'FAILED', 'SKIPPED');
+
+-- CreateEnum
+CREATE TYPE "WebhookDeliveryStatus" AS ENUM ('PENDING', 'SUCCEEDED', 'FAILED');
+
+-- AlterTable
+ALTER TABLE "BookingPolicy" ADD COLUMN     "quietHoursEnd" VARCHAR(5),
+ADD COLUMN     "quietHoursStart" VARCHAR(5),
+ADD COLUMN     "reminderMinutesBefore" SMALLINT NOT NULL DEFAULT 60;
+
+-- AlterTable
+ALTER TABLE "Invitation" ADD COLUMN     "emailSentAt" TIMESTAMP(3),
+ADD COLUMN     "pendingEmailToken" TEXT;
+
+-- AlterTable
+ALTER TABLE "Queue" ADD COLUMN     "notifyAtPosition" SMALLINT NOT NULL DEFAULT 3;
+
+-- AlterTable
+ALTER TABLE "Visit" ADD COLUMN     "locale" VARCHAR(16),
+ADD COLUMN     "remindAt" TIMESTAMP(3),
+ADD COLUMN     "remindedAt" TIMESTAMP(3);
+
+-- CreateTable
+CREATE TABLE "OutboxEvent" (
+    "id" BIGSERIAL NOT NULL,
+    "organizationId" UUID NOT NULL,
+    "queueId" UUID NOT NULL,
+    "kind" TEXT NOT NULL,
+    "visitIds" UUID[],
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "OutboxEvent_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Notification" (
+    "id" UUID NOT NULL,
+    "organizationId" UUID NOT NULL,
+    "visitId" UUID NOT NULL,
+    "kind" "NotificationKind" NOT NULL,
+    "channel" "NotificationChannel" NOT NULL,
+    "status" "NotificationStatus" NOT NULL DEFAULT 'PENDING',
+    "providerMessageId" TEXT,
+    "error" TEXT,
+    "attempts" SMALLINT NOT NULL DEFAULT 0,
+    "sentAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Notification_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "WebhookEndpoint" (
+    "id" UUID NOT NULL,
+    "organizationId" UUID NOT NULL,
+    "url" TEXT NOT NULL,
+    "description" TEXT,
+    "eventTypes" TEXT[],
+    "secret" TEXT NOT NULL,
+    "enabled" BOOLEAN NOT NULL DEFAULT true,
+    "disabledAt" TIMESTAMP(3),
+    "disabledReason" TEXT,
+    "consecutiveFailures" INTEGER NOT NULL DEFAULT 0,
+    "createdById" UUID,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "WebhookEndpoint_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "WebhookDelivery" (
+    "id" UUID NOT NULL,
+    "organizationId" UUID NOT NULL,
+    "endpointId" UUID NOT NULL,
+    "eventId" TEXT NOT NULL,
+    "eventType" TEXT NOT NULL,
+    "payload" JSONB NOT NULL,
+    "status" "WebhookDeliveryStatus" NOT NULL DEFAULT 'PENDING',
+    "attemptCount" INTEGER NOT NULL DEFAULT 0,
+    "lastStatusCode" INTEGER,
+    "lastError" TEXT,
+    "nextAttemptAt" TIMESTAMP(3),
+    "deliveredAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "WebhookDelivery_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "WebhookAttempt" (
+    "id" UUID NOT NULL,
+    "deliveryId" UUID NOT NULL,
+    "attemptedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "succeeded" BOOLEAN NOT NULL,
+    "statusCode" INTEGER,
+    "error" TEXT,
+    "durationMs" INTEGER NOT NULL,
+
+    CONSTRAINT "WebhookAttempt_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "NotificationOptOut" (
+    "organizationId" UUID NOT NULL,
+    "channel" TEXT NOT NULL,
+    "address" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "NotificationOptOut_pkey" PRIMARY KEY ("organizationId","channel","address")
+);
+
+-- CreateIndex
+CREATE INDEX "OutboxEvent_queueId_id_idx" ON "OutboxEvent"("queueId", "id");
+
+-- CreateIndex
+CREATE INDEX "OutboxEvent_createdAt_idx" ON "OutboxEvent"("createdAt");
+
+-- CreateIndex
+CREATE INDEX "Notification_organizationId_idx" ON "Notification"("organizationId");
+
+-- CreateIndex
+CREATE INDEX "Notification_providerMessageId_idx" ON "Notification"("providerMessageId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Notification_visitId_kind_channel_key" ON "Notification"("visitId", "kind", "channel");
+
+-- CreateIndex
+CREATE INDEX "WebhookEndpoint_organizationId_createdAt_idx" ON "WebhookEndpoint"("organizationId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "WebhookDelivery_endpointId_createdAt_idx" ON "WebhookDelivery"("endpointId", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "WebhookDelivery_endpointId_eventId_key" ON "WebhookDelivery"("endpointId", "eventId");
+
+-- CreateIndex
+CREATE INDEX "WebhookAttempt_deliveryId_attemptedAt_idx" ON "WebhookAttempt"("deliveryId", "attemptedAt");
+
+-- AddForeignKey
+ALTER TABLE "WebhookDelivery" ADD CONSTRAINT "WebhookDelivery_endpointId_fkey" FOREIGN KEY ("endpointId") REFERENCES "WebhookEndpoint"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "WebhookAttempt" ADD CONSTRAINT "WebhookAttempt_deliveryId_fkey" FOREIGN KEY ("deliveryId") REFERENCES "WebhookDelivery"("id") ON DELETE CASCADE ON UPDATE CASCADE;
