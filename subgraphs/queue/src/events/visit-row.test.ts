@@ -57,6 +57,9 @@ describe('visit rows of events', () => {
       idempotencyKey: 'key',
       idempotencyFingerprint: 'fingerprint',
       rolledUpAt: instant(19),
+      locale: 'de',
+      remindAt: instant(20),
+      remindedAt: instant(21),
     };
     // As PostgreSQL's json_build_array writes them: timestamp(3) without a zone, date as a day.
     const asJson = (column: (typeof eventVisitColumns)[number]) => {
@@ -75,6 +78,9 @@ describe('visit rows of events', () => {
       idempotencyKey: null,
       idempotencyFingerprint: null,
       rolledUpAt: null,
+      locale: null,
+      remindAt: null,
+      remindedAt: null,
       // Booking bookkeeping no Visit field shows (slot capacity, blocked time) stays out too.
       blockedFrom: null,
       blockedUntil: null,

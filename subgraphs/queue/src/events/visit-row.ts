@@ -153,5 +153,8 @@ export function toVisit(row: VisitRow): Visit {
     idempotencyFingerprint: null,
     // Bookkeeping of the insights rollup, never shown.
     rolledUpAt: null,
+    locale: null,
+    remindAt: null,
+    remindedAt: null,
   };
 }
