@@ -58,3 +58,26 @@ export interface JobRunner {
   retryDead(queue: QueueName, id: string): Promise<void>;
   counts(): Promise<Record<QueueName, QueueCounts>>;
 }
+
+export interface RunnerOptions {
+  /** Jobs in flight per queue in this process (BullMQ's worker concurrency); defaults from configuration. */
+  concurrency?: Partial<Record<QueueName, number>>;
+  /** Most jobs started per second per queue, across every worker process (provider rate limits). */
+  perSecond?: Partial<Record<QueueName, number>>;
+  /** Multiplies every retry policy's backoff (tests make retries fast); 1 by default. */
+  backoffScale?: number;
+  /** Register the repeated jobs (catalog.ts repeatEveryMs) whose handlers are given; default true. */
+  repeat?: boolean;
+}
+
+/**
+ * The job system of a process: BullMQ on Redis when REDIS_URL is set, otherwise in this
+ * process's memory (the embedded default: `npm start` needs nothing), behind one interface.
+ */
+export interface Jobs {
+  readonly kind: 'bullmq' | 'memory';
+  queue: JobQueue;
+  /** Starts handling jobs here (the workers service, or the all-in-one process). */
+  startRunner(handlers: JobHandlers, options?: RunnerOptions): Promise<JobRunner>;
+  close(): Promise<void>;
+}
