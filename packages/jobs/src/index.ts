@@ -1,2 +1,10 @@
 export * from './catalog';
 export type * from './jobs';
+export { createJobs } from './create-jobs';
+export { createMemoryJobs } from './memory-jobs';
+export { createBullmqJobs, queueJobId } from './bullmq-jobs';
+export type { BullmqJobsOptions } from './bullmq-jobs';
+export { jobMetrics } from './job-metrics';
+export type { JobMetrics, JobOutcome } from './job-metrics';
+export { defaultJobSettings } from './runner-settings';
+export type { JobSettings } from './runner-settings';

@@ -1,0 +1,188 @@
+import IORedis from 'ioredis';
+import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { jobQueue, repeatEveryMs, retryPolicy, type JobCatalog, type JobName, type QueueName } from './catalog';
+import type { AddOptions, DeadJob, JobHandler, JobHandlers, JobRunner, Jobs, QueueCounts, RunnerOptions } from './jobs';
+import { gaugeCounts, measured } from './job-metrics';
+import { backoffDelay, concurrencyOf, lowestPriority, perSecondOf, queueNames, type JobSettings } from './runner-settings';
+
+export interface BullmqJobsOptions {
+  /** redis:// or rediss:// */
+  url: string;
+  /** BullMQ's key prefix: keys are `${prefix}:${queue}:...` (e.g. `wlq:jobs`). */
+  prefix: string;
+  settings: JobSettings;
+}
+
+/** Every job's backoff names this strategy: the worker computes it, so a runner's backoffScale applies. */
+const backoffType = 'wlq-exponential';
+/** Completed jobs are kept a day (at most this many per queue): their ids still deduplicate. */
+const keepCompleted = { age: 24 * 3600, count: 100_000 };
+/** The dead-letter list reads at most this many jobs per queue. */
+const deadListLimit = 1_000;
+
+/**
+ * BullMQ refuses custom ids that are integers or contain ':' (its own separator); producers key
+ * jobs freely (`visit:<id>:CALLED`), so ids are escaped the same way every time: the dedupe holds.
+ */
+export function queueJobId(id: string): string {
+  const escaped = id.replace(/%/g, '%25').replace(/:/g, '%3A');
+  return `${parseInt(escaped, 10)}` === escaped ? `%N${escaped}` : escaped;
+}
+
+/**
+ * The job system on BullMQ: one queue per channel (created when first used), and in a runner
+ * one worker per queue that has handlers, dispatching by job name. Its own Redis connection,
+ * which waits for Redis rather than failing fast (BullMQ's blocking commands need that).
+ */
+export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
+  const connection = new IORedis(options.url, { maxRetriesPerRequest: null });
+  // Errors are reported by the commands that fail; an unhandled 'error' event would crash the process.
+  connection.on('error', () => undefined);
+  const queues = new Map<QueueName, Queue>();
+  const runners = new Set<JobRunner>();
+
+  const queueOf = (queue: QueueName): Queue => {
+    let existing = queues.get(queue);
+    if (!existing) {
+      existing = new Queue(queue, { connection, prefix: options.prefix });
+      existing.on('error', () => undefined);
+      queues.set(queue, existing);
+    }
+    return existing;
+  };
+
+  const jobOptions = (name: JobName): JobsOptions => ({
+    attempts: retryPolicy[name].attempts,
+    backoff: { type: backoffType, delay: retryPolicy[name].backoffMs },
+    removeOnComplete: keepCompleted,
+    // Jobs that failed every attempt stay: they are the dead-letter list, retried by hand.
+    removeOnFail: false,
+    priority: lowestPriority,
+  });
+
+  const add = async <N extends JobName>(name: N, data: JobCatalog[N], addOptions: AddOptions = {}) => {
+    await queueOf(jobQueue[name]).add(name, data, {
+      ...jobOptions(name),
+      ...(addOptions.jobId !== undefined && { jobId: queueJobId(addOptions.jobId) }),
+      ...(addOptions.delayMs && addOptions.delayMs > 0 && { delay: addOptions.delayMs }),
+      ...(addOptions.priority !== undefined && { priority: Math.min(lowestPriority, Math.max(1, Math.floor(addOptions.priority))) }),
+    });
+  };
+
+  const counts = async (): Promise<Record<QueueName, QueueCounts>> => {
+    const entries = await Promise.all(
+      queueNames.map(async (queue) => {
+        const c = await queueOf(queue).getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed', 'completed');
+        // Prioritized jobs (all of ours) are waiting jobs in BullMQ's own sorted set.
+        const waiting: QueueCounts = { waiting: c.wait + c.prioritized, active: c.active, delayed: c.delayed, failed: c.failed, completed: c.completed };
+        return [queue, waiting] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<QueueName, QueueCounts>;
+  };
+
+  const deadJobs = async (queue?: QueueName): Promise<DeadJob[]> => {
+    const lists = await Promise.all(
+      (queue ? [queue] : queueNames).map(async (name) => {
+        const failed = await queueOf(name).getFailed(0, deadListLimit - 1);
+        return failed.filter(Boolean).map(
+          (job): DeadJob => ({
+            queue: name,
+            id: job.id!,
+            name: job.name as JobName,
+            data: job.data,
+            attempts: job.attemptsMade,
+            failedReason: job.failedReason ?? '',
+            failedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+          }),
+        );
+      }),
+    );
+    return lists.flat();
+  };
+
+  const retryDead = async (queue: QueueName, id: string) => {
+    const job = await queueOf(queue).getJob(id);
+    if (!job || !(await job.isFailed())) throw new Error(`No dead job ${id} in queue ${queue}`);
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+  };
+
+  const startRunner = async (handlers: JobHandlers, runnerOptions: RunnerOptions = {}): Promise<JobRunner> => {
+    const scale = runnerOptions.backoffScale ?? 1;
+    const handled = queueNames.filter((queue) => (Object.keys(handlers) as JobName[]).some((name) => handlers[name] && jobQueue[name] === queue));
+    const workers = handled.map((queue) => {
+      const perSecond = perSecondOf(queue, runnerOptions, options.settings);
+      const worker = new Worker(queue, (job: Job) => process(queue, job), {
+        connection,
+        prefix: options.prefix,
+        concurrency: concurrencyOf(queue, runnerOptions, options.settings),
+        ...(perSecond !== null && { limiter: { max: perSecond, duration: 1_000 } }),
+        settings: {
+          backoffStrategy: (attemptsMade, _type, _error, job) =>
+            backoffDelay(job?.opts.backoff && typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 0) : retryPolicy[job?.name as JobName]?.backoffMs ?? 1_000, attemptsMade, scale),
+        },
+      });
+      // A lost connection is retried by ioredis; the event must have a listener not to crash the process.
+      worker.on('error', () => undefined);
+      return worker;
+    });
+
+    async function process(queue: QueueName, job: Job) {
+      const name = job.name as JobName;
+      const handler = handlers[name] as JobHandler<JobName> | undefined;
+      const attempt = job.attemptsMade + 1;
+      const maxAttempts = job.opts.attempts ?? 1;
+      await measured(queue, name, attempt >= maxAttempts, async () => {
+        if (!handler) throw new Error(`No handler for job ${name} in this runner`);
+        await handler(job.data as JobCatalog[JobName], { id: job.id!, attempt, maxAttempts });
+      });
+    }
+
+    if (runnerOptions.repeat !== false) {
+      for (const name of Object.keys(handlers) as JobName[]) {
+        const every = repeatEveryMs[name];
+        if (!handlers[name] || every === undefined) continue;
+        // Upserted by every worker process: one scheduler per job name, so one run per interval across them.
+        await queueOf(jobQueue[name]).upsertJobScheduler(name, { every }, { name, data: {}, opts: jobOptions(name) });
+      }
+    }
+
+    const stopGauge = gaugeCounts(counts);
+    let closing: Promise<void> | null = null;
+    const runner: JobRunner = {
+      close: (graceMs = 10_000) =>
+        (closing ??= (async () => {
+          stopGauge();
+          let graceTimer: NodeJS.Timeout | undefined;
+          // Pausing stops taking jobs and waits for the active ones; past the grace time the
+          // workers close anyway: those jobs' locks lapse and the stalled check of another
+          // worker puts them back in their queue.
+          await Promise.race([
+            Promise.all(workers.map((worker) => worker.pause())),
+            new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, graceMs))),
+          ]);
+          clearTimeout(graceTimer);
+          await Promise.all(workers.map((worker) => worker.close(true)));
+          runners.delete(runner);
+        })()),
+      deadJobs,
+      retryDead,
+      counts,
+    };
+    runners.add(runner);
+    return runner;
+  };
+
+  return {
+    kind: 'bullmq',
+    queue: { add, close: async () => undefined },
+    startRunner,
+    close: async () => {
+      await Promise.all([...runners].map((runner) => runner.close()));
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+      queues.clear();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
+
