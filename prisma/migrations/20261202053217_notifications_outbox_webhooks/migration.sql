@@ -152,3 +152,63 @@ ALTER TABLE "WebhookDelivery" ADD CONSTRAINT "WebhookDelivery_endpointId_fkey" F
 
 -- AddForeignKey
 ALTER TABLE "WebhookAttempt" ADD CONSTRAINT "WebhookAttempt_deliveryId_fkey" FOREIGN KEY ("deliveryId") REFERENCES "WebhookDelivery"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+
+-- The outbox is written by triggers, in the transaction of every change, whatever code or
+-- statement makes it (a Prisma call, a raw statement changing many rows at once): a change of
+-- a visit always appends its history event, a change of a queue always updates its row.
+
+-- What a history event is, as a live change (events/queue-event.ts QueueChangeKind).
+CREATE FUNCTION "queue_change_kind"("from" "VisitStatus", "to" "VisitStatus", "action" TEXT) RETURNS TEXT
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN "action" IN ('RECALLED', 'RETURNED', 'TRANSFERRED', 'CHECKED_IN') THEN "action"
+    WHEN "from" IS NULL AND "to" IN ('BOOKED', 'PENDING') THEN 'APPOINTMENT_BOOKED'
+    WHEN "from" IS NULL THEN 'JOINED'
+    WHEN "to" = 'CALLED' THEN 'CALLED'
+    WHEN "to" = 'SERVING' THEN 'SERVING_STARTED'
+    WHEN "to" = 'DONE' THEN 'COMPLETED'
+    WHEN "to" = 'NO_SHOW' THEN 'NO_SHOW'
+    WHEN "to" = 'CANCELLED' THEN 'CANCELLED'
+    ELSE 'APPOINTMENT_CHANGED'
+  END
+$$;
+
+CREATE FUNCTION "outbox_visit_event"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "OutboxEvent" ("organizationId", "queueId", "kind", "visitIds")
+  VALUES (NEW."organizationId", NEW."queueId", "queue_change_kind"(NEW."fromStatus", NEW."toStatus", NEW."action"), ARRAY[NEW."visitId"]);
+  -- A transfer changes two lines: the queue left sees the visit go.
+  IF NEW."action" = 'TRANSFERRED' AND NEW."detail" ->> 'fromQueueId' IS NOT NULL AND (NEW."detail" ->> 'fromQueueId')::uuid <> NEW."queueId" THEN
+    INSERT INTO "OutboxEvent" ("organizationId", "queueId", "kind", "visitIds")
+    VALUES (NEW."organizationId", (NEW."detail" ->> 'fromQueueId')::uuid, 'TRANSFERRED', ARRAY[NEW."visitId"]);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER "VisitEvent_outbox" AFTER INSERT ON "VisitEvent"
+FOR EACH ROW EXECUTE FUNCTION "outbox_visit_event"();
+
+-- A queue's own changes; not its event bookkeeping (lastEventSequence) nor updatedAt alone.
+CREATE FUNCTION "outbox_queue_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "OutboxEvent" ("organizationId", "queueId", "kind", "visitIds")
+  VALUES (NEW."organizationId", NEW."id",
+    CASE
+      WHEN OLD."status" = NEW."status" THEN 'QUEUE_UPDATED'
+      WHEN NEW."status" = 'PAUSED' THEN 'QUEUE_PAUSED'
+      WHEN NEW."status" = 'CLOSED' THEN 'QUEUE_CLOSED'
+      WHEN OLD."status" = 'PAUSED' THEN 'QUEUE_RESUMED'
+      ELSE 'QUEUE_OPENED'
+    END,
+    '{}');
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER "Queue_outbox" AFTER UPDATE ON "Queue"
+FOR EACH ROW
+WHEN ((OLD."status", OLD."name", OLD."capacity", OLD."countersOpen", OLD."ticketPrefix", OLD."serviceIds", OLD."notifyAtPosition")
+      IS DISTINCT FROM (NEW."status", NEW."name", NEW."capacity", NEW."countersOpen", NEW."ticketPrefix", NEW."serviceIds", NEW."notifyAtPosition"))
+EXECUTE FUNCTION "outbox_queue_change"();
