@@ -16,7 +16,8 @@ export interface EmailMessage {
 }
 
 export interface EmailChannel {
-  readonly kind: 'smtp' | 'log';
+  /** `log`: written to the log, not sent (development); `off`: every send fails for good (no SMTP_URL in production). */
+  readonly kind: 'smtp' | 'log' | 'off';
   send(message: EmailMessage): Promise<{ messageId: string }>;
 }
 

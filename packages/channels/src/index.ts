@@ -1,1 +1,15 @@
 export type * from './channels';
+export { PermanentSendError, isPermanentSendError } from './errors';
+export type { ChannelName, PermanentSendErrorDetails } from './errors';
+export { createEmailChannel } from './email';
+export type { EmailChannelOptions } from './email';
+export { createPushChannel } from './push';
+export type { PushChannelOptions } from './push';
+export { createSmsChannel, SmsProviderError } from './sms';
+export type { SmsChannelOptions } from './sms';
+export { verifySmsSignature, smsSignature, parseStatusCallback, parseInboundSms, smsIntent, SmsCallbackError } from './sms-callbacks';
+export type { SmsStatusCallback, InboundSms, SmsIntent } from './sms-callbacks';
+export { smsSegments } from './sms-segments';
+export type { SmsSegments } from './sms-segments';
+export { createChannels } from './create-channels';
+export * from './templates';
