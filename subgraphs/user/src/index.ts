@@ -6,8 +6,13 @@ import { customerResolvers } from './customers/resolvers';
 import { DateTimeScalar } from '@waitlessq/subgraph-kit';
 import { typeDefs } from './schema';
 import { staffResolvers } from './staff/resolvers';
+import { webhookResolvers } from './webhooks/resolvers';
 
 export { typeDefs };
+export { fanOutWebhookEvent, deliverWebhook, webhookDeliveryJobId } from './webhooks/domain';
+export type { DeliverWebhookOptions, WebhookPayload } from './webhooks/domain';
+export { webhookEventTypes } from './webhooks/event-types';
+export type { WebhookEventType } from './webhooks/event-types';
 export type { UserContext };
 
 /** Staff accounts, customers, invitations, sessions and partner API keys (DESIGN.md: the user subgraph). */
@@ -16,8 +21,8 @@ export function createUserSubgraph(runtime: ServiceRuntime): SubgraphDefinition<
     typeDefs,
     resolvers: {
       DateTime: DateTimeScalar,
-      Query: { ...staffResolvers.Query, ...customerResolvers.Query, ...apiKeyResolvers.Query },
-      Mutation: { ...staffResolvers.Mutation, ...authResolvers.Mutation, ...customerResolvers.Mutation, ...apiKeyResolvers.Mutation },
+      Query: { ...staffResolvers.Query, ...customerResolvers.Query, ...apiKeyResolvers.Query, ...webhookResolvers.Query },
+      Mutation: { ...staffResolvers.Mutation, ...authResolvers.Mutation, ...customerResolvers.Mutation, ...apiKeyResolvers.Mutation, ...webhookResolvers.Mutation },
       User: staffResolvers.User,
       Business: staffResolvers.Business,
       Customer: customerResolvers.Customer,

@@ -4,6 +4,7 @@ import { apiKeyTypeDefs } from './api-keys/schema';
 import { authTypeDefs } from './auth/schema';
 import { customerTypeDefs } from './customers/schema';
 import { staffTypeDefs } from './staff/schema';
+import { webhookTypeDefs } from './webhooks/schema';
 
 const baseTypeDefs = gql`
   extend schema
@@ -29,5 +30,5 @@ const baseTypeDefs = gql`
 /** The user subgraph's SDL, one document (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: Kind.DOCUMENT,
-  definitions: [baseTypeDefs, staffTypeDefs, authTypeDefs, customerTypeDefs, apiKeyTypeDefs].flatMap((doc) => doc.definitions),
+  definitions: [baseTypeDefs, staffTypeDefs, authTypeDefs, customerTypeDefs, apiKeyTypeDefs, webhookTypeDefs].flatMap((doc) => doc.definitions),
 };
