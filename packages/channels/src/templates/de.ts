@@ -16,7 +16,7 @@ export const de: Messages = {
       intro: (v) => `Bei ${v.business} sind Sie gleich an der Reihe. Bitte kommen Sie zurück.`,
       details: ['ticket', 'position', 'wait'],
       pushTitle: () => 'Gleich sind Sie dran',
-      sms: (v) => `${v.business}: gleich sind Sie dran${ticket(v.ticket)}${v.position ? ` (Platz ${v.position})` : ''}. Bitte kommen Sie zurück.`,
+      sms: (v) => `${v.business}: gleich sind Sie dran${ticket(v.ticket)}${v.position ? ` (Platz ${v.position})` : ''}, bitte zurück.`,
     },
     CALLED: {
       subject: (v) => `Sie sind an der Reihe bei ${v.business}`,

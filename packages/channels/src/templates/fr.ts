@@ -18,7 +18,7 @@ export const fr: Messages = {
       intro: (v) => `Votre tour chez ${v.business} approche. Merci de revenir dès maintenant.`,
       details: ['ticket', 'position', 'wait'],
       pushTitle: () => 'Votre tour approche',
-      sms: (v) => `${v.business} : votre tour approche${ticket(v.ticket)}${v.position ? ` (place ${v.position})` : ''}. Merci de revenir.`,
+      sms: (v) => `${v.business} : votre tour approche${ticket(v.ticket)}${v.position ? ` (place ${v.position})` : ''}, revenez.`,
     },
     CALLED: {
       subject: (v) => `C'est votre tour chez ${v.business}`,
