@@ -140,7 +140,7 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
 
     if (runnerOptions.repeat !== false) {
       for (const name of Object.keys(handlers) as JobName[]) {
-        const every = repeatEveryMs[name];
+        const every = runnerOptions.repeatEveryMs?.[name] ?? repeatEveryMs[name];
         if (!handlers[name] || every === undefined) continue;
         // Upserted by every worker process: one scheduler per job name, so one run per interval across them.
         await queueOf(jobQueue[name]).upsertJobScheduler(name, { every }, { name, data: {}, opts: jobOptions(name) });

@@ -68,6 +68,8 @@ export interface RunnerOptions {
   backoffScale?: number;
   /** Register the repeated jobs (catalog.ts repeatEveryMs) whose handlers are given; default true. */
   repeat?: boolean;
+  /** Replaces catalog.ts repeatEveryMs for some jobs (tests repeat fast). */
+  repeatEveryMs?: Partial<Record<JobName, number>>;
 }
 
 /**

@@ -274,7 +274,7 @@ export function createMemoryJobs(config?: Pick<Config, 'notifications'>): Jobs {
     runner = r;
     if (options.repeat !== false) {
       for (const name of Object.keys(handlers) as JobName[]) {
-        const every = repeatEveryMs[name];
+        const every = options.repeatEveryMs?.[name] ?? repeatEveryMs[name];
         if (!handlers[name] || every === undefined) continue;
         const repeatOnce = () => {
           // One pending run of a repeated job at a time: a slow run does not pile up copies.
