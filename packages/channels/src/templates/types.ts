@@ -1,8 +1,9 @@
 /**
  * The kinds of notification a visit gets. The same union as `NotificationKind` of
  * @waitlessq/jobs (the catalogue of jobs); repeated here so the channels package does not
- * depend on the jobs package. TypeScript's structural types keep the two interchangeable, and
- * templates.test.ts fails if a kind the jobs catalogue sends has no template.
+ * depend on the jobs package (it is not among its dependencies). TypeScript's structural types
+ * keep the two interchangeable: a kind added there and not here fails to compile where a worker
+ * passes it to renderNotification.
  */
 export type NotificationKind =
   | 'JOINED'
