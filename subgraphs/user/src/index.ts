@@ -5,12 +5,24 @@ import { createContextFactory, createUserServices, type UserContext } from './co
 import { customerResolvers } from './customers/resolvers';
 import { DateTimeScalar } from '@waitlessq/subgraph-kit';
 import { typeDefs } from './schema';
+import { notificationPreferenceResolvers } from './notification-preferences/resolvers';
 import { staffResolvers } from './staff/resolvers';
 import { webhookResolvers } from './webhooks/resolvers';
 
 export { typeDefs };
 export { fanOutWebhookEvent, deliverWebhook, webhookDeliveryJobId } from './webhooks/domain';
 export type { DeliverWebhookOptions, WebhookPayload } from './webhooks/domain';
+export {
+  isOptedOut,
+  optOut,
+  optIn,
+  normalizeAddress,
+  pushAddressOf,
+  unsubscribeToken,
+  readUnsubscribeToken,
+  unsubscribeWithToken,
+} from './notification-preferences/opt-outs';
+export type { OptOutChannel, OptOutSource, UnsubscribeSubject } from './notification-preferences/opt-outs';
 export { webhookEventTypes } from './webhooks/event-types';
 export type { WebhookEventType } from './webhooks/event-types';
 export type { UserContext };
@@ -22,10 +34,10 @@ export function createUserSubgraph(runtime: ServiceRuntime): SubgraphDefinition<
     resolvers: {
       DateTime: DateTimeScalar,
       Query: { ...staffResolvers.Query, ...customerResolvers.Query, ...apiKeyResolvers.Query, ...webhookResolvers.Query },
-      Mutation: { ...staffResolvers.Mutation, ...authResolvers.Mutation, ...customerResolvers.Mutation, ...apiKeyResolvers.Mutation, ...webhookResolvers.Mutation },
+      Mutation: { ...staffResolvers.Mutation, ...authResolvers.Mutation, ...customerResolvers.Mutation, ...apiKeyResolvers.Mutation, ...webhookResolvers.Mutation, ...notificationPreferenceResolvers.Mutation },
       User: staffResolvers.User,
       Business: staffResolvers.Business,
-      Customer: customerResolvers.Customer,
+      Customer: { ...customerResolvers.Customer, ...notificationPreferenceResolvers.Customer },
     },
     extendContext: createContextFactory(createUserServices(runtime)),
   };

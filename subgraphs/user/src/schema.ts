@@ -3,6 +3,7 @@ import { Kind, type DocumentNode } from 'graphql';
 import { apiKeyTypeDefs } from './api-keys/schema';
 import { authTypeDefs } from './auth/schema';
 import { customerTypeDefs } from './customers/schema';
+import { notificationPreferenceTypeDefs } from './notification-preferences/schema';
 import { staffTypeDefs } from './staff/schema';
 import { webhookTypeDefs } from './webhooks/schema';
 
@@ -30,5 +31,5 @@ const baseTypeDefs = gql`
 /** The user subgraph's SDL, one document (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: Kind.DOCUMENT,
-  definitions: [baseTypeDefs, staffTypeDefs, authTypeDefs, customerTypeDefs, apiKeyTypeDefs, webhookTypeDefs].flatMap((doc) => doc.definitions),
+  definitions: [baseTypeDefs, staffTypeDefs, authTypeDefs, customerTypeDefs, apiKeyTypeDefs, webhookTypeDefs, notificationPreferenceTypeDefs].flatMap((doc) => doc.definitions),
 };
