@@ -32,7 +32,10 @@ export function createSmsChannel(config: NotificationConfig['sms'], options: Sms
       const body = parseJson(text);
       if (response.ok) {
         const sid = body?.sid;
-        if (typeof sid !== 'string' || !sid) throw new Error(`the SMS provider answered ${response.status} without a message sid`);
+        // Accepted but unreadable: it may be on its way, and a retry could send it twice.
+        if (typeof sid !== 'string' || !sid) {
+          throw new PermanentSendError(`the SMS provider answered ${response.status} without a message sid (not retried: it may have been sent)`, { channel: 'sms', status: response.status });
+        }
         return { messageId: sid, status: typeof body?.status === 'string' ? body.status : 'queued' };
       }
       const detail = typeof body?.message === 'string' ? body.message : text.slice(0, 200);
