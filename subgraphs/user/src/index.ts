@@ -23,6 +23,8 @@ export {
   unsubscribeWithToken,
 } from './notification-preferences/opt-outs';
 export type { OptOutChannel, OptOutSource, UnsubscribeSubject } from './notification-preferences/opt-outs';
+export { sendInvitationEmail, pendingInvitationIds, renderInvitationEmail, invitationEmailJobId } from './staff/invitation-email';
+export type { InvitationEmailContent, InvitationEmailOptions, RenderInvitationEmail, RenderedInvitationEmail } from './staff/invitation-email';
 export { webhookEventTypes } from './webhooks/event-types';
 export type { WebhookEventType } from './webhooks/event-types';
 export type { UserContext };

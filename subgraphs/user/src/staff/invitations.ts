@@ -4,9 +4,11 @@ import { AppError } from '@waitlessq/errors';
 import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { isUniqueViolation, type Invitation, type Prisma } from '@waitlessq/database';
 import type { UserContext } from '../context';
+import { jobQueueOf } from '../job-queue';
 import { staffAuthPayload, type AuthPayload } from '../auth/payload';
 import { validEmail, validIdempotencyKey, validName, validPassword } from '../validation';
 import { createStaffWithSession, ensureStaffEmailFree } from './accounts';
+import { invitationEmailJobId } from './invitation-email';
 import { assertMayInvite } from './invite-rules';
 
 const invitationLifetimeMs = 7 * 24 * 3600 * 1000;
@@ -23,10 +25,13 @@ export interface AcceptInvitationInput {
   password: string;
 }
 
-/** The token is shown once, here; only its hash is stored. */
+/**
+ * The token goes to the invitee by email; the API shows it too outside production (tests and
+ * development sign staff up with it), never in production.
+ */
 export interface InvitationPayload {
   invitation: Invitation;
-  token: string;
+  token: string | null;
 }
 
 export async function inviteStaff(ctx: UserContext, input: InviteStaffInput): Promise<InvitationPayload> {
@@ -46,9 +51,13 @@ export async function inviteStaff(ctx: UserContext, input: InviteStaffInput): Pr
     if (existing) assertSameRequest(existing, fingerprint);
     return existing && { invitation: existing, token };
   };
+  const answer = async (payload: InvitationPayload): Promise<InvitationPayload> => {
+    await enqueueInvitationEmail(ctx, payload.invitation.id);
+    return { ...payload, token: ctx.runtime.config.env === 'production' ? null : payload.token };
+  };
 
   const first = await replay();
-  if (first) return first;
+  if (first) return answer(first);
   await ensureStaffEmailFree(prisma, email);
   try {
     const invitation = await prisma.invitation.create({
@@ -59,16 +68,30 @@ export async function inviteStaff(ctx: UserContext, input: InviteStaffInput): Pr
         tokenHash: sha256(token),
         invitedById: inviter.subjectId,
         expiresAt: new Date(Date.now() + invitationLifetimeMs),
+        // The email's outbox, in the invitation's own statement: kept until the email is sent.
+        pendingEmailToken: token,
         idempotencyKey,
         idempotencyFingerprint: fingerprint,
       },
     });
     ctx.logger.info({ invitationId: invitation.id, role: invitation.role }, 'staff invited');
-    return { invitation, token };
+    return answer({ invitation, token });
   } catch (error) {
     const raced = isUniqueViolation(error) ? await replay() : null;
-    if (raced) return raced;
+    if (raced) return answer(raced);
     throw error;
+  }
+}
+
+/**
+ * After the commit. A failure here loses nothing: the token waits in the row and the periodic
+ * sweep (pendingInvitationIds) enqueues it again, so the invitation itself still succeeds.
+ */
+async function enqueueInvitationEmail(ctx: UserContext, invitationId: string): Promise<void> {
+  try {
+    await jobQueueOf(ctx.runtime).add('invitation-email', { invitationId }, { jobId: invitationEmailJobId(invitationId) });
+  } catch (error) {
+    ctx.logger.warn({ err: error, invitationId }, 'invitation email not queued; the sweep will queue it');
   }
 }
 

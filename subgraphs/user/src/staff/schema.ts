@@ -26,8 +26,11 @@ export const staffTypeDefs = gql`
 
   type InvitationPayload {
     invitation: Invitation!
-    "Send this to the invitee; it is shown only once."
-    token: String!
+    """
+    The invitation's token. It is emailed to the invitee; this field carries it too outside
+    production (development and tests), and is always null in production.
+    """
+    token: String
   }
 
   input InviteStaffInput {
