@@ -1,1 +1,2 @@
-export {};
+export { startWorkers } from './start-workers';
+export type { StartWorkersOptions, Workers } from './start-workers';

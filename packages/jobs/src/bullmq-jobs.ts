@@ -29,6 +29,12 @@ export function queueJobId(id: string): string {
   return `${parseInt(escaped, 10)}` === escaped ? `%N${escaped}` : escaped;
 }
 
+/** The id a producer gave, from the queue's (BullMQ's own numeric ids are unchanged). */
+export function producerJobId(queueId: string): string {
+  const escaped = queueId.startsWith('%N') ? queueId.slice(2) : queueId;
+  return escaped.replace(/%3A/g, ':').replace(/%25/g, '%');
+}
+
 /**
  * The job system on BullMQ: one queue per channel (created when first used), and in a runner
  * one worker per queue that has handlers, dispatching by job name. Its own Redis connection,
@@ -88,7 +94,7 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
         return failed.filter(Boolean).map(
           (job): DeadJob => ({
             queue: name,
-            id: job.id!,
+            id: producerJobId(job.id!),
             name: job.name as JobName,
             data: job.data,
             attempts: job.attemptsMade,
@@ -102,7 +108,8 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
   };
 
   const retryDead = async (queue: QueueName, id: string) => {
-    const job = await queueOf(queue).getJob(id);
+    // The producer's id, or failing that a numeric id BullMQ gave a job added without one.
+    const job = (await queueOf(queue).getJob(queueJobId(id))) ?? (await queueOf(queue).getJob(id));
     if (!job || !(await job.isFailed())) throw new Error(`No dead job ${id} in queue ${queue}`);
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
   };

@@ -2,7 +2,7 @@ export * from './catalog';
 export type * from './jobs';
 export { createJobs } from './create-jobs';
 export { createMemoryJobs } from './memory-jobs';
-export { createBullmqJobs, queueJobId } from './bullmq-jobs';
+export { createBullmqJobs, queueJobId, producerJobId } from './bullmq-jobs';
 export type { BullmqJobsOptions } from './bullmq-jobs';
 export { jobMetrics } from './job-metrics';
 export type { JobMetrics, JobOutcome } from './job-metrics';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { testRedisUrl } from '@waitlessq/testkit';
 import { metricsRegistry } from '@waitlessq/observability';
-import { createBullmqJobs, createMemoryJobs, defaultJobSettings, type JobRunner, type Jobs } from './index';
+import { createBullmqJobs, createMemoryJobs, defaultJobSettings, producerJobId, queueJobId, type JobRunner, type Jobs } from './index';
 
 // One behaviour, both implementations: the embedded job system must do what BullMQ does.
 const prefixes: string[] = [];
@@ -125,7 +125,7 @@ describe.each([
     await jobs.queue.add('send-push', { visitId: 'v2', kind: 'JOINED', channel: 'PUSH' }, { jobId: 'push:v2:JOINED' });
     await waitFor(async () => (await runner.deadJobs()).length === 1);
     const [dead] = await runner.deadJobs('push');
-    expect(dead).toMatchObject({ queue: 'push', name: 'send-push', data: { visitId: 'v2', kind: 'JOINED', channel: 'PUSH' }, attempts: 5, failedReason: 'push service unavailable' });
+    expect(dead).toMatchObject({ queue: 'push', id: 'push:v2:JOINED', name: 'send-push', data: { visitId: 'v2', kind: 'JOINED', channel: 'PUSH' }, attempts: 5, failedReason: 'push service unavailable' });
     expect(dead.failedAt).toBeInstanceOf(Date);
     expect(runs).toBe(5);
     expect(await runner.deadJobs('email')).toEqual([]);
@@ -239,5 +239,17 @@ describe('memory jobs past the grace time', () => {
     await sleep(1_000);
     expect(await again.counts()).toMatchObject({ maintenance: { completed: 1, waiting: 0, active: 0, failed: 0 } });
     await jobs.close();
+  });
+});
+
+describe('job ids on BullMQ', () => {
+  it('escapes what BullMQ refuses (integers, colons) one way, and reads the producer id back', () => {
+    for (const id of ['42', '-7', 'visit:1:CALLED', 'a:b', '%N5', '50%:off', 'plain']) {
+      const queued = queueJobId(id);
+      expect(queued).not.toContain(':');
+      expect(`${parseInt(queued, 10)}`).not.toBe(queued);
+      expect(producerJobId(queued)).toBe(id);
+    }
+    expect(new Set(['42', '%N42', '%3A', ':'].map(queueJobId)).size).toBe(4);
   });
 });
