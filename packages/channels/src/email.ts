@@ -23,7 +23,8 @@ export function createEmailChannel(config: NotificationConfig['email'], logger: 
 function createSmtpChannel(smtpUrl: string, from: string): EmailChannel {
   // One connection per message: nothing stays open between jobs, so a worker shuts down without
   // closing a pool, and a server that dropped an idle connection costs nothing.
-  const transport = nodemailer.createTransport(smtpUrl);
+  // Timeouts well under a job's lifetime (nodemailer waits up to 2 min to connect, 10 to idle).
+  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   return {
     kind: 'smtp',
     async send(message) {
