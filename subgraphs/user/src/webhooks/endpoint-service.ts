@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { requireRole } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import type { Prisma, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@waitlessq/database';
 import type { UserContext } from '../context';
 import { jobQueueOf } from '../job-queue';
 import { isUuid } from '../validation';
-import { webhookDeliveryJobId } from './domain';
+import { webhookDeliveryJobId, type WebhookPayload } from './domain';
 import { isWebhookEventType, webhookEventTypes } from './event-types';
 import { newWebhookSecret } from './secret';
 import { BlockedAddressError, resolveWebhookHost } from './ssrf-guard';
@@ -139,6 +140,29 @@ export async function redeliverWebhook(ctx: UserContext, deliveryId: string): Pr
   await jobQueueOf(ctx.runtime).add('webhook-delivery', { deliveryId }, { jobId: `${webhookDeliveryJobId(deliveryId)}:redeliver:${Date.now()}` });
   ctx.logger.info({ webhookDeliveryId: deliveryId }, 'webhook redelivery queued');
   return prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId }, include: attemptsInOrder });
+}
+
+/** The type of the example event sendTestWebhook sends, whatever the endpoint subscribes to. */
+export const testEventType = 'webhook.test';
+
+/**
+ * Sends an example event to an endpoint now (a "send test event" button): a delivery of its own,
+ * in the log like any other, to check the receiver and its verification of the signature.
+ */
+export async function sendTestWebhook(ctx: UserContext, endpointId: string): Promise<DeliveryWithAttempts> {
+  const { organizationId, subjectId } = requireAdmin(ctx);
+  if (!isUuid(endpointId)) throw endpointNotFound();
+  const prisma = ctx.runtime.db.prisma;
+  const endpoint = await prisma.webhookEndpoint.findFirst({ where: { id: endpointId, organizationId }, select: { id: true, enabled: true } });
+  if (!endpoint) throw endpointNotFound();
+  if (!endpoint.enabled) throw new AppError('CONFLICT', 'This endpoint is disabled; enable it first.');
+  const payload: WebhookPayload = { type: testEventType, timestamp: new Date().toISOString(), data: { endpointId, sentBy: subjectId, message: 'A test event from WaitLessQ.' } };
+  const delivery = await prisma.webhookDelivery.create({
+    data: { organizationId, endpointId, eventId: `evt_test_${randomUUID()}`, eventType: testEventType, payload: payload as unknown as Prisma.InputJsonValue },
+    include: attemptsInOrder,
+  });
+  await jobQueueOf(ctx.runtime).add('webhook-delivery', { deliveryId: delivery.id }, { jobId: webhookDeliveryJobId(delivery.id) });
+  return delivery;
 }
 
 function validEventTypes(values: string[]): string[] {

@@ -7,6 +7,7 @@ import {
   listWebhookEndpoints,
   redeliverWebhook,
   rotateWebhookSecret,
+  sendTestWebhook,
   type CreateWebhookEndpointInput,
 } from './endpoint-service';
 
@@ -20,6 +21,7 @@ export const webhookResolvers = {
     createWebhookEndpoint: (_: unknown, args: { input: CreateWebhookEndpointInput }, ctx: UserContext) => createWebhookEndpoint(ctx, args.input),
     rotateWebhookSecret: (_: unknown, args: { id: string }, ctx: UserContext) => rotateWebhookSecret(ctx, args.id),
     enableWebhookEndpoint: (_: unknown, args: { id: string }, ctx: UserContext) => enableWebhookEndpoint(ctx, args.id),
+    sendTestWebhook: (_: unknown, args: { endpointId: string }, ctx: UserContext) => sendTestWebhook(ctx, args.endpointId),
     redeliverWebhook: (_: unknown, args: { deliveryId: string }, ctx: UserContext) => redeliverWebhook(ctx, args.deliveryId),
     deleteWebhookEndpoint: (_: unknown, args: { id: string }, ctx: UserContext) => deleteWebhookEndpoint(ctx, args.id),
   },

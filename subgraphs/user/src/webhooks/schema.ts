@@ -97,6 +97,8 @@ export const webhookTypeDefs = gql`
     rotateWebhookSecret(id: ID!): CreateWebhookEndpointPayload!
     "Turns a disabled endpoint back on, its failure count reset (OWNER and ADMIN)."
     enableWebhookEndpoint(id: ID!): WebhookEndpoint!
+    "Sends an example event (type webhook.test, whatever the endpoint subscribes to) to an enabled endpoint now (OWNER and ADMIN)."
+    sendTestWebhook(endpointId: ID!): WebhookDelivery!
     "Sends a delivery again, with the same webhook-id and a fresh set of attempts (OWNER and ADMIN)."
     redeliverWebhook(deliveryId: ID!): WebhookDelivery!
     "Deletes an endpoint and its delivery log (OWNER and ADMIN); returns its id."

@@ -30,6 +30,7 @@ const ENABLE = `mutation($id: ID!) { enableWebhookEndpoint(id: $id) { id enabled
 const DELIVERIES = `query($e: ID!, $first: Int, $after: String) { webhookDeliveries(endpointId: $e, first: $first, after: $after) {
   edges { cursor node { id } } pageInfo { hasNextPage endCursor }
   nodes { id eventId eventType status attemptCount lastStatusCode lastError createdAt deliveredAt attempts { attemptedAt succeeded statusCode error durationMs } } } }`;
+const SEND_TEST = `mutation($e: ID!) { sendTestWebhook(endpointId: $e) { id eventId eventType status } }`;
 const REDELIVER = `mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id status eventId } }`;
 
 interface Received {
@@ -205,6 +206,7 @@ describe('webhook endpoints', () => {
       expect(codeOf(await call(LIST, {}, identity))).toBe('FORBIDDEN');
       for (const query of [ROTATE, DELETE, ENABLE]) expect(codeOf(await call(query, { id: endpoint.id }, identity))).toBe('FORBIDDEN');
       expect(codeOf(await call(DELIVERIES, { e: endpoint.id }, identity))).toBe('FORBIDDEN');
+      expect(codeOf(await call(SEND_TEST, { e: endpoint.id }, identity))).toBe('FORBIDDEN');
     }
     expect(codeOf(await call(CREATE, { input }, { kind: 'anonymous' }))).toBe('UNAUTHENTICATED');
     expect(await endpointRows()).toEqual(before);
@@ -271,6 +273,7 @@ describe('webhook endpoints', () => {
     for (const id of [foreign.endpoint.id, 'not-a-uuid']) {
       for (const query of [ROTATE, DELETE, ENABLE]) expect(codeOf(await call(query, { id }, owner))).toBe('NOT_FOUND');
       expect(codeOf(await call(DELIVERIES, { e: id }, owner))).toBe('NOT_FOUND');
+      expect(codeOf(await call(SEND_TEST, { e: id }, owner))).toBe('NOT_FOUND');
     }
     expect(codeOf(await call(REDELIVER, { id: foreignDelivery }, owner))).toBe('NOT_FOUND');
     expect(codeOf(await call(REDELIVER, { id: foreign.endpoint.id }, owner))).toBe('NOT_FOUND');
@@ -487,5 +490,19 @@ describe('fan-out and delivery', () => {
     const delivery = await deliveryOf(deliveryId);
     expect(delivery).toMatchObject({ status: 'SUCCEEDED', attemptCount: 2 });
     expect(delivery.endpointId).toBe(endpoint.id);
+  });
+
+  it('sends a signed test event to an endpoint whatever it subscribes to, and refuses a disabled one', async () => {
+    const { endpoint, path, secret } = await createEndpoint(owner, ['queue.opened']);
+    added.length = 0;
+    const answer = await call(SEND_TEST, { e: endpoint.id }, owner);
+    const delivery = answer.data!.sendTestWebhook as { id: string; eventId: string };
+    expect(answer.data!.sendTestWebhook).toMatchObject({ eventType: 'webhook.test', status: 'PENDING', eventId: expect.stringMatching(/^evt_test_/) });
+    expect(added).toEqual([{ name: 'webhook-delivery', data: { deliveryId: delivery.id }, options: { jobId: `webhook-delivery:${delivery.id}` } }]);
+    await deliverWebhook(prisma(), options(), delivery.id, { attempt: 1, maxAttempts: 15 });
+    const [request] = receiver.at(path);
+    expect(new Webhook(secret).verify(request.body, request.headers as Record<string, string>)).toMatchObject({ type: 'webhook.test', data: { endpointId: endpoint.id } });
+    await sql.query('UPDATE "WebhookEndpoint" SET "enabled" = false WHERE "id" = $1', [endpoint.id]);
+    expect(codeOf(await call(SEND_TEST, { e: endpoint.id }, owner))).toBe('CONFLICT');
   });
 });
