@@ -29,6 +29,20 @@ describe('generated probes', () => {
     ]);
   });
 
+  it('names the object an id refers to through a payload, or by the field name when the answer is a scalar', () => {
+    const payloads = buildSchema(/* GraphQL */ `
+      type Hook { id: ID! url: String! }
+      type HookPayload { secret: String! hook: Hook! }
+      type Query { hooks: [Hook!]! }
+      type Mutation { rotateHookSecret(id: ID!): HookPayload!, deleteHook(id: ID!): ID!, enableHook(id: ID!): Hook! }
+    `);
+    expect(idTakingFields(payloads).map((field) => [field.name, field.slots[0].target])).toEqual([
+      ['rotateHookSecret', 'Hook'],
+      ['deleteHook', 'Hook'],
+      ['enableHook', 'Hook'],
+    ]);
+  });
+
   it('sends the ids, the required arguments and optional names; selects leaves two levels deep', () => {
     const [queue, join] = idTakingFields(schema).map((field) => buildProbe(schema, field));
     expect(queue.query).toBe('query Probe_queue($id: ID!) { queue(id: $id) { id name business { id name } visits { id ticket } } }');

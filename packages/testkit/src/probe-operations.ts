@@ -65,12 +65,30 @@ export function idTakingFields(schema: GraphQLSchema): IdTakingField[] {
   const fields: IdTakingField[] = [];
   for (const [operation, type] of roots) {
     for (const field of Object.values(type?.getFields() ?? {})) {
-      const owner = getNamedType(field.type).name;
+      const owner = ownerOf(field);
       const slots = field.args.flatMap((arg) => idSlotsOf(arg.type, [arg.name], owner, new Set()));
       if (slots.length > 0) fields.push({ operation, name: field.name, coordinate: `${type!.name}.${field.name}`, slots });
     }
   }
   return fields;
+}
+
+/**
+ * The type an `id` argument names: the field's return type when it is an object with an id
+ * (`revokeApiKey(id): ApiKey`); the object with an id inside a payload it returns
+ * (`rotateWebhookSecret(id): { endpoint: WebhookEndpoint, secret }`); else, for a scalar answer,
+ * the field's name without its verb (`deleteWebhookEndpoint(id): ID` names a WebhookEndpoint).
+ */
+function ownerOf(field: GraphQLField<unknown, unknown>): string {
+  const named = getNamedType(field.type);
+  const hasId = (type: unknown) => isObjectType(type) && 'id' in type.getFields();
+  if (hasId(named)) return named.name;
+  if (isObjectType(named)) {
+    const inner = Object.values(named.getFields()).map((child) => getNamedType(child.type)).find(hasId);
+    if (inner) return inner.name;
+    return named.name;
+  }
+  return /^[a-z]+([A-Z]\w*)$/.exec(field.name)?.[1] ?? named.name;
 }
 
 function idSlotsOf(type: GraphQLInputType, path: string[], owner: string, seen: Set<string>): IdSlot[] {
@@ -128,7 +146,7 @@ export function probeOfDocument(schema: GraphQLSchema, body: string): DocumentPr
   const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
   const first = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
   const rootField = first?.kind === Kind.FIELD ? root?.getFields()[first.name.value] : undefined;
-  const owner = rootField ? getNamedType(rootField.type).name : '';
+  const owner = rootField ? ownerOf(rootField) : '';
   const variables = (operation.variableDefinitions ?? []).map((definition) => {
     const type = typeFromAST(schema, definition.type as never) as GraphQLInputType | undefined;
     if (!type) throw new Error(`unknown type of $${definition.variable.name.value}`);

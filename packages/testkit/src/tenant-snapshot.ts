@@ -11,7 +11,8 @@ export interface TenantRows {
  * Reads every row that belongs to an organization, in every table of the database, found from
  * the catalogue rather than listed: a table added later is covered without anyone remembering
  * to. A row belongs to the organization through its `organizationId`, or through its business
- * or queue when it has no `organizationId` of its own (opening hours, ticket counters).
+ * or queue when it has no `organizationId` of its own (opening hours, ticket counters), or through
+ * its webhook delivery (the attempts of a delivery).
  */
 export async function snapshotTenantRows(sql: Client, organizationId: string): Promise<TenantRows> {
   const { rows: columns } = await sql.query<{ table: string; column: string }>(
@@ -41,5 +42,6 @@ function scopeOf(table: string, columns: string[]): string | null {
   if (columns.includes('organizationId')) return `"organizationId" = $1`;
   if (columns.includes('businessId')) return `"businessId" IN (SELECT "id" FROM "Business" WHERE "organizationId" = $1)`;
   if (columns.includes('queueId')) return `"queueId" IN (SELECT "id" FROM "Queue" WHERE "organizationId" = $1)`;
+  if (columns.includes('deliveryId')) return `"deliveryId" IN (SELECT "id" FROM "WebhookDelivery" WHERE "organizationId" = $1)`;
   return null;
 }

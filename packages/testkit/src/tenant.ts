@@ -29,6 +29,8 @@ export interface Tenant {
   /** A pending invitation. */
   invitationId: string;
   apiKey: { id: string; key: string; prefix: string };
+  /** A partner webhook endpoint (to a public documentation address: nothing receives it) and one delivery to it. */
+  webhook: { endpointId: string; secret: string; deliveryId: string };
   pwaConfigId: string;
   /** The ids of the tenant's objects by GraphQL type name (`Queue`, `Visit`, ...). */
   ids: Record<string, string[]>;
@@ -42,7 +44,7 @@ export const tenantPassword = 'tenant-password-1';
  * Builds a tenant through the public API, as its people would: the owner signs up and invites
  * one member of each role, makes a business, a service and a queue, customers join (one is
  * being served, one called, one waiting), and the owner adds a customer, an app configuration
- * and a partner key.
+ * a partner key and a webhook endpoint with one (test) delivery.
  */
 export async function createTenant(api: string, name: string): Promise<Tenant> {
   const label = `${name}${randomBytes(4).toString('hex')}`;
@@ -118,6 +120,17 @@ export async function createTenant(api: string, name: string): Promise<Tenant> {
     owner,
   );
   const apiKey = { id: createApiKey.apiKey.id, key: createApiKey.key, prefix: createApiKey.apiKey.prefix };
+  const { createWebhookEndpoint } = await call<{ createWebhookEndpoint: { secret: string; endpoint: { id: string } } }>(
+    `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { id } } }`,
+    { input: { url: `https://203.0.113.10/hooks/${lower}`, eventTypes: ['visit.called', 'queue.paused'], description: `${label} CRM` } },
+    owner,
+  );
+  const { sendTestWebhook } = await call<{ sendTestWebhook: { id: string } }>(
+    `mutation($e: ID!) { sendTestWebhook(endpointId: $e) { id } }`,
+    { e: createWebhookEndpoint.endpoint.id },
+    owner,
+  );
+  const webhook = { endpointId: createWebhookEndpoint.endpoint.id, secret: createWebhookEndpoint.secret, deliveryId: sendTestWebhook.id };
 
   // Appointments: bookable around the clock, a closed day, a booking, and a standby entry
   // holding the offer of a slot a cancellation freed.
@@ -172,6 +185,8 @@ export async function createTenant(api: string, name: string): Promise<Tenant> {
     User: tenantStaffRoles.map((role) => staff[role].id),
     Invitation: [pending.invitation.id],
     ApiKey: [apiKey.id],
+    WebhookEndpoint: [webhook.endpointId],
+    WebhookDelivery: [webhook.deliveryId],
     PwaConfig: [updatePwaConfig.id],
     AvailabilityException: [addAvailabilityException.id],
     StandbyEntry: [standby.entryId],
@@ -182,6 +197,7 @@ export async function createTenant(api: string, name: string): Promise<Tenant> {
     label,
     lower,
     apiKey.key,
+    webhook.secret,
     ...Object.values(visits).map((visit) => visit.visitToken),
     standby.token,
     ...tenantStaffRoles.map((role) => staff[role].accessToken),
@@ -200,6 +216,7 @@ export async function createTenant(api: string, name: string): Promise<Tenant> {
     standby,
     invitationId: pending.invitation.id,
     apiKey,
+    webhook,
     pwaConfigId: updatePwaConfig.id,
     ids,
     secrets,
