@@ -49,7 +49,7 @@ async function measureLine(harness: QueueHarness, length: number) {
     },
   }) as unknown as PrismaClient;
   const runtime: ServiceRuntime = { ...harness.runtime, db: { ...harness.runtime.db, primary } };
-  const publisher = createQueueEventPublisher(runtime, createEventLog(harness.runtime.redis, { retentionMs: 60_000 }));
+  const publisher = createQueueEventPublisher(runtime, { log: createEventLog(harness.runtime.redis, { retentionMs: 60_000 }) });
   // The first publish gives every visit its first latest estimate.
   await publisher.publish(queueId, { kind: 'QUEUE_UPDATED', visitIds: [] });
 

@@ -2,7 +2,7 @@ import type { ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit
 import { appointmentResolvers, cancellingAppointments } from './appointments/resolvers';
 import { createAppointmentSweeper } from './appointments/sweeper';
 import { createContextFactory, type QueueContext } from './context';
-import { createQueueEventPublisher, publishingChanges, subscriptionResolvers } from './events';
+import { createQueueEventPublisher, createStaleRelayTask, publishingChanges, subscriptionResolvers } from './events';
 import { insightsResolvers } from './insights/resolvers';
 import { createInsightsRollupTask } from './insights/rollup';
 import { createBusinessPeer, createCustomerPeer, type BusinessPeer, type CustomerPeer } from './peers';
@@ -51,8 +51,12 @@ export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgr
       StandbyEntry: standbyResolvers.StandbyEntry,
     } as SubgraphDefinition<QueueContext>['resolvers'],
     extendContext: createContextFactory({ businessPeer, customerPeer: options.customerPeer ?? createCustomerPeer(runtime) }, createQueueSummaries(runtime)),
-    // Automatic no-shows and standby offers that expire (appointments/sweeper.ts); the insights
-    // rollup of finished visits (insights/rollup.ts).
-    background: allBackgroundTasks(createAppointmentSweeper(runtime, publisher, businessPeer), createInsightsRollupTask(runtime)),
+    // Outbox rows a crashed process left (events/publisher.ts); automatic no-shows, reminders
+    // and standby offers that expire (appointments/sweeper.ts); the insights rollup.
+    background: allBackgroundTasks(
+      createStaleRelayTask(runtime, publisher),
+      createAppointmentSweeper(runtime, publisher, businessPeer),
+      createInsightsRollupTask(runtime),
+    ),
   };
 }

@@ -18,7 +18,7 @@ export interface NoShow {
  * Appointments not checked in by their deadline (time + the policy's grace) become NO_SHOW,
  * with their history event, in one statement. Safe with several replicas sweeping at once:
  * rows are taken with SKIP LOCKED and changed by compare-and-set on BOOKED, so each is marked
- * once. The background jobs of issue 10 will run this as a scheduled job instead of a timer.
+ * once. Their history events write the outbox rows (a trigger).
  */
 export async function markNoShows(prisma: PrismaClient, now = new Date()): Promise<NoShow[]> {
   return prisma.$queryRaw<NoShow[]>`
@@ -42,12 +42,35 @@ export async function markNoShows(prisma: PrismaClient, now = new Date()): Promi
     SELECT "id", "queueId" FROM marked`;
 }
 
-/** One pass of every scheduled check; subscribers of each queue hear of its no-shows. */
+/**
+ * Booked appointments whose reminder is due (Visit.remindAt, set at booking from the policy and
+ * moved out of quiet hours) are marked reminded and get an outbox row, in one statement: the
+ * relay hands the reminder on as a job. Marked once, whatever the number of sweepers.
+ */
+export async function markRemindersDue(prisma: PrismaClient, now = new Date()): Promise<NoShow[]> {
+  return prisma.$queryRaw<NoShow[]>`
+    WITH due AS (
+      SELECT "id" FROM "Visit"
+      WHERE "status" = 'BOOKED'::"VisitStatus" AND "remindAt" <= ${now}::timestamp(3) AND "remindedAt" IS NULL
+        AND "scheduledAt" > ${now}::timestamp(3)
+      ORDER BY "remindAt"
+      LIMIT ${batchSize}
+      FOR UPDATE SKIP LOCKED
+    ), marked AS (
+      UPDATE "Visit" AS v SET "remindedAt" = ${now}::timestamp(3)
+      FROM due WHERE v."id" = due."id" AND v."remindedAt" IS NULL
+      RETURNING v."id", v."organizationId", v."queueId"
+    ), outbox AS (
+      INSERT INTO "OutboxEvent" ("organizationId", "queueId", "kind", "visitIds")
+      SELECT "organizationId", "queueId", 'APPOINTMENT_REMINDER_DUE', ARRAY["id"] FROM marked
+    )
+    SELECT "id", "queueId" FROM marked`;
+}
+
+/** One pass of every scheduled check; what they changed is relayed at once (subscribers, notifications). */
 export async function sweepAppointments(runtime: ServiceRuntime, publisher: QueueEventPublisher, businessPeer: BusinessPeer, now = new Date()): Promise<void> {
-  const noShows = await markNoShows(runtime.db.prisma, now);
-  const byQueue = new Map<string, string[]>();
-  for (const { id, queueId } of noShows) byQueue.set(queueId, [...(byQueue.get(queueId) ?? []), id]);
-  for (const [queueId, visitIds] of byQueue) await publisher.publish(queueId, { kind: 'NO_SHOW', visitIds });
+  const changed = [...(await markNoShows(runtime.db.prisma, now)), ...(await markRemindersDue(runtime.db.prisma, now))];
+  for (const queueId of new Set(changed.map((visit) => visit.queueId))) await publisher.relay(queueId);
   await expireStandbyOffers({ prisma: runtime.db.prisma, businessPeer, logger: runtime.logger }, now);
 }
 

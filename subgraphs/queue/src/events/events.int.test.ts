@@ -69,9 +69,11 @@ describe('publishing', () => {
       },
     }) as unknown as PrismaClient;
     const runtime: ServiceRuntime = { ...harness.runtime, db: { ...harness.runtime.db, primary } };
-    await createQueueEventPublisher(runtime, log).publish(queueId, { kind: 'QUEUE_UPDATED', visitIds: [] });
-    // The lock, the snapshot, and the sequence (UPDATE ... RETURNING): one read.
-    expect(statements).toEqual(['$executeRaw', '$queryRaw', '$queryRaw']);
+    await createQueueEventPublisher(runtime, { log }).publish(queueId, { kind: 'QUEUE_UPDATED', visitIds: [] });
+    // The change's outbox row (a trigger writes it for a real change), then the relay: the
+    // lock, the rows taken (DELETE ... RETURNING), the snapshot, and the sequence (UPDATE ...
+    // RETURNING): one read of the line.
+    expect(statements).toEqual(['$executeRaw', '$executeRaw', '$queryRaw', '$queryRaw', '$queryRaw']);
     const [latest] = await events(queueId, 5);
     expect(latest.line.places).toHaveLength(5);
   });

@@ -1,6 +1,6 @@
 export { createQueueEventExecutor } from './event-executor';
 export type { EventExecution, QueueEventExecutor } from './event-executor';
-export { createQueueEventPublisher } from './publisher';
+export { createQueueEventPublisher, createStaleRelayTask, relayLockNamespace } from './publisher';
 export type { QueueEventPublisher } from './publisher';
 export { publishingChanges } from './publishing';
 export { queueEventOf, queueEventStream } from './queue-event';
@@ -12,3 +12,5 @@ export type { SubscriptionSource } from './subscription-resolvers';
 export { isFinalVisitStatus, visitUpdateReasons } from './visit-relevance';
 export type { VisitUpdateReason } from './visit-relevance';
 export { eventVisitColumns } from './visit-row';
+export { recordChange } from './outbox';
+export type { OutboxRow, OutboxKind } from './outbox';

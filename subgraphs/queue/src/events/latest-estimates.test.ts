@@ -5,6 +5,9 @@ const at = (minute: number) => new Date(Date.UTC(2026, 0, 15, 10, 0) + minute * 
 
 describe('latest estimates kept current', () => {
   const rows = (latest: (number | null)[], appointments: LineRows['appointments'] = []): LineRows => ({
+    businessId: 'b',
+    notifyAtPosition: 3,
+    named: [],
     countersOpen: 1,
     serviceTimes: { '*': 600 },
     waiting: [

@@ -1,5 +1,5 @@
 import type { Prisma } from '@waitlessq/database';
-import { waitsInLine, type ServiceTimes } from '../visits/estimates';
+import { waitsInLine, type ServiceTimes, type WaitInLine } from '../visits/estimates';
 import type { WaitingPlace } from '../visits/line';
 import { createLine, type Line } from '../visits/positions';
 
@@ -8,10 +8,27 @@ type PlaceRow = [string, number, string | null, number | null, string | null, nu
 
 /** The line of a queue as the event's statement also returns it, compact (events/snapshot.ts). */
 export interface LineRows {
+  businessId: string;
+  /** "Getting close" is sent at or under this position. */
+  notifyAtPosition: number;
+  /** The visits the change named, as they are now: what partners' webhooks tell of them. */
+  named: NamedVisit[];
   countersOpen: number;
   serviceTimes: Record<string, number>;
   waiting: PlaceRow[];
   appointments: PlaceRow[];
+}
+
+export interface NamedVisit {
+  id: string;
+  status: string;
+  kind: string;
+  ticket: string | null;
+  queueId: string;
+  serviceId: string | null;
+  /** timestamp(3) without a zone (UTC). */
+  scheduledAt: string | null;
+  customerId: string | null;
 }
 
 export interface LatestEstimates {
@@ -36,9 +53,7 @@ const placeOf = ([id, priority, lineAt, ticketNumber, serviceId, expectedService
  * and estimate comes from (waitsInLine), so the event's revived waits are exactly these.
  */
 export function latestEstimateChanges(rows: LineRows): LatestEstimates {
-  const line: Line<WaitingPlace> = createLine(rows.waiting.map(placeOf), rows.appointments.map(placeOf));
-  const serviceTimes: ServiceTimes = new Map(Object.entries(rows.serviceTimes));
-  const waits = waitsInLine(line, serviceTimes, rows.countersOpen);
+  const waits = waitsOf(rows);
   const changes: LatestEstimates = { ids: [], minutes: [] };
   for (const row of rows.waiting) {
     const minutes = waits.get(row[0])?.estimatedWaitMinutes;
@@ -62,4 +77,11 @@ export async function writeLatestEstimates(tx: Prisma.TransactionClient, queueId
     UPDATE "Visit" AS v SET "latestEstimateMinutes" = u."minutes"
     FROM unnest(${changes.ids}::uuid[], ${changes.minutes}::int[]) AS u("id", "minutes")
     WHERE v."id" = u."id" AND v."queueId" = ${queueId}::uuid AND v."status" = 'WAITING'::"VisitStatus"`;
+}
+
+/** Every waiting visit's position and estimate, as the event shows them. */
+export function waitsOf(rows: LineRows): ReadonlyMap<string, WaitInLine> {
+  const line: Line<WaitingPlace> = createLine(rows.waiting.map(placeOf), rows.appointments.map(placeOf));
+  const serviceTimes: ServiceTimes = new Map(Object.entries(rows.serviceTimes));
+  return waitsInLine(line, serviceTimes, rows.countersOpen);
 }

@@ -1,84 +1,128 @@
 import { currentRequestScope } from '@waitlessq/database';
+import type { JobQueue } from '@waitlessq/jobs';
 import { createEventLog, SequenceNotAboveError, SerializedJson, type EventLog } from '@waitlessq/redis';
-import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
-import { latestEstimateChanges, writeLatestEstimates } from './latest-estimates';
-import { queueEventStream, type QueueChange } from './queue-event';
-import { readQueueEvent } from './snapshot';
+import { createTimerTask, type BackgroundTask, type ServiceRuntime } from '@waitlessq/subgraph-kit';
 import type { Db } from '../visits/line';
+import { effectsOf } from './effects';
+import { latestEstimateChanges, writeLatestEstimates } from './latest-estimates';
+import { queuesWithStaleRows, recordChange, takeRows, type OutboxRow } from './outbox';
+import { queueEventStream, type QueueChange, type QueueChangeKind, type QueueEventData } from './queue-event';
+import { readQueueEvent } from './snapshot';
 
 export interface QueueEventPublisher {
   /**
-   * Records the queue as it is after a committed change and publishes it to every gateway.
-   * Never throws: the change is committed whatever happens here (a lost event is noticed by
-   * subscribers as a changed state in the next one).
+   * Hands on the queue's committed outbox rows: each becomes a live event in the log (with
+   * the queue as it is now) and the jobs of its effects. Never throws: the rows stay until a
+   * relay succeeds (this one's next call, or the stale-row sweep of any replica).
    */
+  relay(queueId: string): Promise<void>;
+  /** Records a change no trigger wrote (tests, benchmarks) and relays it. */
   publish(queueId: string, change: QueueChange): Promise<void>;
+  /** Relays the queues whose rows are older than `olderThanMs` (a process died before relaying them); returns how many queues. */
+  relayStale(olderThanMs: number): Promise<number>;
 }
 
 /** Namespaces our advisory locks (the first key of the two-key form): "QEVT". */
-const lockNamespace = 0x51455654;
+export const relayLockNamespace = 0x51455654;
+/** Rows relayed in one transaction; a longer backlog takes several. */
+const batchSize = 100;
 
 /**
- * One publisher per queue at a time, across every replica: the snapshot is read and appended
- * under a transaction-scoped advisory lock of the queue, so the log's order is the order in
- * which the snapshots were read and a later sequence never shows an older line. The snapshot
- * is the one database read of a change (the lock and BEGIN/COMMIT read nothing). From it the
- * latest estimate of every waiting visit is computed in memory and the changed ones written
- * in one statement, in the same transaction: each visit's latestEstimateMinutes is what the
- * event shows it (events/revive.ts gives the event's waiting visits the same values). It runs
- * on the primary: a replica may not have the change yet.
+ * The outbox relay. One relay per queue at a time, across every replica: rows are taken,
+ * relayed and deleted under a transaction-scoped advisory lock of the queue, in the order
+ * they were written, so the log's order is the order of the changes and a later sequence
+ * never shows an older line. For each row the queue is read once (the event's snapshot); from
+ * it the latest estimate of every waiting visit is written in the same transaction (each
+ * visit's latestEstimateMinutes is what the event shows it) and the row's effects are added
+ * as jobs. It runs on the primary: a replica may not have the change yet.
  *
- * The event's sequence is issued here too (appendNext), so it is PostgreSQL that numbers a
- * queue's events: they never go back nor repeat whatever happens to Redis.
+ * Exactly once in effect: a relay that dies after appending to Redis but before its COMMIT
+ * leaves the rows, and the next relay appends them again; the log's latest entry names the
+ * row it came from, so that append is recognized and skipped. Job ids derive from the row or
+ * the visit, so jobs added twice are one job.
  */
-export function createQueueEventPublisher(runtime: ServiceRuntime, log?: EventLog): QueueEventPublisher {
-  const events = log ?? createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs });
-  const publishNow = async (queueId: string, change: QueueChange): Promise<void> => {
+export function createQueueEventPublisher(runtime: ServiceRuntime, options: { log?: EventLog; jobs?: JobQueue } = {}): QueueEventPublisher {
+  const events = options.log ?? createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs });
+  const jobs = options.jobs ?? runtime.jobs.queue;
+  const relayBatch = (queueId: string): Promise<number> =>
+    runtime.db.primary.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${relayLockNamespace}::int, hashtext(${queueId}))`;
+        const rows = await takeRows(tx, queueId, batchSize);
+        for (const row of rows) await relayRow(tx, events, jobs, row);
+        return rows.length;
+      },
+      // Hundreds may join one queue in the same second: their relays wait in turn.
+      { maxWait: 10_000, timeout: 20_000 },
+    );
+  const relayNow = async (queueId: string): Promise<void> => {
     try {
-      await runtime.db.primary.$transaction(
-        async (tx) => {
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${lockNamespace}::int, hashtext(${queueId}))`;
-          const read = await readQueueEvent(tx, queueId, change);
-          if (read === null) return;
-          await writeLatestEstimates(tx, queueId, latestEstimateChanges(read.line));
-          await appendNext(tx, events, queueId, new SerializedJson(read.event));
-        },
-        // Hundreds may join one queue in the same second: their publishers wait in turn.
-        { maxWait: 10_000, timeout: 10_000 },
-      );
+      while ((await relayBatch(queueId)) === batchSize);
     } catch (error) {
-      runtime.logger.error({ err: error, requestId: currentRequestScope()?.requestId, queueId, change: change.kind }, 'could not publish a queue event');
+      runtime.logger.error({ err: error, requestId: currentRequestScope()?.requestId, queueId }, 'could not relay the outbox of a queue');
     }
   };
-  // Publishes of one queue from this process wait their turn here, in memory, rather than each
+  // Relays of one queue from this process wait their turn here, in memory, rather than each
   // holding a pool connection while it waits for the queue's advisory lock: a burst of joins
-  // then spends one connection on its events, and the reads that answer the joins find one.
+  // then spends one connection on its events (the first relay takes every row committed by
+  // then), and the reads that answer the joins find one.
   const inFlight = new Map<string, Promise<void>>();
+  const relay = (queueId: string): Promise<void> => {
+    const relayed = (inFlight.get(queueId) ?? Promise.resolve()).then(() => relayNow(queueId));
+    inFlight.set(queueId, relayed);
+    void relayed.then(() => inFlight.get(queueId) === relayed && inFlight.delete(queueId));
+    return relayed;
+  };
   return {
-    publish(queueId, change) {
-      const published = (inFlight.get(queueId) ?? Promise.resolve()).then(() => publishNow(queueId, change));
-      inFlight.set(queueId, published);
-      void published.then(() => inFlight.get(queueId) === published && inFlight.delete(queueId));
-      return published;
+    relay,
+    async publish(queueId, change) {
+      await recordChange(runtime.db.primary, queueId, change);
+      await relay(queueId);
+    },
+    async relayStale(olderThanMs) {
+      const queueIds = await queuesWithStaleRows(runtime.db.primary, olderThanMs, 100);
+      for (const queueId of queueIds) await relay(queueId);
+      return queueIds.length;
     },
   };
 }
 
+/** One row: its live event (a reminder changes no line and has none), then its jobs. */
+async function relayRow(tx: Db, events: EventLog, jobs: JobQueue, row: OutboxRow): Promise<void> {
+  if (row.kind === 'APPOINTMENT_REMINDER_DUE') {
+    for (const effect of effectsOf(row, null)) await jobs.add(effect.name, effect.data as never, effect.options);
+    return;
+  }
+  const change: QueueChange = { kind: row.kind as QueueChangeKind, visitIds: row.visitIds, outboxId: row.id };
+  const read = await readQueueEvent(tx, row.queueId, change);
+  if (read !== null) {
+    await writeLatestEstimates(tx, row.queueId, latestEstimateChanges(read.line));
+    await appendOnce(tx, events, row.queueId, new SerializedJson(read.event), row.id);
+  }
+  for (const effect of effectsOf(row, read?.line ?? null)) await jobs.add(effect.name, effect.data as never, effect.options);
+}
+
 /**
- * Bumps the queue's lastEventSequence in the publisher's transaction (which holds the queue's
+ * Bumps the queue's lastEventSequence in the relay's transaction (which holds the queue's
  * lock) and appends the event under it. If the append fails the transaction rolls back and the
- * number is given back. If the log already holds a sequence at or above it (a queue numbered by
- * Redis before this column existed, or an append that reached Redis while its COMMIT failed),
- * the column is moved up to the log's last and the append tried once more: the column only
- * ever moves up, and the log refuses any number twice.
+ * number is given back. If the log already holds a sequence at or above it, either this row's
+ * event got there before a crash (the latest entry names the row: done), or the log is ahead
+ * of the column (a queue numbered by Redis before this column existed): the column is moved up
+ * to the log's last and the append tried once more. The column only ever moves up, and the
+ * log refuses any number twice.
  */
-async function appendNext(tx: Db, events: EventLog, queueId: string, event: SerializedJson): Promise<void> {
+async function appendOnce(tx: Db, events: EventLog, queueId: string, event: SerializedJson, outboxId: string): Promise<void> {
   const stream = queueEventStream(queueId);
   const sequence = await bumpSequence(tx, queueId, 0);
   try {
     await events.append(stream, event, sequence);
   } catch (error) {
     if (!(error instanceof SequenceNotAboveError)) throw error;
+    const latest = await events.latest(stream);
+    if ((latest?.data as QueueEventData | undefined)?.change?.outboxId === outboxId) {
+      await setSequence(tx, queueId, latest!.sequence);
+      return;
+    }
     await events.append(stream, event, await bumpSequence(tx, queueId, error.last));
   }
 }
@@ -89,4 +133,23 @@ async function bumpSequence(tx: Db, queueId: string, atLeast: number): Promise<n
     WHERE id = ${queueId}::uuid RETURNING "lastEventSequence" AS sequence`;
   if (!row) throw new Error(`Queue ${queueId} is gone: no event sequence to issue.`);
   return row.sequence;
+}
+
+async function setSequence(tx: Db, queueId: string, sequence: number): Promise<void> {
+  await tx.$executeRaw`UPDATE "Queue" SET "lastEventSequence" = GREATEST("lastEventSequence", ${sequence}::int) WHERE id = ${queueId}::uuid`;
+}
+
+/** Rows left by a process that died between its commit and its relay are relayed by any replica. */
+export const staleAfterMs = 2_000;
+
+export function createStaleRelayTask(runtime: ServiceRuntime, publisher: QueueEventPublisher): BackgroundTask {
+  const task = createTimerTask({ name: 'outbox relay', intervalMs: 1_000, logger: runtime.logger, run: () => publisher.relayStale(staleAfterMs) });
+  return {
+    // At start too: a replica that restarts after a crash hands on what it left at once.
+    start: () => {
+      task.start();
+      void publisher.relayStale(0).catch((error: unknown) => runtime.logger.error({ err: error }, 'outbox relay failed'));
+    },
+    stop: () => task.stop(),
+  };
 }

@@ -3,7 +3,7 @@ import { typeDefs } from '../schema';
 import { publishedMutations, publishingChanges, unpublishedMutations } from './publishing';
 
 describe('publishing changes', () => {
-  it('knows the event of every mutation of the schema, or that it has none', () => {
+  it('knows the queues every mutation of the schema changes, or that it changes none', () => {
     const mutations = typeDefs.definitions
       .filter((definition): definition is ObjectTypeDefinitionNode | ObjectTypeExtensionNode =>
         (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) && definition.name.value === 'Mutation',
@@ -13,9 +13,9 @@ describe('publishing changes', () => {
     expect(mutations.filter((name) => !(name in publishedMutations) && !unpublishedMutations.includes(name))).toEqual([]);
   });
 
-  it('publishes after the mutation resolved, and not when it failed or changed nothing', async () => {
+  it('relays after the mutation resolved, and not when it failed or changed nothing', async () => {
     const published: unknown[] = [];
-    const publisher = { publish: async (queueId: string, change: unknown) => void published.push([queueId, change]) };
+    const publisher = { relay: async (queueId: string) => void published.push(queueId) };
     const visit = { id: 'v1', queueId: 'q1' };
     const wrapped = publishingChanges(publisher, {
       callNext: async () => visit,
@@ -29,6 +29,6 @@ describe('publishing changes', () => {
     await wrapped.createQueue();
     const nobody = publishingChanges(publisher, { callNext: async () => null });
     await nobody.callNext();
-    expect(published).toEqual([['q1', { kind: 'CALLED', visitIds: ['v1'] }]]);
+    expect(published).toEqual(['q1']);
   });
 });

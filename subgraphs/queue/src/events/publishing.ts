@@ -1,54 +1,42 @@
 import type { Queue, Visit } from '@waitlessq/database';
 import { queueLeftBy } from '../visits/visit-life';
 import type { QueueEventPublisher } from './publisher';
-import type { QueueChange, QueueChangeKind } from './queue-event';
 
-export interface PublishedEvent {
-  queueId: string;
-  change: QueueChange;
-}
-/** The events of one mutation: none (nothing changed), or one per queue it changed. */
-type Published = PublishedEvent[];
+/** The queues a mutation changed: none (nothing changed), or each queue whose outbox it wrote. */
+type ChangedQueues = string[];
 
-/** The event of a change of one visit, in the visit's queue (none when nothing was changed, e.g. callNext on an empty line). */
-export const ofVisit =
-  (kind: QueueChangeKind) =>
-  (visit: Visit | null): Published =>
-    visit ? [{ queueId: visit.queueId, change: { kind, visitIds: [visit.id] } }] : [];
-const ofQueue = (kind: QueueChangeKind) => (queue: Queue): Published => [{ queueId: queue.id, change: { kind, visitIds: [] } }];
-
-/** A transfer changes two lines: the queue the visit left sees it go, the queue it joined sees it come. */
-const ofTransfer = (visit: Visit): Published => {
-  const left = queueLeftBy(visit);
-  const arrived = ofVisit('TRANSFERRED')(visit);
-  return left && left !== visit.queueId ? [{ queueId: left, change: { kind: 'TRANSFERRED', visitIds: [visit.id] } }, ...arrived] : arrived;
-};
+const ofVisit = (visit: Visit | null): ChangedQueues => (visit ? [visit.queueId] : []);
+const ofResult = (result: { visit: Visit }): ChangedQueues => ofVisit(result.visit);
+const ofQueue = (queue: Queue): ChangedQueues => [queue.id];
+/** A transfer changes two lines: the queue the visit left, and the one it joined. */
+const ofTransfer = (visit: Visit): ChangedQueues => [...new Set([queueLeftBy(visit) ?? visit.queueId, visit.queueId])];
 
 /**
- * The event each mutation records, read from its result once it has committed. A new
+ * The queues whose outbox each mutation relays, read from its result once it has committed
+ * (the rows themselves were written by triggers in its transaction, events/outbox.ts). A new
  * mutation must be added here or to `unpublishedMutations` (a test checks the schema).
  */
-export const publishedMutations: Record<string, (result: never) => Published> = {
-  joinQueue: (result: { visit: Visit }) => ofVisit('JOINED')(result.visit),
-  callNext: ofVisit('CALLED'),
-  startServing: ofVisit('SERVING_STARTED'),
-  completeVisit: ofVisit('COMPLETED'),
-  markNoShow: ofVisit('NO_SHOW'),
-  cancelVisit: ofVisit('CANCELLED'),
-  recallVisit: ofVisit('RECALLED'),
-  returnToQueue: ofVisit('RETURNED'),
+export const publishedMutations: Record<string, (result: never) => ChangedQueues> = {
+  joinQueue: ofResult,
+  callNext: ofVisit,
+  startServing: ofVisit,
+  completeVisit: ofVisit,
+  markNoShow: ofVisit,
+  cancelVisit: ofVisit,
+  recallVisit: ofVisit,
+  returnToQueue: ofVisit,
   transferVisit: ofTransfer,
   // Booked appointments count in the estimates of the line they will enter (visits/line.ts).
-  bookAppointment: (result: { visit: Visit }) => ofVisit('APPOINTMENT_BOOKED')(result.visit),
-  acceptStandbyOffer: (result: { visit: Visit }) => ofVisit('APPOINTMENT_BOOKED')(result.visit),
-  approveAppointment: ofVisit('APPOINTMENT_CHANGED'),
-  rescheduleAppointment: ofVisit('APPOINTMENT_CHANGED'),
-  checkIn: ofVisit('CHECKED_IN'),
-  pauseQueue: ofQueue('QUEUE_PAUSED'),
-  resumeQueue: ofQueue('QUEUE_RESUMED'),
-  closeQueue: ofQueue('QUEUE_CLOSED'),
-  openQueue: ofQueue('QUEUE_OPENED'),
-  updateQueue: ofQueue('QUEUE_UPDATED'),
+  bookAppointment: ofResult,
+  acceptStandbyOffer: ofResult,
+  approveAppointment: ofVisit,
+  rescheduleAppointment: ofVisit,
+  checkIn: ofVisit,
+  pauseQueue: ofQueue,
+  resumeQueue: ofQueue,
+  closeQueue: ofQueue,
+  openQueue: ofQueue,
+  updateQueue: ofQueue,
 };
 
 /** A new queue has no subscriber and nothing to tell one; a standby entry is in no line. */
@@ -57,21 +45,21 @@ export const unpublishedMutations = ['createQueue', 'joinStandby', 'leaveStandby
 type Resolver = (parent: unknown, args: unknown, context: unknown, info: unknown) => unknown;
 
 /**
- * The mutations, each followed by publishing its event. The response waits for the event to
- * be recorded, so a client that reads its mutation's result and then subscribes with
- * `afterSequence` cannot miss it. A mutation that committed nothing new (a retried
- * idempotency key, pausing a paused queue) still records one: its subscribers get the same
- * state again, which is harmless.
+ * The mutations, each followed by relaying the outbox of the queues it changed. The response
+ * waits for the relay, so a client that reads its mutation's result and then subscribes with
+ * `afterSequence` cannot miss its event. Should this process die first, the rows are relayed
+ * by the stale-row sweep of any replica (publisher.ts). A mutation that committed nothing new
+ * (a retried idempotency key, pausing a paused queue) wrote no row and records no event.
  */
-export function publishingChanges<T extends Record<string, unknown>>(publisher: QueueEventPublisher, mutations: T): T {
+export function publishingChanges<T extends Record<string, unknown>>(publisher: Pick<QueueEventPublisher, 'relay'>, mutations: T): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, resolver] of Object.entries(mutations)) {
-    const published = publishedMutations[name] as ((result: unknown) => Published) | undefined;
-    wrapped[name] = !published
+    const changed = publishedMutations[name] as ((result: unknown) => ChangedQueues) | undefined;
+    wrapped[name] = !changed
       ? resolver
       : async (...args: Parameters<Resolver>) => {
           const result = await (resolver as Resolver)(...args);
-          for (const event of published(result)) await publisher.publish(event.queueId, event.change);
+          for (const queueId of changed(result)) await publisher.relay(queueId);
           return result;
         };
   }

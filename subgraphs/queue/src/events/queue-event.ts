@@ -29,6 +29,8 @@ export interface QueueChange {
   kind: QueueChangeKind;
   /** The visits the change was about; none for a change of the queue itself. */
   visitIds: string[];
+  /** The outbox row the event was relayed from (events/outbox.ts): an append repeated after a crash is recognized by it. */
+  outboxId?: string;
 }
 
 /** A row as PostgreSQL's to_jsonb writes it: instants as strings. */

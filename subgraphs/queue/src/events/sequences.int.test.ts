@@ -32,28 +32,31 @@ describe('sequences issued by PostgreSQL', () => {
   it("are the queue's lastEventSequence, one per event recorded", async () => {
     const queueId = await newQueue();
     const base = await lastIssued(queueId);
-    const publisher = createQueueEventPublisher(harness.runtime, log);
+    const publisher = createQueueEventPublisher(harness.runtime, { log });
     for (let i = 0; i < 3; i++) await publisher.publish(queueId, touched);
     expect(await lastIssued(queueId)).toBe(base + 3);
     expect(sequences(await log.readAfter(queueEventStream(queueId), base))).toEqual([base + 1, base + 2, base + 3]);
   });
 
-  it('are given back when the append fails (the transaction rolls back), and never issued twice', async () => {
+  it('are given back when the append fails (the transaction rolls back), and never issued twice; the change waits in the outbox', async () => {
     const queueId = await newQueue();
-    const publisher = createQueueEventPublisher(harness.runtime, log);
+    const publisher = createQueueEventPublisher(harness.runtime, { log });
     await publisher.publish(queueId, touched);
     const before = await lastIssued(queueId);
 
     const gone = createRedis({ kind: 'redis', url: 'redis://127.0.0.1:1', keyPrefix: 'nowhere:', commandTimeoutMs: 100 });
     try {
-      await createQueueEventPublisher(harness.runtime, createEventLog(gone, { retentionMs: 60_000 })).publish(queueId, touched);
+      await createQueueEventPublisher(harness.runtime, { log: createEventLog(gone, { retentionMs: 60_000 }) }).publish(queueId, touched);
     } finally {
       await gone.close();
     }
     expect(await lastIssued(queueId)).toBe(before);
+    expect(await harness.prisma.outboxEvent.count({ where: { queueId } })).toBe(1);
 
+    // The next relay hands on the change that failed, then the new one: nothing was lost.
     await publisher.publish(queueId, touched);
-    expect(sequences(await log.readAfter(queueEventStream(queueId), before))).toEqual([before + 1]);
+    expect(sequences(await log.readAfter(queueEventStream(queueId), before))).toEqual([before + 1, before + 2]);
+    expect(await harness.prisma.outboxEvent.count({ where: { queueId } })).toBe(0);
   });
 
   it('continue above the Redis counter of a queue numbered by Redis before (and above any the log holds)', async () => {
@@ -63,7 +66,7 @@ describe('sequences issued by PostgreSQL', () => {
     await harness.runtime.redis.client!.set(`events:${stream}:sequence`, '650');
     await harness.prisma.queue.update({ where: { id: queueId }, data: { lastEventSequence: 0 } });
 
-    await createQueueEventPublisher(harness.runtime, log).publish(queueId, touched);
+    await createQueueEventPublisher(harness.runtime, { log }).publish(queueId, touched);
     expect(await lastIssued(queueId)).toBe(651);
     expect(sequences(await log.readAfter(stream, 650))).toEqual([651]);
   });
@@ -86,7 +89,7 @@ describe('a Redis that crashes', () => {
     const queueId = await newQueue();
     const stream = queueEventStream(queueId);
     const log = createEventLog(resources, { retentionMs: 60_000 });
-    const publisher = createQueueEventPublisher(harness.runtime, log);
+    const publisher = createQueueEventPublisher(harness.runtime, { log });
     const base = await lastIssued(queueId);
     const live: EventLogEntry[] = [];
     const stop = await log.subscribe(stream, (entry) => live.push(entry));
@@ -118,7 +121,7 @@ describe('a Redis that crashes', () => {
     const queueId = await newQueue();
     const stream = queueEventStream(queueId);
     const log = createEventLog(resources, { retentionMs: 60_000 });
-    const publisher = createQueueEventPublisher(harness.runtime, log);
+    const publisher = createQueueEventPublisher(harness.runtime, { log });
     const base = await lastIssued(queueId);
     const live: EventLogEntry[] = [];
     const stop = await log.subscribe(stream, (entry) => live.push(entry));

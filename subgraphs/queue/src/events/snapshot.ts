@@ -7,7 +7,7 @@ import { visitRowSql } from './visit-row';
 export interface QueueEventRead {
   /** The event as the JSON text the log keeps (QueueEventData). */
   event: string;
-  /** The same line in the compact form the latest estimates are computed from. */
+  /** The same line in the compact form the latest estimates and the effects are computed from. */
   line: LineRows;
 }
 
@@ -56,6 +56,13 @@ export async function readQueueEvent(db: Db, queueId: string, change: QueueChang
       )
     )::text AS "event",
     json_build_object(
+      'businessId', q."businessId",
+      'notifyAtPosition', q."notifyAtPosition",
+      'named', COALESCE((
+        SELECT json_agg(json_build_object('id', v."id", 'status', v."status", 'kind', v."kind", 'ticket', v."ticket",
+          'queueId', v."queueId", 'serviceId', v."serviceId", 'scheduledAt', v."scheduledAt", 'customerId', v."customerId"))
+        FROM "Visit" v WHERE v."id" = ANY(${change.visitIds}::uuid[])
+      ), '[]'::json),
       'countersOpen', q."countersOpen",
       'serviceTimes', times."serviceTimes",
       'waiting', COALESCE((

@@ -46,7 +46,7 @@ const testEnv = (db: TestDatabase, extra: Record<string, string> = {}) => ({
   REDIS_URL: testRedisUrl,
   PORT: '0',
   PASSWORD_HASH_MEMORY_KIB: '1024',
-  LOG_LEVEL: 'silent',
+  LOG_LEVEL: process.env.HARNESS_LOG_LEVEL ?? 'silent',
   // Concurrency suites send hundreds of requests at once.
   DATABASE_POOL_SIZE: '20',
   ...extra,

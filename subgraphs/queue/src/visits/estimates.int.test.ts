@@ -40,7 +40,7 @@ function recordingPublisher(statements: string[]) {
     },
   }) as unknown as PrismaClient;
   const runtime: ServiceRuntime = { ...harness.runtime, db: { ...harness.runtime.db, primary } };
-  return createQueueEventPublisher(runtime, log);
+  return createQueueEventPublisher(runtime, { log });
 }
 
 describe('latest estimates', () => {
@@ -57,8 +57,9 @@ describe('latest estimates', () => {
     await harness.prisma.visit.update({ where: { id: head.id }, data: { status: 'CANCELLED' } });
     const statements: string[] = [];
     await recordingPublisher(statements).publish(queueId, { kind: 'CANCELLED', visitIds: [head.id] });
-    // The lock, the one read, the one write of six estimates, the event's sequence.
-    expect(statements).toEqual(['$executeRaw', '$queryRaw', '$executeRaw', '$queryRaw']);
+    // The change's outbox row (a trigger writes it for a real change); then the lock, the row
+    // taken, the one read, the one write of six estimates, the event's sequence.
+    expect(statements).toEqual(['$executeRaw', '$executeRaw', '$queryRaw', '$queryRaw', '$executeRaw', '$queryRaw']);
     expect(await latest(queueId)).toEqual([0, 15, 30, 45, 60, 75]);
 
     // The event shows each waiting visit the estimate just written.
@@ -69,10 +70,10 @@ describe('latest estimates', () => {
       expect(event.waits.get(row.id)?.estimatedWaitMinutes).toBe(row.latestEstimateMinutes);
     }
 
-    // Nothing moved: no estimate is written (the lock, the read, the sequence).
+    // Nothing moved: no estimate is written (the row, the lock, the row taken, the read, the sequence).
     statements.length = 0;
     await recordingPublisher(statements).publish(queueId, { kind: 'QUEUE_UPDATED', visitIds: [] });
-    expect(statements).toEqual(['$executeRaw', '$queryRaw', '$queryRaw']);
+    expect(statements).toEqual(['$executeRaw', '$executeRaw', '$queryRaw', '$queryRaw', '$queryRaw']);
   });
 
   it('count booked appointments due before a visit entered the line, which take no position', async () => {
