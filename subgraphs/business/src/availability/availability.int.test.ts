@@ -254,6 +254,37 @@ describe('setBookingPolicy', () => {
     const read = `query($id: ID) { business(id: $id) { bookingPolicy { spotsPerSlot noShowGraceMinutes standbyOfferMinutes slotMinutes } } }`;
     expect((await ok(anonymous, read, { id: businessId })).business.bookingPolicy).toEqual({ spotsPerSlot: 1, noShowGraceMinutes: 15, standbyOfferMinutes: 30, slotMinutes: 15 });
   });
+
+  it('takes the reminder time and quiet hours as a pair, refusing a bad one by name and writing nothing', async () => {
+    const remindersOp = `mutation($input: SetBookingPolicyInput!) { setBookingPolicy(input: $input) { bookingPolicy { reminderMinutesBefore quietHoursStart quietHoursEnd } } }`;
+    const read = `query($id: ID) { business(id: $id) { bookingPolicy { reminderMinutesBefore quietHoursStart quietHoursEnd } } }`;
+    // Unset: a reminder an hour before, no quiet hours.
+    expect((await ok(anonymous, read, { id: businessId })).business.bookingPolicy).toEqual({ reminderMinutesBefore: 60, quietHoursStart: null, quietHoursEnd: null });
+    for (const [input, field] of [
+      [{ reminderMinutesBefore: 10081 }, 'reminderMinutesBefore'],
+      [{ reminderMinutesBefore: -1 }, 'reminderMinutesBefore'],
+      [{ reminderMinutesBefore: null }, 'reminderMinutesBefore'],
+      [{ quietHoursStart: '21:00' }, 'quietHoursEnd'],
+      [{ quietHoursStart: null, quietHoursEnd: '08:00' }, 'quietHoursStart'],
+      [{ quietHoursStart: '21:00', quietHoursEnd: '8:00' }, 'quietHoursEnd'],
+      [{ reminderMinutesBefore: 30, quietHoursStart: '25:00', quietHoursEnd: '08:00' }, 'quietHoursStart'],
+    ] as const) {
+      expect(await refusal(manager, remindersOp, { input: { businessId, ...input } })).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(await prisma().bookingPolicy.count({ where: { businessId } })).toBe(0);
+
+    const set = await ok(manager, remindersOp, { input: { businessId, reminderMinutesBefore: 1440, quietHoursStart: '21:00', quietHoursEnd: '08:00' } });
+    expect(set.setBookingPolicy.bookingPolicy).toEqual({ reminderMinutesBefore: 1440, quietHoursStart: '21:00', quietHoursEnd: '08:00' });
+    expect(await prisma().bookingPolicy.findUniqueOrThrow({ where: { businessId } })).toMatchObject({ reminderMinutesBefore: 1440, quietHoursStart: '21:00', quietHoursEnd: '08:00' });
+    expect((await scheduleOf(service, businessId)).policy).toMatchObject({ reminderMinutesBefore: 1440, quietHoursStart: '21:00', quietHoursEnd: '08:00' });
+    // Other settings leave them alone; null together removes the quiet hours; 0 means no reminder.
+    await ok(manager, remindersOp, { input: { businessId, slotMinutes: 15 } });
+    expect((await ok(anonymous, read, { id: businessId })).business.bookingPolicy).toEqual({ reminderMinutesBefore: 1440, quietHoursStart: '21:00', quietHoursEnd: '08:00' });
+    await ok(manager, remindersOp, { input: { businessId, reminderMinutesBefore: 0, quietHoursStart: null, quietHoursEnd: null } });
+    expect((await scheduleOf(service, businessId)).policy).toMatchObject({ reminderMinutesBefore: 0, quietHoursStart: null, quietHoursEnd: null });
+    // Back to the defaults, which the schedule tests below expect.
+    await prisma().bookingPolicy.delete({ where: { businessId } });
+  });
 });
 
 describe('bookingSchedule (for the queue subgraph)', () => {
@@ -274,6 +305,9 @@ describe('bookingSchedule (for the queue subgraph)', () => {
         spotsPerSlot: 1,
         noShowGraceMinutes: 15,
         standbyOfferMinutes: 30,
+        reminderMinutesBefore: 60,
+        quietHoursStart: null,
+        quietHoursEnd: null,
       },
       availability: [{ serviceId: null, weekday: 4, startsAt: 480, endsAt: 1440, validFrom: null, validUntil: '2027-12-31' }],
       openingHours: [],

@@ -18,6 +18,8 @@ export interface BookingSchedule {
     minNoticeMinutes: number; maxAdvanceDays: number; maxBookingsPerDay: number | null;
     approvalRequired: boolean; cancellationWindowMinutes: number;
     spotsPerSlot: number; noShowGraceMinutes: number; standbyOfferMinutes: number;
+    /** 0 = no reminder. Quiet hours: HH:MM business-local, both or neither. */
+    reminderMinutesBefore: number; quietHoursStart: string | null; quietHoursEnd: string | null;
   };
   /** Weekly windows; serviceId null = every service. Minutes after local midnight; weekday 0 = Monday. */
   availability: { serviceId: string | null; weekday: number; startsAt: number; endsAt: number; validFrom: string | null; validUntil: string | null }[];
@@ -59,6 +61,9 @@ export function buildBookingSchedule(rows: BookingScheduleRows): BookingSchedule
       spotsPerSlot: policy.spotsPerSlot,
       noShowGraceMinutes: policy.noShowGraceMinutes,
       standbyOfferMinutes: policy.standbyOfferMinutes,
+      reminderMinutesBefore: policy.reminderMinutesBefore,
+      quietHoursStart: policy.quietHoursStart,
+      quietHoursEnd: policy.quietHoursEnd,
     },
     availability: rows.rules.map((rule) => ({
       serviceId: rule.serviceId,

@@ -12,6 +12,9 @@ export interface BookingPolicyValues {
   spotsPerSlot: number;
   noShowGraceMinutes: number;
   standbyOfferMinutes: number;
+  reminderMinutesBefore: number;
+  quietHoursStart: string | null;
+  quietHoursEnd: string | null;
 }
 
 export interface SetBookingPolicyInput {
@@ -27,6 +30,9 @@ export interface SetBookingPolicyInput {
   spotsPerSlot?: number | null;
   noShowGraceMinutes?: number | null;
   standbyOfferMinutes?: number | null;
+  reminderMinutesBefore?: number | null;
+  quietHoursStart?: string | null;
+  quietHoursEnd?: string | null;
 }
 
 /** The policy of a business that has set none; the same values as the column defaults of BookingPolicy. */
@@ -42,6 +48,9 @@ export const defaultBookingPolicy: Readonly<BookingPolicyValues> = Object.freeze
   spotsPerSlot: 1,
   noShowGraceMinutes: 15,
   standbyOfferMinutes: 30,
+  reminderMinutesBefore: 60,
+  quietHoursStart: null,
+  quietHoursEnd: null,
 });
 
 const THIRTY_DAYS_IN_MINUTES = 30 * 24 * 60;
@@ -62,6 +71,7 @@ export function parseBookingPolicyInput(input: SetBookingPolicyInput): Partial<B
     'spotsPerSlot',
     'noShowGraceMinutes',
     'standbyOfferMinutes',
+    'reminderMinutesBefore',
   ] as const;
   for (const field of required) {
     if (input[field] === null) throw badInput(field, 'cannot be null');
@@ -82,5 +92,30 @@ export function parseBookingPolicyInput(input: SetBookingPolicyInput): Partial<B
     spotsPerSlot: number('spotsPerSlot', 1, 100),
     noShowGraceMinutes: number('noShowGraceMinutes', 0, 240),
     standbyOfferMinutes: number('standbyOfferMinutes', 5, 24 * 60),
+    reminderMinutesBefore: number('reminderMinutesBefore', 0, SEVEN_DAYS_IN_MINUTES),
+    ...parseQuietHours(input),
   });
+}
+
+const SEVEN_DAYS_IN_MINUTES = 7 * 24 * 60;
+const timeOfDayPattern = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/**
+ * Quiet hours are a pair (HH:MM business-local, the end may be past midnight: 21:00 to 08:00),
+ * so they are sent together: both times to set them, both null to remove them. Sending one
+ * alone would pair it with whatever is stored, which the manager cannot see in the same call.
+ */
+function parseQuietHours(input: SetBookingPolicyInput): Pick<Partial<BookingPolicyValues>, 'quietHoursStart' | 'quietHoursEnd'> {
+  const { quietHoursStart: start, quietHoursEnd: end } = input;
+  if (start === undefined && end === undefined) return {};
+  if (start === undefined) throw badInput('quietHoursStart', 'must be sent with quietHoursEnd (both times, or both null)');
+  if (end === undefined) throw badInput('quietHoursEnd', 'must be sent with quietHoursStart (both times, or both null)');
+  if (start === null || end === null) {
+    if (start !== end) throw badInput(start === null ? 'quietHoursStart' : 'quietHoursEnd', 'must be null only when the other is null too');
+    return { quietHoursStart: null, quietHoursEnd: null };
+  }
+  if (!timeOfDayPattern.test(start)) throw badInput('quietHoursStart', 'must be a time of day as HH:MM (00:00 to 23:59)');
+  if (!timeOfDayPattern.test(end)) throw badInput('quietHoursEnd', 'must be a time of day as HH:MM (00:00 to 23:59)');
+  if (start === end) throw badInput('quietHoursEnd', 'must differ from quietHoursStart');
+  return { quietHoursStart: start, quietHoursEnd: end };
 }

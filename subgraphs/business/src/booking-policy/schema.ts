@@ -21,9 +21,22 @@ export const bookingPolicyTypeDefs = gql`
     noShowGraceMinutes: Int!
     "How long a standby entry has to accept an offered slot before the next one is asked (5 to 1440 minutes)."
     standbyOfferMinutes: Int!
+    "How long before an appointment its reminder is due (0 to 10080 minutes); 0 sends no reminder."
+    reminderMinutesBefore: Int!
+    """
+    Start of the quiet hours (HH:MM, business-local), or null for none. A reminder due in the
+    quiet hours waits until they end, or goes just before they begin when that would be after
+    the appointment. Never applies to being called.
+    """
+    quietHoursStart: String
+    "End of the quiet hours (HH:MM, business-local); may be earlier than the start (21:00 to 08:00 spans midnight)."
+    quietHoursEnd: String
   }
 
-  "Only the fields sent change; maxBookingsPerDay: null removes the daily limit."
+  """
+  Only the fields sent change; maxBookingsPerDay: null removes the daily limit. Quiet hours
+  are sent as a pair: both HH:MM to set them, both null to remove them.
+  """
   input SetBookingPolicyInput {
     businessId: ID!
     slotMinutes: Int
@@ -37,6 +50,9 @@ export const bookingPolicyTypeDefs = gql`
     spotsPerSlot: Int
     noShowGraceMinutes: Int
     standbyOfferMinutes: Int
+    reminderMinutesBefore: Int
+    quietHoursStart: String
+    quietHoursEnd: String
   }
 
   extend type Mutation {
