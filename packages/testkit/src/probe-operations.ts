@@ -102,8 +102,17 @@ function idSlotsOf(type: GraphQLInputType, path: string[], owner: string, seen: 
   return Object.values(named.getFields()).flatMap((field) => idSlotsOf(field.type, [...path, field.name], owner, inner));
 }
 
-/** Argument stems that name a type by another word (`offerId` of acceptStandbyOffer is a StandbyOffer, `staffId` a User). */
-const targetAliases: Record<string, string> = { Offer: 'StandbyOffer', Entry: 'StandbyEntry', Staff: 'User' };
+/**
+ * Argument stems that name a type by another word (`offerId` of acceptStandbyOffer is a
+ * StandbyOffer, `staffId` a User, `endpointId` of webhookDeliveries a WebhookEndpoint).
+ */
+const targetAliases: Record<string, string> = {
+  Offer: 'StandbyOffer',
+  Entry: 'StandbyEntry',
+  Staff: 'User',
+  Endpoint: 'WebhookEndpoint',
+  Delivery: 'WebhookDelivery',
+};
 
 function targetOf(name: string, owner: string): string {
   if (name === 'id' || name === 'ids') return owner;
