@@ -16,10 +16,16 @@ async function main(): Promise<void> {
     jobs: runtime.jobs,
     handlers: createHandlers(runtime),
     logger: runtime.logger,
-    readiness: () => Promise.all([runtime.db.ping(), runtime.redis.ping()]).then(
-      () => true,
-      () => false,
-    ),
+    readiness: async () => {
+      // One after the other: a first database connection can hold the event loop for longer
+      // than Redis's fail-fast command timeout, which would then report Redis down.
+      const [database] = await Promise.allSettled([runtime.db.ping()]);
+      const [redis] = await Promise.allSettled([runtime.redis.ping()]);
+      for (const [name, result] of Object.entries({ database, redis })) {
+        if (result.status === 'rejected') runtime.logger.warn({ dependency: name, err: result.reason }, 'not ready');
+      }
+      return database.status === 'fulfilled' && redis.status === 'fulfilled';
+    },
   });
   const url = await workers.listen();
   runtime.logger.info({ url }, 'listening');
