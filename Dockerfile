@@ -1,13 +1,16 @@
-# WaitLessQ: one image for the gateway and the four subgraphs, plus a migration image.
+# WaitLessQ: one image for the gateway, the four subgraphs and the workers, plus a migration image.
 #
 #   docker build --target runtime --build-arg SERVICE=gateway -t waitlessq:latest .
+#   docker build --target runtime --build-arg SERVICE=workers -t waitlessq-workers:latest .
 #   docker build --target migrate -t waitlessq-migrate:latest .
 #
-# SERVICE is gateway | user | business | queue | pwa. It only sets the default of SERVICE_DIR
-# (/app/services/<name>, a link to gateway/ or subgraphs/<name>/); every image holds all five
-# services, so one image can run any of them by overriding SERVICE_DIR at run time, e.g.
+# SERVICE is gateway | user | business | queue | pwa | workers. It only sets the default of
+# SERVICE_DIR (/app/services/<name>, a link to gateway/, subgraphs/<name>/ or workers/); every
+# image holds all six services, so one image can run any of them by overriding SERVICE_DIR at
+# run time, e.g.
 #   docker run -e SERVICE_DIR=/app/services/queue ... waitlessq:latest
-# Everything up to the SERVICE argument is shared, so building all five costs one build.
+# Everything up to the SERVICE argument is shared, so building all six costs one build. The
+# workers (background jobs on BullMQ) need REDIS_URL and DATABASE_URL like the subgraphs.
 #
 # Stages: manifests -> deps (npm ci) -> build (npm run build) -> migrate (target)
 #                                                           \-> prod-deps (npm prune) -> runtime (target, default)
@@ -58,6 +61,7 @@ FROM build AS prod-deps
 RUN npm prune --omit=dev --no-audit --no-fund \
  && mkdir services \
  && ln -s ../gateway services/gateway \
+ && ln -s ../workers services/workers \
  && for name in user business queue pwa; do ln -s "../subgraphs/$name" "services/$name"; done
 
 # --- runtime: production dependencies only, non-root -----------------------------------------
@@ -73,15 +77,17 @@ COPY --from=prod-deps /app /app
 # 1000 is the image's `node` user; numeric so Kubernetes runAsNonRoot can verify it.
 USER 1000:1000
 
-# Declared last so the layers above are shared by the five services.
+# Declared last so the layers above are shared by the six services.
 ARG SERVICE=gateway
 ENV SERVICE_DIR=/app/services/${SERVICE}
 RUN test -f "$SERVICE_DIR/dist/main.js" \
- || { echo "SERVICE=${SERVICE}: no $SERVICE_DIR/dist/main.js (use gateway, user, business, queue or pwa)" >&2; exit 1; }
+ || { echo "SERVICE=${SERVICE}: no $SERVICE_DIR/dist/main.js (use gateway, user, business, queue, pwa or workers)" >&2; exit 1; }
 
-# gateway 4000, user 4001, business 4002, queue 4003, pwa 4004 (PORT overrides).
-EXPOSE 4000-4004
+# gateway 4000, user 4001, business 4002, queue 4003, pwa 4004, workers 4005 (PORT overrides;
+# the workers' port serves /health, /ready and /metrics only).
+EXPOSE 4000-4005
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "/app/deploy/docker/healthcheck.js", "/health"]
-# exec: node is PID 1 and receives SIGTERM itself (the services drain and exit on it).
+# exec: node is PID 1 and receives SIGTERM itself (the services drain and exit on it; the
+# workers finish their jobs in flight first).
 CMD ["/bin/sh", "-c", "exec node \"$SERVICE_DIR/dist/main.js\""]

@@ -12,7 +12,7 @@
 const http = require('node:http');
 const path = require('node:path');
 
-const DEFAULT_PORTS = { gateway: 4000, user: 4001, business: 4002, queue: 4003, pwa: 4004 };
+const DEFAULT_PORTS = { gateway: 4000, user: 4001, business: 4002, queue: 4003, pwa: 4004, workers: 4005 };
 
 const service = path.basename(process.env.SERVICE_DIR || 'gateway');
 const port = Number(process.env.PORT) || DEFAULT_PORTS[service];
