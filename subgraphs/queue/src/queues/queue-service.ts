@@ -26,10 +26,13 @@ export interface UpdateQueueInput {
   queueId: string;
   capacity?: number | null;
   countersOpen?: number | null;
+  notifyAtPosition?: number | null;
 }
 
 const maxCapacity = 10_000;
 const maxCounters = 100;
+/** "Getting close" is about the next few; past 50 it would be sent on joining a long line. */
+const maxNotifyAtPosition = 50;
 const notFound = () => new AppError('NOT_FOUND', 'No queue with this id.');
 
 /**
@@ -122,9 +125,10 @@ export async function createQueue(context: QueueContext, input: CreateQueueInput
 export async function updateQueue(context: QueueContext, input: UpdateQueueInput): Promise<Queue> {
   const manager = requireRole(context.identity, 'MANAGER');
   const queue = await findQueueOfOrganization(context, manager.organizationId, input.queueId);
-  const data: { capacity?: number | null; countersOpen?: number } = {};
+  const data: { capacity?: number | null; countersOpen?: number; notifyAtPosition?: number } = {};
   if (input.capacity !== undefined) data.capacity = input.capacity === null ? null : requireIntIn(input.capacity, 'capacity', 1, maxCapacity);
   if (input.countersOpen != null) data.countersOpen = requireIntIn(input.countersOpen, 'countersOpen', 0, maxCounters);
+  if (input.notifyAtPosition != null) data.notifyAtPosition = requireIntIn(input.notifyAtPosition, 'notifyAtPosition', 1, maxNotifyAtPosition);
   return context.runtime.db.prisma.queue.update({ where: { id: queue.id }, data });
 }
 

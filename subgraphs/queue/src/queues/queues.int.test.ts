@@ -136,4 +136,27 @@ describe('queue status and settings', () => {
     expect(errorCode(await update({ capacity: 9 }, tenant.staff('STAFF')))).toBe('FORBIDDEN');
     expect(errorCode(await update({ capacity: 9 }, other.staff('OWNER')))).toBe('NOT_FOUND');
   });
+
+  it('sets the "getting close" position from 1 to 50 (3 by default); a bad one is BAD_USER_INPUT naming it, with nothing written', async () => {
+    const queueId = ok(await create({ capacity: 5 })).createQueue.id;
+    type Updated = { updateQueue: { notifyAtPosition: number; countersOpen: number } };
+    const update = (input: Record<string, unknown>, identity = tenant.staff('MANAGER')) =>
+      harness.call<Updated>(identity, 'mutation($input: UpdateQueueInput!) { updateQueue(input: $input) { notifyAtPosition countersOpen } }', { input: { queueId, ...input } });
+    const read = async () => ok(await harness.call<{ queue: { notifyAtPosition: number } }>(tenant.staff('VIEWER'), 'query($id: ID!) { queue(id: $id) { notifyAtPosition } }', { id: queueId })).queue;
+    expect(await read()).toEqual({ notifyAtPosition: 3 });
+    expect(ok(await update({ notifyAtPosition: 1 })).updateQueue).toEqual({ notifyAtPosition: 1, countersOpen: 1 });
+    expect(ok(await update({ notifyAtPosition: 50 })).updateQueue.notifyAtPosition).toBe(50);
+    expect(await read()).toEqual({ notifyAtPosition: 50 });
+    for (const bad of [0, 51, -3]) {
+      const refused = await update({ notifyAtPosition: bad, countersOpen: 4 });
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0]?.extensions?.field).toBe('notifyAtPosition');
+    }
+    // The whole update was refused: neither the threshold nor the counters sent with it changed.
+    expect(await harness.prisma.queue.findUniqueOrThrow({ where: { id: queueId } })).toMatchObject({ notifyAtPosition: 50, countersOpen: 1 });
+    expect(await read()).toEqual({ notifyAtPosition: 50 });
+    expect(errorCode(await update({ notifyAtPosition: 5 }, tenant.staff('STAFF')))).toBe('FORBIDDEN');
+    expect(errorCode(await update({ notifyAtPosition: 5 }, other.staff('OWNER')))).toBe('NOT_FOUND');
+    expect((await harness.prisma.queue.findUniqueOrThrow({ where: { id: queueId } })).notifyAtPosition).toBe(50);
+  });
 });

@@ -54,6 +54,8 @@ export const queueResolvers = {
   Queue: {
     __resolveReference: (reference: { id: string }, context: QueueContext) => resolveQueueReference(context, reference.id),
     business: (queue: Queue) => ({ __typename: 'Business', id: queue.businessId }),
+    // A summary cached before the column existed has no value: the column's default.
+    notifyAtPosition: (queue: Queue) => queue.notifyAtPosition ?? 3,
     waitingCount: (queue: Queue, _args: unknown, context: QueueContext) => waitingCount(context, queue),
     estimatedWaitMinutes: (queue: Queue, _args: unknown, context: QueueContext) => estimatedWaitForNewcomer(context, queue),
     nextTickets: (queue: Queue, { first }: { first: number }, context: QueueContext) => nextTickets(context, queue, first),

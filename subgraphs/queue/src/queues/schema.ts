@@ -20,6 +20,8 @@ export const queueTypeDefs = gql`
     countersOpen: Int!
     "Tickets read <prefix>-<number>, e.g. A-042; numbers restart every business-local day."
     ticketPrefix: String!
+    "A waiting visit is told it is getting close (once) when its position reaches this number or less: 1 to 50, default 3."
+    notifyAtPosition: Int!
     business: Business!
     waitingCount: Int!
     "Minutes a visit joining now would wait before being called (the line ahead shared among the open counters)."
@@ -94,6 +96,8 @@ export const queueTypeDefs = gql`
     "Null removes the limit; leave the field out to keep it."
     capacity: Int
     countersOpen: Int
+    "1 to 50: the position at which a waiting visit is told it is getting close."
+    notifyAtPosition: Int
   }
 
   type Query {
