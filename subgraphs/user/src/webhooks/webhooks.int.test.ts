@@ -410,6 +410,24 @@ describe('fan-out and delivery', () => {
     expect(delivery.attempts).toEqual([expect.objectContaining({ succeeded: false, statusCode: null, error: expect.stringContaining('private') })]);
   });
 
+  it('gives up on a receiver that does not answer in time, and logs it', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const created = await call(CREATE, { input: { url: `http://127.0.0.1:${port}/slow`, eventTypes: ['visit.checked_in'] } }, owner);
+      const [deliveryId] = await fanOutWebhookEvent(prisma(), event(organizationId, 'visit.checked_in'));
+      await expect(deliverWebhook(prisma(), { ...options(), timeoutMs: 300 }, deliveryId, { attempt: 1, maxAttempts: 15 })).rejects.toThrow(/no answer within 300 ms/);
+      const delivery = await deliveryOf(deliveryId);
+      expect(delivery.endpointId).toBe(created.data!.createWebhookEndpoint.endpoint.id);
+      expect(delivery.attempts).toEqual([expect.objectContaining({ succeeded: false, statusCode: null, error: 'no answer within 300 ms' })]);
+      expect(delivery.attempts[0].durationMs).toBeGreaterThanOrEqual(290);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('does not follow redirects', async () => {
     const { path } = await createEndpoint(owner, ['visit.returned']);
     receiver.script.set(path, [307]);
