@@ -4,7 +4,6 @@ import { AppError } from '@waitlessq/errors';
 import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { isUniqueViolation, type Invitation, type Prisma } from '@waitlessq/database';
 import type { UserContext } from '../context';
-import { jobQueueOf } from '../job-queue';
 import { staffAuthPayload, type AuthPayload } from '../auth/payload';
 import { validEmail, validIdempotencyKey, validName, validPassword } from '../validation';
 import { createStaffWithSession, ensureStaffEmailFree } from './accounts';
@@ -89,7 +88,7 @@ export async function inviteStaff(ctx: UserContext, input: InviteStaffInput): Pr
  */
 async function enqueueInvitationEmail(ctx: UserContext, invitationId: string): Promise<void> {
   try {
-    await jobQueueOf(ctx.runtime).add('invitation-email', { invitationId }, { jobId: invitationEmailJobId(invitationId) });
+    await ctx.runtime.jobs.queue.add('invitation-email', { invitationId }, { jobId: invitationEmailJobId(invitationId) });
   } catch (error) {
     ctx.logger.warn({ err: error, invitationId }, 'invitation email not queued; the sweep will queue it');
   }

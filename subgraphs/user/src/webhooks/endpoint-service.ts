@@ -3,7 +3,6 @@ import { requireRole } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import type { Prisma, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@waitlessq/database';
 import type { UserContext } from '../context';
-import { jobQueueOf } from '../job-queue';
 import { isUuid } from '../validation';
 import { webhookDeliveryJobId, type WebhookPayload } from './domain';
 import { isWebhookEventType, webhookEventTypes } from './event-types';
@@ -137,7 +136,7 @@ export async function redeliverWebhook(ctx: UserContext, deliveryId: string): Pr
   const { count } = await prisma.webhookDelivery.updateMany({ where: { id: deliveryId, organizationId }, data: { status: 'PENDING', nextAttemptAt: null } });
   if (count !== 1) throw deliveryNotFound();
   // The first job of this delivery may be kept as finished under its id: a redelivery has its own.
-  await jobQueueOf(ctx.runtime).add('webhook-delivery', { deliveryId }, { jobId: `${webhookDeliveryJobId(deliveryId)}:redeliver:${Date.now()}` });
+  await ctx.runtime.jobs.queue.add('webhook-delivery', { deliveryId }, { jobId: `${webhookDeliveryJobId(deliveryId)}:redeliver:${Date.now()}` });
   ctx.logger.info({ webhookDeliveryId: deliveryId }, 'webhook redelivery queued');
   return prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId }, include: attemptsInOrder });
 }
@@ -161,7 +160,7 @@ export async function sendTestWebhook(ctx: UserContext, endpointId: string): Pro
     data: { organizationId, endpointId, eventId: `evt_test_${randomUUID()}`, eventType: testEventType, payload: payload as unknown as Prisma.InputJsonValue },
     include: attemptsInOrder,
   });
-  await jobQueueOf(ctx.runtime).add('webhook-delivery', { deliveryId: delivery.id }, { jobId: webhookDeliveryJobId(delivery.id) });
+  await ctx.runtime.jobs.queue.add('webhook-delivery', { deliveryId: delivery.id }, { jobId: webhookDeliveryJobId(delivery.id) });
   return delivery;
 }
 
