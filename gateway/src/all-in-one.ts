@@ -3,12 +3,14 @@ import { createPasswordHasher } from '@waitlessq/auth';
 import { defaultPorts, loadConfig, type Config, type ServiceName } from '@waitlessq/config';
 import { createDatabase, type Database } from '@waitlessq/database';
 import { createLogger, type Logger } from '@waitlessq/observability';
+import { createJobs } from '@waitlessq/jobs';
 import { createRedis, type RedisResources } from '@waitlessq/redis';
 import { createServiceRuntime, createSubgraphServer, runUntilSignalled, type ServiceRuntime, type SubgraphServer } from '@waitlessq/subgraph-kit';
 import { createBusinessSubgraph } from '@waitlessq/business-subgraph';
 import { createPwaSubgraph, mountPwaRoutes } from '@waitlessq/pwa-subgraph';
 import { createQueueSubgraph } from '@waitlessq/queue-subgraph';
 import { createUserSubgraph } from '@waitlessq/user-subgraph';
+import { createHandlers, mountNotificationRoutes, startWorkers } from '@waitlessq/workers';
 import { mountAppsProxy } from './apps-proxy';
 import { createGateway } from './create-gateway';
 import { demoCredentials, seedDemo } from './demo-seed';
@@ -81,17 +83,28 @@ export async function startAllInOne(options: AllInOneOptions = {}): Promise<AllI
 
     const seeded = options.seed === false ? false : await seed(db, gatewayConfig, logger);
 
+    // One job system for every service: in memory without Redis, so the jobs the subgraphs add
+    // run in this process (the workers below), exactly as the workers service runs them from Redis.
+    const jobs = createJobs(gatewayConfig);
+    cleanup.push(() => jobs.close());
     for (const name of subgraphNames) {
-      const runtime = await createServiceRuntime(name, configFor(name), { db, redis });
+      const runtime = await createServiceRuntime(name, configFor(name), { db, redis, jobs });
       cleanup.push(() => runtime.close());
       const server = await startSubgraph(runtime);
       cleanup.push(() => server.stop());
       await server.listen();
     }
 
+    const workersRuntime = await createServiceRuntime('workers', configFor('workers'), { db, redis, jobs });
+    const workers = await startWorkers({ config: workersRuntime.config, jobs, handlers: createHandlers(workersRuntime), logger: workersRuntime.logger });
+    cleanup.push(() => workers.stop());
+    await workers.listen();
+
     const gateway = await createGateway({ config: gatewayConfig, logger: createLogger('gateway', gatewayConfig.logLevel), readinessChecks: sharedChecks(db, redis), redis });
     cleanup.push(() => gateway.stop());
     mountAppsProxy(gateway.app, { pwaSubgraphUrl: subgraphUrls.pwa, logger });
+    // The links in notifications (unsubscribe) and the SMS provider's callbacks, on the public origin.
+    mountNotificationRoutes(gateway.app, workersRuntime);
     const url = await gateway.listen();
     logger.info({ url, subgraphUrls, database: db.kind, redis: redis.kind }, 'all services listening');
     return { url, subgraphUrls, seeded, logger, stop };

@@ -1,7 +1,72 @@
+import { createChannels, pickLanguage, renderInvitation, type Channels } from '@waitlessq/channels';
 import type { JobHandlers } from '@waitlessq/jobs';
+import { notificationProfileOf } from '@waitlessq/business-subgraph';
+import { pushTargetsOfVisit, removePushTarget, ticketLinkOf } from '@waitlessq/pwa-subgraph';
+import { planVisitNotification, sendVisitNotification, type NotificationSender } from '@waitlessq/queue-subgraph';
 import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
+import {
+  deleteExpiredSessions,
+  deliverWebhook,
+  fanOutWebhookEvent,
+  invitationEmailJobId,
+  isOptedOut,
+  pendingInvitationIds,
+  sendInvitationEmail,
+  unsubscribeToken,
+  webhookDeliveryJobId,
+} from '@waitlessq/user-subgraph';
+import { notificationRoutes } from './notification-routes';
 
-/** Filled by the notifications work. */
-export function createHandlers(_runtime: ServiceRuntime): JobHandlers {
-  return {};
+/** The one-click unsubscribe link of an address (served by notification-routes.ts, on the public origin). */
+export const unsubscribeLinkOf = (runtime: ServiceRuntime, subject: Parameters<typeof unsubscribeToken>[1]) =>
+  `${runtime.config.publicUrl}${notificationRoutes.unsubscribe}?token=${encodeURIComponent(unsubscribeToken(runtime.config.auth.visitTokenSecret, subject))}`;
+
+/** Every job's handler: thin, over each subgraph's own domain code (each writes only its own tables). */
+export function createHandlers(runtime: ServiceRuntime, channels: Channels = createChannels(runtime.config, runtime.logger)): JobHandlers {
+  const { prisma } = runtime.db;
+  const { config } = runtime;
+  const sender: NotificationSender = {
+    prisma,
+    channels,
+    business: (businessId) => notificationProfileOf(prisma, businessId),
+    ticketLink: (businessId, visitId) => ticketLinkOf(config.publicUrl, businessId, visitId),
+    unsubscribeLink: (organizationId, channel, address) => unsubscribeLinkOf(runtime, { organizationId, channel, address }),
+    isOptedOut: (organizationId, channel, address) => isOptedOut(prisma, organizationId, channel, address),
+    pushTargets: (visitId) => pushTargetsOfVisit(prisma, visitId),
+    removePushTarget: (id) => removePushTarget(prisma, id),
+    smsStatusCallbackUrl: channels.sms ? `${config.publicUrl}${notificationRoutes.smsStatus}` : null,
+  };
+  const send = (data: Parameters<typeof sendVisitNotification>[1], job: Parameters<typeof sendVisitNotification>[2]) => sendVisitNotification(sender, data, job);
+  return {
+    'notify-visit': async (data) => {
+      for (const send of await planVisitNotification(prisma, data)) {
+        const urgent = data.kind === 'CALLED' || data.kind === 'RECALLED';
+        await runtime.jobs.queue.add(send.name, send.data, { jobId: send.jobId, ...(urgent ? { priority: 1 } : {}) });
+      }
+    },
+    'send-email': send,
+    'send-push': send,
+    'send-sms': send,
+    'webhook-event': async (data) => {
+      for (const deliveryId of await fanOutWebhookEvent(prisma, data)) {
+        await runtime.jobs.queue.add('webhook-delivery', { deliveryId }, { jobId: webhookDeliveryJobId(deliveryId) });
+      }
+    },
+    'webhook-delivery': (data, job) => deliverWebhook(prisma, config.notifications.webhooks, data.deliveryId, job),
+    'invitation-email': async (data) => {
+      const organization = await prisma.invitation.findUnique({ where: { id: data.invitationId }, select: { organizationId: true } });
+      const profile = organization ? await prisma.organization.findUnique({ where: { id: organization.organizationId }, select: { settings: true } }) : null;
+      const language = pickLanguage(languageOf(profile?.settings));
+      await sendInvitationEmail(prisma, channels.email, { publicUrl: config.publicUrl, language, render: (content) => renderInvitation(language, content) }, data.invitationId);
+    },
+    // Invitations whose job was lost (Redis restarted empty) are queued again; refresh sessions past expiry are deleted.
+    'refresh-sessions-cleanup': async () => {
+      await deleteExpiredSessions(prisma);
+      for (const id of await pendingInvitationIds(prisma, 10 * 60_000)) await runtime.jobs.queue.add('invitation-email', { invitationId: id }, { jobId: invitationEmailJobId(id) });
+    },
+  };
+}
+
+function languageOf(settings: unknown): string | null {
+  return settings && typeof settings === 'object' && typeof (settings as { language?: unknown }).language === 'string' ? (settings as { language: string }).language : null;
 }

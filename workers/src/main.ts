@@ -1,6 +1,7 @@
 import { loadConfig } from '@waitlessq/config';
 import { createServiceRuntime, runUntilSignalled } from '@waitlessq/subgraph-kit';
 import { createHandlers } from './handlers';
+import { mountNotificationRoutes } from './notification-routes';
 import { startWorkers } from './start-workers';
 
 /** The workers service deployed alone: runs the background jobs from Redis until SIGTERM. */
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
       return database.status === 'fulfilled' && redis.status === 'fulfilled';
     },
   });
+  mountNotificationRoutes(workers.app, runtime);
   const url = await workers.listen();
   runtime.logger.info({ url }, 'listening');
   runUntilSignalled(runtime.logger, async () => {

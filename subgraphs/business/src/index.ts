@@ -11,3 +11,5 @@ export type { BusinessContext };
 export function createBusinessSubgraph(runtime: ServiceRuntime): SubgraphDefinition<BusinessContext> {
   return { typeDefs, resolvers, extendContext: createBusinessContext(createBusinessCaches(runtime)) };
 }
+export { notificationProfileOf } from './businesses/notification-profile';
+export type { NotificationProfile } from './businesses/notification-profile';

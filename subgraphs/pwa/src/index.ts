@@ -12,3 +12,5 @@ export { mountPwaRoutes } from './builds/app-routes';
 export function createPwaSubgraph(runtime: ServiceRuntime): SubgraphDefinition<PwaContext> {
   return { typeDefs, resolvers, extendContext: createPwaContextFactory(createBusinessDirectory(runtime)) };
 }
+export { pushTargetsOfVisit, removePushTarget, ticketLinkOf } from './push/push-targets';
+export type { PushTarget } from './push/push-targets';

@@ -1,11 +1,13 @@
 import type DataLoader from 'dataloader';
 import type { BaseContext } from '@waitlessq/subgraph-kit';
 import type { BusinessPeer, CustomerPeer } from './peers';
+import { createNotificationLoader } from './notifications/loaders';
 import { createQueueLoaders, type QueueLoaders } from './queues/loaders';
 import { createQueueSummaryLoader, type QueueSummaries, type QueueSummary } from './queues/queue-summary';
 import { createVisitLoaders, type VisitLoaders } from './visits/loaders';
 
-export type Loaders = QueueLoaders & VisitLoaders & { queueSummary: DataLoader<string, QueueSummary | null> };
+export type Loaders = QueueLoaders &
+  VisitLoaders & { queueSummary: DataLoader<string, QueueSummary | null>; notificationsByVisit: ReturnType<typeof createNotificationLoader> };
 
 export interface QueueContext extends BaseContext {
   loaders: Loaders;
@@ -28,6 +30,7 @@ export function createContextFactory(peers: { businessPeer: BusinessPeer; custom
         ...queueLoaders,
         ...createVisitLoaders(prisma, base.identity),
         queueSummary: createQueueSummaryLoader(summaries, queueLoaders),
+        notificationsByVisit: createNotificationLoader(prisma),
       },
     };
   };

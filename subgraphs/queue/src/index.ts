@@ -4,6 +4,7 @@ import { createAppointmentSweeper } from './appointments/sweeper';
 import { createContextFactory, type QueueContext } from './context';
 import { createQueueEventPublisher, createStaleRelayTask, publishingChanges, subscriptionResolvers } from './events';
 import { insightsResolvers } from './insights/resolvers';
+import { notificationResolvers } from './notifications/resolvers';
 import { createInsightsRollupTask } from './insights/rollup';
 import { createBusinessPeer, createCustomerPeer, type BusinessPeer, type CustomerPeer } from './peers';
 import { createQueueSummaries } from './queues/queue-summary';
@@ -16,6 +17,8 @@ import { visitResolvers } from './visits/resolvers';
 
 export { typeDefs } from './schema';
 export * from './events';
+export * from './notifications';
+export { sweepAppointments } from './appointments/sweeper';
 export type { QueueContext } from './context';
 
 export interface QueueSubgraphOptions {
@@ -46,7 +49,7 @@ export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgr
       Subscription: subscriptionResolvers,
       Queue: queueResolvers.Queue,
       Business: { ...queueResolvers.Business, ...slotResolvers.Business, ...insightsResolvers.Business },
-      Visit: { ...visitResolvers.Visit, ...appointmentResolvers.Visit },
+      Visit: { ...visitResolvers.Visit, ...appointmentResolvers.Visit, ...notificationResolvers.Visit },
       Customer: visitResolvers.Customer,
       StandbyEntry: standbyResolvers.StandbyEntry,
     } as SubgraphDefinition<QueueContext>['resolvers'],

@@ -4,6 +4,7 @@ import { slotTypeDefs } from './appointments/slots-schema';
 import { appointmentTypeDefs, standbyTypeDefs } from './appointments/schema';
 import { eventTypeDefs } from './events/schema';
 import { insightsTypeDefs } from './insights/schema';
+import { notificationTypeDefs } from './notifications/schema';
 import { queueTypeDefs } from './queues/schema';
 import { visitTypeDefs } from './visits/schema';
 
@@ -20,5 +21,5 @@ const base = gql`
 /** The queue subgraph's SDL (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: base.kind,
-  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions, ...eventTypeDefs.definitions, ...slotTypeDefs.definitions, ...appointmentTypeDefs.definitions, ...standbyTypeDefs.definitions, ...insightsTypeDefs.definitions],
+  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions, ...eventTypeDefs.definitions, ...slotTypeDefs.definitions, ...appointmentTypeDefs.definitions, ...standbyTypeDefs.definitions, ...insightsTypeDefs.definitions, ...notificationTypeDefs.definitions],
 };

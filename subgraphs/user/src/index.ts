@@ -10,6 +10,7 @@ import { staffResolvers } from './staff/resolvers';
 import { webhookResolvers } from './webhooks/resolvers';
 
 export { typeDefs };
+export { deleteExpiredSessions } from './auth/sessions';
 export { fanOutWebhookEvent, deliverWebhook, webhookDeliveryJobId } from './webhooks/domain';
 export type { DeliverWebhookOptions, WebhookPayload } from './webhooks/domain';
 export {

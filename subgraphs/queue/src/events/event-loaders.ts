@@ -38,6 +38,7 @@ export function createEventLoaders(event: QueueEvent): Loaders {
     queuesByBusiness: notInPayloads('Business.queues'),
     historyByVisit: notInPayloads('Visit.history'),
     visitIdsByCustomer: notInPayloads('Customer.visits'),
+    notificationsByVisit: notInPayloads('Visit.notifications'),
   };
 }
 

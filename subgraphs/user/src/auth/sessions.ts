@@ -82,3 +82,19 @@ async function revokeFamily(prisma: PrismaClient, familyId: string): Promise<voi
 async function familyIsRevoked(prisma: PrismaClient, familyId: string): Promise<boolean> {
   return (await prisma.refreshSession.count({ where: { familyId, revokedAt: { not: null } } })) > 0;
 }
+
+/**
+ * Deletes refresh sessions past their expiry (a periodic job): an expired token is refused
+ * whatever its family, so its row proves nothing any more. In batches, so one pass never
+ * holds many locks.
+ */
+export async function deleteExpiredSessions(prisma: PrismaClient, now = new Date(), batchSize = 5_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await prisma.$executeRaw`
+      DELETE FROM "RefreshSession" WHERE "id" IN (
+        SELECT "id" FROM "RefreshSession" WHERE "expiresAt" < ${now}::timestamp(3) LIMIT ${batchSize})`;
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
+}
