@@ -78,7 +78,7 @@ export async function rescheduleAppointment(
     const moved = await prisma.$transaction(async (tx) => {
       const { count } = await tx.visit.updateMany({
         where: { id: visit.id, status: visit.status, scheduledAt: visit.scheduledAt },
-        data: appointmentTime(schedule, serviceId, startsAt),
+        data: appointmentTime(schedule, serviceId, startsAt, now),
       });
       if (count === 0) await lostRace(tx, visit.id);
       await tx.visitEvent.create({
@@ -103,7 +103,11 @@ export async function rescheduleAppointment(
   }
 }
 
-/** `approveAppointment`: staff (STAFF+) confirm a PENDING booking; its time was held all along. */
+/**
+ * `approveAppointment`: staff (STAFF+) confirm a PENDING booking; its time was held all along.
+ * A reminder that fell due while it waited for approval is dropped, as one already past at
+ * booking is (reminder-time.ts): it would only repeat the confirmation.
+ */
 export async function approveAppointment(context: QueueContext, visitId: string): Promise<Visit> {
   const visit = await readForChange(context, visitId);
   const who = staffActor(context.identity, visit);
@@ -112,6 +116,8 @@ export async function approveAppointment(context: QueueContext, visitId: string)
   const approved = await context.runtime.db.prisma.$transaction(async (tx) => {
     const { count } = await tx.visit.updateMany({ where: { id: visit.id, status: 'PENDING' }, data: { status: 'BOOKED', approvedAt: now } });
     if (count === 0) await lostRace(tx, visit.id);
+    // On the row this transaction now holds, whatever a concurrent reschedule wrote before it.
+    await tx.visit.updateMany({ where: { id: visit.id, remindAt: { lte: now } }, data: { remindAt: null } });
     await tx.visitEvent.create({
       data: { visitId: visit.id, organizationId: visit.organizationId, queueId: visit.queueId, fromStatus: 'PENDING', toStatus: 'BOOKED', ...who.actor, action: 'APPROVED', at: now },
     });

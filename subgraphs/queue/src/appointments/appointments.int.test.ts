@@ -139,6 +139,71 @@ describe('bookAppointment', () => {
   });
 });
 
+describe('reminders and language', () => {
+  const remindersOf = (visitId: string) => harness.prisma.visit.findUniqueOrThrow({ where: { id: visitId }, select: { remindAt: true, remindedAt: true, locale: true } });
+  /** An instant at a business-local wall-clock time, some days ahead (as the shop's slots are). */
+  const localAt = (s: Shop, daysAhead: number, hour: number, minute = 0) => new Date(DateTime.fromISO(s.slot(daysAhead, hour)).set({ minute }).toUTC().toISO()!);
+
+  it('sets remindAt at booking, out of the quiet hours, and resets it (and remindedAt) when the appointment moves', async () => {
+    const s = await shop({ reminderMinutesBefore: 600, quietHoursStart: '21:00', quietHoursEnd: '08:00' });
+    // 10:00 local, 10 h before = 00:00 local: in the quiet night, so at its end, 08:00 local.
+    const { visit, visitToken } = ok(await book(s, { startsAt: s.slot(2, 10) })).bookAppointment;
+    expect(await remindersOf(visit.id)).toEqual({ remindAt: localAt(s, 2, 8), remindedAt: null, locale: null });
+
+    // As if the sweep had sent it; then the customer moves to 07:00 local, 10 h before = 21:00 the evening before:
+    // the night ends after the start, so just before it began (20:59 local), and it is to be sent again.
+    await harness.prisma.visit.update({ where: { id: visit.id }, data: { remindedAt: new Date() } });
+    ok(await harness.call(anonymous, rescheduleOp, { visitId: visit.id, visitToken, startsAt: s.slot(4, 7) }));
+    expect(await remindersOf(visit.id)).toEqual({ remindAt: localAt(s, 3, 20, 59), remindedAt: null, locale: null });
+
+    // 18:00 local: 08:00 local is outside the quiet hours, as it is.
+    ok(await harness.call(anonymous, rescheduleOp, { visitId: visit.id, visitToken, startsAt: s.slot(5, 18) }));
+    expect((await remindersOf(visit.id)).remindAt).toEqual(localAt(s, 5, 8));
+  });
+
+  it('sets none when the policy sends none, or when its time has already passed at booking', async () => {
+    const none = await shop({ reminderMinutesBefore: 0 });
+    expect((await remindersOf(ok(await book(none)).bookAppointment.visit.id)).remindAt).toBeNull();
+    const s = await shop({ reminderMinutesBefore: 24 * 60 });
+    const soon = DateTime.now().plus({ hours: 3 }).startOf('hour').toUTC().toISO()!;
+    const soonVisit = ok(await book(s, { startsAt: soon })).bookAppointment.visit;
+    expect((await remindersOf(soonVisit.id)).remindAt).toBeNull();
+    // Out of the way of the no-show sweeps below, which sweep every business.
+    ok(await harness.call(s.tenant.staff('STAFF'), cancelOp, { visitId: soonVisit.id }));
+    // Without any reminder setting (the default policy): an hour before.
+    const plain = await shop();
+    const booked = ok(await book(plain, { startsAt: plain.slot(2, 10) })).bookAppointment.visit;
+    expect((await remindersOf(booked.id)).remindAt).toEqual(localAt(plain, 2, 9));
+  });
+
+  it('drops a reminder that fell due while the booking waited for approval', async () => {
+    const s = await shop({ approvalRequired: true });
+    const { visit } = ok(await book(s, { startsAt: s.slot(2, 10) })).bookAppointment;
+    expect((await remindersOf(visit.id)).remindAt).toEqual(localAt(s, 2, 9));
+    await harness.prisma.visit.update({ where: { id: visit.id }, data: { remindAt: new Date(Date.now() - 60_000) } });
+    ok(await harness.call(s.tenant.staff('STAFF'), approveOp, { visitId: visit.id }));
+    expect((await remindersOf(visit.id)).remindAt).toBeNull();
+    // One still ahead is kept.
+    const later = ok(await book(s, { startsAt: s.slot(3, 10) })).bookAppointment.visit;
+    ok(await harness.call(s.tenant.staff('STAFF'), approveOp, { visitId: later.id }));
+    expect((await remindersOf(later.id)).remindAt).toEqual(localAt(s, 3, 9));
+  });
+
+  it("stores the visitor's language and shows it as Visit.language; a bad one is BAD_USER_INPUT with nothing written", async () => {
+    const s = await shop({ spotsPerSlot: 5 });
+    const withLanguage = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { visit { id language } } }`;
+    const answer = await harness.call<{ bookAppointment: { visit: { id: string; language: string | null } } }>(anonymous, withLanguage, {
+      input: { businessId: s.tenant.businessId, serviceId: s.serviceId, startsAt: s.slot(), name: 'Ada', phone: '+49 30 1234', language: 'de-de' },
+    });
+    expect(ok(answer).bookAppointment.visit.language).toBe('de-DE');
+    expect((await remindersOf(ok(answer).bookAppointment.visit.id)).locale).toBe('de-DE');
+    const refused = await book(s, { language: 'Deutsch bitte' });
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0]?.extensions?.field).toBe('language');
+    expect(await appointmentsOf(s)).toBe(1);
+  });
+});
+
 describe('the life of an appointment', () => {
   it('waits for approval when the policy asks, then checks in and enters the line', async () => {
     const s = await shop({ approvalRequired: true });

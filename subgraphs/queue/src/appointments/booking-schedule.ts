@@ -33,6 +33,11 @@ export interface BookingSchedulePolicy {
   spotsPerSlot: number;
   noShowGraceMinutes: number;
   standbyOfferMinutes: number;
+  /** How long before an appointment its reminder is due; 0 = no reminder. */
+  reminderMinutesBefore: number;
+  /** Business-local HH:MM, both or neither; the end may be past midnight (21:00 to 08:00). */
+  quietHoursStart: string | null;
+  quietHoursEnd: string | null;
 }
 
 export interface AvailabilityWindow {
@@ -98,6 +103,7 @@ export function parseBookingSchedule(value: unknown): BookingSchedule {
       spotsPerSlot: int(policy.spotsPerSlot, at('policy.spotsPerSlot'), 0),
       noShowGraceMinutes: int(policy.noShowGraceMinutes, at('policy.noShowGraceMinutes'), 0),
       standbyOfferMinutes: int(policy.standbyOfferMinutes, at('policy.standbyOfferMinutes'), 0),
+      ...parseReminderPolicy(policy, at),
     },
     availability: list(root.availability, at('availability')).map((item, i) => {
       const path = at(`availability[${i}]`);
@@ -137,6 +143,23 @@ export function parseBookingSchedule(value: unknown): BookingSchedule {
       };
     }),
   };
+}
+
+/** Defaults of a business subgraph that predates the reminder settings (the columns' defaults). */
+const reminderDefaults = { reminderMinutesBefore: 60, quietHoursStart: null, quietHoursEnd: null } as const;
+
+function parseReminderPolicy(policy: Record<string, unknown>, at: (path: string) => string) {
+  const reminderMinutesBefore =
+    policy.reminderMinutesBefore === undefined ? reminderDefaults.reminderMinutesBefore : int(policy.reminderMinutesBefore, at('policy.reminderMinutesBefore'), 0);
+  const start = policy.quietHoursStart === undefined || policy.quietHoursStart === null ? null : timeOfDay(policy.quietHoursStart, at('policy.quietHoursStart'));
+  const end = policy.quietHoursEnd === undefined || policy.quietHoursEnd === null ? null : timeOfDay(policy.quietHoursEnd, at('policy.quietHoursEnd'));
+  if ((start === null) !== (end === null)) malformed(at('policy.quietHours'), 'both start and end, or neither', { start, end });
+  return { reminderMinutesBefore, quietHoursStart: start, quietHoursEnd: end };
+}
+
+function timeOfDay(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) malformed(path, 'a time of day (HH:MM)', value);
+  return value;
 }
 
 function parseException(item: unknown, path: string): AvailabilityExceptionDay {

@@ -6,10 +6,12 @@ import type { QueueContext } from '../context';
 import { requireInputId } from '../ids';
 import { optionalIdempotencyKey } from '../validation';
 import { dayAsDate } from '../visits/tickets';
+import { optionalLanguage } from '../visits/visit-language';
 import { actAsTokenHolder, visitTokenFor, visitTokenHash } from '../visits/visit-token';
 import { parseBookingSchedule, type BookingSchedule } from './booking-schedule';
 import { isSlotUnavailable, slotUnavailable } from './capacity';
 import { assertCustomerVisible, personOf, resolveBooker, type Booker, type Person, type PersonInput } from './people';
+import { reminderTime } from './reminder-time';
 import { findSlot, occupancyOf, readBusinessBookings } from './slots';
 
 export interface BookAppointmentInput extends PersonInput {
@@ -18,6 +20,8 @@ export interface BookAppointmentInput extends PersonInput {
   startsAt: Date;
   /** The queue the visit waits in on arrival; by default the business's queue for the service. */
   queueId?: string | null;
+  /** The visitor's language (BCP 47), for their notifications. */
+  language?: string | null;
   idempotencyKey?: string | null;
 }
 
@@ -51,6 +55,7 @@ export async function bookAppointment(context: QueueContext, input: BookAppointm
   const business = await loadScheduledBusiness(context, businessId);
   const booker = resolveBooker(context.identity, business.organizationId, input);
   const person = personOf(input, booker);
+  const locale = optionalLanguage(input.language);
   await assertCustomerVisible(context, booker);
   const queue = await queueForAppointment(context, businessId, serviceId, input.queueId);
   const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
@@ -59,7 +64,7 @@ export async function bookAppointment(context: QueueContext, input: BookAppointm
   const earlier = await replay();
   if (earlier) return earlier;
   try {
-    return await placeAppointment(context, { business, queue, serviceId, startsAt, booker, person, idempotencyKey, idempotencyFingerprint: fingerprint });
+    return await placeAppointment(context, { business, queue, serviceId, startsAt, booker, person, locale, idempotencyKey, idempotencyFingerprint: fingerprint });
   } catch (error) {
     // A retry raced the first attempt: the loser was refused (the key's unique index, or the
     // slot the winner just took); the winner is the answer to both.
@@ -72,10 +77,11 @@ export async function bookAppointment(context: QueueContext, input: BookAppointm
 /**
  * The columns of an appointment's time, from the rules it was booked under: its end and the
  * time it blocks (buffers included), its local day, the capacity the database checks it
- * against, and the policy's deadlines (check-in, cancellation) as instants. Booking and
- * rescheduling write the same ones.
+ * against, the policy's deadlines (check-in, cancellation) as instants, and when its reminder
+ * is due (reminder-time.ts; not yet sent, so a moved appointment is reminded again). Booking
+ * and rescheduling write the same ones, `now` being the time of the write.
  */
-export function appointmentTime(schedule: BookingSchedule, serviceId: string, startsAt: Date) {
+export function appointmentTime(schedule: BookingSchedule, serviceId: string, startsAt: Date, now: Date) {
   const service = schedule.services.find((s) => s.id === serviceId)!;
   const occupancy = occupancyOf(schedule, service, startsAt);
   const { policy } = schedule;
@@ -90,6 +96,8 @@ export function appointmentTime(schedule: BookingSchedule, serviceId: string, st
     checkInDeadline: new Date(startsAt.getTime() + policy.noShowGraceMinutes * 60_000),
     cancellableUntil: new Date(startsAt.getTime() - policy.cancellationWindowMinutes * 60_000),
     expectedServiceMinutes: service.durationMinutes,
+    remindAt: reminderTime({ scheduledAt: startsAt, now, timezone: schedule.timezone, policy }),
+    remindedAt: null,
   } satisfies Prisma.VisitUncheckedUpdateManyInput;
 }
 
@@ -100,6 +108,8 @@ export interface Placement {
   startsAt: Date;
   booker: Booker;
   person: Person;
+  /** The visitor's language (Visit.locale); none for a standby offer's booking. */
+  locale?: string | null;
   idempotencyKey: string | null;
   /** Who used the key with what input (idempotency.ts); null for keys no caller sent (a standby offer's). */
   idempotencyFingerprint?: string | null;
@@ -132,10 +142,11 @@ export async function placeAppointment(context: QueueContext, placement: Placeme
           serviceId,
           customerId: booker.customerId,
           ...person,
+          locale: placement.locale ?? null,
           kind: 'APPOINTMENT',
           source: booker.source,
           status,
-          ...appointmentTime(schedule, serviceId, startsAt),
+          ...appointmentTime(schedule, serviceId, startsAt, now),
           visitTokenHash: visitTokenHash(visitToken),
           idempotencyKey,
           idempotencyFingerprint,

@@ -29,6 +29,8 @@ export const appointmentTypeDefs = gql`
     customerId: ID
     "Defaults from the caller: PWA, STAFF or PARTNER."
     source: VisitSource
+    "The visitor's language (BCP 47, e.g. de or pt-BR, at most 16 characters): confirmations and reminders use it when the business has it."
+    language: String
     "A retry with the same key returns the first booking and writes nothing; the same key for another booking is CONFLICT."
     idempotencyKey: String
   }

@@ -41,6 +41,9 @@ function scheduleFor(tenant: Tenant, policy: Partial<BookingSchedule['policy']> 
       spotsPerSlot: 2,
       noShowGraceMinutes: 15,
       standbyOfferMinutes: 30,
+      reminderMinutesBefore: 60,
+      quietHoursStart: null,
+      quietHoursEnd: null,
       ...policy,
     },
     // Every day 09:00-17:00: 16 slots of 30 minutes a day.

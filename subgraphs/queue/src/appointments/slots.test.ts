@@ -55,6 +55,9 @@ function schedule(overrides: Partial<Omit<BookingSchedule, 'policy'>> & { policy
       spotsPerSlot: 1,
       noShowGraceMinutes: 15,
       standbyOfferMinutes: 30,
+      reminderMinutesBefore: 60,
+      quietHoursStart: null,
+      quietHoursEnd: null,
       ...overrides.policy,
     },
   };

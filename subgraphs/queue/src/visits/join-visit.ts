@@ -13,6 +13,7 @@ import { readLines, readServiceTimes } from './line';
 import { createLine } from './positions';
 import { nextTicketNumber } from './ticket-counter';
 import { dayAsDate, formatTicket, localDay } from './tickets';
+import { optionalLanguage } from './visit-language';
 import { actAsTokenHolder, visitTokenFor, visitTokenHash } from './visit-token';
 
 export interface JoinQueueInput {
@@ -25,6 +26,8 @@ export interface JoinQueueInput {
   priority?: number | null;
   source?: VisitSource | null;
   customerId?: string | null;
+  /** The visitor's language (BCP 47), for their notifications. */
+  language?: string | null;
   idempotencyKey?: string | null;
 }
 
@@ -89,6 +92,7 @@ function visitFields(input: JoinQueueInput, joiner: Joiner) {
     customerPhone: phone,
     customerNotes: optionalText(input.notes, 'notes', 500),
     partySize: requireIntIn(input.partySize ?? 1, 'partySize', 1, 50),
+    locale: optionalLanguage(input.language),
   };
 }
 

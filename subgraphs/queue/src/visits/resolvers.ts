@@ -62,6 +62,7 @@ export const visitResolvers = {
     customer: (visit: Visit) => (visit.customerId ? { __typename: 'Customer', id: visit.customerId } : null),
     service: (visit: Visit) => (visit.serviceId ? { __typename: 'Service', id: visit.serviceId } : null),
     queue: (visit: Visit, _args: unknown, context: QueueContext) => queueOf(context, visit),
+    language: (visit: Visit) => visit.locale ?? null,
     history: (visit: Visit, _args: unknown, context: QueueContext) => historyOf(context, visit),
   },
   Customer: {

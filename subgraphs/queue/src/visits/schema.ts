@@ -75,6 +75,8 @@ export const visitTypeDefs = gql`
     doneAt: DateTime
     cancelledAt: DateTime
     noShowAt: DateTime
+    "The visitor's language (BCP 47, e.g. de-DE) as sent when joining or booking; null when none was sent."
+    language: String
     history: [VisitEvent!]!
   }
 
@@ -147,6 +149,8 @@ export const visitTypeDefs = gql`
     source: VisitSource
     "Staff only: the customer account the visit is for."
     customerId: ID
+    "The visitor's language (BCP 47, e.g. de or pt-BR, at most 16 characters): notifications use it when the business has it."
+    language: String
     idempotencyKey: String
   }
 

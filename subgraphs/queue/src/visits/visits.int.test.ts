@@ -100,6 +100,25 @@ describe('joinQueue', () => {
     const stranger = await harness.createTenant();
     expect(errorCode(await join(queueId, {}, stranger.customer()))).toBe('NOT_FOUND');
   });
+
+  it("keeps the visitor's language (BCP 47, canonical case) for the holder of the visit to read; a bad one is BAD_USER_INPUT with nothing written", async () => {
+    const queueId = await newQueue();
+    const languageOf = async (id: string, visitToken: string) =>
+      ok(await harness.call<{ visit: { language: string | null } }>(anonymous, 'query($id: ID!, $t: String) { visit(id: $id, visitToken: $t) { language } }', { id, t: visitToken })).visit
+        .language;
+    const german = await joined(queueId, { language: 'de-at' });
+    expect(await languageOf(german.visit.id, german.visitToken)).toBe('de-AT');
+    expect((await harness.prisma.visit.findUniqueOrThrow({ where: { id: german.visit.id } })).locale).toBe('de-AT');
+    const silent = await joined(queueId);
+    expect(await languageOf(silent.visit.id, silent.visitToken)).toBeNull();
+    const before = await rowCounts(queueId);
+    for (const language of ['de_AT', 'a-very-long-language-tag', '42']) {
+      const refused = await join(queueId, { language });
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0]?.extensions?.field).toBe('language');
+    }
+    expect(await rowCounts(queueId)).toEqual(before);
+  });
 });
 
 describe('the line', () => {
