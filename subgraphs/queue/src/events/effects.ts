@@ -19,6 +19,12 @@ const notificationOf: Partial<Record<OutboxKind, NotificationKind>> = {
   APPOINTMENT_REMINDER_DUE: 'APPOINTMENT_REMINDER',
 };
 
+/**
+ * Changes that move the line forward (someone ahead left it): only then is anyone "getting
+ * close". One who joined near the front was told their place by "joined" already.
+ */
+const lineMovedBy = new Set<OutboxKind>(['CALLED', 'CANCELLED', 'TRANSFERRED', 'NO_SHOW']);
+
 /** Being called is never delayed behind the rest (BullMQ's priority 1 is the first). */
 const urgent = new Set<NotificationKind>(['CALLED', 'RECALLED']);
 
@@ -51,8 +57,8 @@ const notify = (visitId: string, kind: NotificationKind): Effect => ({
 });
 
 /**
- * The jobs one committed change causes: its notifications, "getting close" for every visit the
- * line has brought to the queue's threshold, and one webhook event per visit it named (or one
+ * The jobs one committed change causes: its notifications, "getting close" for every visit a
+ * moving line has brought to the queue's threshold (at most once each: the job id), and one webhook event per visit it named (or one
  * for the queue). `line` is the queue as the relay read it for the live event (null when the
  * queue is gone). Every job id is derived from the row or the visit, so relaying a row twice
  * (a crash before its deletion committed) adds nothing twice.
@@ -61,12 +67,8 @@ export function effectsOf(row: OutboxRow, line: LineRows | null): Effect[] {
   const effects: Effect[] = [];
   const notification = notificationOf[row.kind];
   if (notification) for (const visitId of row.visitIds) effects.push(notify(visitId, notification));
-  if (line) {
-    // One who just joined was told their place in the "joined" message already.
-    const joined = row.kind === 'JOINED' ? new Set(row.visitIds) : new Set<string>();
-    for (const [visitId, wait] of waitsOf(line)) {
-      if (wait.position <= line.notifyAtPosition && !joined.has(visitId)) effects.push(notify(visitId, 'GETTING_CLOSE'));
-    }
+  if (line && lineMovedBy.has(row.kind)) {
+    for (const [visitId, wait] of waitsOf(line)) if (wait.position <= line.notifyAtPosition) effects.push(notify(visitId, 'GETTING_CLOSE'));
   }
   const type = webhookTypeOf[row.kind];
   if (type && line) effects.push(...webhookEvents(row, type, line));

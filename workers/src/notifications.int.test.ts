@@ -1,0 +1,98 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createChannels } from '@waitlessq/channels';
+import type { JobRunner } from '@waitlessq/jobs';
+import { optOut } from '@waitlessq/user-subgraph';
+import { ok, startQueueHarness, type QueueHarness, type Tenant } from '../../subgraphs/queue/src/test-support/harness';
+import { callNextOp, createQueueOp, joinOp } from '../../subgraphs/queue/src/test-support/operations';
+import { createHandlers } from './handlers';
+
+// The whole path of a notification on real parts: a change commits, the outbox relay adds its
+// jobs to BullMQ (real Redis), the workers' handlers plan and send them through the SMS
+// channel to a local server that receives exactly what the provider would.
+
+interface Sms {
+  to: string;
+  body: string;
+}
+
+let harness: QueueHarness;
+let tenant: Tenant;
+let runner: JobRunner;
+let provider: http.Server;
+const received: Sms[] = [];
+
+beforeAll(async () => {
+  provider = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const form = new URLSearchParams(body);
+      received.push({ to: form.get('To') ?? '', body: form.get('Body') ?? '' });
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid: `SM${received.length}`, status: 'queued' }));
+    });
+  });
+  await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+  const providerUrl = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+  harness = await startQueueHarness({
+    REDIS_KEY_PREFIX: `notify-test-${process.pid}-${Date.now()}:`,
+    SMS_PROVIDER_URL: providerUrl,
+    SMS_ACCOUNT_SID: 'AC123',
+    SMS_AUTH_TOKEN: 'secret-token',
+    SMS_FROM: '+15550000000',
+  });
+  tenant = await harness.createTenant({ serviceMinutes: [10] });
+  runner = await harness.runtime.jobs.startRunner(createHandlers(harness.runtime, createChannels(harness.runtime.config, harness.runtime.logger)), { backoffScale: 0.001, repeat: false });
+});
+
+afterAll(async () => {
+  await runner?.close(1_000);
+  await harness?.close();
+  await new Promise((resolve) => provider?.close(resolve));
+});
+
+const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms; SMS so far: ${JSON.stringify(received)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+const textsTo = (phone: string) => received.filter((sms) => sms.to === phone).map((sms) => sms.body);
+
+describe('notifications, from a committed change to the provider', () => {
+  it('tells each walk-in they joined, the called one at once, and "getting close" once as the line moves; an opted-out phone gets nothing', async () => {
+    const queueId = ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } })).createQueue.id;
+    const phones = ['+4915100000001', '+4915100000002', '+4915100000003', '+4915100000004', '+4915100000005'];
+    await optOut(harness.prisma, tenant.organizationId, 'SMS', phones[4], 'SMS_STOP');
+    const visitIds: string[] = [];
+    for (const [index, phone] of phones.entries()) {
+      const joined = ok(await harness.call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, { input: { queueId, name: `Guest ${index + 1}`, phone } }));
+      visitIds.push(joined.joinQueue.visit.id);
+    }
+    await until(() => phones.slice(0, 4).every((phone) => textsTo(phone).length === 1));
+    expect(textsTo(phones[0])[0]).toMatch(/A-?0*1|1/);
+
+    // Two calls: the first two are called; the line moves, bringing the 3rd, 4th and 5th to
+    // positions 1..3 ("getting close", threshold 3), each once although the line moved twice.
+    for (let call = 0; call < 2; call++) ok(await harness.call(tenant.staff('STAFF'), callNextOp, { queueId }));
+    await until(() => textsTo(phones[0]).length === 2 && textsTo(phones[1]).length === 2 && textsTo(phones[2]).length === 2 && textsTo(phones[3]).length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(textsTo(phones[2])).toHaveLength(2);
+    expect(textsTo(phones[3])).toHaveLength(2);
+    expect(textsTo(phones[4])).toEqual([]);
+
+    const rows = await harness.prisma.notification.findMany({ where: { visitId: { in: visitIds } }, orderBy: { createdAt: 'asc' } });
+    const of = (visitId: string) => rows.filter((row) => row.visitId === visitId && row.channel === 'SMS').map((row) => `${row.kind}:${row.status}`).sort();
+    expect(of(visitIds[0])).toEqual(['CALLED:SENT', 'JOINED:SENT']);
+    expect(of(visitIds[2])).toEqual(['GETTING_CLOSE:SENT', 'JOINED:SENT']);
+    expect(of(visitIds[4])).toEqual(['GETTING_CLOSE:SKIPPED', 'JOINED:SKIPPED']);
+    // No email address, no push subscription: recorded as skipped, never sent.
+    expect(rows.filter((row) => row.channel === 'PUSH').every((row) => row.status === 'SKIPPED')).toBe(true);
+
+    const visit = ok(
+      await harness.call<{ visit: { notifications: { channel: string; kind: string; status: string }[] } }>(tenant.staff('STAFF'), `query($id: ID!) { visit(id: $id) { notifications { channel kind status sentAt } } }`, { id: visitIds[0] }),
+    );
+    expect(visit.visit.notifications.filter((n) => n.channel === 'SMS').map((n) => n.kind).sort()).toEqual(['CALLED', 'JOINED']);
+  });
+});
