@@ -46,6 +46,11 @@ function applyLanguage(): void {
   document.documentElement.dir = isRightToLeft(language) ? 'rtl' : 'ltr';
 }
 
+/** The app's language for the visit's notifications; the server takes tags of at most 16 characters. */
+function visitLanguage(): string | null {
+  return language.length <= 16 ? language : null;
+}
+
 function showNotice(): void {
   const text = !online ? t('offline') : live && !socketLive && location.hash.startsWith('#/visit/') ? t('reconnecting') : '';
   notice.textContent = text;
@@ -267,6 +272,8 @@ async function showJoin(queueId: string): Promise<void> {
           phone: phone || null,
           serviceId: String(data.get('service') ?? '') || null,
           partySize: Number(data.get('partySize') ?? 1) || 1,
+          // The language the app is shown in: the visit's notifications are written in it.
+          language: visitLanguage(),
           idempotencyKey: crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`,
         },
       });
@@ -342,7 +349,7 @@ async function showBooking(serviceId: string): Promise<void> {
     button.textContent = t('booking');
     try {
       const { bookAppointment } = await run<{ bookAppointment: { visitToken: string; visit: Visit } }>(config.apiPath, 'PwaBookAppointment', {
-        input: { businessId: config.businessId, serviceId, startsAt: slot.startsAt, name, phone: phone || null, email: email || null, idempotencyKey: crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}` },
+        input: { businessId: config.businessId, serviceId, startsAt: slot.startsAt, name, phone: phone || null, email: email || null, language: visitLanguage(), idempotencyKey: crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}` },
       });
       visits.save({ id: bookAppointment.visit.id, token: bookAppointment.visitToken, sequence: null, visit: bookAppointment.visit, savedAt: new Date().toISOString() });
       void registerPush(config, permission, bookAppointment.visit.id, bookAppointment.visitToken);

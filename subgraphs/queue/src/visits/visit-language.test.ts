@@ -5,6 +5,9 @@ describe('optionalLanguage', () => {
     expect(optionalLanguage('en')).toBe('en');
     expect(optionalLanguage(' de-de ')).toBe('de-DE');
     expect(optionalLanguage('zh-hant-tw')).toBe('zh-Hant-TW');
+    expect(optionalLanguage('es-419')).toBe('es-419');
+    // The shape is the rule: a tag Intl cannot place is kept as sent.
+    expect(optionalLanguage('en-a1')).toBe('en-a1');
     expect(optionalLanguage(undefined)).toBeNull();
     expect(optionalLanguage(null)).toBeNull();
     expect(optionalLanguage('  ')).toBeNull();

@@ -1,7 +1,10 @@
 import { badInput } from '../validation';
 
-/** A simple BCP 47 shape (language, then subtags): en, de-DE, pt-BR, zh-Hant-TW, sr-Latn. */
-const languageTag = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+/**
+ * A simple BCP 47 shape (language, then subtags of 2 to 8): en, de-DE, pt-BR, zh-Hant-TW, es-419.
+ * The same shape the PWA's configured languages have, which the app sends.
+ */
+const languageTag = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const maxLength = 16;
 
 /**
@@ -13,12 +16,15 @@ export function optionalLanguage(value: string | null | undefined, field = 'lang
   const text = value?.trim() ?? '';
   if (!text) return null;
   if (text.length > maxLength || !languageTag.test(text)) throw badInput(field, `must be a BCP 47 language tag such as en or de-DE (at most ${maxLength} characters).`);
-  let canonical: string | undefined;
+  return canonicalCase(text);
+}
+
+/** Intl's spelling when it knows the tag's structure; the tag as sent when it does not (the shape above is the rule). */
+function canonicalCase(tag: string): string {
   try {
-    [canonical] = Intl.getCanonicalLocales(text);
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    return canonical && canonical.length <= maxLength ? canonical : tag;
   } catch {
-    canonical = undefined;
+    return tag;
   }
-  if (!canonical || canonical.length > maxLength) throw badInput(field, 'must be a BCP 47 language tag such as en or de-DE.');
-  return canonical;
 }
