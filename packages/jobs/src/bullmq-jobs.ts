@@ -3,7 +3,7 @@ import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import { jobQueue, repeatEveryMs, retryPolicy, type JobCatalog, type JobName, type QueueName } from './catalog';
 import type { AddOptions, DeadJob, JobHandler, JobHandlers, JobRunner, Jobs, QueueCounts, RunnerOptions } from './jobs';
 import { gaugeCounts, measured } from './job-metrics';
-import { backoffDelay, concurrencyOf, lowestPriority, perSecondOf, queueNames, type JobSettings } from './runner-settings';
+import { backoffDelay, concurrencyOf, keptRepeatedFailures, lowestPriority, perSecondOf, queueNames, type JobSettings } from './runner-settings';
 
 export interface BullmqJobsOptions {
   /** redis:// or rediss:// */
@@ -11,6 +11,12 @@ export interface BullmqJobsOptions {
   /** BullMQ's key prefix: keys are `${prefix}:${queue}:...` (e.g. `wlq:jobs`). */
   prefix: string;
   settings: JobSettings;
+  /**
+   * How long adding a job, reading counts or dead jobs, or registering a repeated job may wait
+   * for Redis before it fails (BullMQ waits for a connection forever). 5 s by default. An add
+   * that timed out may still happen once Redis is back: give jobs an id to make that harmless.
+   */
+  commandTimeoutMs?: number;
 }
 
 /** Every job's backoff names this strategy: the worker computes it, so a runner's backoffScale applies. */
@@ -42,6 +48,14 @@ export function producerJobId(queueId: string): string {
  */
 export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
   const connection = new IORedis(options.url, { maxRetriesPerRequest: null });
+  const timeoutMs = options.commandTimeoutMs ?? 5_000;
+  const bounded = <T>(what: string, promise: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`The job queues did not answer within ${timeoutMs} ms (${what}): is Redis reachable?`)), timeoutMs);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  };
   // Errors are reported by the commands that fail; an unhandled 'error' event would crash the process.
   connection.on('error', () => undefined);
   const queues = new Map<QueueName, Queue>();
@@ -61,34 +75,36 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     attempts: retryPolicy[name].attempts,
     backoff: { type: backoffType, delay: retryPolicy[name].backoffMs },
     removeOnComplete: keepCompleted,
-    // Jobs that failed every attempt stay: they are the dead-letter list, retried by hand.
-    removeOnFail: false,
+    // Jobs that failed every attempt stay: they are the dead-letter list, retried by hand. Of a
+    // repeated job (the next run comes anyway) only the last failures are kept.
+    removeOnFail: repeatEveryMs[name] === undefined ? false : { count: keptRepeatedFailures },
     priority: lowestPriority,
   });
 
   const add = async <N extends JobName>(name: N, data: JobCatalog[N], addOptions: AddOptions = {}) => {
-    await queueOf(jobQueue[name]).add(name, data, {
+    const added = queueOf(jobQueue[name]).add(name, data, {
       ...jobOptions(name),
       ...(addOptions.jobId !== undefined && { jobId: queueJobId(addOptions.jobId) }),
       ...(addOptions.delayMs && addOptions.delayMs > 0 && { delay: addOptions.delayMs }),
       ...(addOptions.priority !== undefined && { priority: Math.min(lowestPriority, Math.max(1, Math.floor(addOptions.priority))) }),
     });
+    await bounded(`adding ${name}`, added);
   };
 
   const counts = async (): Promise<Record<QueueName, QueueCounts>> => {
-    const entries = await Promise.all(
+    const entries = await bounded('counting jobs', Promise.all(
       queueNames.map(async (queue) => {
         const c = await queueOf(queue).getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed', 'completed');
         // Prioritized jobs (all of ours) are waiting jobs in BullMQ's own sorted set.
         const waiting: QueueCounts = { waiting: c.wait + c.prioritized, active: c.active, delayed: c.delayed, failed: c.failed, completed: c.completed };
         return [queue, waiting] as const;
       }),
-    );
+    ));
     return Object.fromEntries(entries) as Record<QueueName, QueueCounts>;
   };
 
   const deadJobs = async (queue?: QueueName): Promise<DeadJob[]> => {
-    const lists = await Promise.all(
+    const lists = await bounded('listing dead jobs', Promise.all(
       (queue ? [queue] : queueNames).map(async (name) => {
         const failed = await queueOf(name).getFailed(0, deadListLimit - 1);
         return failed.filter(Boolean).map(
@@ -103,19 +119,31 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
           }),
         );
       }),
-    );
+    ));
     return lists.flat();
   };
 
   const retryDead = async (queue: QueueName, id: string) => {
     // The producer's id, or failing that a numeric id BullMQ gave a job added without one.
-    const job = (await queueOf(queue).getJob(queueJobId(id))) ?? (await queueOf(queue).getJob(id));
-    if (!job || !(await job.isFailed())) throw new Error(`No dead job ${id} in queue ${queue}`);
-    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    await bounded('retrying a dead job', (async () => {
+      const job = (await queueOf(queue).getJob(queueJobId(id))) ?? (await queueOf(queue).getJob(id));
+      if (!job || !(await job.isFailed())) throw new Error(`No dead job ${id} in queue ${queue}`);
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    })());
   };
 
   const startRunner = async (handlers: JobHandlers, runnerOptions: RunnerOptions = {}): Promise<JobRunner> => {
     const scale = runnerOptions.backoffScale ?? 1;
+    // Schedulers first: when Redis is down this fails before any worker exists.
+    if (runnerOptions.repeat !== false) {
+      for (const name of Object.keys(handlers) as JobName[]) {
+        const every = runnerOptions.repeatEveryMs?.[name] ?? repeatEveryMs[name];
+        if (!handlers[name] || every === undefined) continue;
+        // Upserted by every worker process: one scheduler per job name, so one run per interval across them.
+        await bounded(`scheduling ${name}`, queueOf(jobQueue[name]).upsertJobScheduler(name, { every }, { name, data: {}, opts: jobOptions(name) }));
+      }
+    }
+
     const handled = queueNames.filter((queue) => (Object.keys(handlers) as JobName[]).some((name) => handlers[name] && jobQueue[name] === queue));
     const workers = handled.map((queue) => {
       const perSecond = perSecondOf(queue, runnerOptions, options.settings);
@@ -134,7 +162,16 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       return worker;
     });
 
+    let inFlight = 0;
     async function process(queue: QueueName, job: Job) {
+      inFlight++;
+      try {
+        await run(queue, job);
+      } finally {
+        inFlight--;
+      }
+    }
+    async function run(queue: QueueName, job: Job) {
       const name = job.name as JobName;
       const handler = handlers[name] as JobHandler<JobName> | undefined;
       const attempt = job.attemptsMade + 1;
@@ -143,15 +180,6 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
         if (!handler) throw new Error(`No handler for job ${name} in this runner`);
         await handler(job.data as JobCatalog[JobName], { id: job.id!, attempt, maxAttempts });
       });
-    }
-
-    if (runnerOptions.repeat !== false) {
-      for (const name of Object.keys(handlers) as JobName[]) {
-        const every = runnerOptions.repeatEveryMs?.[name] ?? repeatEveryMs[name];
-        if (!handlers[name] || every === undefined) continue;
-        // Upserted by every worker process: one scheduler per job name, so one run per interval across them.
-        await queueOf(jobQueue[name]).upsertJobScheduler(name, { every }, { name, data: {}, opts: jobOptions(name) });
-      }
     }
 
     const stopGauge = gaugeCounts(counts);
@@ -164,11 +192,17 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
           // Pausing stops taking jobs and waits for the active ones; past the grace time the
           // workers close anyway: those jobs' locks lapse and the stalled check of another
           // worker puts them back in their queue.
+          // Without Redis, pausing waits for a connection: nothing to wait for once no job runs here.
+          let idleCheck: NodeJS.Timeout | undefined;
           await Promise.race([
             Promise.all(workers.map((worker) => worker.pause())),
             new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, graceMs))),
+            new Promise<void>((resolve) => {
+              idleCheck = setInterval(() => connection.status !== 'ready' && inFlight === 0 && resolve(), 100);
+            }),
           ]);
           clearTimeout(graceTimer);
+          clearInterval(idleCheck);
           await Promise.all(workers.map((worker) => worker.close(true)));
           runners.delete(runner);
         })()),
@@ -188,7 +222,9 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       await Promise.all([...runners].map((runner) => runner.close()));
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       queues.clear();
-      await connection.quit().catch(() => connection.disconnect());
+      // QUIT needs an answer; a connection that is not up is just dropped (and stops reconnecting).
+      if (connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
+      else connection.disconnect();
     },
   };
 }

@@ -31,6 +31,21 @@ afterAll(async () => {
   await redis.quit();
 });
 
+// First: BullMQ leaves a timer of up to 2 s behind after a connection that never opened.
+describe('bullmq jobs without Redis', () => {
+  it('fails to add, count or schedule within the command timeout instead of waiting for Redis', async () => {
+    // A port nothing listens on.
+    const jobs = createBullmqJobs({ url: 'redis://127.0.0.1:1', prefix: 'test:unreachable', settings: defaultJobSettings, commandTimeoutMs: 300 });
+    const started = Date.now();
+    await expect(jobs.queue.add('invitation-email', { invitationId: 'x' })).rejects.toThrow('did not answer within 300 ms (adding invitation-email)');
+    await expect(jobs.startRunner({ 'outbox-relay': async () => undefined })).rejects.toThrow('scheduling outbox-relay');
+    const runner = await jobs.startRunner({ 'invitation-email': async () => undefined }, { repeat: false });
+    await expect(runner.counts()).rejects.toThrow('counting jobs');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await jobs.close();
+  });
+});
+
 describe.each([
   ['bullmq', bullmq],
   ['memory', () => createMemoryJobs()],

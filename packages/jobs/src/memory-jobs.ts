@@ -2,7 +2,7 @@ import type { Config } from '@waitlessq/config';
 import { jobQueue, repeatEveryMs, retryPolicy, type JobCatalog, type JobName, type QueueName } from './catalog';
 import type { AddOptions, DeadJob, JobHandler, JobHandlers, JobRunner, Jobs, QueueCounts, RunnerOptions } from './jobs';
 import { gaugeCounts, measured } from './job-metrics';
-import { backoffDelay, concurrencyOf, defaultJobSettings, errorMessage, perSecondOf, queueNames } from './runner-settings';
+import { backoffDelay, concurrencyOf, defaultJobSettings, errorMessage, keptRepeatedFailures, perSecondOf, queueNames } from './runner-settings';
 
 /** BullMQ keeps completed jobs (and so their ids) this long; so does memory, for the same dedupe. */
 const keepCompletedMs = 24 * 3600_000;
@@ -195,11 +195,19 @@ export function createMemoryJobs(config?: Pick<Config, 'notifications'>): Jobs {
         settled.failedReason = failure;
         settled.failedAt = new Date();
         settled.finishedAt = Date.now();
+        if (repeatEveryMs[settled.name] !== undefined) forgetOldFailures(settled.name);
       }
       if (owner.closing && activeCount(owner) === 0) owner.idle.splice(0).forEach((resolve) => resolve());
       schedule();
     }
   }
+
+  /** Of a repeated job only the last failures stay listed, as on BullMQ. */
+  const forgetOldFailures = (name: JobName) => {
+    const failed = [...jobs.values()].filter((job) => job.name === name && job.state === 'failed');
+    failed.sort((a, b) => a.finishedAt - b.finishedAt);
+    for (const job of failed.slice(0, Math.max(0, failed.length - keptRepeatedFailures))) jobs.delete(job.id);
+  };
 
   const activeCount = (r: Runner) => [...r.active.values()].reduce((sum, set) => sum + set.size, 0);
 

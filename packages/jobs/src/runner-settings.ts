@@ -18,6 +18,9 @@ export const defaultJobSettings: JobSettings = {
  */
 export const lowestPriority = 2_097_151;
 
+/** Failed runs of a repeated job kept in the dead-letter list (one fails every interval while its cause lasts). */
+export const keptRepeatedFailures = 100;
+
 /** Jobs in flight per queue in one process: the runner's options, else the configuration. */
 export function concurrencyOf(queue: QueueName, options: RunnerOptions, settings: JobSettings): number {
   const given = options.concurrency?.[queue];
