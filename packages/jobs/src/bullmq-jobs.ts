@@ -147,7 +147,7 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     const handled = queueNames.filter((queue) => (Object.keys(handlers) as JobName[]).some((name) => handlers[name] && jobQueue[name] === queue));
     const workers = handled.map((queue) => {
       const perSecond = perSecondOf(queue, runnerOptions, options.settings);
-      const worker = new Worker(queue, (job: Job) => process(queue, job), {
+      const worker = new Worker(queue, (job: Job) => handle(queue, job), {
         connection,
         prefix: options.prefix,
         concurrency: concurrencyOf(queue, runnerOptions, options.settings),
@@ -163,7 +163,7 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     });
 
     let inFlight = 0;
-    async function process(queue: QueueName, job: Job) {
+    async function handle(queue: QueueName, job: Job) {
       inFlight++;
       try {
         await run(queue, job);
