@@ -62,7 +62,8 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: () =>
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  // A process killed by a signal (a test's SIGKILL) has no exit code, only its signal: it has exited.
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     child.once('exit', () => {

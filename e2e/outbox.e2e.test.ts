@@ -1,0 +1,227 @@
+import { Queue as BullQueue, type Job } from 'bullmq';
+import IORedis from 'ioredis';
+import { Client } from 'pg';
+import { queueJobId } from '@waitlessq/jobs';
+import {
+  connectSubscriptions,
+  createTenant,
+  createTestDatabase,
+  graphEnv,
+  graphql,
+  graphqlOk,
+  rateLimitsOff,
+  startGraph,
+  testRedisUrl,
+  type RunningGraph,
+  type Tenant,
+  type TestDatabase,
+  type TestSubscription,
+  type TestSubscriptionClient,
+} from '@waitlessq/testkit';
+
+// The transactional outbox (issue 10): the queue subgraph is killed with SIGKILL after a join
+// committed (its outbox row with it) and before the relay handed the row on; a new process
+// on the same address relays it. Subscribers, webhooks and notifications get the change
+// exactly once. Then 200 concurrent joins: 200 "joined" events and notification jobs, no more.
+// The relay dying after its append but before its COMMIT is
+// subgraphs/queue/src/events/outbox.int.test.ts.
+
+let db: TestDatabase;
+let graph: RunningGraph;
+let tenant: Tenant;
+let sql: Client;
+let connection: IORedis;
+let bull: Record<'notifications' | 'webhooks', BullQueue>;
+const clients: TestSubscriptionClient[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  // 200 joins of one queue at once take their turns for its lock, each holding a pool
+  // connection meanwhile: on a busy two-core machine the last waits longer than the defaults
+  // allow (5 s for a connection, 10 s for a statement, 15 s for a request), and Redis
+  // commands queued behind them miss the 200 ms default.
+  const env = graphEnv(db, {
+    ...rateLimitsOff,
+    REDIS_COMMAND_TIMEOUT_MS: '2000',
+    REQUEST_TIMEOUT_MS: '60000',
+    DATABASE_POOL_SIZE: '20',
+    DATABASE_CONNECT_TIMEOUT_MS: '30000',
+    DATABASE_STATEMENT_TIMEOUT_MS: '30000',
+  });
+  graph = await startGraph(env);
+  tenant = await createTenant(graph.gateway.url, 'Outbox');
+  sql = new Client({ connectionString: db.url });
+  await sql.connect();
+  // The graph's BullMQ queues (packages/jobs create-jobs.ts: `${REDIS_KEY_PREFIX}jobs`); no worker runs in this suite, so jobs wait there.
+  connection = new IORedis(testRedisUrl, { maxRetriesPerRequest: null });
+  const prefix = `${env.REDIS_KEY_PREFIX}jobs`;
+  bull = { notifications: new BullQueue('notifications', { connection, prefix }), webhooks: new BullQueue('webhooks', { connection, prefix }) };
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await Promise.all(Object.values(bull ?? {}).map((queue) => queue.close()));
+  connection?.disconnect();
+  await sql?.end();
+  await graph?.stop();
+  await db?.drop();
+}, 30_000);
+
+/** The relay's advisory lock namespace, "QEVT" (subgraphs/queue/src/events/publisher.ts relayLockNamespace). */
+const relayLockNamespace = 0x51455654;
+
+const JOIN = `mutation($input: JoinQueueInput!) { joinQueue(input: $input) { visit { id } } }`;
+const QUEUE_UPDATED = `subscription($queueId: ID!, $afterSequence: Int) {
+  queueUpdated(queueId: $queueId, afterSequence: $afterSequence) { sequence change visits { id } }
+}`;
+type QueueUpdate = { queueUpdated: { sequence: number; change: string; visits: { id: string }[] } };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function newQueue(): Promise<string> {
+  const { createQueue } = await graphqlOk<{ createQueue: { id: string } }>(graph.gateway.url, {
+    query: `mutation($input: CreateQueueInput!) { createQueue(input: $input) { id } }`,
+    variables: { input: { businessId: tenant.businessId, name: `Outbox desk ${Math.random()}` } },
+    token: tenant.staff.OWNER.accessToken,
+  });
+  return createQueue.id;
+}
+
+const joinInput = (queueId: string, name: string) => ({ query: JOIN, variables: { input: { queueId, name, phone: '+49 30 5550100' } } });
+const join = async (queueId: string, name: string, gateway = graph.gateway.url) =>
+  (await graphqlOk<{ joinQueue: { visit: { id: string } } }>(gateway, joinInput(queueId, name))).joinQueue.visit.id;
+
+/** Every event of the queue from now on, as a member of its staff sees them on the gateway. */
+async function watch(queueId: string, afterSequence?: number): Promise<TestSubscription<QueueUpdate>> {
+  const client = await connectSubscriptions(graph.gateway.url, { authorization: `Bearer ${tenant.staff.VIEWER.accessToken}` });
+  clients.push(client);
+  const feed = client.subscribe<QueueUpdate>(QUEUE_UPDATED, { queueId, ...(afterSequence !== undefined && { afterSequence }) });
+  // The subscription is listening once the server has set it up.
+  if (afterSequence === undefined) await sleep(300);
+  return feed;
+}
+const updates = (feed: TestSubscription<QueueUpdate>) => feed.received.map((payload) => payload.data!.queueUpdated);
+
+async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(25);
+  }
+}
+
+const outboxOf = async (queueId: string) =>
+  (await sql.query<{ kind: string; visitIds: string[] }>(`SELECT "kind", "visitIds"::text[] AS "visitIds" FROM "OutboxEvent" WHERE "queueId" = $1 ORDER BY "id"`, [queueId])).rows;
+
+/** Every job of a BullMQ queue, whatever its state. */
+const allJobs = async (queue: BullQueue): Promise<Job[]> =>
+  (await queue.getJobs(['wait', 'prioritized', 'active', 'delayed', 'completed', 'failed', 'waiting-children'], 0, -1)).filter(Boolean);
+const joinedNotifications = async (visitIds: Set<string>) =>
+  (await allJobs(bull.notifications)).filter((job) => job.name === 'notify-visit' && job.data.kind === 'JOINED' && visitIds.has(job.data.visitId));
+const joinedWebhookEvents = async (queueId: string) =>
+  (await allJobs(bull.webhooks)).filter((job) => job.name === 'webhook-event' && job.data.type === 'visit.joined' && job.data.data?.queueId === queueId);
+
+describe('kill -9 of the queue subgraph between the commit of a join and its relay', () => {
+  it('a new process relays the committed join: one event to subscribers, one notification job, one webhook event', async () => {
+    const queueId = await newQueue();
+    const feed = await watch(queueId);
+    const before = await join(queueId, 'Before the crash');
+    const first = (await feed.next()).data!.queueUpdated;
+    expect(first).toMatchObject({ change: 'JOINED', visits: [{ id: before }] });
+
+    // Held from here, the queue's relay lock stops the relay after the join has committed.
+    const locker = new Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query('SELECT pg_advisory_lock($1, hashtext($2))', [relayLockNamespace, queueId]);
+      const answer = graphql(graph.gateway.url, joinInput(queueId, 'Joined in the window')).catch((error: unknown) => ({ thrown: error }));
+
+      let visitId = '';
+      await until('the join has committed with its outbox row', async () => {
+        const { rows } = await sql.query<{ id: string }>(`SELECT "id" FROM "Visit" WHERE "queueId" = $1 AND "customerName" = 'Joined in the window'`, [queueId]);
+        visitId = rows[0]?.id ?? '';
+        return visitId !== '' && (await outboxOf(queueId)).some((row) => row.visitIds.includes(visitId));
+      });
+      await until("the queue subgraph's relay waits for the lock", async () => {
+        const { rows } = await sql.query<{ waiting: number }>(
+          `SELECT count(*)::int AS "waiting" FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          [relayLockNamespace],
+        );
+        return rows[0].waiting > 0;
+      });
+
+      const queue = graph.subgraphs.queue;
+      const exited = new Promise((resolve) => queue.process.once('exit', resolve));
+      process.kill(queue.process.pid!, 'SIGKILL');
+      await exited;
+      await locker.query('SELECT pg_advisory_unlock($1, hashtext($2))', [relayLockNamespace, queueId]);
+
+      // Committed, not relayed: the row waits, no one heard of the join, and its caller got no answer.
+      expect(await outboxOf(queueId)).toEqual([{ kind: 'JOINED', visitIds: [visitId] }]);
+      expect(await answer).not.toHaveProperty('data.joinQueue.visit.id');
+      expect(feed.received).toHaveLength(1);
+
+      // Another process of the queue subgraph on the same address (the gateway's QUEUE_SUBGRAPH_URL).
+      await graph.startReplica('queue', { PORT: new URL(queue.baseUrl).port });
+      const relayed = (await feed.next(10_000)).data!.queueUpdated;
+      expect(relayed).toEqual({ sequence: first.sequence + 1, change: 'JOINED', visits: [{ id: visitId }] });
+      // Over two stale-row sweeps later, nothing more.
+      await sleep(2_500);
+      expect(updates(feed).map((update) => update.sequence)).toEqual([first.sequence, first.sequence + 1]);
+      expect(await outboxOf(queueId)).toEqual([]);
+
+      const notifications = await joinedNotifications(new Set([before, visitId]));
+      expect(notifications.map((job) => job.id).sort()).toEqual([queueJobId(`notify-visit:${before}:JOINED`), queueJobId(`notify-visit:${visitId}:JOINED`)].sort());
+      const webhooks = await joinedWebhookEvents(queueId);
+      expect(webhooks.map((job) => job.data.data.visit.id).sort()).toEqual([before, visitId].sort());
+
+      // The next join takes the next sequence (through the new process).
+      const after = await join(queueId, 'After the restart');
+      expect((await feed.next()).data!.queueUpdated).toEqual({ sequence: first.sequence + 2, change: 'JOINED', visits: [{ id: after }] });
+    } finally {
+      await locker.end();
+    }
+  });
+});
+
+describe('200 concurrent joins', () => {
+  it('produce 200 "joined" events with contiguous sequences, 200 notification jobs and 200 webhook events, no more', async () => {
+    const queueId = await newQueue();
+    const feed = await watch(queueId);
+    // Half of them through a second gateway to a second queue process: two processes relay the
+    // rows of one queue at the same time, taking turns by its advisory lock.
+    const replica = await graph.startReplica('queue');
+    const gatewayB = await graph.startGateway({ QUEUE_SUBGRAPH_URL: replica.url });
+    const joined = await Promise.all(Array.from({ length: 200 }, (_, i) => join(queueId, `Guest ${i}`, i % 2 ? gatewayB.url : graph.gateway.url)));
+    const visitIds = new Set(joined);
+    expect(visitIds.size).toBe(200);
+
+    // Every join's response waited for its relay: the events are on their way.
+    await until('200 events arrived', async () => feed.received.length >= 200, 20_000).catch(async (error: Error) => {
+      const ended = await Promise.race([feed.ended, sleep(0).then(() => 'open')]);
+      throw new Error(`${error.message}: ${feed.received.length} received, the subscription ${JSON.stringify(ended)}, outbox ${JSON.stringify(updates(feed).slice(-3))}`);
+    });
+    await sleep(1_500);
+    const live = updates(feed);
+    expect(live).toHaveLength(200);
+    expect(live.every((update) => update.change === 'JOINED' && update.visits.length === 1)).toBe(true);
+    expect(new Set(live.map((update) => update.visits[0].id))).toEqual(visitIds);
+    const start = live[0].sequence;
+    expect(live.map((update) => update.sequence)).toEqual(Array.from({ length: 200 }, (_, i) => start + i));
+
+    // The log holds exactly these (a replay from before the first).
+    const replay = await watch(queueId, start - 1);
+    await until('the replay arrived', async () => replay.received.length >= 200);
+    await sleep(300);
+    expect(updates(replay)).toEqual(live);
+
+    expect(await outboxOf(queueId)).toEqual([]);
+    const notifications = await joinedNotifications(visitIds);
+    expect(new Set(notifications.map((job) => job.data.visitId))).toEqual(visitIds);
+    expect(notifications).toHaveLength(200);
+    const webhooks = await joinedWebhookEvents(queueId);
+    expect(new Set(webhooks.map((job) => job.data.data.visit.id))).toEqual(visitIds);
+    expect(webhooks).toHaveLength(200);
+  });
+});
