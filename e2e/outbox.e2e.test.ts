@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Queue as BullQueue, type Job } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
@@ -22,9 +24,10 @@ import {
 // The transactional outbox (issue 10): the queue subgraph is killed with SIGKILL after a join
 // committed (its outbox row with it) and before the relay handed the row on; a new process
 // on the same address relays it. Subscribers, webhooks and notifications get the change
-// exactly once. Then 200 concurrent joins: 200 "joined" events and notification jobs, no more.
-// The relay dying after its append but before its COMMIT is
-// subgraphs/queue/src/events/outbox.int.test.ts.
+// exactly once. Then 200 concurrent joins: 200 "joined" events, jobs, texts and webhooks, no
+// more. The workers run as their own process, sending to a local SMS provider and a local
+// webhook receiver (walk-ins give a phone; joinQueue takes no email address). The relay dying
+// after its append but before its COMMIT is subgraphs/queue/src/events/outbox.int.test.ts.
 
 let db: TestDatabase;
 let graph: RunningGraph;
@@ -33,6 +36,25 @@ let sql: Client;
 let connection: IORedis;
 let bull: Record<'notifications' | 'webhooks', BullQueue>;
 const clients: TestSubscriptionClient[] = [];
+/** What the local SMS provider received, and the local webhook receiver. */
+const texts: { to: string; body: string }[] = [];
+const webhooksReceived: { id: string; type: string; visitId: string | undefined }[] = [];
+const servers: http.Server[] = [];
+
+/** A local HTTP server that hands every request's body to `record` and answers `status` with `answer`. */
+async function receiver(record: (request: http.IncomingMessage, body: string) => void, status: number, answer: () => unknown): Promise<string> {
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      record(request, body);
+      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer()));
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -40,8 +62,31 @@ beforeAll(async () => {
   // connection meanwhile: on a busy two-core machine the last waits longer than the defaults
   // allow (5 s for a connection, 10 s for a statement, 15 s for a request), and Redis
   // commands queued behind them miss the 200 ms default.
+  const smsProvider = await receiver(
+    (_, body) => {
+      const form = new URLSearchParams(body);
+      texts.push({ to: form.get('To') ?? '', body: form.get('Body') ?? '' });
+    },
+    201,
+    () => ({ sid: `SM${texts.length}`, status: 'queued' }),
+  );
+  const webhookReceiver = await receiver(
+    (request, body) => {
+      const payload = JSON.parse(body) as { type: string; data: { visit?: { id: string } } };
+      webhooksReceived.push({ id: String(request.headers['webhook-id']), type: payload.type, visitId: payload.data.visit?.id });
+    },
+    200,
+    () => ({}),
+  );
   const env = graphEnv(db, {
     ...rateLimitsOff,
+    WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: 'true',
+    SMS_PROVIDER_URL: smsProvider,
+    SMS_ACCOUNT_SID: 'AC-outbox',
+    SMS_AUTH_TOKEN: 'outbox-token',
+    SMS_FROM: '+15550000000',
+    JOBS_SMS_PER_SECOND: '1000',
+    JOBS_SMS_CONCURRENCY: '20',
     REDIS_COMMAND_TIMEOUT_MS: '2000',
     REQUEST_TIMEOUT_MS: '60000',
     DATABASE_POOL_SIZE: '20',
@@ -50,9 +95,18 @@ beforeAll(async () => {
   });
   graph = await startGraph(env);
   tenant = await createTenant(graph.gateway.url, 'Outbox');
+  // The tenant's own endpoint points at a public address; this suite's receives the joins instead.
+  const owner = tenant.staff.OWNER.accessToken;
+  await graphqlOk(graph.gateway.url, { query: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', variables: { id: tenant.webhook.endpointId }, token: owner });
+  await graphqlOk(graph.gateway.url, {
+    query: 'mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }',
+    variables: { input: { url: `${webhookReceiver}/hooks`, eventTypes: ['visit.joined'] } },
+    token: owner,
+  });
+  await graph.startReplica('workers');
   sql = new Client({ connectionString: db.url });
   await sql.connect();
-  // The graph's BullMQ queues (packages/jobs create-jobs.ts: `${REDIS_KEY_PREFIX}jobs`); no worker runs in this suite, so jobs wait there.
+  // The graph's BullMQ queues (packages/jobs create-jobs.ts: `${REDIS_KEY_PREFIX}jobs`); jobs the workers ran are kept there a day.
   connection = new IORedis(testRedisUrl, { maxRetriesPerRequest: null });
   const prefix = `${env.REDIS_KEY_PREFIX}jobs`;
   bull = { notifications: new BullQueue('notifications', { connection, prefix }), webhooks: new BullQueue('webhooks', { connection, prefix }) };
@@ -64,6 +118,7 @@ afterAll(async () => {
   connection?.disconnect();
   await sql?.end();
   await graph?.stop();
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   await db?.drop();
 }, 30_000);
 
@@ -87,9 +142,16 @@ async function newQueue(): Promise<string> {
   return createQueue.id;
 }
 
-const joinInput = (queueId: string, name: string) => ({ query: JOIN, variables: { input: { queueId, name, phone: '+49 30 5550100' } } });
-const join = async (queueId: string, name: string, gateway = graph.gateway.url) =>
-  (await graphqlOk<{ joinQueue: { visit: { id: string } } }>(gateway, joinInput(queueId, name))).joinQueue.visit.id;
+let phones = 0;
+/** A phone number of its own for every walk-in: the texts each received are told apart by it. */
+const newPhone = () => `+4915200${String(++phones).padStart(6, '0')}`;
+const joinInput = (queueId: string, name: string, phone: string) => ({ query: JOIN, variables: { input: { queueId, name, phone } } });
+const join = async (queueId: string, name: string, phone = newPhone(), gateway = graph.gateway.url) =>
+  (await graphqlOk<{ joinQueue: { visit: { id: string } } }>(gateway, joinInput(queueId, name, phone))).joinQueue.visit.id;
+/** The "you're in line" texts (packages/channels templates, JOINED) a phone received. */
+const joinedTexts = (phone: string) => texts.filter((text) => text.to === phone && /you're in line/.test(text.body));
+/** The distinct webhook events (webhook-id) a visit's join was delivered as. */
+const joinedWebhooks = (visitId: string) => new Set(webhooksReceived.filter((hook) => hook.type === 'visit.joined' && hook.visitId === visitId).map((hook) => hook.id));
 
 /** Every event of the queue from now on, as a member of its staff sees them on the gateway. */
 async function watch(queueId: string, afterSequence?: number): Promise<TestSubscription<QueueUpdate>> {
@@ -121,11 +183,22 @@ const joinedNotifications = async (visitIds: Set<string>) =>
 const joinedWebhookEvents = async (queueId: string) =>
   (await allJobs(bull.webhooks)).filter((job) => job.name === 'webhook-event' && job.data.type === 'visit.joined' && job.data.data?.queueId === queueId);
 
+/** The notifications recorded for these visits (one row per visit, kind and channel), except push: no visit here subscribed to it. */
+const sentNotifications = async (visitIds: string[]) =>
+  (
+    await sql.query<{ visitId: string; kind: string; channel: string; status: string }>(
+      `SELECT "visitId"::text AS "visitId", "kind"::text AS "kind", "channel"::text AS "channel", "status"::text AS "status"
+       FROM "Notification" WHERE "visitId" = ANY($1::uuid[]) AND "channel" <> 'PUSH' ORDER BY "createdAt"`,
+      [visitIds],
+    )
+  ).rows;
+
 describe('kill -9 of the queue subgraph between the commit of a join and its relay', () => {
-  it('a new process relays the committed join: one event to subscribers, one notification job, one webhook event', async () => {
+  it('a new process relays the committed join: one event to subscribers, one notification (job and text), one webhook event', async () => {
     const queueId = await newQueue();
     const feed = await watch(queueId);
-    const before = await join(queueId, 'Before the crash');
+    const beforePhone = newPhone();
+    const before = await join(queueId, 'Before the crash', beforePhone);
     const first = (await feed.next()).data!.queueUpdated;
     expect(first).toMatchObject({ change: 'JOINED', visits: [{ id: before }] });
 
@@ -134,7 +207,8 @@ describe('kill -9 of the queue subgraph between the commit of a join and its rel
     await locker.connect();
     try {
       await locker.query('SELECT pg_advisory_lock($1, hashtext($2))', [relayLockNamespace, queueId]);
-      const answer = graphql(graph.gateway.url, joinInput(queueId, 'Joined in the window')).catch((error: unknown) => ({ thrown: error }));
+      const phone = newPhone();
+      const answer = graphql(graph.gateway.url, joinInput(queueId, 'Joined in the window', phone)).catch((error: unknown) => ({ thrown: error }));
 
       let visitId = '';
       await until('the join has committed with its outbox row', async () => {
@@ -161,11 +235,14 @@ describe('kill -9 of the queue subgraph between the commit of a join and its rel
       expect(await outboxOf(queueId)).toEqual([{ kind: 'JOINED', visitIds: [visitId] }]);
       expect(await answer).not.toHaveProperty('data.joinQueue.visit.id');
       expect(feed.received).toHaveLength(1);
+      expect(await joinedNotifications(new Set([visitId]))).toEqual([]);
+      expect(joinedTexts(phone)).toEqual([]);
 
       // Another process of the queue subgraph on the same address (the gateway's QUEUE_SUBGRAPH_URL).
       await graph.startReplica('queue', { PORT: new URL(queue.baseUrl).port });
       const relayed = (await feed.next(10_000)).data!.queueUpdated;
       expect(relayed).toEqual({ sequence: first.sequence + 1, change: 'JOINED', visits: [{ id: visitId }] });
+      await until('the workers texted and posted the join', async () => joinedTexts(phone).length > 0 && joinedWebhooks(visitId).size > 0, 20_000);
       // Over two stale-row sweeps later, nothing more.
       await sleep(2_500);
       expect(updates(feed).map((update) => update.sequence)).toEqual([first.sequence, first.sequence + 1]);
@@ -175,6 +252,10 @@ describe('kill -9 of the queue subgraph between the commit of a join and its rel
       expect(notifications.map((job) => job.id).sort()).toEqual([queueJobId(`notify-visit:${before}:JOINED`), queueJobId(`notify-visit:${visitId}:JOINED`)].sort());
       const webhooks = await joinedWebhookEvents(queueId);
       expect(webhooks.map((job) => job.data.data.visit.id).sort()).toEqual([before, visitId].sort());
+      expect(joinedTexts(phone)).toHaveLength(1);
+      expect(joinedTexts(beforePhone)).toHaveLength(1);
+      expect(joinedWebhooks(visitId).size).toBe(1);
+      expect(await sentNotifications([visitId])).toEqual([{ visitId, kind: 'JOINED', channel: 'SMS', status: 'SENT' }]);
 
       // The next join takes the next sequence (through the new process).
       const after = await join(queueId, 'After the restart');
@@ -186,21 +267,22 @@ describe('kill -9 of the queue subgraph between the commit of a join and its rel
 });
 
 describe('200 concurrent joins', () => {
-  it('produce 200 "joined" events with contiguous sequences, 200 notification jobs and 200 webhook events, no more', async () => {
+  it('produce 200 "joined" events with contiguous sequences, 200 notifications (jobs and texts) and 200 webhook events, no more', async () => {
     const queueId = await newQueue();
     const feed = await watch(queueId);
     // Half of them through a second gateway to a second queue process: two processes relay the
     // rows of one queue at the same time, taking turns by its advisory lock.
     const replica = await graph.startReplica('queue');
     const gatewayB = await graph.startGateway({ QUEUE_SUBGRAPH_URL: replica.url });
-    const joined = await Promise.all(Array.from({ length: 200 }, (_, i) => join(queueId, `Guest ${i}`, i % 2 ? gatewayB.url : graph.gateway.url)));
+    const guests = Array.from({ length: 200 }, () => newPhone());
+    const joined = await Promise.all(guests.map((phone, i) => join(queueId, `Guest ${i}`, phone, i % 2 ? gatewayB.url : graph.gateway.url)));
     const visitIds = new Set(joined);
     expect(visitIds.size).toBe(200);
 
     // Every join's response waited for its relay: the events are on their way.
     await until('200 events arrived', async () => feed.received.length >= 200, 20_000).catch(async (error: Error) => {
       const ended = await Promise.race([feed.ended, sleep(0).then(() => 'open')]);
-      throw new Error(`${error.message}: ${feed.received.length} received, the subscription ${JSON.stringify(ended)}, outbox ${JSON.stringify(updates(feed).slice(-3))}`);
+      throw new Error(`${error.message}: ${feed.received.length} received, the subscription ${JSON.stringify(ended)}, the last ${JSON.stringify(updates(feed).slice(-3))}`);
     });
     await sleep(1_500);
     const live = updates(feed);
@@ -223,5 +305,19 @@ describe('200 concurrent joins', () => {
     const webhooks = await joinedWebhookEvents(queueId);
     expect(new Set(webhooks.map((job) => job.data.data.visit.id))).toEqual(visitIds);
     expect(webhooks).toHaveLength(200);
+
+    // The workers told each guest once, and the partner once per join.
+    await until('every guest got a text and every join was posted', async () => guests.every((phone) => joinedTexts(phone).length > 0) && joined.every((id) => joinedWebhooks(id).size > 0), 40_000).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}: ${guests.filter((phone) => joinedTexts(phone).length > 0).length} texted, ${joined.filter((id) => joinedWebhooks(id).size > 0).length} posted`);
+      },
+    );
+    await sleep(1_500);
+    expect(guests.filter((phone) => joinedTexts(phone).length !== 1)).toEqual([]);
+    expect(texts.filter((text) => guests.includes(text.to) && /you're in line/.test(text.body))).toHaveLength(200);
+    expect(joined.filter((id) => joinedWebhooks(id).size !== 1)).toEqual([]);
+    const sent = await sentNotifications(joined);
+    expect(sent).toHaveLength(200);
+    expect(sent.every((row) => row.kind === 'JOINED' && row.channel === 'SMS' && row.status === 'SENT')).toBe(true);
   });
 });

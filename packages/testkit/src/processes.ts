@@ -4,7 +4,7 @@ import { freePort } from './free-port';
 
 const root = path.resolve(__dirname, '../../..');
 
-export type ServiceName = 'gateway' | 'user' | 'business' | 'queue' | 'pwa';
+export type ServiceName = 'gateway' | 'user' | 'business' | 'queue' | 'pwa' | 'workers';
 
 export interface RunningService {
   name: ServiceName;
@@ -16,7 +16,7 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-const entry = (name: ServiceName) => path.join(root, name === 'gateway' ? 'gateway' : `subgraphs/${name}`, 'dist/main.js');
+const entry = (name: ServiceName) => path.join(root, name === 'gateway' || name === 'workers' ? name : `subgraphs/${name}`, 'dist/main.js');
 
 /**
  * Starts a built service (`npm run build` first) as its own process and waits until its
@@ -83,7 +83,7 @@ export interface RunningGraph {
    */
   startGateway(env?: Record<string, string>): Promise<RunningService>;
   /**
-   * Another process of any of the graph's services (a second queue replica, say), with the
+   * Another process of any of the graph's services (a second queue replica, say, or the workers), with the
    * graph's environment and these additions (e.g. a gateway whose QUEUE_SUBGRAPH_URL is that
    * replica); stopped with the graph.
    */
