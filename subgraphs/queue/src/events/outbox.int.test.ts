@@ -130,11 +130,9 @@ describe('a relay that appended but did not commit', () => {
     }
   });
 
-  // KNOWN BUG (publisher.ts appendOnce): the repeat of an append is recognized only when it is
-  // the log's LATEST entry. A batch that appended two rows and then rolled back is appended
-  // again, above: subscribers get both events twice (sequences base+3 and base+4). Marked
-  // `failing` so the suite documents it and passes meanwhile; make it `it` once fixed.
-  it.failing('leaves several rows of one batch; the next relay appends none of the appended ones again', async () => {
+  // Before the fix, the repeat of an append was recognized only when it was the log's latest
+  // entry: a batch that appended two rows and then rolled back was appended again, above.
+  it('leaves several rows of one batch; the next relay appends none of the appended ones again', async () => {
     const queueId = await newQueue();
     const stream = queueEventStream(queueId);
     const base = await lastIssued(queueId);

@@ -106,7 +106,7 @@ async function relayRow(tx: Db, events: EventLog, jobs: JobQueue, row: OutboxRow
  * Bumps the queue's lastEventSequence in the relay's transaction (which holds the queue's
  * lock) and appends the event under it. If the append fails the transaction rolls back and the
  * number is given back. If the log already holds a sequence at or above it, either this row's
- * event got there before a crash (the latest entry names the row: done), or the log is ahead
+ * event got there before a crash (an entry above the column names the row: done), or the log is ahead
  * of the column (a queue numbered by Redis before this column existed): the column is moved up
  * to the log's last and the append tried once more. The column only ever moves up, and the
  * log refuses any number twice.
@@ -118,13 +118,28 @@ async function appendOnce(tx: Db, events: EventLog, queueId: string, event: Seri
     await events.append(stream, event, sequence);
   } catch (error) {
     if (!(error instanceof SequenceNotAboveError)) throw error;
-    const latest = await events.latest(stream);
-    if ((latest?.data as QueueEventData | undefined)?.change?.outboxId === outboxId) {
-      await setSequence(tx, queueId, latest!.sequence);
+    const appended = await appendedBefore(events, stream, sequence, outboxId);
+    if (appended !== null) {
+      await setSequence(tx, queueId, appended);
       return;
     }
     await events.append(stream, event, await bumpSequence(tx, queueId, error.last));
   }
+}
+
+/**
+ * The sequence under which this row's event is in the log already (a relay appended it, then
+ * died or rolled back before its commit; a batch may have appended several rows so), or null.
+ * Only the entries at and above the refused sequence can be it: they are the ones a commit
+ * never counted.
+ */
+async function appendedBefore(events: EventLog, stream: string, from: number, outboxId: string): Promise<number | null> {
+  const entries = await events.readAfter(stream, from - 1).catch(async () => {
+    const latest = await events.latest(stream);
+    return latest ? [latest] : [];
+  });
+  const mine = entries.find((entry) => (entry.data as QueueEventData | undefined)?.change?.outboxId === outboxId);
+  return mine ? mine.sequence : null;
 }
 
 async function bumpSequence(tx: Db, queueId: string, atLeast: number): Promise<number> {
