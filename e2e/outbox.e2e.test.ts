@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { Queue as BullQueue, type Job } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
@@ -39,7 +39,7 @@ const clients: TestSubscriptionClient[] = [];
 /** What the local SMS provider received, and the local webhook receiver. */
 const texts: { to: string; body: string }[] = [];
 const webhooksReceived: { id: string; type: string; visitId: string | undefined }[] = [];
-const servers: http.Server[] = [];
+const servers: net.Server[] = [];
 
 /** A local HTTP server that hands every request's body to `record` and answers `status` with `answer`. */
 async function receiver(record: (request: http.IncomingMessage, body: string) => void, status: number, answer: () => unknown): Promise<string> {
@@ -263,6 +263,102 @@ describe('kill -9 of the queue subgraph between the commit of a join and its rel
     } finally {
       await locker.end();
     }
+  });
+});
+
+/**
+ * A TCP proxy in front of the test Redis. Armed with a marker, it holds the first command a
+ * client sends that contains it (and everything after it on that connection): the client
+ * waits for an answer that never comes, frozen at that point, while its other connections
+ * go on.
+ */
+async function holdingRedisProxy(): Promise<{ url: string; arm(marker: string): void; held(): boolean; close(): Promise<void> }> {
+  const target = new URL(testRedisUrl);
+  let marker: string | null = null;
+  let held = false;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 6379), target.hostname);
+    let holding = false;
+    sockets.add(client).add(upstream);
+    client.on('data', (chunk) => {
+      if (!holding && marker !== null && chunk.includes(marker)) {
+        holding = true;
+        held = true;
+        marker = null;
+      }
+      if (!holding) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => client.write(chunk));
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const socket of [client, upstream]) socket.on('close', end).on('error', end);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arm: (value) => void (marker = value),
+    held: () => held,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('kill -9 of the queue subgraph after its relay appended the event to Redis, before its COMMIT', () => {
+  it('the event stays once in the log, no sequence is skipped or repeated, and its effects happen once', async () => {
+    const queueId = await newQueue();
+    // A queue process whose Redis connections go through the proxy, and a gateway in front of it.
+    const proxy = await holdingRedisProxy();
+    const frozen = await graph.startReplica('queue', { REDIS_URL: proxy.url });
+    const gatewayB = await graph.startGateway({ QUEUE_SUBGRAPH_URL: frozen.url });
+    const feed = await watch(queueId);
+    const before = await join(queueId, 'Before the crash', newPhone(), gatewayB.url);
+    const first = (await feed.next()).data!.queueUpdated;
+    expect(first).toMatchObject({ change: 'JOINED', visits: [{ id: before }] });
+
+    // The relay appends the event (its events connection), then adds the "joined" job (its
+    // jobs connection, held by the proxy): it stops there, inside its transaction.
+    proxy.arm('notify-visit');
+    const phone = newPhone();
+    const answer = graphql(gatewayB.url, joinInput(queueId, 'Appended, not committed', phone)).catch((error: unknown) => ({ thrown: error }));
+    const appended = (await feed.next(10_000)).data!.queueUpdated;
+    expect(appended).toMatchObject({ sequence: first.sequence + 1, change: 'JOINED' });
+    const visitId = appended.visits[0].id;
+    await until('the job of the event is held', async () => proxy.held());
+    // Not committed: the row is still there for every other session, and the sequence was not taken.
+    expect(await outboxOf(queueId)).toEqual([{ kind: 'JOINED', visitIds: [visitId] }]);
+    const sequenceOf = async () => (await sql.query<{ sequence: number }>('SELECT "lastEventSequence" AS "sequence" FROM "Queue" WHERE "id" = $1', [queueId])).rows[0].sequence;
+    expect(await sequenceOf()).toBe(first.sequence);
+
+    const exited = new Promise((resolve) => frozen.process.once('exit', resolve));
+    process.kill(frozen.process.pid!, 'SIGKILL');
+    await exited;
+    await proxy.close();
+    expect(await answer).not.toHaveProperty('data.joinQueue.visit.id');
+
+    // The other queue process's stale-row sweep relays the row again: the log has its event, so it is not appended twice.
+    await until('the row was relayed', async () => (await outboxOf(queueId)).length === 0);
+    expect(await sequenceOf()).toBe(first.sequence + 1);
+    await until('the workers texted and posted the join', async () => joinedTexts(phone).length > 0 && joinedWebhooks(visitId).size > 0, 20_000);
+    const after = await join(queueId, 'After the crash');
+    expect((await feed.next()).data!.queueUpdated).toEqual({ sequence: first.sequence + 2, change: 'JOINED', visits: [{ id: after }] });
+    await sleep(1_500);
+    expect(updates(feed).map((update) => [update.sequence, update.visits[0].id])).toEqual([
+      [first.sequence, before],
+      [first.sequence + 1, visitId],
+      [first.sequence + 2, after],
+    ]);
+
+    expect((await joinedNotifications(new Set([visitId]))).map((job) => job.id)).toEqual([queueJobId(`notify-visit:${visitId}:JOINED`)]);
+    expect((await joinedWebhookEvents(queueId)).filter((job) => job.data.data.visit.id === visitId)).toHaveLength(1);
+    expect(joinedTexts(phone)).toHaveLength(1);
+    expect(joinedWebhooks(visitId).size).toBe(1);
+    expect(await sentNotifications([visitId])).toEqual([{ visitId, kind: 'JOINED', channel: 'SMS', status: 'SENT' }]);
   });
 });
 
