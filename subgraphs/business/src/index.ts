@@ -13,3 +13,5 @@ export function createBusinessSubgraph(runtime: ServiceRuntime): SubgraphDefinit
 }
 export { notificationProfileOf } from './businesses/notification-profile';
 export type { NotificationProfile } from './businesses/notification-profile';
+export { retentionPolicies } from './organizations/settings-service';
+export type { RetentionPolicy } from './organizations/settings-service';

@@ -4,7 +4,8 @@ import { AppError } from '@waitlessq/errors';
 import { canReadPublicRow, canReadTenantRow } from '../access';
 import type { BusinessContext } from '../context';
 import { provisionOrganization, type ProvisionOrganizationInput } from './organization-service';
-import { readOrganizationSettings } from './settings';
+import { readOrganizationSettings, type OrganizationSettingsInput } from './settings';
+import { updateOrganizationSettings } from './settings-service';
 
 export const organizationResolvers = {
   Query: {
@@ -16,6 +17,8 @@ export const organizationResolvers = {
   Mutation: {
     provisionOrganization: (_: unknown, args: { input: ProvisionOrganizationInput }, ctx: BusinessContext) =>
       provisionOrganization(ctx.runtime.db.prisma, ctx.identity, args.input),
+    updateOrganizationSettings: (_: unknown, args: { input: OrganizationSettingsInput }, ctx: BusinessContext) =>
+      updateOrganizationSettings(ctx.runtime.db.prisma, ctx.identity, args.input),
   },
   Organization: {
     // Like a business profile, an organization's name and slug are public to anonymous callers

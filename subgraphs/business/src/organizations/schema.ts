@@ -14,7 +14,7 @@ export const organizationTypeDefs = gql`
     language: String!
     "Unicode date pattern for dashboards, e.g. yyyy-MM-dd."
     dateFormat: String!
-    "Visits and customers older than this many days are deleted."
+    "Ended visits older than this many days lose their personal fields (their timings stay for insights); customers without a visit in that window are deleted. Daily."
     dataRetentionDays: Int!
   }
 
@@ -37,6 +37,18 @@ export const organizationTypeDefs = gql`
     idempotencyKey: String
   }
 
+  "Settings to change; one not sent (or null) keeps its value."
+  input UpdateOrganizationSettingsInput {
+    "An IANA zone, e.g. Europe/Berlin."
+    timezone: String
+    "A BCP 47 language tag, e.g. en or de-CH."
+    language: String
+    "A date pattern of y, M, d, E and separators (- . / , space), at most 32 characters, e.g. dd.MM.yyyy."
+    dateFormat: String
+    "From 30 to 3650."
+    dataRetentionDays: Int
+  }
+
   extend type Query {
     "The caller's organization; null for anonymous callers."
     organization: Organization
@@ -45,5 +57,7 @@ export const organizationTypeDefs = gql`
   extend type Mutation {
     "Internal: the user subgraph creates the organization of a new owner on signUp."
     provisionOrganization(input: ProvisionOrganizationInput!): Organization! @inaccessible
+    "OWNER or ADMIN: changes the caller's organization's settings. A bad setting is BAD_USER_INPUT naming it, and nothing is written."
+    updateOrganizationSettings(input: UpdateOrganizationSettingsInput!): Organization!
   }
 `;
