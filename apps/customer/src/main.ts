@@ -237,6 +237,7 @@ async function showJoin(queueId: string): Promise<void> {
     { novalidate: true },
     field('join-name', t('yourName'), h('input', { id: 'join-name', name: 'name', autocomplete: 'name', required: true, maxlength: 80 })),
     field('join-phone', t('phoneOptional'), h('input', { id: 'join-phone', name: 'phone', type: 'tel', autocomplete: 'tel', maxlength: 32 })),
+    field('join-email', t('email'), h('input', { id: 'join-email', name: 'email', type: 'email', autocomplete: 'email', maxlength: 254 })),
     business?.services.length
       ? field(
           'join-service',
@@ -265,11 +266,13 @@ async function showJoin(queueId: string): Promise<void> {
     submit.textContent = t('joining');
     try {
       const phone = String(data.get('phone') ?? '').trim();
+      const email = String(data.get('email') ?? '').trim();
       const { joinQueue } = await run<{ joinQueue: { visitToken: string; visit: Visit } }>(config.apiPath, 'PwaJoinQueue', {
         input: {
           queueId,
           name,
           phone: phone || null,
+          email: email || null,
           serviceId: String(data.get('service') ?? '') || null,
           partySize: Number(data.get('partySize') ?? 1) || 1,
           // The language the app is shown in: the visit's notifications are written in it.

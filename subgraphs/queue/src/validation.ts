@@ -31,3 +31,6 @@ export function optionalIdempotencyKey(value: string | null | undefined): string
 export function badInput(field: string, message: string): AppError {
   return bad(field, message);
 }
+
+/** An email address as a person types it: one @, a dot in the domain, no spaces. */
+export const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

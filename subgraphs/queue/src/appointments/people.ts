@@ -4,7 +4,7 @@ import { AppError } from '@waitlessq/errors';
 import { actorOf, memberOf, type Actor } from '../access';
 import type { QueueContext } from '../context';
 import { requireInputId } from '../ids';
-import { badInput, optionalText, requireIntIn } from '../validation';
+import { badInput, emailPattern, optionalText, requireIntIn } from '../validation';
 
 /** Who an appointment or a standby entry is for, as the caller gave it. */
 export interface PersonInput {
@@ -43,7 +43,6 @@ const defaultSource: Record<Identity['kind'], VisitSource> = {
 };
 
 const phonePattern = /^\+?[0-9 ()./-]{3,32}$/;
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Anyone may book (a PWA visitor has no account); a signed-in customer books as themself;

@@ -7,7 +7,7 @@ import { actorOf, memberOf, type Actor } from '../access';
 import type { QueueContext } from '../context';
 import { requireInputId, requireObjectId } from '../ids';
 import { assertAcceptsVisits, assertHasRoom } from '../queues/queue-status';
-import { badInput, optionalIdempotencyKey, optionalText, requireIntIn } from '../validation';
+import { badInput, emailPattern, optionalIdempotencyKey, optionalText, requireIntIn } from '../validation';
 import { waitInLine } from './estimates';
 import { readLines, readServiceTimes } from './line';
 import { createLine } from './positions';
@@ -15,11 +15,13 @@ import { nextTicketNumber } from './ticket-counter';
 import { dayAsDate, formatTicket, localDay } from './tickets';
 import { optionalLanguage } from './visit-language';
 import { actAsTokenHolder, visitTokenFor, visitTokenHash } from './visit-token';
+import { currentRequestId } from '../audit/request-id';
 
 export interface JoinQueueInput {
   queueId: string;
   name?: string | null;
   phone?: string | null;
+  email?: string | null;
   serviceId?: string | null;
   partySize?: number | null;
   notes?: string | null;
@@ -87,9 +89,13 @@ function visitFields(input: JoinQueueInput, joiner: Joiner) {
   if (!name && !joiner.customerId) throw badInput('name', 'is required for a walk-in.');
   const phone = optionalText(input.phone, 'phone', 32);
   if (phone && !/^\+?[0-9 ()./-]{3,32}$/.test(phone)) throw badInput('phone', 'must be a phone number.');
+  // Where "joined", "getting close" and "called" are sent when the visitor wants them by email.
+  const email = optionalText(input.email, 'email', 254);
+  if (email && !emailPattern.test(email)) throw badInput('email', 'must be an email address.');
   return {
     customerName: name ?? '',
     customerPhone: phone,
+    customerEmail: email,
     customerNotes: optionalText(input.notes, 'notes', 500),
     partySize: requireIntIn(input.partySize ?? 1, 'partySize', 1, 50),
     locale: optionalLanguage(input.language),
@@ -199,7 +205,7 @@ export async function joinQueue(context: QueueContext, input: JoinQueueInput): P
           },
         });
         await tx.visitEvent.create({
-          data: { visitId: id, organizationId: queue.organizationId, queueId: queue.id, fromStatus: null, toStatus: 'WAITING', ...joiner.actor, at: joinedAt },
+          data: { visitId: id, organizationId: queue.organizationId, queueId: queue.id, fromStatus: null, toStatus: 'WAITING', ...joiner.actor, requestId: currentRequestId(), at: joinedAt },
         });
         return { visit, visitToken };
       },

@@ -138,7 +138,10 @@ export const visitTypeDefs = gql`
     queueId: ID!
     "Required for a walk-in without an account."
     name: String
+    "Where SMS notifications go (the visitor's choice; STOP opts out)."
     phone: String
+    "Where email notifications go (the visitor's choice; every email has a one-click unsubscribe link)."
+    email: String
     "Must be one of the queue's services when it names any."
     serviceId: ID
     partySize: Int = 1
