@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { createChannels } from '@waitlessq/channels';
 import type { JobRunner } from '@waitlessq/jobs';
 import { optOut } from '@waitlessq/user-subgraph';
@@ -20,7 +22,9 @@ let harness: QueueHarness;
 let tenant: Tenant;
 let runner: JobRunner;
 let provider: http.Server;
+let smtp: SMTPServer;
 const received: Sms[] = [];
+const mails: ParsedMail[] = [];
 
 beforeAll(async () => {
   provider = http.createServer((req, res) => {
@@ -34,7 +38,17 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
   const providerUrl = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, done) {
+      simpleParser(stream).then((mail) => (mails.push(mail), done()), done);
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   harness = await startQueueHarness({
+    SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+    MAIL_FROM: 'Salon Test <queue@salon.test>',
     REDIS_KEY_PREFIX: `notify-test-${process.pid}-${Date.now()}:`,
     SMS_PROVIDER_URL: providerUrl,
     SMS_ACCOUNT_SID: 'AC123',
@@ -49,6 +63,7 @@ afterAll(async () => {
   await runner?.close(1_000);
   await harness?.close();
   await new Promise((resolve) => provider?.close(resolve));
+  await new Promise((resolve) => smtp?.close(resolve));
 });
 
 const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
@@ -94,5 +109,46 @@ describe('notifications, from a committed change to the provider', () => {
       await harness.call<{ visit: { notifications: { channel: string; kind: string; status: string }[] } }>(tenant.staff('STAFF'), `query($id: ID!) { visit(id: $id) { notifications { channel kind status sentAt } } }`, { id: visitIds[0] }),
     );
     expect(visit.visit.notifications.filter((n) => n.channel === 'SMS').map((n) => n.kind).sort()).toEqual(['CALLED', 'JOINED']);
+  });
+
+  it('emails a walk-in in their language with a one-click unsubscribe link; after the click, nothing more is sent to that address', async () => {
+    const queueId = ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Empfang' } })).createQueue.id;
+    const join = async (name: string, email: string, language: string) =>
+      ok(await harness.call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, { input: { queueId, name, email, language } })).joinQueue.visit.id;
+    const anna = await join('Anna', 'anna@example.test', 'de-AT');
+    await until(() => mails.some((mail) => mail.to && JSON.stringify(mail.to).includes('anna@example.test')));
+    const mail = mails.find((m) => JSON.stringify(m.to).includes('anna@example.test'))!;
+    expect(mail.headers.get('content-language')).toBe('de');
+    expect(mail.text).toMatch(/Warteschlange|Nummer|Ticket/i);
+    const header = (name: string) => mail.headerLines.find((line) => line.key === name)?.line.slice(name.length + 1).trim() ?? '';
+    const unsubscribe = header('list-unsubscribe').replace(/^<|>$/g, '');
+    expect(unsubscribe).toContain('/notifications/unsubscribe?token=');
+    expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    expect(mail.text).toContain(unsubscribe);
+
+    // The mail client's one-click POST (RFC 8058) on the route the workers serve.
+    const app = (await import('express')).default();
+    const { mountNotificationRoutes } = await import('./notification-routes');
+    mountNotificationRoutes(app, harness.runtime);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const url = new URL(unsubscribe);
+      const answer = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${url.pathname}${url.search}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      expect(answer.status).toBe(200);
+    } finally {
+      server.close();
+    }
+
+    // Called: a notification of another kind to the same address is not sent, and says why.
+    ok(await harness.call(tenant.staff('STAFF'), callNextOp, { queueId }));
+    await until(async () => (await harness.prisma.notification.count({ where: { visitId: anna, kind: 'CALLED', channel: 'EMAIL', status: { not: 'PENDING' } } })) === 1);
+    const called = await harness.prisma.notification.findFirstOrThrow({ where: { visitId: anna, kind: 'CALLED', channel: 'EMAIL' } });
+    expect(called).toMatchObject({ status: 'SKIPPED', error: 'opted out' });
+    expect(mails.filter((m) => JSON.stringify(m.to).includes('anna@example.test'))).toHaveLength(1);
   });
 });
