@@ -63,7 +63,7 @@ afterAll(async () => {
   await runner?.close(1_000);
   await harness?.close();
   await new Promise((resolve) => provider?.close(resolve));
-  await new Promise((resolve) => smtp?.close(resolve));
+  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
 });
 
 const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
