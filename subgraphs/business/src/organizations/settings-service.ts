@@ -29,8 +29,9 @@ export interface RetentionPolicy {
   dataRetentionDays: number;
 }
 
-/** Every organization's retention window (its setting, or the default), for the retention sweep. */
-export async function retentionPolicies(prisma: PrismaClient): Promise<RetentionPolicy[]> {
-  const rows = await prisma.organization.findMany({ select: { id: true, settings: true }, orderBy: { id: 'asc' } });
+/** Every organization's retention window (its setting, or the default), or those of the ids given: for the retention job. */
+export async function retentionPolicies(prisma: PrismaClient, organizationIds?: string[]): Promise<RetentionPolicy[]> {
+  const where = organizationIds ? { id: { in: organizationIds } } : {};
+  const rows = await prisma.organization.findMany({ where, select: { id: true, settings: true }, orderBy: { id: 'asc' } });
   return rows.map((row) => ({ organizationId: row.id, dataRetentionDays: readOrganizationSettings(row.settings).dataRetentionDays }));
 }

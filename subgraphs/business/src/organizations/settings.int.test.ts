@@ -23,7 +23,7 @@ const updateOp = `mutation($input: UpdateOrganizationSettingsInput!) {
 }`;
 const readOp = `{ organization { id settings { timezone language dateFormat dataRetentionDays } } }`;
 
-async function createOrganization(settings: Record<string, unknown> = {}): Promise<string> {
+async function createOrganization(settings: Record<string, string | number> = {}): Promise<string> {
   const suffix = randomUUID().slice(0, 8);
   const organization = await runtime.db.prisma.organization.create({ data: { name: `Org ${suffix}`, slug: `org-${suffix}`, settings } });
   return organization.id;
@@ -111,5 +111,6 @@ describe('retentionPolicies', () => {
       { organizationId: unset, dataRetentionDays: 365 },
     ]));
     expect(policies.length).toBe(await runtime.db.prisma.organization.count());
+    expect(await retentionPolicies(runtime.db.prisma, [set])).toEqual([{ organizationId: set, dataRetentionDays: 45 }]);
   });
 });
