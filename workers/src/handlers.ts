@@ -11,6 +11,7 @@ import {
   invitationEmailJobId,
   isOptedOut,
   pendingInvitationIds,
+  recordRelayedAudit,
   sendInvitationEmail,
   unsubscribeToken,
   webhookDeliveryJobId,
@@ -58,6 +59,10 @@ export function createHandlers(runtime: ServiceRuntime, channels: Channels = cre
       const profile = organization ? await prisma.organization.findUnique({ where: { id: organization.organizationId }, select: { settings: true } }) : null;
       const language = pickLanguage(languageOf(profile?.settings));
       await sendInvitationEmail(prisma, channels.email, { publicUrl: config.publicUrl, language, render: (content) => renderInvitation(language, content) }, data.invitationId);
+    },
+    // Another subgraph's administrative change, into the audit log: stored once per sourceId.
+    'audit-entry': async (data) => {
+      await recordRelayedAudit(prisma, data);
     },
     // Invitations whose job was lost (Redis restarted empty) are queued again; refresh sessions past expiry are deleted.
     'refresh-sessions-cleanup': async () => {

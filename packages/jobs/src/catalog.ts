@@ -37,6 +37,25 @@ export interface WebhookEventJob {
   data: Record<string, unknown>;
 }
 
+/**
+ * An administrative change made in another subgraph (settings, services, publishing...),
+ * recorded in the user subgraph's audit log. sourceId (a uuid per change) makes it stored once
+ * however often the job runs; the producer also uses it in the job id (`audit-entry:` + sourceId).
+ */
+export interface AuditEntryJob {
+  sourceId: string;
+  organizationId: string;
+  actorId: string | null;
+  actorKind: 'STAFF' | 'PARTNER' | 'CUSTOMER' | 'SYSTEM';
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  detail: Record<string, unknown> | null;
+  requestId: string | null;
+  /** ISO instant of the change. */
+  at: string;
+}
+
 export interface JobCatalog {
   'notify-visit': NotifyVisitJob;
   'send-email': SendNotificationJob;
@@ -53,6 +72,7 @@ export interface JobCatalog {
   'refresh-sessions-cleanup': Record<string, never>;
   /** Repeated: the insights rollup of finished visits. */
   'insights-rollup': Record<string, never>;
+  'audit-entry': AuditEntryJob;
 }
 
 export type JobName = keyof JobCatalog;
@@ -78,6 +98,7 @@ export const jobQueue: Record<JobName, QueueName> = {
   'appointments-sweep': 'maintenance',
   'refresh-sessions-cleanup': 'maintenance',
   'insights-rollup': 'maintenance',
+  'audit-entry': 'maintenance',
 };
 
 const minute = 60_000;
@@ -97,6 +118,7 @@ export const retryPolicy: Record<JobName, RetryPolicy> = {
   'appointments-sweep': { attempts: 1, backoffMs: minute },
   'refresh-sessions-cleanup': { attempts: 1, backoffMs: minute },
   'insights-rollup': { attempts: 1, backoffMs: minute },
+  'audit-entry': { attempts: 8, backoffMs: 5_000 },
 };
 
 /** How often the repeated jobs run. */

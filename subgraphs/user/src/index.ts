@@ -1,5 +1,6 @@
 import type { ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit';
 import { apiKeyResolvers } from './api-keys/resolvers';
+import { auditResolvers } from './audit/resolvers';
 import { authResolvers } from './auth/resolvers';
 import { createContextFactory, createUserServices, type UserContext } from './context';
 import { customerResolvers } from './customers/resolvers';
@@ -26,6 +27,8 @@ export {
 export type { OptOutChannel, OptOutSource, UnsubscribeSubject } from './notification-preferences/opt-outs';
 export { sendInvitationEmail, pendingInvitationIds, renderInvitationEmail, invitationEmailJobId } from './staff/invitation-email';
 export type { InvitationEmailContent, InvitationEmailOptions, RenderInvitationEmail, RenderedInvitationEmail } from './staff/invitation-email';
+export { recordAudit, recordRelayedAudit, auditActorOf } from './audit/record-audit';
+export type { AuditEntryInput, AuditActorKind, AuditWriter } from './audit/record-audit';
 export { webhookEventTypes } from './webhooks/event-types';
 export type { WebhookEventType } from './webhooks/event-types';
 export type { UserContext };
@@ -36,7 +39,8 @@ export function createUserSubgraph(runtime: ServiceRuntime): SubgraphDefinition<
     typeDefs,
     resolvers: {
       DateTime: DateTimeScalar,
-      Query: { ...staffResolvers.Query, ...customerResolvers.Query, ...apiKeyResolvers.Query, ...webhookResolvers.Query },
+      AuditDetail: auditResolvers.AuditDetail,
+      Query: { ...staffResolvers.Query, ...customerResolvers.Query, ...apiKeyResolvers.Query, ...webhookResolvers.Query, ...auditResolvers.Query },
       Mutation: { ...staffResolvers.Mutation, ...authResolvers.Mutation, ...customerResolvers.Mutation, ...apiKeyResolvers.Mutation, ...webhookResolvers.Mutation, ...notificationPreferenceResolvers.Mutation },
       User: staffResolvers.User,
       Business: staffResolvers.Business,

@@ -1,6 +1,7 @@
 import gql from 'graphql-tag';
 import { Kind, type DocumentNode } from 'graphql';
 import { apiKeyTypeDefs } from './api-keys/schema';
+import { auditTypeDefs } from './audit/schema';
 import { authTypeDefs } from './auth/schema';
 import { customerTypeDefs } from './customers/schema';
 import { notificationPreferenceTypeDefs } from './notification-preferences/schema';
@@ -31,5 +32,5 @@ const baseTypeDefs = gql`
 /** The user subgraph's SDL, one document (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: Kind.DOCUMENT,
-  definitions: [baseTypeDefs, staffTypeDefs, authTypeDefs, customerTypeDefs, apiKeyTypeDefs, webhookTypeDefs, notificationPreferenceTypeDefs].flatMap((doc) => doc.definitions),
+  definitions: [baseTypeDefs, staffTypeDefs, authTypeDefs, customerTypeDefs, apiKeyTypeDefs, webhookTypeDefs, notificationPreferenceTypeDefs, auditTypeDefs].flatMap((doc) => doc.definitions),
 };

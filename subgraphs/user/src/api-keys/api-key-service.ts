@@ -11,6 +11,8 @@ import {
 import { AppError } from '@waitlessq/errors';
 import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { isUniqueViolation, type ApiKey } from '@waitlessq/database';
+import { changeEntry } from '../audit/change-entry';
+import { recordAudit } from '../audit/record-audit';
 import type { UserContext } from '../context';
 import { isUuid, validIdempotencyKey, validName } from '../validation';
 
@@ -49,16 +51,20 @@ export async function createApiKey(ctx: UserContext, input: CreateApiKeyInput): 
   const first = await replay();
   if (first) return first;
   try {
-    const apiKey = await prisma.apiKey.create({
-      data: {
-        organizationId,
-        name,
-        prefix: key.slice(0, apiKeyPrefix.length + shownRandomCharacters),
-        keyHash: hashApiKey(key),
-        createdById: admin.subjectId,
-        idempotencyKey,
-        idempotencyFingerprint: fingerprint,
-      },
+    const apiKey = await prisma.$transaction(async (tx) => {
+      const created = await tx.apiKey.create({
+        data: {
+          organizationId,
+          name,
+          prefix: key.slice(0, apiKeyPrefix.length + shownRandomCharacters),
+          keyHash: hashApiKey(key),
+          createdById: admin.subjectId,
+          idempotencyKey,
+          idempotencyFingerprint: fingerprint,
+        },
+      });
+      await recordAudit(tx, changeEntry(ctx, { action: 'api_key.created', targetType: 'ApiKey', targetId: created.id, detail: { name, prefix: created.prefix } }));
+      return created;
     });
     ctx.logger.info({ apiKeyId: apiKey.id }, 'API key created');
     return { key, apiKey };
@@ -86,7 +92,12 @@ export async function revokeApiKey(ctx: UserContext, id: string): Promise<ApiKey
   if (!isUuid(id)) throw notFound();
   const prisma = ctx.runtime.db.prisma;
   // The write first: the read after it goes to the primary (read-your-writes), never to a replica.
-  const { count } = await prisma.apiKey.updateMany({ where: { id, organizationId, revokedAt: null }, data: { revokedAt: new Date() } });
+  const count = await prisma.$transaction(async (tx) => {
+    const revoked = await tx.apiKey.updateMany({ where: { id, organizationId, revokedAt: null }, data: { revokedAt: new Date() } });
+    // Only the revocation that changed the key is an entry; a repeat changes nothing.
+    if (revoked.count > 0) await recordAudit(tx, changeEntry(ctx, { action: 'api_key.revoked', targetType: 'ApiKey', targetId: id }));
+    return revoked.count;
+  });
   const apiKey = await prisma.apiKey.findFirst({ where: { id, organizationId } });
   if (!apiKey) throw notFound();
   await ctx.runtime.redis.store.set(partnerKeyCacheKey(apiKey.keyHash), revokedPartnerKey, revokedPartnerKeyTtlSeconds);

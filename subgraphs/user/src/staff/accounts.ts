@@ -14,14 +14,15 @@ export async function ensureStaffEmailFree(prisma: PrismaClient, email: string):
 type NewStaff = Pick<User, 'organizationId' | 'email' | 'name' | 'role' | 'passwordHash'>;
 
 /**
- * The account and its first refresh token, together or not at all. `beforeCreate` runs in the
- * same transaction (accepting an invitation claims it there). Two sign-ups racing for one
+ * The account and its first refresh token, together or not at all. `beforeCreate` and
+ * `afterCreate` run in the same transaction (accepting an invitation claims it, and audits it). Two sign-ups racing for one
  * email meet the unique index: the loser gets CONFLICT.
  */
 export async function createStaffWithSession(
   ctx: UserContext,
   data: NewStaff,
   beforeCreate?: (tx: Prisma.TransactionClient) => Promise<void>,
+  afterCreate?: (tx: Prisma.TransactionClient, user: User) => Promise<void>,
 ): Promise<{ user: User; refreshToken: string }> {
   const ttl = ctx.runtime.config.auth.refreshTokenTtlSeconds;
   try {
@@ -29,6 +30,7 @@ export async function createStaffWithSession(
       await beforeCreate?.(tx);
       const user = await tx.user.create({ data: { ...data, lastSignInAt: new Date() } });
       const refreshToken = await issueRefreshToken(tx, { kind: 'STAFF', id: user.id, organizationId: user.organizationId }, ttl);
+      await afterCreate?.(tx, user);
       return { user, refreshToken };
     });
   } catch (error) {

@@ -3,6 +3,8 @@ import { randomToken, requireStaff, sha256, type StaffRole } from '@waitlessq/au
 import { AppError } from '@waitlessq/errors';
 import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { isUniqueViolation, type Invitation, type Prisma } from '@waitlessq/database';
+import { changeEntry } from '../audit/change-entry';
+import { recordAudit } from '../audit/record-audit';
 import type { UserContext } from '../context';
 import { staffAuthPayload, type AuthPayload } from '../auth/payload';
 import { validEmail, validIdempotencyKey, validName, validPassword } from '../validation';
@@ -59,7 +61,8 @@ export async function inviteStaff(ctx: UserContext, input: InviteStaffInput): Pr
   if (first) return answer(first);
   await ensureStaffEmailFree(prisma, email);
   try {
-    const invitation = await prisma.invitation.create({
+    const invitation = await prisma.$transaction(async (tx) => {
+      const created = await tx.invitation.create({
       data: {
         organizationId,
         email,
@@ -72,6 +75,10 @@ export async function inviteStaff(ctx: UserContext, input: InviteStaffInput): Pr
         idempotencyKey,
         idempotencyFingerprint: fingerprint,
       },
+      });
+      // The role, not the email: the entry carries no personal data.
+      await recordAudit(tx, changeEntry(ctx, { action: 'staff.invited', targetType: 'Invitation', targetId: created.id, detail: { role: created.role } }));
+      return created;
     });
     ctx.logger.info({ invitationId: invitation.id, role: invitation.role }, 'staff invited');
     return answer({ invitation, token });
@@ -119,6 +126,17 @@ export async function acceptInvitation(ctx: UserContext, input: AcceptInvitation
     ctx,
     { organizationId: invitation.organizationId, email: invitation.email, name, role: invitation.role, passwordHash },
     claim,
+    // The new account is the actor: the invitee acted, not yet signed in.
+    (tx, created) => recordAudit(tx, {
+      organizationId: created.organizationId,
+      actorId: created.id,
+      actorKind: 'STAFF',
+      action: 'staff.joined',
+      targetType: 'User',
+      targetId: created.id,
+      detail: { role: created.role, invitationId: invitation.id, invitedById: invitation.invitedById },
+      requestId: ctx.requestId,
+    }),
   );
   ctx.logger.info({ userId: user.id, invitationId: invitation.id }, 'invitation accepted');
   return staffAuthPayload(ctx, user, refreshToken);

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { requireRole } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import type { Prisma, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@waitlessq/database';
+import { changeEntry } from '../audit/change-entry';
+import { recordAudit } from '../audit/record-audit';
 import type { UserContext } from '../context';
 import { isUuid } from '../validation';
 import { webhookDeliveryJobId, type WebhookPayload } from './domain';
@@ -47,8 +49,12 @@ export async function createWebhookEndpoint(ctx: UserContext, input: CreateWebho
   const description = validDescription(input.description);
   const url = await validWebhookUrl(input.url, ctx.runtime.config.notifications.webhooks.allowPrivateAddresses);
   const secret = newWebhookSecret();
-  const endpoint = await ctx.runtime.db.prisma.webhookEndpoint.create({
-    data: { organizationId: admin.organizationId, url, description, eventTypes, secret, createdById: admin.subjectId },
+  const endpoint = await ctx.runtime.db.prisma.$transaction(async (tx) => {
+    const created = await tx.webhookEndpoint.create({
+      data: { organizationId: admin.organizationId, url, description, eventTypes, secret, createdById: admin.subjectId },
+    });
+    await recordAudit(tx, changeEntry(ctx, { action: 'webhook.created', targetType: 'WebhookEndpoint', targetId: created.id, detail: { url, eventTypes } }));
+    return created;
   });
   ctx.logger.info({ webhookEndpointId: endpoint.id, eventTypes }, 'webhook endpoint created');
   return { endpoint, secret };
@@ -66,8 +72,11 @@ export async function rotateWebhookSecret(ctx: UserContext, id: string): Promise
   if (!isUuid(id)) throw endpointNotFound();
   const secret = newWebhookSecret();
   const prisma = ctx.runtime.db.prisma;
-  const { count } = await prisma.webhookEndpoint.updateMany({ where: { id, organizationId }, data: { secret } });
-  if (count !== 1) throw endpointNotFound();
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.webhookEndpoint.updateMany({ where: { id, organizationId }, data: { secret } });
+    if (count !== 1) throw endpointNotFound();
+    await recordAudit(tx, changeEntry(ctx, { action: 'webhook.secret_rotated', targetType: 'WebhookEndpoint', targetId: id }));
+  });
   ctx.logger.info({ webhookEndpointId: id }, 'webhook secret rotated');
   return { endpoint: (await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } })), secret };
 }
@@ -76,8 +85,11 @@ export async function rotateWebhookSecret(ctx: UserContext, id: string): Promise
 export async function deleteWebhookEndpoint(ctx: UserContext, id: string): Promise<string> {
   const { organizationId } = requireAdmin(ctx);
   if (!isUuid(id)) throw endpointNotFound();
-  const { count } = await ctx.runtime.db.prisma.webhookEndpoint.deleteMany({ where: { id, organizationId } });
-  if (count !== 1) throw endpointNotFound();
+  await ctx.runtime.db.prisma.$transaction(async (tx) => {
+    const { count } = await tx.webhookEndpoint.deleteMany({ where: { id, organizationId } });
+    if (count !== 1) throw endpointNotFound();
+    await recordAudit(tx, changeEntry(ctx, { action: 'webhook.deleted', targetType: 'WebhookEndpoint', targetId: id }));
+  });
   ctx.logger.info({ webhookEndpointId: id }, 'webhook endpoint deleted');
   return id;
 }
@@ -87,11 +99,14 @@ export async function enableWebhookEndpoint(ctx: UserContext, id: string): Promi
   const { organizationId } = requireAdmin(ctx);
   if (!isUuid(id)) throw endpointNotFound();
   const prisma = ctx.runtime.db.prisma;
-  const { count } = await prisma.webhookEndpoint.updateMany({
-    where: { id, organizationId },
-    data: { enabled: true, disabledAt: null, disabledReason: null, consecutiveFailures: 0 },
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.webhookEndpoint.updateMany({
+      where: { id, organizationId },
+      data: { enabled: true, disabledAt: null, disabledReason: null, consecutiveFailures: 0 },
+    });
+    if (count !== 1) throw endpointNotFound();
+    await recordAudit(tx, changeEntry(ctx, { action: 'webhook.enabled', targetType: 'WebhookEndpoint', targetId: id }));
   });
-  if (count !== 1) throw endpointNotFound();
   return prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } });
 }
 
