@@ -1,6 +1,7 @@
 import type { ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit';
 import { appointmentResolvers, cancellingAppointments } from './appointments/resolvers';
 import { createAppointmentSweeper } from './appointments/sweeper';
+import { auditResolvers } from './audit/resolvers';
 import { createContextFactory, type QueueContext } from './context';
 import { createQueueEventPublisher, createStaleRelayTask, publishingChanges, subscriptionResolvers } from './events';
 import { insightsResolvers } from './insights/resolvers';
@@ -43,7 +44,7 @@ export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgr
     resolvers: {
       DateTime: DateTimeScalar,
       JSON: JSONScalar,
-      Query: { ...queueResolvers.Query, ...visitResolvers.Query, ...appointmentResolvers.Query, ...standbyResolvers.Query },
+      Query: { ...queueResolvers.Query, ...visitResolvers.Query, ...appointmentResolvers.Query, ...standbyResolvers.Query, ...auditResolvers.Query },
       // Every change is published to subscribers once it has committed (events/publishing.ts).
       Mutation: publishingChanges(publisher, mutations),
       Subscription: subscriptionResolvers,

@@ -2,6 +2,7 @@ import gql from 'graphql-tag';
 import type { DocumentNode } from 'graphql';
 import { slotTypeDefs } from './appointments/slots-schema';
 import { appointmentTypeDefs, standbyTypeDefs } from './appointments/schema';
+import { auditTypeDefs } from './audit/schema';
 import { eventTypeDefs } from './events/schema';
 import { insightsTypeDefs } from './insights/schema';
 import { notificationTypeDefs } from './notifications/schema';
@@ -21,5 +22,5 @@ const base = gql`
 /** The queue subgraph's SDL (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: base.kind,
-  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions, ...eventTypeDefs.definitions, ...slotTypeDefs.definitions, ...appointmentTypeDefs.definitions, ...standbyTypeDefs.definitions, ...insightsTypeDefs.definitions, ...notificationTypeDefs.definitions],
+  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions, ...eventTypeDefs.definitions, ...slotTypeDefs.definitions, ...appointmentTypeDefs.definitions, ...standbyTypeDefs.definitions, ...insightsTypeDefs.definitions, ...notificationTypeDefs.definitions, ...auditTypeDefs.definitions],
 };

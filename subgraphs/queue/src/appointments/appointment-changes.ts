@@ -12,6 +12,7 @@ import { appointmentTime, bookingTransaction, loadScheduledBusiness, requireInst
 import { isSlotUnavailable, slotUnavailable } from './capacity';
 import { appointmentActor, assertCancellable, noVisit, staffActor, type AppointmentActor } from './holder';
 import { findSlot, readBusinessBookings } from './slots';
+import { currentRequestId } from '../audit/request-id';
 
 /** Check-in opens this long before the appointment: earlier, the customer is not here for it. */
 export const checkInOpensMinutesBefore = 120;
@@ -91,6 +92,7 @@ export async function rescheduleAppointment(
           ...who.actor,
           action: 'RESCHEDULED',
           detail: { fromScheduledAt: visit.scheduledAt!.toISOString(), toScheduledAt: startsAt.toISOString() },
+          requestId: currentRequestId(),
           at: now,
         },
       });
@@ -119,7 +121,7 @@ export async function approveAppointment(context: QueueContext, visitId: string)
     // On the row this transaction now holds, whatever a concurrent reschedule wrote before it.
     await tx.visit.updateMany({ where: { id: visit.id, remindAt: { lte: now } }, data: { remindAt: null } });
     await tx.visitEvent.create({
-      data: { visitId: visit.id, organizationId: visit.organizationId, queueId: visit.queueId, fromStatus: 'PENDING', toStatus: 'BOOKED', ...who.actor, action: 'APPROVED', at: now },
+      data: { visitId: visit.id, organizationId: visit.organizationId, queueId: visit.queueId, fromStatus: 'PENDING', toStatus: 'BOOKED', ...who.actor, action: 'APPROVED', requestId: currentRequestId(), at: now },
     });
     return tx.visit.findUniqueOrThrow({ where: { id: visit.id } });
   });
@@ -192,6 +194,7 @@ export async function checkIn(context: QueueContext, visitId: string, visitToken
           ...who.actor,
           action: 'CHECKED_IN',
           detail: { onTime: lineAt.getTime() === visit.scheduledAt!.getTime() },
+          requestId: currentRequestId(),
           at: now,
         },
       });

@@ -13,6 +13,7 @@ import { isSlotUnavailable, slotUnavailable } from './capacity';
 import { assertCustomerVisible, personOf, resolveBooker, type Booker, type Person, type PersonInput } from './people';
 import { reminderTime } from './reminder-time';
 import { findSlot, occupancyOf, readBusinessBookings } from './slots';
+import { currentRequestId } from '../audit/request-id';
 
 export interface BookAppointmentInput extends PersonInput {
   businessId: string;
@@ -164,6 +165,7 @@ export async function placeAppointment(context: QueueContext, placement: Placeme
           ...booker.actor,
           action: 'BOOKED',
           detail: { toScheduledAt: startsAt.toISOString() },
+          requestId: currentRequestId(),
           at: now,
         },
       });

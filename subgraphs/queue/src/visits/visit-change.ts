@@ -5,6 +5,7 @@ import { actorOf, type Actor } from '../access';
 import type { QueueContext } from '../context';
 import { requireObjectId } from '../ids';
 import { assertTransition, stampOf } from './transitions';
+import { currentRequestId } from '../audit/request-id';
 
 export const visitNotFound = () => new AppError('NOT_FOUND', 'No visit with this id.');
 
@@ -80,6 +81,7 @@ export async function changeVisit(
         ...actor,
         action: change.action ?? null,
         detail: change.detail,
+        requestId: currentRequestId(),
         at: now,
       },
     });

@@ -10,6 +10,7 @@ import { readLines, readServiceTimes, type Db } from './line';
 import { assertTransition } from './transitions';
 import { changeVisit, staffActor, visitNotFound, type AfterChange } from './visit-change';
 import { actAsTokenHolder, visitTokenMatches } from './visit-token';
+import { currentRequestId } from '../audit/request-id';
 
 /** A visit served for longer than this was most likely never completed on time: it is not a sample. */
 const maxServiceSampleSeconds = 4 * 3600;
@@ -71,10 +72,10 @@ async function callHead(tx: Db, queueId: string, counter: string | null, actorId
       FROM next WHERE v."id" = next."id" AND v."status" = 'WAITING'::"VisitStatus"
       RETURNING v."id", v."organizationId", v."queueId"
     ), event AS (
-      INSERT INTO "VisitEvent" ("id", "visitId", "organizationId", "queueId", "fromStatus", "toStatus", "actorId", "actorKind", "detail", "at")
+      INSERT INTO "VisitEvent" ("id", "visitId", "organizationId", "queueId", "fromStatus", "toStatus", "actorId", "actorKind", "detail", "requestId", "at")
       SELECT gen_random_uuid(), "id", "organizationId", "queueId", 'WAITING'::"VisitStatus", 'CALLED'::"VisitStatus",
              ${actorId}::uuid, ${actorKind}, CASE WHEN ${counter}::text IS NULL THEN NULL ELSE jsonb_build_object('counter', ${counter}::text) END,
-             ${now}::timestamp(3)
+             ${currentRequestId()}::text, ${now}::timestamp(3)
       FROM called
     )
     SELECT "id" FROM called`;
