@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '@waitlessq/observability';
 import { createRedis } from '@waitlessq/redis';
 import { runUntilSignalled } from '@waitlessq/subgraph-kit';
 import { mountAppsProxy } from './apps-proxy';
+import { mountNotificationsProxy } from './notifications-proxy';
 import { createGateway } from './create-gateway';
 import type { ReadinessCheck } from './readiness';
 
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   const dependencies = await openDependencies(config, logger);
   const gateway = await createGateway({ config, logger, readinessChecks: dependencies.checks, redis: dependencies.redis });
   mountAppsProxy(gateway.app, { pwaSubgraphUrl: config.subgraphUrls.pwa, logger });
+  if (config.workersUrl) mountNotificationsProxy(gateway.app, { workersUrl: config.workersUrl, logger });
   const url = await gateway.listen();
   logger.info({ url, subgraphUrls: config.subgraphUrls }, 'listening');
   runUntilSignalled(logger, async () => {

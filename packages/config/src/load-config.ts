@@ -53,6 +53,7 @@ const environmentSchema = z.object({
   QUEUE_SUBGRAPH_URL: z.string().url().optional(),
   PWA_SUBGRAPH_URL: z.string().url().optional(),
   SUPERGRAPH_PATH: z.string().optional(),
+  WORKERS_URL: z.preprocess((value) => (value === '' ? undefined : value), z.string().url().optional()),
   PUBLIC_URL: z.string().url().optional(),
   ...edgeEnvironment,
   ...notificationEnvironment,
@@ -113,6 +114,8 @@ export interface Config {
   };
   subgraphUrls: Record<Exclude<ServiceName, 'gateway' | 'workers'>, string>;
   supergraphPath?: string;
+  /** The workers service, when the gateway passes `/notifications/` to it (compose); null: routed elsewhere (an ingress) or served in-process. */
+  workersUrl: string | null;
   /** Where browsers reach the gateway, which serves the apps under /apps/ and the API under /graphql. */
   publicUrl: string;
   /** Web push: the VAPID key pair apps subscribe with and workers sign with; nulls leave push off. */
@@ -188,6 +191,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
       pwa: e.PWA_SUBGRAPH_URL ?? local('pwa'),
     },
     supergraphPath: e.SUPERGRAPH_PATH,
+    workersUrl: e.WORKERS_URL ?? null,
     publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${port}`,
     push: notificationConfig(e).push,
     notifications: notificationConfig(e),
