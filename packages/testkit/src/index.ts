@@ -3,7 +3,7 @@ export type { TestDatabase } from './test-database';
 export { testRedisUrl } from './test-redis';
 export { freePort } from './free-port';
 export { startService, startGraph } from './processes';
-export type { RunningService, RunningGraph, ServiceName } from './processes';
+export type { RunningService, RunningGraph, ServiceName, StartOptions } from './processes';
 export { graphql, graphqlOk, errorCode } from './graphql-client';
 export type { GraphQLResponse, GraphQLCall } from './graphql-client';
 export { createTenant, tenantStaffRoles, tenantPassword } from './tenant';

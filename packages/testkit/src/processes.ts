@@ -23,7 +23,12 @@ const entry = (name: ServiceName) => path.join(root, name === 'gateway' || name 
  * /health answers. The end-to-end suites use real processes because the features they check
  * (signed identity between services, federation, concurrency) are about several processes.
  */
-export async function startService(name: ServiceName, env: Record<string, string>): Promise<RunningService> {
+export interface StartOptions {
+  /** How long a process may take to answer /health (30 s; more for a suite that starts many on a busy machine). */
+  startTimeoutMs?: number;
+}
+
+export async function startService(name: ServiceName, env: Record<string, string>, options: StartOptions = {}): Promise<RunningService> {
   const port = Number(env.PORT ?? (await freePort()));
   const child = spawn(process.execPath, [entry(name)], {
     cwd: root,
@@ -34,7 +39,7 @@ export async function startService(name: ServiceName, env: Record<string, string
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitForHealth(baseUrl, child, () => output, name);
+  await waitForHealth(baseUrl, child, () => output, name, options.startTimeoutMs ?? 30_000);
   return {
     name,
     url: `${baseUrl}/graphql`,
@@ -45,8 +50,8 @@ export async function startService(name: ServiceName, env: Record<string, string
   };
 }
 
-async function waitForHealth(baseUrl: string, child: ChildProcess, output: () => string, name: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+async function waitForHealth(baseUrl: string, child: ChildProcess, output: () => string, name: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output()}`);
     try {
@@ -58,7 +63,7 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: () =>
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`${name} did not become healthy in 30 s:\n${output()}`);
+  throw new Error(`${name} did not become healthy in ${timeoutMs / 1000} s:\n${output()}`);
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
@@ -92,7 +97,7 @@ export interface RunningGraph {
 }
 
 /** The four subgraphs and the gateway, each in its own process, on one database and Redis. */
-export async function startGraph(env: Record<string, string>): Promise<RunningGraph> {
+export async function startGraph(env: Record<string, string>, options: StartOptions = {}): Promise<RunningGraph> {
   const names = ['user', 'business', 'queue', 'pwa'] as const;
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<(typeof names)[number], number>;
   const urls = {
@@ -105,23 +110,23 @@ export async function startGraph(env: Record<string, string>): Promise<RunningGr
   try {
     const subgraphs = await Promise.all(
       names.map(async (name) => {
-        const service = await startService(name, { ...env, ...urls, PORT: String(ports[name]) });
+        const service = await startService(name, { ...env, ...urls, PORT: String(ports[name]) }, options);
         started.push(service);
         return service;
       }),
     );
-    const gateway = await startService('gateway', { ...env, ...urls });
+    const gateway = await startService('gateway', { ...env, ...urls }, options);
     started.push(gateway);
     return {
       gateway,
       subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, s])) as RunningGraph['subgraphs'],
       startGateway: async (extra = {}) => {
-        const replica = await startService('gateway', { ...env, ...urls, ...extra });
+        const replica = await startService('gateway', { ...env, ...urls, ...extra }, options);
         started.push(replica);
         return replica;
       },
       startReplica: async (name, extra = {}) => {
-        const replica = await startService(name, { ...env, ...urls, ...extra });
+        const replica = await startService(name, { ...env, ...urls, ...extra }, options);
         started.push(replica);
         return replica;
       },
