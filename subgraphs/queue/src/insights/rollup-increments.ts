@@ -3,6 +3,8 @@ import { addSample, minuteBucket, type Histogram } from './histogram';
 
 /** Stands for "no service" and "nobody called it" in the rollup's key, whose columns cannot be null. */
 export const noneId = '00000000-0000-0000-0000-000000000000';
+/** Stands for "every service" / "every staff member" in the daily rollup's key (InsightsDailyRollup). */
+export const allId = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 
 /** What the rollup reads of a finished visit (DONE, NO_SHOW or CANCELLED), with its queue's zone. */
 export interface FinishedVisit {
@@ -100,7 +102,7 @@ export function rollupIncrements(visits: readonly FinishedVisit[]): RollupIncrem
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
 
-function count(row: RollupIncrement, visit: FinishedVisit): void {
+function count(row: Omit<RollupIncrement, 'hourStart'>, visit: FinishedVisit): void {
   if (visit.joinedAt) row.joined += 1;
   if (visit.status === 'DONE') row.served += 1;
   if (visit.status === 'NO_SHOW') row.noShows += 1;
@@ -123,4 +125,62 @@ function count(row: RollupIncrement, visit: FinishedVisit): void {
   if (visit.status === 'DONE' && visit.servedAt && visit.doneAt) {
     addSample(row.serviceHistogram, minuteBucket((visit.doneAt.getTime() - visit.servedAt.getTime()) / 1000));
   }
+}
+
+/** One daily row's worth of increments: what gets added to the InsightsDailyRollup row of its key. */
+export interface DailyIncrement extends Omit<RollupIncrement, 'hourStart'> {
+  /** The business-local date, YYYY-MM-DD. */
+  day: string;
+  /** Bit i: the i-th hour since the local day began has visits. */
+  hoursMask: number;
+  /** Joins per local clock hour, 24 elements. */
+  joinedByHour: number[];
+}
+
+/** The local day of an hourly row's start, its hour since the day began (0-24) and its clock hour. */
+export function localDayOf(hourStart: Date, timezone: string): { day: string; hourIndex: number; clockHour: number } {
+  let local = DateTime.fromJSDate(hourStart, { zone: timezone });
+  if (!local.isValid) local = DateTime.fromJSDate(hourStart, { zone: 'UTC' });
+  const hourIndex = Math.floor((hourStart.getTime() - local.startOf('day').toMillis()) / 3_600_000);
+  return { day: local.toISODate()!, hourIndex, clockHour: local.hour };
+}
+
+/** The four levels a daily row is kept at: the real service and staff, or "all" in either. */
+const levels = [
+  { byService: true, byStaff: true },
+  { byService: true, byStaff: false },
+  { byService: false, byStaff: true },
+  { byService: false, byStaff: false },
+];
+
+/**
+ * The daily increments of a batch of finished visits: the sums of its hourly increments per
+ * local day, at each of the four levels, one per daily key, in key order (see rollupIncrements).
+ */
+export function dailyIncrements(visits: readonly FinishedVisit[]): DailyIncrement[] {
+  const byKey = new Map<string, DailyIncrement>();
+  for (const visit of visits) {
+    const hourStart = localHourStart(anchorOf(visit), visit.timezone);
+    const { day, hourIndex, clockHour } = localDayOf(hourStart, visit.timezone);
+    for (const level of levels) {
+      const key = {
+        businessId: visit.businessId,
+        day,
+        queueId: visit.queueId,
+        serviceId: level.byService ? (visit.serviceId ?? noneId) : allId,
+        staffId: level.byStaff ? (visit.calledById ?? noneId) : allId,
+      };
+      const id = [key.businessId, key.day, key.queueId, key.serviceId, key.staffId].join('|');
+      let row = byKey.get(id);
+      if (!row) {
+        row = { ...key, organizationId: visit.organizationId, joined: 0, served: 0, noShows: 0, cancelled: 0, abandoned: 0, waitHistogram: [], serviceHistogram: [],
+          etaSamples: 0, etaAbsSeconds: 0, etaSignedSeconds: 0, etaLatestSamples: 0, etaLatestAbsSeconds: 0, hoursMask: 0, joinedByHour: Array.from({ length: 24 }, () => 0) };
+        byKey.set(id, row);
+      }
+      row.hoursMask |= 1 << hourIndex;
+      if (visit.joinedAt) row.joinedByHour[clockHour] += 1;
+      count(row, visit);
+    }
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
