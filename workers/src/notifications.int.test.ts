@@ -2,7 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { createChannels } from '@waitlessq/channels';
+import webpush from 'web-push';
+import { createChannels, createPushChannel } from '@waitlessq/channels';
+import { startPushEndpoint } from '../../packages/channels/src/testing/push-endpoint';
 import type { JobRunner } from '@waitlessq/jobs';
 import { optOut } from '@waitlessq/user-subgraph';
 import { ok, startQueueHarness, type QueueHarness, type Tenant } from '../../subgraphs/queue/src/test-support/harness';
@@ -150,5 +152,42 @@ describe('notifications, from a committed change to the provider', () => {
     const called = await harness.prisma.notification.findFirstOrThrow({ where: { visitId: anna, kind: 'CALLED', channel: 'EMAIL' } });
     expect(called).toMatchObject({ status: 'SKIPPED', error: 'opted out' });
     expect(mails.filter((m) => JSON.stringify(m.to).includes('anna@example.test'))).toHaveLength(1);
+  });
+
+  it('pushes to the subscriptions the app registered, encrypted and signed; a subscription the push service calls gone is removed', async () => {
+    const vapid = webpush.generateVAPIDKeys();
+    const push = { vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey, vapidSubject: 'mailto:ops@waitlessq.test' };
+    const endpoint = await startPushEndpoint(push.vapidSubject);
+    const channels = { ...createChannels(harness.runtime.config, harness.runtime.logger), push: createPushChannel(push, { agent: endpoint.agent }) };
+    const handlers = createHandlers(harness.runtime, channels);
+    // This suite's runner has no VAPID keys: it stops here, and the push job is run by hand.
+    await runner.close(1_000);
+    try {
+      const queueId = ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Push' } })).createQueue.id;
+      const visitId = ok(await harness.call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, { input: { queueId, name: 'Pia' } })).joinQueue.visit.id;
+      const subscribe = (subscription: ReturnType<typeof endpoint.subscription>) =>
+        harness.prisma.pushSubscription.create({
+          data: { organizationId: tenant.organizationId, businessId: tenant.businessId, visitId, endpoint: subscription.endpoint, p256dh: subscription.keys.p256dh, auth: subscription.keys.auth },
+        });
+      await subscribe(endpoint.subscription(201));
+      const gone = await subscribe(endpoint.subscription(410));
+      ok(await harness.call(tenant.staff('STAFF'), callNextOp, { queueId }));
+
+      // The push job, run by the handler as the runner would (the runner of this suite has no VAPID keys).
+      await handlers['send-push']!({ visitId, kind: 'CALLED', channel: 'PUSH' }, { id: 'push-test', attempt: 1, maxAttempts: 5 });
+      expect(endpoint.received).toHaveLength(2);
+      const [payload] = endpoint.received.map((delivery) => delivery.payload as { title: string; url: string; tag: string });
+      expect(payload.url).toContain(`#/visit/${visitId}`);
+      expect(payload.tag).toBe(`${visitId}:CALLED`);
+      expect(await harness.prisma.pushSubscription.findUnique({ where: { id: gone.id } })).toBeNull();
+      expect(await harness.prisma.pushSubscription.count({ where: { visitId } })).toBe(1);
+      const row = await harness.prisma.notification.findUniqueOrThrow({ where: { visitId_kind_channel: { visitId, kind: 'CALLED', channel: 'PUSH' } } });
+      expect(row.status).toBe('SENT');
+      // Run again (a retried job): nothing is sent twice.
+      await handlers['send-push']!({ visitId, kind: 'CALLED', channel: 'PUSH' }, { id: 'push-test', attempt: 2, maxAttempts: 5 });
+      expect(endpoint.received).toHaveLength(2);
+    } finally {
+      await endpoint.close();
+    }
   });
 });
