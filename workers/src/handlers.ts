@@ -1,11 +1,12 @@
 import { createChannels, pickLanguage, renderInvitation, type Channels } from '@waitlessq/channels';
 import type { JobHandlers } from '@waitlessq/jobs';
-import { notificationProfileOf } from '@waitlessq/business-subgraph';
-import { pushTargetsOfVisit, removePushTarget, ticketLinkOf } from '@waitlessq/pwa-subgraph';
-import { planVisitNotification, sendVisitNotification, type NotificationSender } from '@waitlessq/queue-subgraph';
+import { notificationProfileOf, retentionPolicies } from '@waitlessq/business-subgraph';
+import { deletePushSubscriptionsBefore, pushTargetsOfVisit, removePushTarget, ticketLinkOf } from '@waitlessq/pwa-subgraph';
+import { applyVisitRetention, customersWithVisitsSince, planVisitNotification, sendVisitNotification, type NotificationSender } from '@waitlessq/queue-subgraph';
 import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
 import {
   deleteExpiredSessions,
+  deleteInactiveCustomers,
   deliverWebhook,
   fanOutWebhookEvent,
   invitationEmailJobId,
@@ -21,6 +22,9 @@ import { notificationRoutes } from './notification-routes';
 /** The one-click unsubscribe link of an address (served by notification-routes.ts, on the public origin). */
 export const unsubscribeLinkOf = (runtime: ServiceRuntime, subject: Parameters<typeof unsubscribeToken>[1]) =>
   `${runtime.config.publicUrl}${notificationRoutes.unsubscribe}?token=${encodeURIComponent(unsubscribeToken(runtime.config.auth.visitTokenSecret, subject))}`;
+
+/** One retention job per organization and UTC day: a sweep that runs twice a day adds it once. */
+export const retentionJobId = (organizationId: string, day: string) => `retention:${organizationId}:${day}`;
 
 /** Every job's handler: thin, over each subgraph's own domain code (each writes only its own tables). */
 export function createHandlers(runtime: ServiceRuntime, channels: Channels = createChannels(runtime.config, runtime.logger)): JobHandlers {
@@ -39,6 +43,22 @@ export function createHandlers(runtime: ServiceRuntime, channels: Channels = cre
   };
   const send = (data: Parameters<typeof sendVisitNotification>[1], job: Parameters<typeof sendVisitNotification>[2]) => sendVisitNotification(sender, data, job);
   return {
+    // Retention (README): each subgraph erases its own tables; the user subgraph last, keeping the queue's active customers.
+    'retention-sweep': async () => {
+      const day = new Date().toISOString().slice(0, 10);
+      for (const { organizationId } of await retentionPolicies(prisma)) {
+        await runtime.jobs.queue.add('retention', { organizationId }, { jobId: retentionJobId(organizationId, day) });
+      }
+    },
+    retention: async ({ organizationId }) => {
+      const [policy] = await retentionPolicies(prisma, [organizationId]);
+      if (!policy) return;
+      const cutoff = new Date(Date.now() - policy.dataRetentionDays * 86_400_000);
+      const visits = await applyVisitRetention(prisma, organizationId, cutoff);
+      const pushSubscriptions = await deletePushSubscriptionsBefore(prisma, organizationId, cutoff);
+      const customers = await deleteInactiveCustomers(prisma, organizationId, cutoff, await customersWithVisitsSince(prisma, organizationId, cutoff));
+      runtime.logger.info({ organizationId, cutoff, visits, pushSubscriptions, customers }, 'retention applied');
+    },
     'notify-visit': async (data) => {
       for (const send of await planVisitNotification(prisma, data)) {
         const urgent = data.kind === 'CALLED' || data.kind === 'RECALLED';

@@ -64,6 +64,10 @@ export interface JobCatalog {
   'webhook-event': WebhookEventJob;
   'webhook-delivery': { deliveryId: string };
   'invitation-email': { invitationId: string };
+  /** One organization's retention window applied (queue, pwa, then user tables); jobId retention:<org>:<day>. */
+  retention: { organizationId: string };
+  /** Repeated, daily: one 'retention' job per organization. */
+  'retention-sweep': Record<string, never>;
   /** Repeated: outbox rows a crashed process left behind, handed on. */
   'outbox-relay': Record<string, never>;
   /** Repeated: automatic no-shows, expired standby offers, reminders that are due. */
@@ -94,6 +98,8 @@ export const jobQueue: Record<JobName, QueueName> = {
   'webhook-event': 'webhooks',
   'webhook-delivery': 'webhooks',
   'invitation-email': 'email',
+  retention: 'maintenance',
+  'retention-sweep': 'maintenance',
   'outbox-relay': 'maintenance',
   'appointments-sweep': 'maintenance',
   'refresh-sessions-cleanup': 'maintenance',
@@ -114,6 +120,8 @@ export const retryPolicy: Record<JobName, RetryPolicy> = {
   'webhook-event': { attempts: 8, backoffMs: 2_000 },
   'webhook-delivery': { attempts: 15, backoffMs: 30_000 },
   'invitation-email': { attempts: 8, backoffMs: 5_000 },
+  retention: { attempts: 3, backoffMs: minute },
+  'retention-sweep': { attempts: 1, backoffMs: minute },
   'outbox-relay': { attempts: 1, backoffMs: minute },
   'appointments-sweep': { attempts: 1, backoffMs: minute },
   'refresh-sessions-cleanup': { attempts: 1, backoffMs: minute },
@@ -124,6 +132,7 @@ export const retryPolicy: Record<JobName, RetryPolicy> = {
 /** How often the repeated jobs run. */
 export const repeatEveryMs: Partial<Record<JobName, number>> = {
   'outbox-relay': 5_000,
+  'retention-sweep': 24 * 60 * minute,
   'appointments-sweep': 30_000,
   'refresh-sessions-cleanup': 60 * minute,
   'insights-rollup': 5 * minute,

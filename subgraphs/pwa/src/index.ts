@@ -14,3 +14,4 @@ export function createPwaSubgraph(runtime: ServiceRuntime): SubgraphDefinition<P
 }
 export { pushTargetsOfVisit, removePushTarget, ticketLinkOf } from './push/push-targets';
 export type { PushTarget } from './push/push-targets';
+export { deletePushSubscriptionsBefore } from './retention';

@@ -1,0 +1,2 @@
+export { applyVisitRetention, customersWithVisitsSince, retentionBatchSize } from './retention';
+export type { VisitRetentionResult } from './retention';
