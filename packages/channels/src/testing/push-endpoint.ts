@@ -1,3 +1,5 @@
+// The declaration of http_ece (it ships none) must reach packages that compile this file from a test of theirs.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./http_ece.d.ts" />
 import { spawnSync } from 'node:child_process';
 import { createECDH, randomBytes } from 'node:crypto';
