@@ -7,7 +7,6 @@ import { createQueueEventPublisher, createStaleRelayTask, publishingChanges, sub
 import { insightsResolvers } from './insights/resolvers';
 import { notificationResolvers } from './notifications/resolvers';
 import { createInsightsRollupTask } from './insights/rollup';
-import { privacyResolvers } from './privacy/resolvers';
 import { createBusinessPeer, createCustomerPeer, type BusinessPeer, type CustomerPeer } from './peers';
 import { createQueueSummaries } from './queues/queue-summary';
 import { queueResolvers } from './queues/resolvers';
@@ -46,9 +45,9 @@ export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgr
     resolvers: {
       DateTime: DateTimeScalar,
       JSON: JSONScalar,
-      Query: { ...queueResolvers.Query, ...visitResolvers.Query, ...appointmentResolvers.Query, ...standbyResolvers.Query, ...auditResolvers.Query, ...privacyResolvers.Query },
+      Query: { ...queueResolvers.Query, ...visitResolvers.Query, ...appointmentResolvers.Query, ...standbyResolvers.Query, ...auditResolvers.Query },
       // Every change is published to subscribers once it has committed (events/publishing.ts).
-      Mutation: { ...publishingChanges(publisher, mutations), ...privacyResolvers.Mutation },
+      Mutation: publishingChanges(publisher, mutations),
       Subscription: subscriptionResolvers,
       Queue: queueResolvers.Queue,
       Business: { ...queueResolvers.Business, ...slotResolvers.Business, ...insightsResolvers.Business },
