@@ -1,4 +1,4 @@
-import { localHourStart, noneId, rollupIncrements, type FinishedVisit } from './rollup-increments';
+import { allId, dailyIncrements, localDayOf, localHourStart, noneId, rollupIncrements, type FinishedVisit } from './rollup-increments';
 
 const at = (iso: string) => new Date(iso);
 
@@ -56,5 +56,43 @@ describe('rollup increments', () => {
       // |300 - 430| + |180 - 65| = 130 + 115; (300 - 430) + (180 - 65) = -15; latest |60 - 430|.
       etaSamples: 2, etaAbsSeconds: 245, etaSignedSeconds: -15, etaLatestSamples: 1, etaLatestAbsSeconds: 370,
     });
+  });
+});
+
+describe('the business-local day of an hourly row', () => {
+  it('numbers the 25 hours of the day clocks go back, the two 02:00 hours apart', () => {
+    // Berlin, 25 October 2026 began at 22:00 UTC the day before; 23:00 CET is 22:00 UTC, its 25th hour.
+    expect(localDayOf(at('2026-10-24T22:00:00Z'), 'Europe/Berlin')).toEqual({ day: '2026-10-25', hourIndex: 0, clockHour: 0 });
+    expect(localDayOf(at('2026-10-25T00:00:00Z'), 'Europe/Berlin')).toEqual({ day: '2026-10-25', hourIndex: 2, clockHour: 2 });
+    expect(localDayOf(at('2026-10-25T01:00:00Z'), 'Europe/Berlin')).toEqual({ day: '2026-10-25', hourIndex: 3, clockHour: 2 });
+    expect(localDayOf(at('2026-10-25T22:00:00Z'), 'Europe/Berlin')).toEqual({ day: '2026-10-25', hourIndex: 24, clockHour: 23 });
+    expect(localDayOf(at('2026-10-25T23:00:00Z'), 'Europe/Berlin')).toEqual({ day: '2026-10-26', hourIndex: 0, clockHour: 0 });
+  });
+
+  it('follows half-hour zones: 23:30 UTC is the next day in Asia/Kolkata', () => {
+    expect(localDayOf(at('2026-03-02T18:30:00Z'), 'Asia/Kolkata')).toEqual({ day: '2026-03-03', hourIndex: 0, clockHour: 0 });
+  });
+});
+
+describe('daily increments', () => {
+  it('add each visit to its day at the four levels, with its hour bit and clock hour', () => {
+    const staff = '11111111-1111-1111-1111-111111111111';
+    const service = '22222222-2222-2222-2222-222222222222';
+    const visits = [
+      visit({ id: 'a', serviceId: service, calledById: staff, joinedAt: at('2026-10-25T00:30:00Z'), waitSeconds: 120 }),
+      visit({ id: 'b', serviceId: service, joinedAt: at('2026-10-25T01:30:00Z'), status: 'CANCELLED' }),
+    ].map((row) => ({ ...row, timezone: 'Europe/Berlin' }));
+    const rows = dailyIncrements(visits);
+    expect(rows.map((row) => [row.serviceId, row.staffId, row.joined, row.hoursMask, row.joinedByHour[2], row.waitHistogram])).toEqual([
+      [service, noneId, 1, 0b1000, 1, []],
+      [service, staff, 1, 0b100, 1, [0, 0, 1]],
+      [service, allId, 2, 0b1100, 2, [0, 0, 1]],
+      [allId, noneId, 1, 0b1000, 1, []],
+      [allId, staff, 1, 0b100, 1, [0, 0, 1]],
+      [allId, allId, 2, 0b1100, 2, [0, 0, 1]],
+    ]);
+    expect(new Set(rows.map((row) => row.day))).toEqual(new Set(['2026-10-25']));
+    // The hourly increments of the same visits sum to the all/all row.
+    expect(rollupIncrements(visits).reduce((sum, row) => sum + row.joined, 0)).toBe(2);
   });
 });
