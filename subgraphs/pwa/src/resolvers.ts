@@ -4,12 +4,15 @@ import { configResolvers } from './config/resolvers';
 import type { PwaContext } from './context';
 import { joinResolvers } from './join/resolvers';
 import { pushResolvers } from './push/resolvers';
+import { privacyResolvers } from './privacy/resolvers';
 import { DateTimeScalar } from '@waitlessq/subgraph-kit';
 
 export const resolvers = {
   DateTime: DateTimeScalar,
   ...configResolvers,
   Business: { ...configResolvers.Business, ...joinResolvers.Business },
+  JSON: privacyResolvers.JSON,
+  Query: privacyResolvers.Query,
   PwaBuild: buildResolvers.PwaBuild,
-  Mutation: { ...configResolvers.Mutation, ...buildResolvers.Mutation, ...pushResolvers.Mutation },
+  Mutation: { ...configResolvers.Mutation, ...buildResolvers.Mutation, ...pushResolvers.Mutation, ...privacyResolvers.Mutation },
 } as SubgraphDefinition<PwaContext>['resolvers'];

@@ -7,6 +7,7 @@ import { createQueueEventPublisher, createStaleRelayTask, publishingChanges, sub
 import { insightsResolvers } from './insights/resolvers';
 import { notificationResolvers } from './notifications/resolvers';
 import { createInsightsRollupTask } from './insights/rollup';
+import { privacyResolvers } from './privacy/resolvers';
 import { createBusinessPeer, createCustomerPeer, type BusinessPeer, type CustomerPeer } from './peers';
 import { createQueueSummaries } from './queues/queue-summary';
 import { queueResolvers } from './queues/resolvers';
@@ -45,9 +46,9 @@ export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgr
     resolvers: {
       DateTime: DateTimeScalar,
       JSON: JSONScalar,
-      Query: { ...queueResolvers.Query, ...visitResolvers.Query, ...appointmentResolvers.Query, ...standbyResolvers.Query, ...auditResolvers.Query },
+      Query: { ...queueResolvers.Query, ...visitResolvers.Query, ...appointmentResolvers.Query, ...standbyResolvers.Query, ...auditResolvers.Query, ...privacyResolvers.Query },
       // Every change is published to subscribers once it has committed (events/publishing.ts).
-      Mutation: publishingChanges(publisher, mutations),
+      Mutation: { ...publishingChanges(publisher, mutations), ...privacyResolvers.Mutation },
       Subscription: subscriptionResolvers,
       Queue: queueResolvers.Queue,
       Business: { ...queueResolvers.Business, ...slotResolvers.Business, ...insightsResolvers.Business },

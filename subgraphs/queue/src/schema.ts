@@ -6,6 +6,7 @@ import { auditTypeDefs } from './audit/schema';
 import { eventTypeDefs } from './events/schema';
 import { insightsTypeDefs } from './insights/schema';
 import { notificationTypeDefs } from './notifications/schema';
+import { privacyTypeDefs } from './privacy/schema';
 import { queueTypeDefs } from './queues/schema';
 import { visitTypeDefs } from './visits/schema';
 
@@ -22,5 +23,5 @@ const base = gql`
 /** The queue subgraph's SDL (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: base.kind,
-  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions, ...eventTypeDefs.definitions, ...slotTypeDefs.definitions, ...appointmentTypeDefs.definitions, ...standbyTypeDefs.definitions, ...insightsTypeDefs.definitions, ...notificationTypeDefs.definitions, ...auditTypeDefs.definitions],
+  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions, ...eventTypeDefs.definitions, ...slotTypeDefs.definitions, ...appointmentTypeDefs.definitions, ...standbyTypeDefs.definitions, ...insightsTypeDefs.definitions, ...notificationTypeDefs.definitions, ...auditTypeDefs.definitions, ...privacyTypeDefs.definitions],
 };

@@ -7,6 +7,7 @@ import { customerResolvers } from './customers/resolvers';
 import { DateTimeScalar } from '@waitlessq/subgraph-kit';
 import { typeDefs } from './schema';
 import { notificationPreferenceResolvers } from './notification-preferences/resolvers';
+import { privacyResolvers } from './privacy/resolvers';
 import { staffResolvers } from './staff/resolvers';
 import { webhookResolvers } from './webhooks/resolvers';
 
@@ -41,9 +42,10 @@ export function createUserSubgraph(runtime: ServiceRuntime): SubgraphDefinition<
     typeDefs,
     resolvers: {
       DateTime: DateTimeScalar,
+      JSONObject: privacyResolvers.JSONObject,
       AuditDetail: auditResolvers.AuditDetail,
-      Query: { ...staffResolvers.Query, ...customerResolvers.Query, ...apiKeyResolvers.Query, ...webhookResolvers.Query, ...auditResolvers.Query },
-      Mutation: { ...staffResolvers.Mutation, ...authResolvers.Mutation, ...customerResolvers.Mutation, ...apiKeyResolvers.Mutation, ...webhookResolvers.Mutation, ...notificationPreferenceResolvers.Mutation },
+      Query: { ...staffResolvers.Query, ...customerResolvers.Query, ...apiKeyResolvers.Query, ...webhookResolvers.Query, ...auditResolvers.Query, ...privacyResolvers.Query },
+      Mutation: { ...staffResolvers.Mutation, ...authResolvers.Mutation, ...customerResolvers.Mutation, ...apiKeyResolvers.Mutation, ...webhookResolvers.Mutation, ...notificationPreferenceResolvers.Mutation, ...privacyResolvers.Mutation },
       User: staffResolvers.User,
       Business: staffResolvers.Business,
       Customer: { ...customerResolvers.Customer, ...notificationPreferenceResolvers.Customer },

@@ -5,6 +5,7 @@ import { auditTypeDefs } from './audit/schema';
 import { authTypeDefs } from './auth/schema';
 import { customerTypeDefs } from './customers/schema';
 import { notificationPreferenceTypeDefs } from './notification-preferences/schema';
+import { privacyTypeDefs } from './privacy/schema';
 import { staffTypeDefs } from './staff/schema';
 import { webhookTypeDefs } from './webhooks/schema';
 
@@ -32,5 +33,5 @@ const baseTypeDefs = gql`
 /** The user subgraph's SDL, one document (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: Kind.DOCUMENT,
-  definitions: [baseTypeDefs, staffTypeDefs, authTypeDefs, customerTypeDefs, apiKeyTypeDefs, webhookTypeDefs, notificationPreferenceTypeDefs, auditTypeDefs].flatMap((doc) => doc.definitions),
+  definitions: [baseTypeDefs, staffTypeDefs, authTypeDefs, customerTypeDefs, apiKeyTypeDefs, webhookTypeDefs, notificationPreferenceTypeDefs, auditTypeDefs, privacyTypeDefs].flatMap((doc) => doc.definitions),
 };
