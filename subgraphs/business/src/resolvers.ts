@@ -1,4 +1,5 @@
 import type { SubgraphDefinition } from '@waitlessq/subgraph-kit';
+import { auditedMutations, businessAuditedChanges, type MutationResolver } from './audit';
 import { availabilityResolvers } from './availability/resolvers';
 import { bookingPolicyResolvers } from './booking-policy/resolvers';
 import { businessResolvers } from './businesses/resolvers';
@@ -24,8 +25,12 @@ function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
   return merged;
 }
 
+const merged = mergeResolvers(organizationResolvers, businessResolvers, serviceResolvers, openingHoursResolvers, bookingPolicyResolvers, availabilityResolvers);
+
 export const resolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
-  ...mergeResolvers(organizationResolvers, businessResolvers, serviceResolvers, openingHoursResolvers, bookingPolicyResolvers, availabilityResolvers),
+  ...merged,
+  // Administrative changes reach the audit log (user subgraph) as jobs, once committed.
+  Mutation: auditedMutations(merged.Mutation as Record<string, MutationResolver>, businessAuditedChanges),
 } as SubgraphDefinition<BusinessContext>['resolvers'];
