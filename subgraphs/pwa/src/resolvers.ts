@@ -1,4 +1,5 @@
 import type { SubgraphDefinition } from '@waitlessq/subgraph-kit';
+import { auditedMutations, type MutationResolver } from './audit';
 import { buildResolvers } from './builds/resolvers';
 import { configResolvers } from './config/resolvers';
 import type { PwaContext } from './context';
@@ -14,5 +15,6 @@ export const resolvers = {
   JSON: privacyResolvers.JSON,
   Query: privacyResolvers.Query,
   PwaBuild: buildResolvers.PwaBuild,
-  Mutation: { ...configResolvers.Mutation, ...buildResolvers.Mutation, ...pushResolvers.Mutation, ...privacyResolvers.Mutation },
+  // Publishing and configuration reach the audit log (user subgraph) as jobs, once committed.
+  Mutation: auditedMutations({ ...configResolvers.Mutation, ...buildResolvers.Mutation, ...pushResolvers.Mutation, ...privacyResolvers.Mutation } as Record<string, MutationResolver>),
 } as SubgraphDefinition<PwaContext>['resolvers'];
