@@ -58,6 +58,15 @@ export function createHandlers(runtime: ServiceRuntime, channels: Channels = cre
       const pushSubscriptions = await deletePushSubscriptionsBefore(prisma, organizationId, cutoff);
       const customers = await deleteInactiveCustomers(prisma, organizationId, cutoff, await customersWithVisitsSince(prisma, organizationId, cutoff));
       runtime.logger.info({ organizationId, cutoff, visits, pushSubscriptions, customers }, 'retention applied');
+      // The audit log shows it as the system's, once per organization and day (a retried job adds none), when anything went.
+      if (visits.visits + visits.standbyEntries + pushSubscriptions + customers.customers > 0) {
+        const at = new Date().toISOString();
+        const detail = { cutoff: cutoff.toISOString(), dataRetentionDays: policy.dataRetentionDays, visits: visits.visits, standbyEntries: visits.standbyEntries, pushSubscriptions, customers: customers.customers };
+        await recordRelayedAudit(prisma, {
+          sourceId: retentionJobId(organizationId, at.slice(0, 10)), organizationId, actorId: null, actorKind: 'SYSTEM',
+          action: 'retention.applied', targetType: 'Organization', targetId: organizationId, detail, requestId: null, at,
+        });
+      }
     },
     'notify-visit': async (data) => {
       for (const send of await planVisitNotification(prisma, data)) {

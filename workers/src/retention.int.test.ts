@@ -113,6 +113,15 @@ describe("the 'retention' job", () => {
 
     await handlers.retention!({ organizationId: tenant.organizationId }, job);
     expect(await snapshot(tenant.organizationId)).toEqual(after);
+
+    // In the audit log once, as the system's, with what went.
+    const audit = await harness.prisma.auditEntry.findMany({ where: { organizationId: tenant.organizationId, action: 'retention.applied' } });
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actorId: null, actorKind: 'SYSTEM', targetType: 'Organization', targetId: tenant.organizationId,
+        detail: expect.objectContaining({ dataRetentionDays: 90, visits: 2, standbyEntries: 0, pushSubscriptions: 1, customers: 2 }),
+      }),
+    ]);
   });
 
   it("the daily sweep adds one job per organization and day, which the runner applies", async () => {
