@@ -2,7 +2,17 @@ import { createChannels, pickLanguage, renderInvitation, type Channels } from '@
 import type { JobHandlers } from '@waitlessq/jobs';
 import { notificationProfileOf, retentionPolicies } from '@waitlessq/business-subgraph';
 import { deletePushSubscriptionsBefore, pushTargetsOfVisit, removePushTarget, ticketLinkOf } from '@waitlessq/pwa-subgraph';
-import { applyVisitRetention, customersWithVisitsSince, planVisitNotification, sendVisitNotification, type NotificationSender } from '@waitlessq/queue-subgraph';
+import {
+  applyVisitRetention,
+  createBusinessPeer,
+  createQueueEventPublisher,
+  customersWithVisitsSince,
+  planVisitNotification,
+  rollUpPass,
+  sendVisitNotification,
+  sweepAppointments,
+  type NotificationSender,
+} from '@waitlessq/queue-subgraph';
 import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
 import {
   deleteExpiredSessions,
@@ -42,7 +52,16 @@ export function createHandlers(runtime: ServiceRuntime, channels: Channels = cre
     smsStatusCallbackUrl: channels.sms ? `${config.publicUrl}${notificationRoutes.smsStatus}` : null,
   };
   const send = (data: Parameters<typeof sendVisitNotification>[1], job: Parameters<typeof sendVisitNotification>[2]) => sendVisitNotification(sender, data, job);
+  // The sweep relays what it changed at once (any process may relay: the queue's lock orders them).
+  const publisher = createQueueEventPublisher(runtime);
+  const businessPeer = createBusinessPeer(runtime);
   return {
+    // Automatic no-shows, reminders that are due, standby offers that expire (appointments/sweeper.ts).
+    'appointments-sweep': () => sweepAppointments(runtime, publisher, businessPeer),
+    // Finished visits into the insights rollups (insights/rollup.ts), exactly once however many workers.
+    'insights-rollup': async () => {
+      await rollUpPass(prisma);
+    },
     // Retention (README): each subgraph erases its own tables; the user subgraph last, keeping the queue's active customers.
     'retention-sweep': async () => {
       const day = new Date().toISOString().slice(0, 10);

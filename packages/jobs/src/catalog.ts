@@ -68,8 +68,6 @@ export interface JobCatalog {
   retention: { organizationId: string };
   /** Repeated, daily: one 'retention' job per organization. */
   'retention-sweep': Record<string, never>;
-  /** Repeated: outbox rows a crashed process left behind, handed on. */
-  'outbox-relay': Record<string, never>;
   /** Repeated: automatic no-shows, expired standby offers, reminders that are due. */
   'appointments-sweep': Record<string, never>;
   /** Repeated: refresh sessions past their expiry are deleted. */
@@ -100,7 +98,6 @@ export const jobQueue: Record<JobName, QueueName> = {
   'invitation-email': 'email',
   retention: 'maintenance',
   'retention-sweep': 'maintenance',
-  'outbox-relay': 'maintenance',
   'appointments-sweep': 'maintenance',
   'refresh-sessions-cleanup': 'maintenance',
   'insights-rollup': 'maintenance',
@@ -122,7 +119,6 @@ export const retryPolicy: Record<JobName, RetryPolicy> = {
   'invitation-email': { attempts: 8, backoffMs: 5_000 },
   retention: { attempts: 3, backoffMs: minute },
   'retention-sweep': { attempts: 1, backoffMs: minute },
-  'outbox-relay': { attempts: 1, backoffMs: minute },
   'appointments-sweep': { attempts: 1, backoffMs: minute },
   'refresh-sessions-cleanup': { attempts: 1, backoffMs: minute },
   'insights-rollup': { attempts: 1, backoffMs: minute },
@@ -131,9 +127,8 @@ export const retryPolicy: Record<JobName, RetryPolicy> = {
 
 /** How often the repeated jobs run. */
 export const repeatEveryMs: Partial<Record<JobName, number>> = {
-  'outbox-relay': 5_000,
   'retention-sweep': 24 * 60 * minute,
   'appointments-sweep': 30_000,
   'refresh-sessions-cleanup': 60 * minute,
-  'insights-rollup': 5 * minute,
+  'insights-rollup': 30_000,
 };

@@ -38,7 +38,7 @@ describe('bullmq jobs without Redis', () => {
     const jobs = createBullmqJobs({ url: 'redis://127.0.0.1:1', prefix: 'test:unreachable', settings: defaultJobSettings, commandTimeoutMs: 300 });
     const started = Date.now();
     await expect(jobs.queue.add('invitation-email', { invitationId: 'x' })).rejects.toThrow('did not answer within 300 ms (adding invitation-email)');
-    await expect(jobs.startRunner({ 'outbox-relay': async () => undefined })).rejects.toThrow('scheduling outbox-relay');
+    await expect(jobs.startRunner({ 'insights-rollup': async () => undefined })).rejects.toThrow('scheduling insights-rollup');
     const runner = await jobs.startRunner({ 'invitation-email': async () => undefined }, { repeat: false });
     await expect(runner.counts()).rejects.toThrow('counting jobs');
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -208,7 +208,7 @@ describe.each([
 
   it('runs a repeated job again and again while the runner runs', async () => {
     let runs = 0;
-    const runner = await jobs.startRunner({ 'outbox-relay': async () => void runs++ }, { repeatEveryMs: { 'outbox-relay': 250 } });
+    const runner = await jobs.startRunner({ 'insights-rollup': async () => void runs++ }, { repeatEveryMs: { 'insights-rollup': 250 } });
     await waitFor(() => runs >= 3, 5_000);
     await runner.close();
     const after = runs;

@@ -1,17 +1,15 @@
 import type { ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit';
 import { appointmentResolvers, cancellingAppointments } from './appointments/resolvers';
-import { createAppointmentSweeper } from './appointments/sweeper';
 import { auditResolvers } from './audit/resolvers';
 import { createContextFactory, type QueueContext } from './context';
 import { createQueueEventPublisher, createStaleRelayTask, publishingChanges, subscriptionResolvers } from './events';
 import { insightsResolvers } from './insights/resolvers';
 import { notificationResolvers } from './notifications/resolvers';
-import { createInsightsRollupTask } from './insights/rollup';
 import { privacyResolvers } from './privacy/resolvers';
 import { createBusinessPeer, createCustomerPeer, type BusinessPeer, type CustomerPeer } from './peers';
 import { createQueueSummaries } from './queues/queue-summary';
 import { queueResolvers } from './queues/resolvers';
-import { allBackgroundTasks, DateTimeScalar, JSONScalar } from '@waitlessq/subgraph-kit';
+import { DateTimeScalar, JSONScalar } from '@waitlessq/subgraph-kit';
 import { slotResolvers } from './appointments/slots-resolver';
 import { typeDefs } from './schema';
 import { standbyResolvers } from './standby/resolvers';
@@ -22,6 +20,8 @@ export * from './events';
 export * from './notifications';
 export * from './retention';
 export { sweepAppointments } from './appointments/sweeper';
+export { rollUpPass } from './insights/rollup';
+export { createBusinessPeer } from './peers';
 export type { QueueContext } from './context';
 
 export interface QueueSubgraphOptions {
@@ -57,12 +57,8 @@ export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgr
       StandbyEntry: standbyResolvers.StandbyEntry,
     } as SubgraphDefinition<QueueContext>['resolvers'],
     extendContext: createContextFactory({ businessPeer, customerPeer: options.customerPeer ?? createCustomerPeer(runtime) }, createQueueSummaries(runtime)),
-    // Outbox rows a crashed process left (events/publisher.ts); automatic no-shows, reminders
-    // and standby offers that expire (appointments/sweeper.ts); the insights rollup.
-    background: allBackgroundTasks(
-      createStaleRelayTask(runtime, publisher),
-      createAppointmentSweeper(runtime, publisher, businessPeer),
-      createInsightsRollupTask(runtime),
-    ),
+    // Outbox rows a crashed process left (events/publisher.ts). The appointment sweep and the
+    // insights rollup are repeated jobs of the workers (workers/src/handlers.ts).
+    background: createStaleRelayTask(runtime, publisher),
   };
 }

@@ -1,11 +1,9 @@
 import type { PrismaClient } from '@waitlessq/database';
-import { createTimerTask, type BackgroundTask, type ServiceRuntime } from '@waitlessq/subgraph-kit';
+import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
 import type { QueueEventPublisher } from '../events/publisher';
 import type { BusinessPeer } from '../peers';
 import { expireStandbyOffers } from '../standby/offers';
 
-/** How often the scheduled checks run; a no-show is marked at most this late. */
-export const sweepIntervalMs = 30_000;
 /** Rows one sweep changes at most, so one pass never holds many locks; the next pass takes the rest. */
 const batchSize = 500;
 
@@ -72,14 +70,4 @@ export async function sweepAppointments(runtime: ServiceRuntime, publisher: Queu
   const changed = [...(await markNoShows(runtime.db.prisma, now)), ...(await markRemindersDue(runtime.db.prisma, now))];
   for (const queueId of new Set(changed.map((visit) => visit.queueId))) await publisher.relay(queueId);
   await expireStandbyOffers({ prisma: runtime.db.prisma, businessPeer, logger: runtime.logger }, now);
-}
-
-/** The sweep on a timer of the queue subgraph; a failed pass is logged and the next one tries again. */
-export function createAppointmentSweeper(runtime: ServiceRuntime, publisher: QueueEventPublisher, businessPeer: BusinessPeer): BackgroundTask {
-  return createTimerTask({
-    name: 'appointment sweep',
-    intervalMs: sweepIntervalMs,
-    logger: runtime.logger,
-    run: () => sweepAppointments(runtime, publisher, businessPeer),
-  });
 }
