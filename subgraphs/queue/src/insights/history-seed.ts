@@ -25,7 +25,7 @@ export async function seedFinishedVisits(prisma: PrismaClient, target: HistoryTa
   return inserted;
 }
 
-const seedChunk = 20_000;
+const seedChunk = 5_000;
 
 function seedChunkOf(prisma: PrismaClient, target: HistoryTarget, options: { from: Date; days: number; seed?: number }, first: number, last: number): Promise<number> {
   const seed = options.seed ?? 1;

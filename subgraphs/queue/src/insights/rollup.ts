@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from '@waitlessq/database';
 import { createTimerTask, type BackgroundTask, type ServiceRuntime } from '@waitlessq/subgraph-kit';
-import { dailyIncrements, rollupIncrements, type FinishedVisit } from './rollup-increments';
+import { dailyIncrements, rollupIncrements, type DailyIncrement, type FinishedVisit, type RollupIncrement } from './rollup-increments';
 
 /** How often finished visits are rolled up: insights are at most this stale. */
 export const rollupIntervalMs = 30_000;
@@ -49,6 +49,22 @@ export async function rollUpFinishedVisits(prisma: PrismaClient, batchSize = rol
       FOR UPDATE OF v SKIP LOCKED`;
     if (visits.length === 0) return { visits: 0, rows: 0, dailyRows: 0 };
     const increments = rollupIncrements(visits);
+    const daily = dailyIncrements(visits);
+    await addIncrements(tx, increments, daily, now);
+    const ids = visits.map((visit) => visit.id);
+    const marked = await tx.$executeRaw`
+      UPDATE "Visit" SET "rolledUpAt" = ${now}::timestamp(3) WHERE "id" = ANY(${ids}::uuid[]) AND "rolledUpAt" IS NULL`;
+    // The visits are locked by this transaction, so all are still unmarked; anything else rolls the increments back.
+    if (marked !== ids.length) throw new Error(`insights rollup: marked ${marked} of ${ids.length} visits`);
+    return { visits: visits.length, rows: increments.length, dailyRows: daily.length };
+  }, { timeout: rollupTransactionTimeoutMs });
+}
+
+/**
+ * Adds hourly and daily increments (each in key order) to their rollup rows, hourly first:
+ * the one way rows are written, so any two writers lock rows in the same order.
+ */
+export async function addIncrements(tx: Prisma.TransactionClient | PrismaClient, hourly: RollupIncrement[], daily: DailyIncrement[], now: Date): Promise<void> {
     await tx.$executeRaw`
       INSERT INTO "InsightsRollup" AS r ("businessId", "organizationId", "queueId", "serviceId", "staffId", "hourStart",
         "joined", "served", "noShows", "cancelled", "abandoned", "waitHistogram", "serviceHistogram",
@@ -56,7 +72,7 @@ export async function rollUpFinishedVisits(prisma: PrismaClient, batchSize = rol
       SELECT x."businessId", x."organizationId", x."queueId", x."serviceId", x."staffId", x."hourStart",
              x."joined", x."served", x."noShows", x."cancelled", x."abandoned", x."waitHistogram", x."serviceHistogram",
              x."etaSamples", x."etaAbsSeconds", x."etaSignedSeconds", x."etaLatestSamples", x."etaLatestAbsSeconds", ${now}::timestamp(3)
-      FROM jsonb_to_recordset(${JSON.stringify(increments)}::jsonb) AS x(
+      FROM jsonb_to_recordset(${JSON.stringify(hourly)}::jsonb) AS x(
         "businessId" uuid, "organizationId" uuid, "queueId" uuid, "serviceId" uuid, "staffId" uuid, "hourStart" timestamp(3),
         "joined" int, "served" int, "noShows" int, "cancelled" int, "abandoned" int, "waitHistogram" int[], "serviceHistogram" int[],
         "etaSamples" int, "etaAbsSeconds" bigint, "etaSignedSeconds" bigint, "etaLatestSamples" int, "etaLatestAbsSeconds" bigint)
@@ -75,7 +91,6 @@ export async function rollUpFinishedVisits(prisma: PrismaClient, batchSize = rol
         "etaLatestSamples" = r."etaLatestSamples" + excluded."etaLatestSamples",
         "etaLatestAbsSeconds" = r."etaLatestAbsSeconds" + excluded."etaLatestAbsSeconds",
         "updatedAt" = excluded."updatedAt"`;
-    const daily = dailyIncrements(visits);
     await tx.$executeRaw`
       INSERT INTO "InsightsDailyRollup" AS r ("businessId", "organizationId", "queueId", "serviceId", "staffId", "day",
         "joined", "served", "noShows", "cancelled", "abandoned", "hoursMask", "joinedByHour", "waitHistogram", "serviceHistogram",
@@ -105,13 +120,6 @@ export async function rollUpFinishedVisits(prisma: PrismaClient, batchSize = rol
         "etaLatestSamples" = r."etaLatestSamples" + excluded."etaLatestSamples",
         "etaLatestAbsSeconds" = r."etaLatestAbsSeconds" + excluded."etaLatestAbsSeconds",
         "updatedAt" = excluded."updatedAt"`;
-    const ids = visits.map((visit) => visit.id);
-    const marked = await tx.$executeRaw`
-      UPDATE "Visit" SET "rolledUpAt" = ${now}::timestamp(3) WHERE "id" = ANY(${ids}::uuid[]) AND "rolledUpAt" IS NULL`;
-    // The visits are locked by this transaction, so all are still unmarked; anything else rolls the increments back.
-    if (marked !== ids.length) throw new Error(`insights rollup: marked ${marked} of ${ids.length} visits`);
-    return { visits: visits.length, rows: increments.length, dailyRows: daily.length };
-  }, { timeout: rollupTransactionTimeoutMs });
 }
 
 /** Batches until the backlog is empty (or the pass's share is done). */
