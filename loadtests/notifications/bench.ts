@@ -180,7 +180,7 @@ async function latency(setup: Setup) {
   }).length);
   result.duplicatesPushSmsEmail = duplicates;
   result.pushUndecryptable = setup.push.undecryptable;
-  return result;
+  return { ...result, calledVisitIds: calls.map((call) => call.visitId) };
 }
 
 /** 3. Relay lag under a burst of joins (no runner: the relay alone; its jobs wait in Redis). */
@@ -280,7 +280,7 @@ async function relay(setup: Setup) {
 }
 
 /** 2. Sends per second of one runner: K jobs queued first, then the runner starts. */
-async function throughput(setup: Setup, visitIds: string[]) {
+async function throughput(setup: Setup, visitIds: string[], calledVisitIds: string[]) {
   const { harness } = setup;
   console.log(`throughput: ${ROUNDS} rounds of ${JOBS} send-sms and ${JOBS} send-email jobs (rate limits lifted, configured concurrency)`);
   const emails = new Map<string, string>();
@@ -289,8 +289,12 @@ async function throughput(setup: Setup, visitIds: string[]) {
     return harness.prisma.visit.update({ where: { id }, data: { customerEmail: emailOf(3, i) } });
   }));
   // Each (visit, kind, channel) is sent at most once: every job of a run is a fresh combination.
-  const pool = { SMS: [] as { visitId: string; kind: 'JOINED' | 'GETTING_CLOSE' }[], EMAIL: [] as { visitId: string; kind: 'JOINED' | 'GETTING_CLOSE' }[] };
-  for (const kind of ['JOINED', 'GETTING_CLOSE'] as const) for (const visitId of visitIds) (pool.SMS.push({ visitId, kind }), pool.EMAIL.push({ visitId, kind }));
+  // Waiting visits (the burst's) can be told they joined or are getting close; called ones (the latency phase's) can be recalled.
+  type Send = { visitId: string; kind: 'JOINED' | 'GETTING_CLOSE' | 'RECALLED' };
+  const pool = { SMS: [] as Send[], EMAIL: [] as Send[] };
+  const add = (send: Send) => (pool.SMS.push(send), pool.EMAIL.push(send));
+  for (const kind of ['JOINED', 'GETTING_CLOSE'] as const) for (const visitId of visitIds) add({ visitId, kind });
+  for (const visitId of calledVisitIds) add({ visitId, kind: 'RECALLED' });
   const all = createHandlers(harness.runtime, setup.channels);
   const runs: Record<string, unknown>[] = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -428,7 +432,12 @@ async function main() {
       sms: createSmsChannel(config.notifications.sms),
     };
     const setup: Setup = { harness, tenant, channels, push, smtp, sms };
-    if (only.includes('latency')) results.latency = await latency(setup);
+    let calledVisitIds: string[] = [];
+    if (only.includes('latency')) {
+      const measured = await latency(setup);
+      calledVisitIds = measured.calledVisitIds;
+      results.latency = { ...measured, calledVisitIds: undefined };
+    }
     // Before the burst: its 'visit.joined' webhook events would otherwise wait in the webhooks queue.
     if (only.includes('webhooks')) results.webhooks = await webhooks(setup);
     let visitIds: string[] = [];
@@ -437,7 +446,7 @@ async function main() {
       visitIds = burst.visitIds;
       results.relay = { ...burst, visitIds: undefined };
     }
-    if (only.includes('throughput')) results.throughput = await throughput(setup, visitIds);
+    if (only.includes('throughput')) results.throughput = await throughput(setup, visitIds, calledVisitIds);
   } finally {
     results.finishedAt = new Date().toISOString();
     results.machineAfter = machine();
