@@ -93,7 +93,7 @@ beforeAll(async () => {
     DATABASE_CONNECT_TIMEOUT_MS: '30000',
     DATABASE_STATEMENT_TIMEOUT_MS: '30000',
   });
-  graph = await startGraph(env);
+  graph = await startGraph(env, { startTimeoutMs: 90_000 });
   tenant = await createTenant(graph.gateway.url, 'Outbox');
   // The tenant's own endpoint points at a public address; this suite's receives the joins instead.
   const owner = tenant.staff.OWNER.accessToken;
@@ -110,7 +110,8 @@ beforeAll(async () => {
   connection = new IORedis(testRedisUrl, { maxRetriesPerRequest: null });
   const prefix = `${env.REDIS_KEY_PREFIX}jobs`;
   bull = { notifications: new BullQueue('notifications', { connection, prefix }), webhooks: new BullQueue('webhooks', { connection, prefix }) };
-}, 120_000);
+  // Six processes and a tenant built through the API: minutes, not seconds, when the machine is busy.
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.close()));
