@@ -112,6 +112,8 @@ const targetAliases: Record<string, string> = {
   Staff: 'User',
   Endpoint: 'WebhookEndpoint',
   Delivery: 'WebhookDelivery',
+  // auditLog(actorId): whoever acted; a staff member's id is the probe.
+  Actor: 'User',
 };
 
 function targetOf(name: string, owner: string): string {
