@@ -310,8 +310,8 @@ async function holdingRedisProxy(): Promise<{ url: string; arm(marker: string): 
   };
 }
 
-describe('kill -9 of the queue subgraph after its relay appended the event to Redis, before its COMMIT', () => {
-  it('the event stays once in the log, no sequence is skipped or repeated, and its effects happen once', async () => {
+describe('kill -9 of the queue subgraph after its relay appended the events to Redis, before its COMMIT', () => {
+  it('a batch of two rows: each event stays once in the log, no sequence is skipped or repeated, and their effects happen once', async () => {
     const queueId = await newQueue();
     // A queue process whose Redis connections go through the proxy, and a gateway in front of it.
     const proxy = await holdingRedisProxy();
@@ -322,17 +322,33 @@ describe('kill -9 of the queue subgraph after its relay appended the event to Re
     const first = (await feed.next()).data!.queueUpdated;
     expect(first).toMatchObject({ change: 'JOINED', visits: [{ id: before }] });
 
-    // The relay appends the event (its events connection), then adds the "joined" job (its
-    // jobs connection, held by the proxy): it stops there, inside its transaction.
-    proxy.arm('notify-visit');
-    const phone = newPhone();
-    const answer = graphql(gatewayB.url, joinInput(queueId, 'Appended, not committed', phone)).catch((error: unknown) => ({ thrown: error }));
-    const appended = (await feed.next(10_000)).data!.queueUpdated;
-    expect(appended).toMatchObject({ sequence: first.sequence + 1, change: 'JOINED' });
-    const visitId = appended.visits[0].id;
-    await until('the job of the event is held', async () => proxy.held());
-    // Not committed: the row is still there for every other session, and the sequence was not taken.
-    expect(await outboxOf(queueId)).toEqual([{ kind: 'JOINED', visitIds: [visitId] }]);
+    // Two joins commit while the relay lock is held: one relay then takes both rows in one batch.
+    const locker = new Client({ connectionString: db.url });
+    await locker.connect();
+    const phones = [newPhone(), newPhone()];
+    const answers: Promise<unknown>[] = [];
+    try {
+      await locker.query('SELECT pg_advisory_lock($1, hashtext($2))', [relayLockNamespace, queueId]);
+      for (const [index, phone] of phones.entries()) {
+        answers.push(graphql(gatewayB.url, joinInput(queueId, `Appended, not committed ${index}`, phone)).catch((error: unknown) => ({ thrown: error })));
+        await until(`join ${index} has committed`, async () => (await outboxOf(queueId)).length === index + 1);
+      }
+    } catch (error) {
+      await locker.end();
+      throw error;
+    }
+    const visitIds = (await outboxOf(queueId)).map((row) => row.visitIds[0]);
+    // The relay appends the first event, adds its jobs, appends the second event, then adds
+    // the second "joined" job (its jobs connection, held by the proxy): it stops there, inside
+    // its transaction, with both events in the log.
+    proxy.arm(queueJobId(`notify-visit:${visitIds[1]}:JOINED`));
+    await locker.query('SELECT pg_advisory_unlock($1, hashtext($2))', [relayLockNamespace, queueId]);
+    await locker.end();
+    await until('the second job is held', async () => proxy.held());
+    const appended = [(await feed.next()).data!.queueUpdated, (await feed.next()).data!.queueUpdated];
+    expect(appended).toEqual(visitIds.map((id, index) => ({ sequence: first.sequence + 1 + index, change: 'JOINED', visits: [{ id }] })));
+    // Not committed: the rows are still there for every other session, and the sequences were not taken.
+    expect(await outboxOf(queueId)).toEqual(visitIds.map((id) => ({ kind: 'JOINED', visitIds: [id] })));
     const sequenceOf = async () => (await sql.query<{ sequence: number }>('SELECT "lastEventSequence" AS "sequence" FROM "Queue" WHERE "id" = $1', [queueId])).rows[0].sequence;
     expect(await sequenceOf()).toBe(first.sequence);
 
@@ -340,26 +356,27 @@ describe('kill -9 of the queue subgraph after its relay appended the event to Re
     process.kill(frozen.process.pid!, 'SIGKILL');
     await exited;
     await proxy.close();
-    expect(await answer).not.toHaveProperty('data.joinQueue.visit.id');
+    for (const answer of answers) expect(await answer).not.toHaveProperty('data.joinQueue.visit.id');
 
-    // The other queue process's stale-row sweep relays the row again: the log has its event, so it is not appended twice.
-    await until('the row was relayed', async () => (await outboxOf(queueId)).length === 0);
-    expect(await sequenceOf()).toBe(first.sequence + 1);
-    await until('the workers texted and posted the join', async () => joinedTexts(phone).length > 0 && joinedWebhooks(visitId).size > 0, 20_000);
+    // The other queue process's stale-row sweep relays the rows again: the log has both events, so neither is appended twice.
+    await until('the rows were relayed', async () => (await outboxOf(queueId)).length === 0);
+    expect(await sequenceOf()).toBe(first.sequence + 2);
+    await until('the workers texted and posted the joins', async () => phones.every((phone) => joinedTexts(phone).length > 0) && visitIds.every((id) => joinedWebhooks(id).size > 0), 20_000);
     const after = await join(queueId, 'After the crash');
-    expect((await feed.next()).data!.queueUpdated).toEqual({ sequence: first.sequence + 2, change: 'JOINED', visits: [{ id: after }] });
+    expect((await feed.next()).data!.queueUpdated).toEqual({ sequence: first.sequence + 3, change: 'JOINED', visits: [{ id: after }] });
     await sleep(1_500);
     expect(updates(feed).map((update) => [update.sequence, update.visits[0].id])).toEqual([
       [first.sequence, before],
-      [first.sequence + 1, visitId],
-      [first.sequence + 2, after],
+      [first.sequence + 1, visitIds[0]],
+      [first.sequence + 2, visitIds[1]],
+      [first.sequence + 3, after],
     ]);
 
-    expect((await joinedNotifications(new Set([visitId]))).map((job) => job.id)).toEqual([queueJobId(`notify-visit:${visitId}:JOINED`)]);
-    expect((await joinedWebhookEvents(queueId)).filter((job) => job.data.data.visit.id === visitId)).toHaveLength(1);
-    expect(joinedTexts(phone)).toHaveLength(1);
-    expect(joinedWebhooks(visitId).size).toBe(1);
-    expect(await sentNotifications([visitId])).toEqual([{ visitId, kind: 'JOINED', channel: 'SMS', status: 'SENT' }]);
+    expect((await joinedNotifications(new Set(visitIds))).map((job) => job.id).sort()).toEqual(visitIds.map((id) => queueJobId(`notify-visit:${id}:JOINED`)).sort());
+    expect((await joinedWebhookEvents(queueId)).filter((job) => visitIds.includes(job.data.data.visit.id))).toHaveLength(2);
+    for (const phone of phones) expect(joinedTexts(phone)).toHaveLength(1);
+    for (const id of visitIds) expect(joinedWebhooks(id).size).toBe(1);
+    expect((await sentNotifications(visitIds)).map((row) => [row.visitId, row.kind, row.status]).sort()).toEqual(visitIds.map((id) => [id, 'JOINED', 'SENT']).sort());
   });
 });
 
