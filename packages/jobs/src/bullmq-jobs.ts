@@ -1,7 +1,7 @@
 import IORedis from 'ioredis';
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import { jobQueue, repeatEveryMs, retryPolicy, type JobCatalog, type JobName, type QueueName } from './catalog';
-import type { AddOptions, DeadJob, JobHandler, JobHandlers, JobRunner, Jobs, QueueCounts, RunnerOptions } from './jobs';
+import type { AddOptions, DeadJob, JobHandler, JobHandlers, JobRunner, Jobs, NewJob, QueueCounts, RunnerOptions } from './jobs';
 import { gaugeCounts, measured } from './job-metrics';
 import { backoffDelay, concurrencyOf, keptRepeatedFailures, lowestPriority, perSecondOf, queueNames, type JobSettings } from './runner-settings';
 
@@ -81,14 +81,22 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     priority: lowestPriority,
   });
 
+  const optionsOf = (name: JobName, addOptions: AddOptions = {}): JobsOptions => ({
+    ...jobOptions(name),
+    ...(addOptions.jobId !== undefined && { jobId: queueJobId(addOptions.jobId) }),
+    ...(addOptions.delayMs && addOptions.delayMs > 0 && { delay: addOptions.delayMs }),
+    ...(addOptions.priority !== undefined && { priority: Math.min(lowestPriority, Math.max(1, Math.floor(addOptions.priority))) }),
+  });
   const add = async <N extends JobName>(name: N, data: JobCatalog[N], addOptions: AddOptions = {}) => {
-    const added = queueOf(jobQueue[name]).add(name, data, {
-      ...jobOptions(name),
-      ...(addOptions.jobId !== undefined && { jobId: queueJobId(addOptions.jobId) }),
-      ...(addOptions.delayMs && addOptions.delayMs > 0 && { delay: addOptions.delayMs }),
-      ...(addOptions.priority !== undefined && { priority: Math.min(lowestPriority, Math.max(1, Math.floor(addOptions.priority))) }),
-    });
-    await bounded(`adding ${name}`, added);
+    await bounded(`adding ${name}`, queueOf(jobQueue[name]).add(name, data, optionsOf(name, addOptions)));
+  };
+  const addBulk = async (jobs: readonly NewJob[]) => {
+    const byQueue = new Map<QueueName, NewJob[]>();
+    for (const job of jobs) byQueue.set(jobQueue[job.name], [...(byQueue.get(jobQueue[job.name]) ?? []), job]);
+    await bounded(
+      `adding ${jobs.length} jobs`,
+      Promise.all([...byQueue].map(([queue, group]) => queueOf(queue).addBulk(group.map((job) => ({ name: job.name, data: job.data, opts: optionsOf(job.name, job.options) }))))),
+    );
   };
 
   const counts = async (): Promise<Record<QueueName, QueueCounts>> => {
@@ -216,7 +224,7 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
 
   return {
     kind: 'bullmq',
-    queue: { add, close: async () => undefined },
+    queue: { add, addBulk, close: async () => undefined },
     startRunner,
     close: async () => {
       await Promise.all([...runners].map((runner) => runner.close()));

@@ -72,6 +72,20 @@ describe.each([
     expect((await runner.counts()).email).toMatchObject({ completed: 2, waiting: 0, active: 0, failed: 0 });
   });
 
+  it('adds jobs in bulk to their queues, each id once, as add does', async () => {
+    const ran: string[] = [];
+    await jobs.queue.add('webhook-delivery', { deliveryId: 'd1' }, { jobId: 'webhook-delivery:d1' });
+    await jobs.queue.addBulk([
+      { name: 'webhook-delivery', data: { deliveryId: 'd1' }, options: { jobId: 'webhook-delivery:d1' } },
+      { name: 'webhook-delivery', data: { deliveryId: 'd2' }, options: { jobId: 'webhook-delivery:d2' } },
+      { name: 'invitation-email', data: { invitationId: 'i1' }, options: { jobId: 'invitation-email:i1' } },
+    ]);
+    await jobs.startRunner({ 'webhook-delivery': async (data) => void ran.push(data.deliveryId), 'invitation-email': async (data) => void ran.push(data.invitationId) });
+    await waitFor(() => ran.length === 3);
+    await sleep(300);
+    expect(ran.sort()).toEqual(['d1', 'd2', 'i1']);
+  });
+
   it('runs a delayed job no earlier than its delay', async () => {
     const ran = new Map<string, number>();
     await jobs.startRunner({ 'invitation-email': async (data) => void ran.set(data.invitationId, Date.now()) });

@@ -13,9 +13,14 @@ export interface AddOptions {
   priority?: number;
 }
 
+/** One job to add, as `add` takes it. */
+export type NewJob = { [N in JobName]: { name: N; data: JobCatalog[N]; options?: AddOptions } }[JobName];
+
 /** The producer side: what the relay and the mutations use to hand work on. */
 export interface JobQueue {
   add<N extends JobName>(name: N, data: JobCatalog[N], options?: AddOptions): Promise<void>;
+  /** Several jobs in one round trip per queue (a fan-out to 1,000 webhook endpoints); the same dedupe by jobId. */
+  addBulk(jobs: readonly NewJob[]): Promise<void>;
   close(): Promise<void>;
 }
 

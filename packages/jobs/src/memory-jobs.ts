@@ -1,6 +1,6 @@
 import type { Config } from '@waitlessq/config';
 import { jobQueue, repeatEveryMs, retryPolicy, type JobCatalog, type JobName, type QueueName } from './catalog';
-import type { AddOptions, DeadJob, JobHandler, JobHandlers, JobRunner, Jobs, QueueCounts, RunnerOptions } from './jobs';
+import type { AddOptions, DeadJob, JobHandler, JobHandlers, JobRunner, Jobs, NewJob, QueueCounts, RunnerOptions } from './jobs';
 import { gaugeCounts, measured } from './job-metrics';
 import { backoffDelay, concurrencyOf, defaultJobSettings, errorMessage, keptRepeatedFailures, perSecondOf, queueNames } from './runner-settings';
 
@@ -306,7 +306,7 @@ export function createMemoryJobs(config?: Pick<Config, 'notifications'>): Jobs {
 
   return {
     kind: 'memory',
-    queue: { add, close: async () => undefined },
+    queue: { add, addBulk: async (jobs: readonly NewJob[]) => void (await Promise.all(jobs.map((job) => add(job.name, job.data, job.options)))), close: async () => undefined },
     startRunner,
     close: async () => {
       if (runner) await closeRunner(runner, 10_000);

@@ -70,6 +70,7 @@ const failingJobs = (): JobQueue & { attempts: number } => {
       jobs.attempts += 1;
       throw new Error('the job queue is down');
     },
+    addBulk: async () => jobs.add(),
     close: async () => undefined,
   };
   return jobs;
@@ -150,6 +151,9 @@ describe('a relay that appended but did not commit', () => {
         if (name === 'notify-visit' && notify.visitId === second && notify.kind === 'JOINED') throw new Error('the job queue is down');
         added += 1;
         await real.add(name, data, options);
+      },
+      addBulk: async (jobs) => {
+        for (const job of jobs) await failsOnSecondRow.add(job.name, job.data, job.options);
       },
       close: async () => undefined,
     };

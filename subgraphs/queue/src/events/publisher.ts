@@ -90,7 +90,7 @@ export function createQueueEventPublisher(runtime: ServiceRuntime, options: { lo
 /** One row: its live event (a reminder changes no line and has none), then its jobs. */
 async function relayRow(tx: Db, events: EventLog, jobs: JobQueue, row: OutboxRow): Promise<void> {
   if (row.kind === 'APPOINTMENT_REMINDER_DUE') {
-    for (const effect of effectsOf(row, null)) await jobs.add(effect.name, effect.data as never, effect.options);
+    await jobs.addBulk(effectsOf(row, null));
     return;
   }
   const change: QueueChange = { kind: row.kind as QueueChangeKind, visitIds: row.visitIds, outboxId: row.id };
@@ -99,7 +99,8 @@ async function relayRow(tx: Db, events: EventLog, jobs: JobQueue, row: OutboxRow
     await writeLatestEstimates(tx, row.queueId, latestEstimateChanges(read.line));
     await appendOnce(tx, events, row.queueId, new SerializedJson(read.event), row.id);
   }
-  for (const effect of effectsOf(row, read?.line ?? null)) await jobs.add(effect.name, effect.data as never, effect.options);
+  // One round trip per job queue for the row's notifications and webhook event.
+  await jobs.addBulk(effectsOf(row, read?.line ?? null));
 }
 
 /**
