@@ -36,6 +36,10 @@ const recordingJobs: Jobs = {
       if (queueDown) throw new Error('Redis is down');
       added.push({ name, data, options });
     },
+    addBulk: async (jobs) => {
+      if (queueDown) throw new Error('Redis is down');
+      for (const job of jobs) added.push({ name: job.name, data: job.data, options: job.options });
+    },
     close: async () => undefined,
   },
   startRunner: () => Promise.reject(new Error('not in this test')),

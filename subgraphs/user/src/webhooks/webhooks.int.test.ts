@@ -98,6 +98,9 @@ const recordingJobs: Jobs = {
     add: async <N extends JobName>(name: N, data: JobCatalog[N], options?: AddOptions) => {
       added.push({ name, data, options });
     },
+    addBulk: async (jobs) => {
+      for (const job of jobs) added.push({ name: job.name, data: job.data, options: job.options });
+    },
     close: async () => undefined,
   },
   startRunner: () => Promise.reject(new Error('not in this test')),
