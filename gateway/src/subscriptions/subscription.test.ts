@@ -145,6 +145,18 @@ describe('a subscription', () => {
   });
 });
 
+describe('a Redis that is down', () => {
+  it('answers a resume with SERVICE_UNAVAILABLE (retry with the same afterSequence), not an internal error', async () => {
+    const down: EventLog = {
+      ...log,
+      readAfter: async () => {
+        throw new Error("Stream isn't writeable and enableOfflineQueue options is false");
+      },
+    };
+    await expect(start('queueUpdated', 3, { log: down, feeds, payloads })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { afterSequence: 3 } });
+  });
+});
+
 describe('a Redis that lost events (restarted from an old snapshot)', () => {
   it('passes the newer event on to live subscribers (it carries the whole queue), and a resume across the hole is too old', async () => {
     const events = await start('queueUpdated');

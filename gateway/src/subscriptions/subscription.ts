@@ -162,6 +162,8 @@ async function readReplay(log: EventLog, queueId: string, afterSequence: number)
     if (error instanceof SequenceAheadError) {
       throw new AppError('BAD_USER_INPUT', `afterSequence ${afterSequence} is ahead of the queue's latest event.`, { field: 'afterSequence' });
     }
-    throw error;
+    // The log could not be read (Redis down or restarting): nothing is lost (the changes wait in
+    // the outbox), so the client is told to retry, not that something broke.
+    throw new AppError('SERVICE_UNAVAILABLE', 'The live updates are restarting; resume with the same afterSequence in a moment.', { afterSequence });
   }
 }

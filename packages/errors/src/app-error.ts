@@ -28,6 +28,7 @@ export const errorCodes = {
   PAYLOAD_TOO_LARGE: 'The request body is larger than the gateway allows.',
   REQUEST_TIMEOUT: 'The request took longer than the gateway allows.',
   INTROSPECTION_DISABLED: 'Introspection is not enabled for these credentials.',
+  SERVICE_UNAVAILABLE: 'A part this needs is down for a moment (the event log during a Redis restart); retry shortly.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on our side.',
 } as const;
 
