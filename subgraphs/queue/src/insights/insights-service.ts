@@ -26,7 +26,7 @@ const optionalId = (value: string | null | undefined, field: string) => (value =
  * Insights of a business over [from, to), in its time zone: MANAGER or higher of its
  * organization (another organization's business is NOT_FOUND). Two statements whatever the
  * history's length: both read only the rollups (rollup.ts), never the visits, so figures are as
- * of the last rollup pass (at most rollupIntervalMs old). A visit counts in the business-local
+ * of the last rollup pass (the workers' 'insights-rollup' job, every 30 s). A visit counts in the business-local
  * hour it entered the line; an hour is in the period when it starts in [from, to).
  */
 export async function businessInsights(context: QueueContext, businessId: string, args: InsightsArgs): Promise<Insights> {

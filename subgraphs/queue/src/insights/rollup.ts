@@ -1,9 +1,6 @@
 import { Prisma, type PrismaClient } from '@waitlessq/database';
-import { createTimerTask, type BackgroundTask, type ServiceRuntime } from '@waitlessq/subgraph-kit';
 import { dailyIncrements, rollupIncrements, type DailyIncrement, type FinishedVisit, type RollupIncrement } from './rollup-increments';
 
-/** How often finished visits are rolled up: insights are at most this stale. */
-export const rollupIntervalMs = 30_000;
 /** Visits one transaction rolls up at most, so one pass never holds many locks. */
 export const rollupBatchSize = 500;
 /** Batches one pass takes at most; a backlog (the first run over an old history) takes several passes. */
@@ -133,12 +130,4 @@ export async function rollUpPass(prisma: PrismaClient, batchSize = rollupBatchSi
     if (result.visits < batchSize) break;
   }
   return total;
-}
-
-/**
- * The rollup on a timer of the queue subgraph, like the appointment sweeper; safe with several
- * replicas (see rollUpFinishedVisits). The job system of issue 10 will run it as a job instead.
- */
-export function createInsightsRollupTask(runtime: ServiceRuntime): BackgroundTask {
-  return createTimerTask({ name: 'insights rollup', intervalMs: rollupIntervalMs, logger: runtime.logger, run: () => rollUpPass(runtime.db.prisma) });
 }
