@@ -1,18 +1,7 @@
-/**
- * The kinds of notification a visit gets. The same union as `NotificationKind` of
- * @waitlessq/jobs (the catalogue of jobs); repeated here so the channels package does not
- * depend on the jobs package (it is not among its dependencies). TypeScript's structural types
- * keep the two interchangeable: a kind added there and not here fails to compile where a worker
- * passes it to renderNotification.
- */
-export type NotificationKind =
-  | 'JOINED'
-  | 'GETTING_CLOSE'
-  | 'CALLED'
-  | 'RECALLED'
-  | 'APPOINTMENT_CONFIRMED'
-  | 'APPOINTMENT_REMINDER'
-  | 'APPOINTMENT_CANCELLED';
+import type { NotificationKind } from '@waitlessq/jobs';
+
+/** The kinds of notification a visit gets: the catalogue of jobs has them (@waitlessq/jobs). */
+export type { NotificationKind };
 
 export const notificationKinds: readonly NotificationKind[] = [
   'JOINED',
