@@ -37,8 +37,8 @@ const batchSize = 100;
  * as jobs. It runs on the primary: a replica may not have the change yet.
  *
  * Exactly once in effect: a relay that dies after appending to Redis but before its COMMIT
- * leaves the rows, and the next relay appends them again; the log's latest entry names the
- * row it came from, so that append is recognized and skipped. Job ids derive from the row or
+ * leaves the rows, and the next relay appends them again; an entry above the committed
+ * sequence names the row it came from, so that append is recognized and skipped. Job ids derive from the row or
  * the visit, so jobs added twice are one job.
  */
 export function createQueueEventPublisher(runtime: ServiceRuntime, options: { log?: EventLog; jobs?: JobQueue } = {}): QueueEventPublisher {
