@@ -92,9 +92,13 @@ describe('notifications, from a committed change to the provider', () => {
 
     // Two calls: the first two are called; the line moves, bringing the 3rd, 4th and 5th to
     // positions 1..3 ("getting close", threshold 3), each once although the line moved twice.
+    // The second visit may be told it is getting close between the two calls, or not when its
+    // own call comes first (a notification that no longer fits the visit is not sent).
     for (let call = 0; call < 2; call++) ok(await harness.call(tenant.staff('STAFF'), callNextOp, { queueId }));
-    await until(() => textsTo(phones[0]).length === 2 && textsTo(phones[1]).length === 2 && textsTo(phones[2]).length === 2 && textsTo(phones[3]).length === 2);
+    await until(() => textsTo(phones[0]).length === 2 && textsTo(phones[1]).length >= 2 && textsTo(phones[2]).length === 2 && textsTo(phones[3]).length === 2);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(textsTo(phones[0])).toHaveLength(2);
+    expect(textsTo(phones[1]).length).toBeLessThanOrEqual(3);
     expect(textsTo(phones[2])).toHaveLength(2);
     expect(textsTo(phones[3])).toHaveLength(2);
     expect(textsTo(phones[4])).toEqual([]);

@@ -58,6 +58,29 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
   };
   // Errors are reported by the commands that fail; an unhandled 'error' event would crash the process.
   connection.on('error', () => undefined);
+  // Adding jobs happens on request paths (the outbox relay holds a queue's lock meanwhile): with
+  // Redis gone it must fail at once, not wait in an offline queue (the outbox keeps the change
+  // and it is relayed again when Redis is back). Only the first connect is waited for.
+  const producer = new IORedis(options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  producer.on('error', () => undefined);
+  const producerReady = async (what: string): Promise<void> => {
+    if (producer.status === 'ready') return;
+    if (producer.status === 'wait' || producer.status === 'connecting' || producer.status === 'connect') {
+      await bounded(what, new Promise<void>((resolve) => producer.once('ready', () => resolve())));
+      return;
+    }
+    throw new Error(`The job queues are unavailable: Redis is ${producer.status}.`);
+  };
+  const producerQueues = new Map<QueueName, Queue>();
+  const producerQueueOf = (queue: QueueName): Queue => {
+    let existing = producerQueues.get(queue);
+    if (!existing) {
+      existing = new Queue(queue, { connection: producer, prefix: options.prefix });
+      existing.on('error', () => undefined);
+      producerQueues.set(queue, existing);
+    }
+    return existing;
+  };
   const queues = new Map<QueueName, Queue>();
   const runners = new Set<JobRunner>();
 
@@ -88,14 +111,15 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     ...(addOptions.priority !== undefined && { priority: Math.min(lowestPriority, Math.max(1, Math.floor(addOptions.priority))) }),
   });
   const add = async <N extends JobName>(name: N, data: JobCatalog[N], addOptions: AddOptions = {}) => {
-    await bounded(`adding ${name}`, queueOf(jobQueue[name]).add(name, data, optionsOf(name, addOptions)));
+    await producerReady(`adding ${name}`);
+    await bounded(`adding ${name}`, producerQueueOf(jobQueue[name]).add(name, data, optionsOf(name, addOptions)));
   };
   const addBulk = async (jobs: readonly NewJob[]) => {
     const byQueue = new Map<QueueName, NewJob[]>();
     for (const job of jobs) byQueue.set(jobQueue[job.name], [...(byQueue.get(jobQueue[job.name]) ?? []), job]);
     await bounded(
       `adding ${jobs.length} jobs`,
-      Promise.all([...byQueue].map(([queue, group]) => queueOf(queue).addBulk(group.map((job) => ({ name: job.name, data: job.data, opts: optionsOf(job.name, job.options) }))))),
+      producerReady(`adding ${jobs.length} jobs`).then(() => Promise.all([...byQueue].map(([queue, group]) => producerQueueOf(queue).addBulk(group.map((job) => ({ name: job.name, data: job.data, opts: optionsOf(job.name, job.options) })))))),
     );
   };
 
@@ -228,11 +252,14 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     startRunner,
     close: async () => {
       await Promise.all([...runners].map((runner) => runner.close()));
-      await Promise.all([...queues.values()].map((queue) => queue.close()));
+      await Promise.all([...queues.values(), ...producerQueues.values()].map((queue) => queue.close()));
       queues.clear();
+      producerQueues.clear();
       // QUIT needs an answer; a connection that is not up is just dropped (and stops reconnecting).
-      if (connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
-      else connection.disconnect();
+      for (const client of [connection, producer]) {
+        if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+        else client.disconnect();
+      }
     },
   };
 }

@@ -39,8 +39,12 @@ export const publishedMutations: Record<string, (result: never) => ChangedQueues
   updateQueue: ofQueue,
 };
 
-/** A new queue has no subscriber and nothing to tell one; a standby entry is in no line. */
-export const unpublishedMutations = ['createQueue', 'joinStandby', 'leaveStandby'];
+/**
+ * A new queue has no subscriber and nothing to tell one; a standby entry is in no line; an
+ * erasure (privacy/) changes no one's place or status: subscribers see the anonymized visit
+ * with the queue's next change.
+ */
+export const unpublishedMutations = ['createQueue', 'joinStandby', 'leaveStandby', 'eraseCustomerData'];
 
 type Resolver = (parent: unknown, args: unknown, context: unknown, info: unknown) => unknown;
 
