@@ -21,6 +21,10 @@ module.exports = {
   // A global option: jest ignores testTimeout inside a project's configuration, so integration
   // and end-to-end suites ran with the 5 s default and failed on a busy two-core machine.
   testTimeout: 120_000,
+  // On two cores jest runs the suites in its own process: a connection a suite leaves open (a
+  // BullMQ or ioredis client reconnecting) would keep `npm test` from ending after every test
+  // passed. The suites close what they open; this is the backstop.
+  forceExit: true,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/src/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'] },
     { ...common, displayName: 'integration', globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts', testMatch: ['**/src/**/*.int.test.ts', '<rootDir>/prisma/**/*.int.test.ts', '<rootDir>/schema/**/*.int.test.ts'], testTimeout: 60_000 },
