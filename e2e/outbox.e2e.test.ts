@@ -158,10 +158,10 @@ const joinedWebhooks = (visitId: string) => new Set(webhooksReceived.filter((hoo
 async function watch(queueId: string, afterSequence?: number): Promise<TestSubscription<QueueUpdate>> {
   const client = await connectSubscriptions(graph.gateway.url, { authorization: `Bearer ${tenant.staff.VIEWER.accessToken}` });
   clients.push(client);
-  const feed = client.subscribe<QueueUpdate>(QUEUE_UPDATED, { queueId, ...(afterSequence !== undefined && { afterSequence }) });
-  // The subscription is listening once the server has set it up.
-  if (afterSequence === undefined) await sleep(300);
-  return feed;
+  // From the queue's last issued sequence, replayed from the log: a subscription still being set
+  // up on a busy gateway when the next join commits misses nothing (a fixed pause did, once).
+  const from = afterSequence ?? (await sql.query<{ sequence: number }>(`SELECT "lastEventSequence" AS "sequence" FROM "Queue" WHERE "id" = $1`, [queueId])).rows[0].sequence;
+  return client.subscribe<QueueUpdate>(QUEUE_UPDATED, { queueId, afterSequence: from });
 }
 const updates = (feed: TestSubscription<QueueUpdate>) => feed.received.map((payload) => payload.data!.queueUpdated);
 
