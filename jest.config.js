@@ -10,7 +10,7 @@ const transform = { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swc, '/node
 const transformIgnorePatterns = ['/node_modules/(?!jose/|@electric-sql/pglite/)'];
 // Workspace packages resolve to their sources, so unit and integration tests need no build.
 const moduleNameMapper = {
-  '^@waitlessq/(config|errors|auth|database|redis|observability|subgraph-kit|testkit|jobs|channels)$': '<rootDir>/packages/$1/src',
+  '^@waitlessq/(config|errors|auth|database|redis|observability|subgraph-kit|testkit|jobs|channels|validation)$': '<rootDir>/packages/$1/src',
   '^@waitlessq/(user|business|queue|pwa)-subgraph$': '<rootDir>/subgraphs/$1/src',
   '^@waitlessq/gateway$': '<rootDir>/gateway/src',
   '^@waitlessq/workers$': '<rootDir>/workers/src',
