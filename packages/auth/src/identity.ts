@@ -1,4 +1,4 @@
-/** Staff roles, most powerful first (DOMAIN.md). */
+/** Staff roles, most powerful first (docs/DOMAIN.md). */
 export const staffRoles = ['OWNER', 'ADMIN', 'MANAGER', 'STAFF', 'VIEWER'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 

@@ -1,5 +1,5 @@
 /**
- * The one catalogue of error codes the API answers with (DESIGN.md). Clients switch on
+ * The one catalogue of error codes the API answers with (docs/DESIGN.md). Clients switch on
  * `extensions.code`; the message is safe to show and never carries internals.
  */
 export const errorCodes = {

@@ -2,13 +2,13 @@ import type { Identity } from '@waitlessq/auth';
 import { isUuid } from './ids';
 
 /**
- * Who may read what in the queue subgraph (DESIGN.md, "Identity and tenancy"):
+ * Who may read what in the queue subgraph (docs/DESIGN.md, "Identity and tenancy"):
  * - the queue summary (name, status, waiting count): staff, partners and customers of its
  *   organization (a customer's PWA shows it before joining); subgraphs calling as a service;
  * - the line itself (`Queue.waiting`, `servingNow`, which show other customers' names): staff
  *   and partners (display screens) of the organization only;
  * - a visit: staff and partners of the organization, the customer it belongs to, or whoever
- *   holds its visit token (checked in visit-access.ts).
+ *   holds its visit token (checked in visits/visit-token.ts and visits/visit-reads.ts).
  * Anonymous callers reach a queue only through the visit whose token they hold.
  */
 export function memberOf(identity: Identity, organizationId: string): boolean {

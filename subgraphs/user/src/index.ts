@@ -36,7 +36,7 @@ export { webhookEventTypes } from './webhooks/event-types';
 export type { WebhookEventType } from './webhooks/event-types';
 export type { UserContext };
 
-/** Staff accounts, customers, invitations, sessions and partner API keys (DESIGN.md: the user subgraph). */
+/** Staff accounts, customers, invitations, sessions and partner API keys (docs/DESIGN.md: the user subgraph). */
 export function createUserSubgraph(runtime: ServiceRuntime): SubgraphDefinition<UserContext> {
   return {
     typeDefs,

@@ -1,6 +1,6 @@
 import type { Plan } from '@waitlessq/database';
 
-/** Most businesses an organization may have on each plan; null means no limit (DOMAIN.md: plans limit businesses). */
+/** Most businesses an organization may have on each plan; null means no limit (docs/DOMAIN.md: plans limit businesses). */
 export const businessLimits: Readonly<Record<Plan, number | null>> = Object.freeze({
   BASIC: 3,
   PRO: 25,

@@ -2,7 +2,7 @@ import { AppError } from '@waitlessq/errors';
 import type { VisitStatus } from '@waitlessq/database';
 
 /**
- * The visit state machine (DESIGN.md, "Queue rules"). An appointment is PENDING while it waits
+ * The visit state machine (docs/DESIGN.md, "Queue rules"). An appointment is PENDING while it waits
  * for approval (when the business's policy asks for it), then BOOKED until it checks in
  * (WAITING) or, not checked in a grace period after its time, becomes NO_SHOW by itself.
  * A walk-in becomes NO_SHOW only once CALLED: a waiting customer who leaves is a cancellation.

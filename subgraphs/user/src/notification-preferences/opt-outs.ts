@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '@waitlessq/database';
 
 /**
- * Who asked not to be notified, per organization, channel and address (DESIGN.md: the user
+ * Who asked not to be notified, per organization, channel and address (docs/DESIGN.md: the user
  * subgraph owns the people and so their wishes). The workers ask `isOptedOut` before sending and
  * record STOP replies; customers set them through their preferences or the one-click link.
  */

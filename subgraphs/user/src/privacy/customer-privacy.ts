@@ -10,7 +10,7 @@ import { isUuid } from '../validation';
 import { erasePushSubscriptions, eraseQueueData, pushSubscriptionsOf, queueDataOf, type PeerCall } from './peer-data';
 
 /**
- * A person's rights over their data (DESIGN.md "Insights and privacy"): the export of
+ * A person's rights over their data (docs/DESIGN.md "Insights and privacy"): the export of
  * everything every subgraph holds about a customer, as one JSON document, and its erasure.
  * This subgraph owns the customer and fans out to the queue subgraph (visits, their history
  * and notifications, standby entries) and the pwa subgraph (push subscriptions of those

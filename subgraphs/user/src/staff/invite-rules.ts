@@ -2,7 +2,7 @@ import type { StaffRole } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 
 /**
- * The roles each role may hand out (DOMAIN.md: managers manage "staff below manager").
+ * The roles each role may hand out (docs/DOMAIN.md: managers manage "staff below manager").
  * Nobody is invited as OWNER: an organization's owner is whoever signed it up, and handing
  * ownership over is a deliberate act of its own, not an invitation.
  */

@@ -5,7 +5,7 @@ import { postWebhook } from './post-webhook';
 import { resolveWebhookHost } from './ssrf-guard';
 
 /**
- * What the workers run for partner webhooks (DESIGN.md: a job writes only its subgraph's tables,
+ * What the workers run for partner webhooks (docs/DESIGN.md: a job writes only its subgraph's tables,
  * through that subgraph's domain code). At least once: a receiver deduplicates by webhook-id.
  */
 
