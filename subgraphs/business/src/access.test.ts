@@ -1,5 +1,6 @@
 import type { Identity } from '@waitlessq/auth';
-import { canReadPublicRow, canReadTenantRow, isUuid } from './access';
+import { isUuid } from '@waitlessq/validation';
+import { canReadPublicRow, canReadTenantRow } from './access';
 
 const staff: Identity = { kind: 'staff', subjectId: 'u', organizationId: 'org-a', role: 'OWNER', platformAdmin: false };
 const customer: Identity = { kind: 'customer', subjectId: 'c', organizationId: 'org-a' };

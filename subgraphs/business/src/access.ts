@@ -15,10 +15,3 @@ export function canReadTenantRow(identity: Identity, organizationId: string): bo
 export function canReadPublicRow(identity: Identity, organizationId: string): boolean {
   return identity.kind === 'anonymous' || canReadTenantRow(identity, organizationId);
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids are UUID columns: anything else cannot exist, and must not reach SQL (it would fail). */
-export function isUuid(value: string): boolean {
-  return uuidPattern.test(value);
-}

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { BookingPolicy, Business, OpeningHours, Organization, PrismaClient, Service } from '@waitlessq/database';
 import type { JsonCache } from '@waitlessq/redis';
 import { createByIdLoader, groupBy } from '@waitlessq/subgraph-kit';
-import { isUuid } from './access';
+import { isUuid } from '@waitlessq/validation';
 import { createAvailabilityLoaders } from './availability/availability-loaders';
 import { publicBusiness, publicService, type BusinessCaches } from './public-cache';
 

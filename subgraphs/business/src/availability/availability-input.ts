@@ -1,5 +1,5 @@
 import { formatTime, parseTime, weekdayNames } from '../opening-hours/opening-hours';
-import { badInput } from '../validation';
+import { badInput } from '@waitlessq/validation';
 import { optionalCalendarDate } from './calendar-dates';
 
 export interface AvailabilityIntervalInput {

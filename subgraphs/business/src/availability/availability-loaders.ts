@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { AvailabilityException, AvailabilityRule, PrismaClient } from '@waitlessq/database';
 import { groupBy } from '@waitlessq/subgraph-kit';
-import { isUuid } from '../access';
+import { isUuid } from '@waitlessq/validation';
 import { fromDateColumn, toDateColumn } from './calendar-dates';
 
 /** A business's exceptions on and after a day (YYYY-MM-DD). */

@@ -1,7 +1,7 @@
 import type { AvailabilityException, AvailabilityRule, Business } from '@waitlessq/database';
 import { bookingPolicyOf } from '../booking-policy/booking-policy-service';
 import type { BusinessContext } from '../context';
-import { badInput } from '../validation';
+import { badInput } from '@waitlessq/validation';
 import { buildBookingSchedule, type BookingSchedule } from './booking-schedule';
 import { addDays, fromDateColumn, optionalCalendarDate, todayIn } from './calendar-dates';
 

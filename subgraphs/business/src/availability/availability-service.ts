@@ -1,9 +1,9 @@
 import { requireRole, type Identity } from '@waitlessq/auth';
 import { isUniqueViolation, type AvailabilityException, type AvailabilityRule, type PrismaClient } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
-import { isUuid } from '../access';
+import { isUuid } from '@waitlessq/validation';
 import { lockBusiness, requireOwnBusiness } from '../businesses/business-service';
-import { badInput } from '../validation';
+import { badInput } from '@waitlessq/validation';
 import { parseAvailabilityWeek, type SetAvailabilityInput } from './availability-input';
 import { fromDateColumn, todayIn, toDateColumn } from './calendar-dates';
 import { parseExceptionInput, sameExceptionContent, type AddAvailabilityExceptionInput, type ExceptionContent } from './exception-input';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { badInput } from '../validation';
+import { badInput } from '@waitlessq/validation';
 
 /**
  * Calendar dates ("YYYY-MM-DD") as the API speaks them and as PostgreSQL `date` columns hold

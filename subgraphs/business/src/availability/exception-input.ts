@@ -1,6 +1,6 @@
 import type { AvailabilityExceptionKind } from '@waitlessq/database';
 import { parseTime } from '../opening-hours/opening-hours';
-import { badInput, optionalText } from '../validation';
+import { badInput, optionalText, parse } from '@waitlessq/validation';
 import { addDays, parseCalendarDate } from './calendar-dates';
 
 export interface AddAvailabilityExceptionInput {
@@ -34,7 +34,7 @@ export function parseExceptionInput(input: AddAvailabilityExceptionInput, today:
   if (date < today) throw badInput('date', `must not be in the past (today is ${today} where the business is)`);
   const latest = addDays(today, MAX_DAYS_AHEAD);
   if (date > latest) throw badInput('date', `must be at most ${MAX_DAYS_AHEAD} days ahead (until ${latest})`);
-  const reason = optionalText('reason', input.reason, 200) ?? null;
+  const reason = parse(optionalText(200), input.reason, 'reason') ?? null;
   if (input.kind !== 'SPECIAL_HOURS') {
     for (const field of ['opensAt', 'closesAt'] as const) {
       if (input[field] != null) throw badInput(field, `is only for SPECIAL_HOURS (a ${input.kind} day is closed all day)`);

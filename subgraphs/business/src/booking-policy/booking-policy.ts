@@ -1,4 +1,5 @@
-import { badInput, definedOnly, intInRange, optionalIntInRange } from '../validation';
+import { badInput, clockTime, optional, parse, wholeNumber, z } from '@waitlessq/validation';
+import { definedOnly } from '../defined-only';
 
 export interface BookingPolicyValues {
   slotMinutes: number;
@@ -60,52 +61,39 @@ const THIRTY_DAYS_IN_MINUTES = 30 * 24 * 60;
  * `maxBookingsPerDay: null` removes the daily limit, null elsewhere is refused.
  */
 export function parseBookingPolicyInput(input: SetBookingPolicyInput): Partial<BookingPolicyValues> {
-  const required = [
-    'slotMinutes',
-    'bufferBeforeMinutes',
-    'bufferAfterMinutes',
-    'minNoticeMinutes',
-    'maxAdvanceDays',
-    'approvalRequired',
-    'cancellationWindowMinutes',
-    'spotsPerSlot',
-    'noShowGraceMinutes',
-    'standbyOfferMinutes',
-    'reminderMinutesBefore',
-  ] as const;
-  for (const field of required) {
-    if (input[field] === null) throw badInput(field, 'cannot be null');
-  }
-  const number = (field: keyof BookingPolicyValues, min: number, max: number) => {
-    const value = input[field as keyof SetBookingPolicyInput] as number | undefined;
-    return value === undefined ? undefined : intInRange(field, value, min, max);
-  };
-  return definedOnly({
-    slotMinutes: number('slotMinutes', 5, 480),
-    bufferBeforeMinutes: number('bufferBeforeMinutes', 0, 240),
-    bufferAfterMinutes: number('bufferAfterMinutes', 0, 240),
-    minNoticeMinutes: number('minNoticeMinutes', 0, THIRTY_DAYS_IN_MINUTES),
-    maxAdvanceDays: number('maxAdvanceDays', 1, 730),
-    maxBookingsPerDay: optionalIntInRange('maxBookingsPerDay', input.maxBookingsPerDay, 1, 10_000),
-    approvalRequired: input.approvalRequired ?? undefined,
-    cancellationWindowMinutes: number('cancellationWindowMinutes', 0, THIRTY_DAYS_IN_MINUTES),
-    spotsPerSlot: number('spotsPerSlot', 1, 100),
-    noShowGraceMinutes: number('noShowGraceMinutes', 0, 240),
-    standbyOfferMinutes: number('standbyOfferMinutes', 5, 24 * 60),
-    reminderMinutesBefore: number('reminderMinutesBefore', 0, SEVEN_DAYS_IN_MINUTES),
-    ...parseQuietHours(input),
-  });
+  const { quietHoursStart, quietHoursEnd, ...values } = parse(bookingPolicySchema, input);
+  return definedOnly({ ...values, ...parseQuietHours({ quietHoursStart, quietHoursEnd }) });
 }
 
+/** A number sent keeps its range; null is refused (only maxBookingsPerDay may be cleared). */
+const setting = (min: number, max: number) => z.number({ error: 'cannot be null' }).pipe(wholeNumber(min, max)).optional();
+
 const SEVEN_DAYS_IN_MINUTES = 7 * 24 * 60;
-const timeOfDayPattern = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export const bookingPolicySchema = z.object({
+  slotMinutes: setting(5, 480),
+  bufferBeforeMinutes: setting(0, 240),
+  bufferAfterMinutes: setting(0, 240),
+  minNoticeMinutes: setting(0, THIRTY_DAYS_IN_MINUTES),
+  maxAdvanceDays: setting(1, 730),
+  maxBookingsPerDay: optional(wholeNumber(1, 10_000)),
+  approvalRequired: z.boolean({ error: 'cannot be null' }).optional(),
+  cancellationWindowMinutes: setting(0, THIRTY_DAYS_IN_MINUTES),
+  spotsPerSlot: setting(1, 100),
+  noShowGraceMinutes: setting(0, 240),
+  standbyOfferMinutes: setting(5, 24 * 60),
+  reminderMinutesBefore: setting(0, SEVEN_DAYS_IN_MINUTES),
+  // The pair is checked together below: both times, or both null.
+  quietHoursStart: z.string().nullish(),
+  quietHoursEnd: z.string().nullish(),
+});
 
 /**
  * Quiet hours are a pair (HH:MM business-local, the end may be past midnight: 21:00 to 08:00),
  * so they are sent together: both times to set them, both null to remove them. Sending one
  * alone would pair it with whatever is stored, which the manager cannot see in the same call.
  */
-function parseQuietHours(input: SetBookingPolicyInput): Pick<Partial<BookingPolicyValues>, 'quietHoursStart' | 'quietHoursEnd'> {
+function parseQuietHours(input: Pick<SetBookingPolicyInput, 'quietHoursStart' | 'quietHoursEnd'>): Pick<Partial<BookingPolicyValues>, 'quietHoursStart' | 'quietHoursEnd'> {
   const { quietHoursStart: start, quietHoursEnd: end } = input;
   if (start === undefined && end === undefined) return {};
   if (start === undefined) throw badInput('quietHoursStart', 'must be sent with quietHoursEnd (both times, or both null)');
@@ -114,8 +102,8 @@ function parseQuietHours(input: SetBookingPolicyInput): Pick<Partial<BookingPoli
     if (start !== end) throw badInput(start === null ? 'quietHoursStart' : 'quietHoursEnd', 'must be null only when the other is null too');
     return { quietHoursStart: null, quietHoursEnd: null };
   }
-  if (!timeOfDayPattern.test(start)) throw badInput('quietHoursStart', 'must be a time of day as HH:MM (00:00 to 23:59)');
-  if (!timeOfDayPattern.test(end)) throw badInput('quietHoursEnd', 'must be a time of day as HH:MM (00:00 to 23:59)');
+  parse(clockTime(), start, 'quietHoursStart');
+  parse(clockTime(), end, 'quietHoursEnd');
   if (start === end) throw badInput('quietHoursEnd', 'must differ from quietHoursStart');
   return { quietHoursStart: start, quietHoursEnd: end };
 }

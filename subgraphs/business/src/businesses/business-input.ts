@@ -1,15 +1,19 @@
-import { validateSlug } from '../slug';
 import {
   badInput,
-  definedOnly,
+  idempotencyKey,
+  optional,
   optionalEmail,
   optionalHttpUrl,
-  optionalIntInRange,
   optionalPhone,
   optionalText,
-  requiredText,
-  timezone,
-} from '../validation';
+  parse,
+  slug,
+  text,
+  timeZone,
+  wholeNumber,
+  z,
+} from '@waitlessq/validation';
+import { definedOnly } from '../defined-only';
 
 export interface AddressInput {
   line1?: string | null;
@@ -65,12 +69,50 @@ export interface BusinessColumns {
 
 export const MAX_QUEUE_CAPACITY = 10_000;
 
+/** `null` clears every line of the address; a line not sent keeps its value. */
+const addressSchema = z.object({
+  line1: optionalText(200),
+  line2: optionalText(200),
+  city: optionalText(100),
+  postalCode: optionalText(20),
+  region: optionalText(100),
+  country: optional(
+    text(2)
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE'),
+  ),
+});
+
+const fieldsSchema = z.object({
+  description: optionalText(2000),
+  category: optionalText(80),
+  phone: optionalPhone(),
+  email: optionalEmail(),
+  website: optionalHttpUrl(),
+  acceptsWalkIns: z.boolean({ error: 'cannot be null' }).optional(),
+  queueCapacity: optional(wholeNumber(1, MAX_QUEUE_CAPACITY)),
+  address: addressSchema.nullish(),
+});
+
+export const createBusinessSchema = fieldsSchema.extend({
+  name: text(120),
+  timezone: timeZone(),
+  slug: slug().nullish(),
+  idempotencyKey: idempotencyKey(),
+});
+
+export const updateBusinessSchema = fieldsSchema.extend({
+  name: text(120).optional(),
+  timezone: timeZone().optional(),
+  slug: slug().optional(),
+});
+
 export function parseCreateBusinessInput(input: CreateBusinessInput): {
   columns: BusinessColumns;
   slug: string | null;
   idempotencyKey: string | null;
 } {
-  const fields = parseFields(input);
+  const parsed = parse(createBusinessSchema, input);
   return {
     columns: {
       description: null,
@@ -86,49 +128,38 @@ export function parseCreateBusinessInput(input: CreateBusinessInput): {
       country: null,
       acceptsWalkIns: true,
       queueCapacity: null,
-      ...definedOnly(fields),
-      name: requiredText('name', input.name, 120),
-      timezone: timezone('timezone', input.timezone),
+      ...definedOnly(columnsOf(parsed)),
+      name: parsed.name,
+      timezone: parsed.timezone,
     } as BusinessColumns,
-    slug: input.slug == null ? null : validateSlug('slug', input.slug),
-    idempotencyKey: optionalText('idempotencyKey', input.idempotencyKey, 200) ?? null,
+    slug: parsed.slug ?? null,
+    idempotencyKey: parsed.idempotencyKey,
   };
 }
 
 /** Only the fields sent change; `null` clears an optional field and is refused for a required one. */
 export function parseUpdateBusinessInput(input: UpdateBusinessInput): { columns: Partial<BusinessColumns>; slug: string | undefined } {
-  const columns: Partial<BusinessColumns> = definedOnly(parseFields(input));
-  if (input.name !== undefined) columns.name = requiredText('name', input.name, 120);
-  if (input.timezone !== undefined) columns.timezone = timezone('timezone', input.timezone);
   if (input.slug === null) throw badInput('slug', 'cannot be cleared');
-  return { columns, slug: input.slug === undefined ? undefined : validateSlug('slug', input.slug) };
+  const parsed = parse(updateBusinessSchema, input);
+  const columns: Partial<BusinessColumns> = definedOnly({ ...columnsOf(parsed), name: parsed.name, timezone: parsed.timezone });
+  return { columns, slug: parsed.slug };
 }
 
-function parseFields(input: BusinessFieldsInput): { [K in keyof BusinessColumns]?: BusinessColumns[K] | undefined } {
-  if (input.acceptsWalkIns === null) throw badInput('acceptsWalkIns', 'cannot be null');
+function columnsOf({ address, ...fields }: z.output<typeof fieldsSchema>): { [K in keyof BusinessColumns]?: BusinessColumns[K] | undefined } {
+  const lines = address === undefined ? {} : (address ?? { line1: null, line2: null, city: null, postalCode: null, region: null, country: null });
   return {
-    description: optionalText('description', input.description, 2000),
-    category: optionalText('category', input.category, 80),
-    phone: optionalPhone('phone', input.phone),
-    email: optionalEmail('email', input.email),
-    website: optionalHttpUrl('website', input.website),
-    acceptsWalkIns: input.acceptsWalkIns,
-    queueCapacity: optionalIntInRange('queueCapacity', input.queueCapacity, 1, MAX_QUEUE_CAPACITY),
-    ...parseAddress(input.address),
-  };
-}
-
-function parseAddress(address: AddressInput | null | undefined) {
-  if (address === undefined) return {};
-  const parts = address ?? { line1: null, line2: null, city: null, postalCode: null, region: null, country: null };
-  const country = optionalText('address.country', parts.country, 2)?.toUpperCase();
-  if (country && !/^[A-Z]{2}$/.test(country)) throw badInput('address.country', 'must be an ISO 3166-1 alpha-2 code such as DE');
-  return {
-    addressLine1: optionalText('address.line1', parts.line1, 200),
-    addressLine2: optionalText('address.line2', parts.line2, 200),
-    city: optionalText('address.city', parts.city, 100),
-    postalCode: optionalText('address.postalCode', parts.postalCode, 20),
-    region: optionalText('address.region', parts.region, 100),
-    country: country ?? (parts.country === undefined ? undefined : null),
+    description: fields.description,
+    category: fields.category,
+    phone: fields.phone,
+    email: fields.email,
+    website: fields.website,
+    acceptsWalkIns: fields.acceptsWalkIns,
+    queueCapacity: fields.queueCapacity,
+    addressLine1: lines.line1,
+    addressLine2: lines.line2,
+    city: lines.city,
+    postalCode: lines.postalCode,
+    region: lines.region,
+    country: lines.country,
   };
 }

@@ -2,7 +2,7 @@ import { requireRole, type Identity } from '@waitlessq/auth';
 import { isUniqueViolation, type Business, type Plan, type Prisma, type PrismaClient } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
 import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
-import { isUuid } from '../access';
+import { isUuid } from '@waitlessq/validation';
 import type { BusinessCaches } from '../public-cache';
 import { pickFreeSlug, slugify, withRandomSuffix } from '../slug';
 import { parseCreateBusinessInput, parseUpdateBusinessInput, type CreateBusinessInput, type UpdateBusinessInput } from './business-input';

@@ -1,4 +1,4 @@
-import { badInput } from '../validation';
+import { badInput } from '@waitlessq/validation';
 
 export interface OpeningHoursIntervalInput {
   weekday: number;

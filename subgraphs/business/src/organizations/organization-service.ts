@@ -1,14 +1,16 @@
 import type { Identity } from '@waitlessq/auth';
 import { isUniqueViolation, type Organization, type PrismaClient } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
-import { pickFreeSlug, slugify, validateSlug, withRandomSuffix } from '../slug';
-import { optionalText, requiredText } from '../validation';
+import { idempotencyKey, parse, slug, text, z } from '@waitlessq/validation';
+import { pickFreeSlug, slugify, withRandomSuffix } from '../slug';
 
 export interface ProvisionOrganizationInput {
   name: string;
   slug?: string | null;
   idempotencyKey?: string | null;
 }
+
+export const provisionOrganizationSchema = z.object({ name: text(120), slug: slug().nullish(), idempotencyKey: idempotencyKey() });
 
 const SLUG_ATTEMPTS = 5;
 
@@ -21,9 +23,7 @@ const SLUG_ATTEMPTS = 5;
  */
 export async function provisionOrganization(prisma: PrismaClient, identity: Identity, input: ProvisionOrganizationInput): Promise<Organization> {
   if (identity.kind !== 'service') throw new AppError('FORBIDDEN', 'Only WaitLessQ services may provision organizations.');
-  const name = requiredText('name', input.name, 120);
-  const explicitSlug = input.slug == null ? null : validateSlug('slug', input.slug);
-  const key = optionalText('idempotencyKey', input.idempotencyKey, 200) ?? null;
+  const { name, slug: explicitSlug = null, idempotencyKey: key } = parse(provisionOrganizationSchema, input);
 
   const findRetried = async () => {
     if (!key) return null;

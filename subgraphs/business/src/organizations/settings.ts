@@ -1,4 +1,4 @@
-import { badInput, intInRange, requiredText, timezone } from '../validation';
+import { parse, text, timeZone, wholeNumber, z } from '@waitlessq/validation';
 
 /** What an organization's `settings` JSON holds, as the API shows it. */
 export interface OrganizationSettings {
@@ -47,31 +47,38 @@ export const retentionDaysRange = { min: 30, max: 3650 } as const;
 const dateFormatPattern = /^[yMdELGQwu]+(?:[-./ ,]+[yMdELGQwu]+)*$/;
 const dateFormatMax = 32;
 
+/** A BCP 47 tag as Intl knows it (structurally valid), canonicalized (EN-gb -> en-GB). */
+const languageTag = text(35).transform((value, ctx) => {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(value);
+    if (canonical) return canonical;
+  } catch {
+    // RangeError: not a well-formed tag; answered below.
+  }
+  ctx.addIssue({ code: 'custom', message: `must be a BCP 47 language tag such as en or de-CH (got "${value}")` });
+  return z.NEVER;
+});
+
+/** A setting not sent, or sent as null, keeps its value. */
+export const settingsSchema = z.object({
+  timezone: timeZone().nullish(),
+  language: languageTag.nullish(),
+  dateFormat: text(dateFormatMax)
+    .regex(dateFormatPattern, 'must be a date pattern of y, M, d, E (and separators - . / , space), such as yyyy-MM-dd or dd.MM.yyyy')
+    .nullish(),
+  dataRetentionDays: wholeNumber(retentionDaysRange.min, retentionDaysRange.max).nullish(),
+});
+
 /**
  * Checks every setting sent before anything is written, each named in its own error, and
  * returns them in their canonical spelling (europe/berlin -> Europe/Berlin, EN-gb -> en-GB).
  */
 export function validateSettingsInput(input: OrganizationSettingsInput): Partial<OrganizationSettings> {
+  const { timezone, language, dateFormat, dataRetentionDays } = parse(settingsSchema, input);
   const patch: Partial<OrganizationSettings> = {};
-  if (input.timezone != null) patch.timezone = timezone('timezone', input.timezone);
-  if (input.language != null) patch.language = languageTag('language', input.language);
-  if (input.dateFormat != null) {
-    const text = requiredText('dateFormat', input.dateFormat, dateFormatMax);
-    if (!dateFormatPattern.test(text)) throw badInput('dateFormat', 'must be a date pattern of y, M, d, E (and separators - . / , space), such as yyyy-MM-dd or dd.MM.yyyy');
-    patch.dateFormat = text;
-  }
-  if (input.dataRetentionDays != null) patch.dataRetentionDays = intInRange('dataRetentionDays', input.dataRetentionDays, retentionDaysRange.min, retentionDaysRange.max);
+  if (timezone != null) patch.timezone = timezone;
+  if (language != null) patch.language = language;
+  if (dateFormat != null) patch.dateFormat = dateFormat;
+  if (dataRetentionDays != null) patch.dataRetentionDays = dataRetentionDays;
   return patch;
-}
-
-/** A BCP 47 tag as Intl knows it (structurally valid), canonicalized. */
-function languageTag(field: string, value: string): string {
-  const text = requiredText(field, value, 35);
-  try {
-    const [canonical] = Intl.getCanonicalLocales(text);
-    if (canonical) return canonical;
-  } catch {
-    // RangeError: not a well-formed tag; answered below.
-  }
-  throw badInput(field, `must be a BCP 47 language tag such as en or de-CH (got "${text}")`);
 }

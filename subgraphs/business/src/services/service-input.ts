@@ -1,4 +1,5 @@
-import { badInput, definedOnly, intInRange, optionalIntInRange, optionalText, requiredText } from '../validation';
+import { idempotencyKey, optional, optionalText, parse, text, wholeNumber, z } from '@waitlessq/validation';
+import { definedOnly } from '../defined-only';
 
 export interface CreateServiceInput {
   businessId: string;
@@ -46,48 +47,57 @@ const MAX_PRICE_CENTS = 100_000_000;
 /** The same bound as the booking policy's buffers. */
 export const MAX_BUFFER_MINUTES = 240;
 
+const currency = text(3)
+  .toUpperCase()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
+const buffer = wholeNumber(0, MAX_BUFFER_MINUTES);
+const notNull = { error: 'cannot be null' };
+
+export const createServiceSchema = z.object({
+  name: text(120),
+  category: optionalText(80),
+  description: optionalText(2000),
+  durationMinutes: wholeNumber(1, MAX_DURATION_MINUTES),
+  priceCents: optional(wholeNumber(0, MAX_PRICE_CENTS)),
+  currency: currency.nullish(),
+  bookableOnline: z.boolean().nullish(),
+  bufferBeforeMinutes: buffer.nullish(),
+  bufferAfterMinutes: buffer.nullish(),
+  idempotencyKey: idempotencyKey(),
+});
+
+/** Only the fields sent change; required fields cannot be cleared. */
+export const updateServiceSchema = z.object({
+  name: text(120).optional(),
+  category: optionalText(80),
+  description: optionalText(2000),
+  durationMinutes: z.number(notNull).pipe(wholeNumber(1, MAX_DURATION_MINUTES)).optional(),
+  priceCents: optional(wholeNumber(0, MAX_PRICE_CENTS)),
+  currency: z.string(notNull).pipe(currency).optional(),
+  bookableOnline: z.boolean(notNull).optional(),
+  bufferBeforeMinutes: z.number(notNull).pipe(buffer).optional(),
+  bufferAfterMinutes: z.number(notNull).pipe(buffer).optional(),
+  active: z.boolean(notNull).optional(),
+});
+
 export function parseCreateServiceInput(input: CreateServiceInput): { columns: Omit<ServiceColumns, 'active'>; idempotencyKey: string | null } {
+  const parsed = parse(createServiceSchema, input);
   return {
     columns: {
-      name: requiredText('name', input.name, 120),
-      category: optionalText('category', input.category, 80) ?? null,
-      description: optionalText('description', input.description, 2000) ?? null,
-      durationMinutes: intInRange('durationMinutes', input.durationMinutes, 1, MAX_DURATION_MINUTES),
-      priceCents: optionalIntInRange('priceCents', input.priceCents, 0, MAX_PRICE_CENTS) ?? null,
-      currency: input.currency == null ? 'EUR' : currency(input.currency),
-      bookableOnline: input.bookableOnline ?? true,
-      bufferBeforeMinutes: input.bufferBeforeMinutes == null ? 0 : buffer('bufferBeforeMinutes', input.bufferBeforeMinutes),
-      bufferAfterMinutes: input.bufferAfterMinutes == null ? 0 : buffer('bufferAfterMinutes', input.bufferAfterMinutes),
+      name: parsed.name,
+      category: parsed.category ?? null,
+      description: parsed.description ?? null,
+      durationMinutes: parsed.durationMinutes,
+      priceCents: parsed.priceCents ?? null,
+      currency: parsed.currency ?? 'EUR',
+      bookableOnline: parsed.bookableOnline ?? true,
+      bufferBeforeMinutes: parsed.bufferBeforeMinutes ?? 0,
+      bufferAfterMinutes: parsed.bufferAfterMinutes ?? 0,
     },
-    idempotencyKey: optionalText('idempotencyKey', input.idempotencyKey, 200) ?? null,
+    idempotencyKey: parsed.idempotencyKey,
   };
 }
 
-/** Only the fields sent change; required fields cannot be cleared. */
 export function parseUpdateServiceInput(input: UpdateServiceInput): Partial<ServiceColumns> {
-  for (const field of ['name', 'durationMinutes', 'currency', 'bookableOnline', 'bufferBeforeMinutes', 'bufferAfterMinutes', 'active'] as const) {
-    if (input[field] === null) throw badInput(field, 'cannot be null');
-  }
-  return definedOnly({
-    name: input.name === undefined ? undefined : requiredText('name', input.name, 120),
-    category: optionalText('category', input.category, 80),
-    description: optionalText('description', input.description, 2000),
-    durationMinutes: input.durationMinutes == null ? undefined : intInRange('durationMinutes', input.durationMinutes, 1, MAX_DURATION_MINUTES),
-    priceCents: optionalIntInRange('priceCents', input.priceCents, 0, MAX_PRICE_CENTS),
-    currency: input.currency == null ? undefined : currency(input.currency),
-    bookableOnline: input.bookableOnline ?? undefined,
-    bufferBeforeMinutes: input.bufferBeforeMinutes == null ? undefined : buffer('bufferBeforeMinutes', input.bufferBeforeMinutes),
-    bufferAfterMinutes: input.bufferAfterMinutes == null ? undefined : buffer('bufferAfterMinutes', input.bufferAfterMinutes),
-    active: input.active ?? undefined,
-  });
-}
-
-function buffer(field: 'bufferBeforeMinutes' | 'bufferAfterMinutes', value: number): number {
-  return intInRange(field, value, 0, MAX_BUFFER_MINUTES);
-}
-
-function currency(value: string): string {
-  const code = value.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(code)) throw badInput('currency', 'must be an ISO 4217 code such as EUR');
-  return code;
+  return definedOnly(parse(updateServiceSchema, input));
 }
