@@ -9,10 +9,3 @@ export function canReadConfig(identity: Identity, organizationId: string): boole
   if (identity.kind === 'anonymous' || identity.kind === 'service') return true;
   return organizationScope(identity) === organizationId;
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids are UUID columns: anything else cannot exist, and must not reach SQL (it would fail). */
-export function isUuid(value: string): boolean {
-  return uuidPattern.test(value);
-}

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { Prisma, type PrismaClient, type PwaBuild, type PwaConfig } from '@waitlessq/database';
-import { isUuid } from './access';
+import { isUuid } from '@waitlessq/validation';
 
 export interface BuildsKey {
   businessId: string;

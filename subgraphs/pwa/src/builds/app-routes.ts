@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { PwaBuild } from '@waitlessq/database';
 import type { ServiceRuntime, SubgraphServer } from '@waitlessq/subgraph-kit';
-import { isUuid } from '../access';
+import { isUuid } from '@waitlessq/validation';
 import { createBusinessDirectory, type BusinessDirectory } from '../business-directory';
 import { appFileBytes, readAppFiles } from './app-file';
 

@@ -1,4 +1,4 @@
-import { badInput, clockTime, hexColor, intInRange, optionalEmail, optionalHttpUrl, optionalPhone, optionalText, requiredText } from '../validation';
+import { badInput, clockTime, hexColor, optionalEmail, optionalHttpUrl, optionalPhone, optionalText, parse, text, wholeNumber, z } from '@waitlessq/validation';
 import {
   defaultFeatures,
   defaultPush,
@@ -25,7 +25,8 @@ export interface UpdatePwaConfigInput {
   accentColor?: string | null;
   statusColors?: Nullable<StatusColors> | null;
   typography?: Nullable<Typography> | null;
-  layoutStyle?: 'CARDS' | 'LIST' | 'COMPACT' | null;
+  // The enum's internal value (PwaLayoutStyle resolvers map CARDS to cards).
+  layoutStyle?: LayoutStyle | null;
   logoUrl?: string | null;
   iconUrl?: string | null;
   welcomeMessage?: string | null;
@@ -45,6 +46,27 @@ const languageTag = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 /** Goes into inline CSS: letters, digits, spaces, commas, hyphens and quotes only (no braces, no angle brackets). */
 const fontFamilyPattern = /^[A-Za-z0-9 ,'"-]{1,120}$/;
 
+/** The top-level fields; each sent replaces the current one (null clears an optional one). */
+const configFieldsSchema = z.object({
+  appName: text(60).optional(),
+  shortName: text(SHORT_NAME_MAX).optional(),
+  description: optionalText(300),
+  themeColor: hexColor().optional(),
+  backgroundColor: hexColor().optional(),
+  accentColor: hexColor().optional(),
+  layoutStyle: z.string().nullish(),
+  logoUrl: optionalHttpUrl(),
+  iconUrl: optionalHttpUrl(),
+  welcomeMessage: optionalText(500),
+  contactEmail: optionalEmail(),
+  contactPhone: optionalPhone(),
+  privacyUrl: optionalHttpUrl(),
+  termsUrl: optionalHttpUrl(),
+  languages: z.array(z.string()).nullish(),
+  defaultLanguage: z.string().nullish(),
+  rightToLeft: z.boolean().nullish(),
+});
+
 /**
  * The configuration after a manager's update: each field sent is checked and replaces the
  * current one (nested objects key by key; null resets a nested key to its default and clears
@@ -55,27 +77,14 @@ export function applyConfigInput(current: PwaConfigView, input: UpdatePwaConfigI
     if (input[field] === null) throw badInput(field, 'cannot be null');
   }
   const next: PwaConfigView = { ...current };
-  const set = <K extends keyof PwaConfigView>(key: K, value: PwaConfigView[K] | null | undefined, parse: (value: NonNullable<PwaConfigView[K]> | null) => PwaConfigView[K]) => {
-    if (value !== undefined) next[key] = parse(value as NonNullable<PwaConfigView[K]> | null);
-  };
-  set('appName', input.appName, (v) => requiredText('appName', v, 60));
-  set('shortName', input.shortName, (v) => requiredText('shortName', v, SHORT_NAME_MAX));
-  set('description', input.description, (v) => optionalText('description', v, 300));
-  set('themeColor', input.themeColor, (v) => hexColor('themeColor', v as string));
-  set('backgroundColor', input.backgroundColor, (v) => hexColor('backgroundColor', v as string));
-  set('accentColor', input.accentColor, (v) => hexColor('accentColor', v as string));
-  if (input.layoutStyle != null) next.layoutStyle = layoutStyle(input.layoutStyle);
-  set('logoUrl', input.logoUrl, (v) => optionalHttpUrl('logoUrl', v));
-  set('iconUrl', input.iconUrl, (v) => optionalHttpUrl('iconUrl', v));
-  set('welcomeMessage', input.welcomeMessage, (v) => optionalText('welcomeMessage', v, 500));
-  set('contactEmail', input.contactEmail, (v) => optionalEmail('contactEmail', v));
-  set('contactPhone', input.contactPhone, (v) => optionalPhone('contactPhone', v));
-  set('privacyUrl', input.privacyUrl, (v) => optionalHttpUrl('privacyUrl', v));
-  set('termsUrl', input.termsUrl, (v) => optionalHttpUrl('termsUrl', v));
-  set('languages', input.languages, (v) => languages(v as string[]));
-  set('defaultLanguage', input.defaultLanguage, (v) => language('defaultLanguage', v as string));
-  if (input.rightToLeft != null) next.rightToLeft = input.rightToLeft;
-  next.statusColors = mergeNested('statusColors', current.statusColors, defaultStatusColors, input.statusColors, (field, v) => hexColor(field, v as string));
+  const { layoutStyle: style, languages: tags, defaultLanguage, ...fields } = parse(configFieldsSchema, input);
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined) Object.assign(next, { [key]: value });
+  }
+  if (style != null) next.layoutStyle = layoutStyle(style);
+  if (tags != null) next.languages = languages(tags);
+  if (defaultLanguage != null) next.defaultLanguage = language('defaultLanguage', defaultLanguage);
+  next.statusColors = mergeNested('statusColors', current.statusColors, defaultStatusColors, input.statusColors, (field, v) => parse(hexColor(), v, field));
   next.typography = mergeNested('typography', current.typography, defaultTypography, input.typography, typographyValue);
   next.features = mergeNested('features', current.features, defaultFeatures, input.features, (_field, v) => v as boolean);
   next.push = mergeNested('push', current.push, defaultPush, input.push, pushValue, true);
@@ -113,15 +122,15 @@ function typographyValue(field: string, value: unknown): unknown {
     if (!fontFamilyPattern.test(text)) throw badInput(field, 'must be a CSS font-family list (letters, digits, spaces, commas, hyphens, quotes)');
     return text;
   }
-  if (field === 'typography.baseSize') return intInRange(field, value as number, 12, 24);
-  const weight = intInRange(field, value as number, 100, 900);
+  if (field === 'typography.baseSize') return parse(wholeNumber(12, 24), value, field);
+  const weight = parse(wholeNumber(100, 900), value, field);
   if (weight % 100 !== 0) throw badInput(field, 'must be a multiple of 100');
   return weight;
 }
 
 function pushValue(field: string, value: unknown): unknown {
-  if (field === 'push.reminderMinutesBefore') return intInRange(field, value as number, 0, 7 * 24 * 60);
-  return clockTime(field, value as string);
+  if (field === 'push.reminderMinutesBefore') return parse(wholeNumber(0, 7 * 24 * 60), value, field);
+  return parse(clockTime(), value, field);
 }
 
 function layoutStyle(value: string): LayoutStyle {

@@ -1,5 +1,5 @@
 import { requireStaff } from '@waitlessq/auth';
-import { AppError } from '@waitlessq/errors';
+import { parse, wholeNumber } from '@waitlessq/validation';
 import type { PwaContext } from '../context';
 import type { UpdatePwaConfigInput } from './config-input';
 import { findConfig, updatePwaConfig, type PwaConfigRecord } from './config-service';
@@ -18,10 +18,7 @@ export const configResolvers = {
     latestBuild: (config: PwaConfigRecord, _: unknown, ctx: PwaContext) => ctx.loaders.latestBuildByBusinessId.load(config.businessId),
     builds: (config: PwaConfigRecord, args: { first?: number | null }, ctx: PwaContext) => {
       if (ctx.identity.kind !== 'service') requireStaff(ctx.identity);
-      const first = args.first ?? 10;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_BUILDS) {
-        throw new AppError('BAD_USER_INPUT', `first must be a whole number from 1 to ${MAX_BUILDS}.`, { field: 'first' });
-      }
+      const first = parse(wholeNumber(1, MAX_BUILDS), args.first ?? 10, 'first');
       return ctx.loaders.buildsByBusiness.load({ businessId: config.businessId, first });
     },
   },

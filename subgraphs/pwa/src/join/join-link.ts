@@ -1,6 +1,6 @@
 import { AppError } from '@waitlessq/errors';
 import { createPeerClient, type ServiceRuntime } from '@waitlessq/subgraph-kit';
-import { isUuid } from '../access';
+import { isUuid } from '@waitlessq/validation';
 import { appLocation } from '../builds/app-location';
 
 export interface JoinTarget {

@@ -1,7 +1,7 @@
 import { hasRole, requireAuthenticated, type Identity } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import type { PrismaClient } from '@waitlessq/database';
-import { isUuid } from '../access';
+import { isUuid } from '@waitlessq/validation';
 
 /**
  * The pwa subgraph's part of a customer's data: the push subscriptions of their visits. It

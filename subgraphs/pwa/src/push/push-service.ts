@@ -2,9 +2,8 @@ import type { Identity } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import { createPeerClient } from '@waitlessq/subgraph-kit';
 import type { PushSubscription } from '@waitlessq/database';
-import { isUuid } from '../access';
 import type { PwaContext } from '../context';
-import { badInput } from '../validation';
+import { badInput, isUuid, parse, z } from '@waitlessq/validation';
 
 export interface PushSubscriptionInput {
   endpoint: string;
@@ -56,32 +55,24 @@ export async function registerPushSubscription(ctx: PwaContext, visitId: string,
 }
 
 const base64Url = /^[A-Za-z0-9_-]+={0,2}$/;
+const base64UrlOf = (min: number, max: number, message: string) => z.string().regex(base64Url, message).min(min, message).max(max, message);
+const httpsEndpoint = 'must be an https URL of at most 2048 characters';
+
+export const pushSubscriptionSchema = z.object({
+  endpoint: z
+    .string()
+    .max(2048, httpsEndpoint)
+    .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', httpsEndpoint)
+    .transform((value) => new URL(value).toString()),
+  // A P-256 point (65 bytes) and a 16-byte secret, base64url: what every browser sends.
+  keys: z.object({
+    p256dh: base64UrlOf(86, 90, 'must be the base64url of an uncompressed P-256 public key'),
+    auth: base64UrlOf(16, 24, 'must be the base64url of a 16-byte secret'),
+  }),
+  expirationTime: z.number().nonnegative('must be milliseconds since the epoch').nullish(),
+});
 
 function validSubscription(input: PushSubscriptionInput) {
-  let endpoint: URL | null = null;
-  try {
-    endpoint = new URL(input.endpoint);
-  } catch {
-    endpoint = null;
-  }
-  if (!endpoint || endpoint.protocol !== 'https:' || input.endpoint.length > 2048) {
-    throw badInput('subscription.endpoint', 'must be an https URL of at most 2048 characters');
-  }
-  // A P-256 point (65 bytes) and a 16-byte secret, base64url: what every browser sends.
-  if (!base64Url.test(input.keys.p256dh) || input.keys.p256dh.length < 86 || input.keys.p256dh.length > 90) {
-    throw badInput('subscription.keys.p256dh', 'must be the base64url of an uncompressed P-256 public key');
-  }
-  if (!base64Url.test(input.keys.auth) || input.keys.auth.length < 16 || input.keys.auth.length > 24) {
-    throw badInput('subscription.keys.auth', 'must be the base64url of a 16-byte secret');
-  }
-  const expiration = input.expirationTime;
-  if (expiration !== null && expiration !== undefined && (!Number.isFinite(expiration) || expiration < 0)) {
-    throw badInput('subscription.expirationTime', 'must be milliseconds since the epoch');
-  }
-  return {
-    endpoint: endpoint.toString(),
-    p256dh: input.keys.p256dh,
-    auth: input.keys.auth,
-    expiresAt: expiration ? new Date(expiration) : null,
-  };
+  const { endpoint, keys, expirationTime } = parse(pushSubscriptionSchema, input, 'subscription');
+  return { endpoint, p256dh: keys.p256dh, auth: keys.auth, expiresAt: expirationTime ? new Date(expirationTime) : null };
 }
