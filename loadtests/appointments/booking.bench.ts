@@ -15,7 +15,8 @@ import os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { anonymous, startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
+import { anonymous } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
 
 const ZONE = 'Europe/Berlin';
 const SLOTS = 50;

@@ -19,7 +19,8 @@ import os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../../subgraphs/queue/src/test-support/harness';
+import { anonymous, ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
 import type { BookingSchedule } from '../../subgraphs/queue/src/appointments/booking-schedule';
 import { availableSlots, readBusinessBookings } from '../../subgraphs/queue/src/appointments/slots';
 
@@ -49,7 +50,7 @@ const slotsOp = `
   }`;
 
 /** Open every day 08:00-20:00, 15-minute steps, a 30-minute service with a 5-minute buffer after, 100 spots. */
-function scheduleFor(tenant: Tenant): BookingSchedule {
+function scheduleFor(tenant: SeededTenant): BookingSchedule {
   return {
     businessId: tenant.businessId,
     timezone: ZONE,
@@ -80,7 +81,7 @@ function scheduleFor(tenant: Tenant): BookingSchedule {
  * appointments, which makes a bulk insert of 10,000 quadratic (see RESULTS.md). The cost of
  * one real booking's check is measured separately (timeOneBooking).
  */
-async function seedBookings(harness: QueueHarness, tenant: Tenant, queueId: string, firstDay: DateTime, days: number, count: number): Promise<void> {
+async function seedBookings(harness: QueueHarness, tenant: SeededTenant, queueId: string, firstDay: DateTime, days: number, count: number): Promise<void> {
   const start = DateTime.fromISO(`${firstDay.toISODate()}T08:00`, { zone: ZONE }).toJSDate();
   await harness.prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SET LOCAL session_replication_role = replica`;
@@ -100,7 +101,7 @@ async function seedBookings(harness: QueueHarness, tenant: Tenant, queueId: stri
  * Milliseconds to insert one appointment with the capacity trigger on, as bookAppointment
  * does (median of 5, each in the middle of the seeded month), then removed again.
  */
-async function timeOneBooking(harness: QueueHarness, tenant: Tenant, queueId: string, firstDay: DateTime): Promise<number> {
+async function timeOneBooking(harness: QueueHarness, tenant: SeededTenant, queueId: string, firstDay: DateTime): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < 5; i += 1) {
     const startsAt = DateTime.fromISO(`${firstDay.plus({ days: 15 + i }).toISODate()}T12:00`, { zone: ZONE }).toJSDate();
@@ -122,7 +123,7 @@ async function timeOneBooking(harness: QueueHarness, tenant: Tenant, queueId: st
  * The plan of the capacity trigger's overlap count (migration 20261202013734_appointments) for
  * a booking in the middle of the month: how many rows one booking's check visits.
  */
-async function explainTriggerCount(harness: QueueHarness, tenant: Tenant, firstDay: DateTime): Promise<string[]> {
+async function explainTriggerCount(harness: QueueHarness, tenant: SeededTenant, firstDay: DateTime): Promise<string[]> {
   const startsAt = DateTime.fromISO(`${firstDay.plus({ days: 15 }).toISODate()}T12:00`, { zone: ZONE }).toJSDate();
   const rows = await harness.prisma.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
     `EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM "Visit" v

@@ -18,7 +18,8 @@ import type { PrismaClient } from '@waitlessq/database';
 import { createEventLog } from '@waitlessq/redis';
 import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
 import { createQueueEventPublisher } from '../../subgraphs/queue/src/events';
-import { ok, startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
+import { ok } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
 import { createQueueOp } from '../../subgraphs/queue/src/test-support/operations';
 
 const changesIndex = process.argv.indexOf('--changes');

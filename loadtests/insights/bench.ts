@@ -22,7 +22,8 @@ import { addIncrements, rollUpFinishedVisits } from '../../subgraphs/queue/src/i
 import { dailyIncrements, rollupIncrements, type FinishedVisit } from '../../subgraphs/queue/src/insights/rollup-increments';
 import { readFigures, readHistograms, type InsightsScope } from '../../subgraphs/queue/src/insights/insights-query';
 import { Prisma, type PrismaClient } from '@waitlessq/database';
-import { ok, startQueueHarness, type QueueHarness, type Tenant } from '../../subgraphs/queue/src/test-support/harness';
+import { ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
 
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -127,7 +128,7 @@ async function bulkRollUp(harness: QueueHarness, businessId: string) {
   return { marked, read: visits.length, hourlyRows: hourly.length, dailyRows: daily.length };
 }
 
-async function timeInsights(harness: QueueHarness, tenant: Tenant, variables: Record<string, unknown>) {
+async function timeInsights(harness: QueueHarness, tenant: SeededTenant, variables: Record<string, unknown>) {
   const manager = tenant.staff('MANAGER');
   const call = () => harness.call<{ _entities: [{ insights: { joined: number; series: unknown[] } }] }>(manager, insightsOp, { id: tenant.businessId, ...variables });
   for (let i = 0; i < warmup; i += 1) ok(await call());

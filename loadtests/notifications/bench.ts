@@ -37,8 +37,8 @@ import webpush from 'web-push';
 import { createEmailChannel, createPushChannel, createSmsChannel, type Channels } from '@waitlessq/channels';
 import type { JobHandlers, JobRunner, QueueName } from '@waitlessq/jobs';
 import { createEventLog } from '@waitlessq/redis';
-import { testRedisUrl } from '@waitlessq/testkit';
-import { ok, startQueueHarness, type QueueHarness, type Tenant } from '../../subgraphs/queue/src/test-support/harness';
+import { ok, testRedisUrl, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
 import { callNextOp, createQueueOp, joinOp } from '../../subgraphs/queue/src/test-support/operations';
 import { createHandlers } from '../../workers/src/handlers';
 import { startPushEndpoint, startSmsProvider, startSmtp, startWebhookReceiver, type Arrival, type PushEndpoint } from './providers';
@@ -90,7 +90,7 @@ const prefix = `bench-notify-${process.pid}-${Date.now()}:`;
 
 interface Setup {
   harness: QueueHarness;
-  tenant: Tenant;
+  tenant: SeededTenant;
   channels: Channels;
   push: PushEndpoint;
   smtp: Awaited<ReturnType<typeof startSmtp>>;

@@ -7,7 +7,8 @@ import { createChannels, createPushChannel } from '@waitlessq/channels';
 import { startPushEndpoint } from '../../packages/channels/src/testing/push-endpoint';
 import type { JobRunner } from '@waitlessq/jobs';
 import { optOut } from '@waitlessq/user-subgraph';
-import { ok, startQueueHarness, type QueueHarness, type Tenant } from '../../subgraphs/queue/src/test-support/harness';
+import { ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
 import { callNextOp, createQueueOp, joinOp } from '../../subgraphs/queue/src/test-support/operations';
 import { createHandlers } from './handlers';
 
@@ -21,7 +22,7 @@ interface Sms {
 }
 
 let harness: QueueHarness;
-let tenant: Tenant;
+let tenant: SeededTenant;
 let runner: JobRunner;
 let provider: http.Server;
 let smtp: SMTPServer;

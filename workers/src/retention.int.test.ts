@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobRunner } from '@waitlessq/jobs';
-import { startQueueHarness, type QueueHarness, type Tenant } from '../../subgraphs/queue/src/test-support/harness';
+import { type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
 import { createHandlers } from './handlers';
 
 // The retention job across the subgraphs, as the workers run it: the 'retention' handler reads
@@ -26,7 +27,7 @@ afterAll(async () => {
 const ago = (days: number) => new Date(Date.now() - days * day);
 
 /** One organization's people: what must go and what must stay under a 90-day window. */
-async function seedPeople(tenant: Tenant) {
+async function seedPeople(tenant: SeededTenant) {
   const { prisma } = harness;
   const { organizationId, businessId } = tenant;
   await prisma.organization.update({ where: { id: organizationId }, data: { settings: { dataRetentionDays: 90, provisioningKey: 'k' } } });

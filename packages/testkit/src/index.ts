@@ -18,3 +18,8 @@ export type { TestSubscriptionClient, TestSubscription, SubscriptionPayload, Sub
 export { graphEnv, rateLimitsOff, testSecrets } from './graph-env';
 export { createPrivateRedis } from './private-redis';
 export type { PrivateRedis } from './private-redis';
+export { subgraphEnv, startSubgraph, ok } from './subgraph-harness';
+export type { RunningSubgraph, StartSubgraphOptions } from './subgraph-harness';
+export { seedTenant } from './seeded-tenant';
+export type { SeededTenant, SeedTenantOptions } from './seeded-tenant';
+export { staffIdentity, anonymous, serviceIdentity } from './identities';

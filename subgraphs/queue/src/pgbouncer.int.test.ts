@@ -3,8 +3,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { freePort } from '@waitlessq/testkit';
-import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from './test-support/harness';
+import { anonymous, freePort, ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from './test-support/harness';
 import { callNextOp, createQueueOp, joinOp, queueOp } from './test-support/operations';
 
 // The queue subgraph's hardest path (interactive transactions that lock the queue row, raw
@@ -22,7 +22,7 @@ let bouncer: ChildProcess;
 let port: number;
 let dir: string;
 let harness: QueueHarness;
-let tenant: Tenant;
+let tenant: SeededTenant;
 let databaseName: string;
 
 async function admin<T = Record<string, unknown>>(command: string): Promise<T[]> {

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Identity } from '@waitlessq/auth';
-import { errorCode } from '@waitlessq/testkit';
-import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { anonymous, errorCode, ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { createBusinessPeer } from '../peers';
 import { expireStandbyOffers, type OfferDeps } from '../standby/offers';
 import { isSlotUnavailable } from './capacity';
@@ -32,7 +32,7 @@ const acceptOp = `mutation($offerId: ID!, $token: String!) { acceptStandbyOffer(
 type Booked = { bookAppointment: { visitToken: string; visit: { id: string; status: string; scheduledAt: string; cancellableUntil: string } } };
 
 interface Shop {
-  tenant: Tenant;
+  tenant: SeededTenant;
   serviceId: string;
   queueId: string;
   /** 10:00 business-local, some days ahead: a slot of the test's availability. */

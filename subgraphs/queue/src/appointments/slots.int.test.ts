@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { identityHeader } from '@waitlessq/auth';
-import { graphql } from '@waitlessq/testkit';
-import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { anonymous, graphql, ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import type { BookingSchedule } from './booking-schedule';
 import { occupancyOf, readBusinessBookings } from './slots';
 
@@ -25,7 +25,7 @@ const slotsOp = `
 
 type SlotsResponse = { _entities: { availableSlots: { startsAt: string; spotsLeft: number }[] }[] };
 
-function scheduleFor(tenant: Tenant, policy: Partial<BookingSchedule['policy']> = {}): BookingSchedule {
+function scheduleFor(tenant: SeededTenant, policy: Partial<BookingSchedule['policy']> = {}): BookingSchedule {
   return {
     businessId: tenant.businessId,
     timezone: ZONE,
@@ -90,13 +90,13 @@ async function slotsOf(schedule: BookingSchedule, from: Date, to: Date) {
   return { slots: first.slots, statements: Math.min(first.statements, second.statements) };
 }
 
-async function newQueue(tenant: Tenant): Promise<string> {
+async function newQueue(tenant: SeededTenant): Promise<string> {
   const queue = await harness.prisma.queue.create({ data: { organizationId: tenant.organizationId, businessId: tenant.businessId, name: 'Appointments', timezone: ZONE } });
   return queue.id;
 }
 
 /** An appointment row as the booking code writes it (occupancy from slots.ts). */
-async function insertAppointment(schedule: BookingSchedule, queueId: string, tenant: Tenant, startsAt: Date, status: 'BOOKED' | 'CANCELLED' | 'NO_SHOW' | 'DONE' = 'BOOKED') {
+async function insertAppointment(schedule: BookingSchedule, queueId: string, tenant: SeededTenant, startsAt: Date, status: 'BOOKED' | 'CANCELLED' | 'NO_SHOW' | 'DONE' = 'BOOKED') {
   const occupancy = occupancyOf(schedule, schedule.services[0], startsAt);
   return harness.prisma.visit.create({
     data: {
@@ -121,7 +121,7 @@ async function insertAppointment(schedule: BookingSchedule, queueId: string, ten
  * `count` appointments of 30 minutes spread over `days` days from `day`, inserted by one
  * statement (a capacity far above the policy's, so the trigger accepts them all).
  */
-async function insertManyAppointments(tenant: Tenant, queueId: string, serviceId: string, day: DateTime, days: number, count: number) {
+async function insertManyAppointments(tenant: SeededTenant, queueId: string, serviceId: string, day: DateTime, days: number, count: number) {
   const start = localTime(day, '09:00');
   await harness.prisma.$executeRaw`
     INSERT INTO "Visit" ("id", "organizationId", "queueId", "businessId", "serviceId", "customerName", "kind", "status",

@@ -3,12 +3,13 @@ import { createLogger } from '@waitlessq/observability';
 import { createEventLog, type EventLog } from '@waitlessq/redis';
 import type { PrismaClient } from '@waitlessq/database';
 import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
-import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { anonymous, ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { callNextOp, cancelOp, createQueueOp, joinOp, queueStatusOp, visitOp, type VisitData } from '../test-support/operations';
 import { createQueueEventExecutor, createQueueEventPublisher, queueEventOf, queueEventStream, visitUpdateReasons, type QueueEvent } from './index';
 
 let harness: QueueHarness;
-let tenant: Tenant;
+let tenant: SeededTenant;
 let log: EventLog;
 
 beforeAll(async () => {

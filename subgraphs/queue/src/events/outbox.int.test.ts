@@ -3,8 +3,8 @@ import { Queue as BullQueue, type Job } from 'bullmq';
 import IORedis from 'ioredis';
 import { queueJobId, type JobQueue } from '@waitlessq/jobs';
 import { createEventLog, type EventLog, type EventLogEntry } from '@waitlessq/redis';
-import { testRedisUrl } from '@waitlessq/testkit';
-import { ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { ok, testRedisUrl, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { createQueueOp } from '../test-support/operations';
 import { createQueueEventPublisher, queueEventStream, type QueueEventData } from './index';
 
@@ -14,7 +14,7 @@ import { createQueueEventPublisher, queueEventStream, type QueueEventData } from
 // once. The kill -9 of a whole process between commit and relay is e2e/outbox.e2e.test.ts.
 
 let harness: QueueHarness;
-let tenant: Tenant;
+let tenant: SeededTenant;
 let log: EventLog;
 let prefix: string;
 let connection: IORedis;

@@ -1,6 +1,6 @@
 import { createEventLog, createRedis, SequenceAheadError, SequenceTooOldError, type EventLog, type EventLogEntry, type RedisResources } from '@waitlessq/redis';
-import { createPrivateRedis, type PrivateRedis } from '@waitlessq/testkit';
-import { ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { createPrivateRedis, ok, type PrivateRedis, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { createQueueOp } from '../test-support/operations';
 import { createQueueEventPublisher, queueEventStream, type QueueChange } from './index';
 
@@ -8,7 +8,7 @@ import { createQueueEventPublisher, queueEventStream, type QueueChange } from '.
 // transaction), so whatever happens to Redis they never go back and never repeat.
 
 let harness: QueueHarness;
-let tenant: Tenant;
+let tenant: SeededTenant;
 
 beforeAll(async () => {
   harness = await startQueueHarness();

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Prisma } from '@waitlessq/database';
-import { startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { mergeHistograms } from './histogram';
 import { seedFinishedVisits, type HistoryTarget } from './history-seed';
 import { readFigures, readHistograms, readPlan, type InsightsScope } from './insights-query';
@@ -14,7 +15,7 @@ import { allId, localDayOf } from './rollup-increments';
 jest.setTimeout(120_000);
 
 let harness: QueueHarness;
-let tenant: Tenant;
+let tenant: SeededTenant;
 let target: HistoryTarget;
 const timezone = 'Europe/Berlin';
 const at = (iso: string) => new Date(iso);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '@waitlessq/database';
-import { errorCode } from '@waitlessq/testkit';
-import { ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { errorCode, ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { histogramCap } from './histogram';
 import { seedFinishedVisits, type HistoryTarget } from './history-seed';
 import { rollUpFinishedVisits, rollUpPass } from './rollup';
@@ -54,11 +54,11 @@ interface Insights extends Figures {
 }
 
 type Variables = { from: string; to: string; granularity?: string; serviceId?: string; queueId?: string; staffId?: string };
-const ask = (tenant: Tenant, variables: Variables, role: 'MANAGER' | 'STAFF' | 'OWNER' = 'MANAGER') =>
+const ask = (tenant: SeededTenant, variables: Variables, role: 'MANAGER' | 'STAFF' | 'OWNER' = 'MANAGER') =>
   harness.call<{ _entities: [{ insights: Insights }] }>(tenant.staff(role), insightsOp, { id: tenant.businessId, ...variables });
-const insightsOf = async (tenant: Tenant, variables: Variables) => ok(await ask(tenant, variables))._entities[0].insights;
+const insightsOf = async (tenant: SeededTenant, variables: Variables) => ok(await ask(tenant, variables))._entities[0].insights;
 
-async function newQueue(tenant: Tenant, timezone: string): Promise<string> {
+async function newQueue(tenant: SeededTenant, timezone: string): Promise<string> {
   const queue = await harness.prisma.queue.create({ data: { organizationId: tenant.organizationId, businessId: tenant.businessId, name: 'Desk', timezone } });
   return queue.id;
 }
@@ -72,7 +72,7 @@ const at = (iso: string) => new Date(iso);
 const minutes = (m: number) => m * 60_000;
 
 describe('Business.insights on a hand-made day (Europe/Berlin, CET)', () => {
-  let tenant: Tenant;
+  let tenant: SeededTenant;
   const staffA = randomUUID();
   const staffB = randomUUID();
 
@@ -212,7 +212,7 @@ describe('Business.insights in the business\'s zone', () => {
   });
 });
 
-async function seededTenant(timezone = 'Europe/Berlin'): Promise<{ tenant: Tenant; target: HistoryTarget }> {
+async function seededTenant(timezone = 'Europe/Berlin'): Promise<{ tenant: SeededTenant; target: HistoryTarget }> {
   const tenant = await harness.createTenant({ timezone, serviceMinutes: [10, 15, 30] });
   const queueIds = [await newQueue(tenant, timezone), await newQueue(tenant, timezone)];
   const staffIds = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];

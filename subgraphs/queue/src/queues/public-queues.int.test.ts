@@ -1,12 +1,12 @@
-import { errorCode } from '@waitlessq/testkit';
-import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { anonymous, errorCode, ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { createQueueOp, joinOp, queueStatusOp } from '../test-support/operations';
 
 // Public discovery: a customer's app shows a business's open queues, how many wait and what a
 // newcomer would wait, to anyone, and never the people in line.
 
 let harness: QueueHarness;
-let tenant: Tenant;
+let tenant: SeededTenant;
 
 beforeAll(async () => {
   harness = await startQueueHarness();

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { errorCode } from '@waitlessq/testkit';
+import { anonymous, errorCode, ok, type SeededTenant } from '@waitlessq/testkit';
 import { metricsRegistry } from '@waitlessq/observability';
-import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { callNextOp, cancelOp, createQueueOp, joinOp, queueStatusOp } from '../test-support/operations';
 
 // The queue summary a display screen polls, cached in the real Redis: a hit sends no
 // statement, and every write to the queue or its line is followed by a fresh summary.
 
 let harness: QueueHarness;
-let tenant: Tenant;
+let tenant: SeededTenant;
 const prefix = `summary-test:${randomUUID()}:`;
 
 beforeAll(async () => {

@@ -1,11 +1,11 @@
-import { graphql, errorCode } from '@waitlessq/testkit';
+import { anonymous, errorCode, graphql, ok, type SeededTenant } from '@waitlessq/testkit';
 import { identityHeader } from '@waitlessq/auth';
-import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { createQueueOp, joinOp, queueOp, queueStatusOp } from '../test-support/operations';
 
 let harness: QueueHarness;
-let tenant: Tenant;
-let other: Tenant;
+let tenant: SeededTenant;
+let other: SeededTenant;
 
 beforeAll(async () => {
   harness = await startQueueHarness();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { startQueueHarness, ok, type QueueHarness, type Tenant } from '../test-support/harness';
+import { ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { seedFinishedVisits } from '../insights/history-seed';
 import { rollUpPass } from '../insights/rollup';
 import { applyVisitRetention, customersWithVisitsSince } from './retention';
@@ -50,8 +51,8 @@ async function personalize(organizationId: string): Promise<void> {
 }
 
 describe('applyVisitRetention', () => {
-  let tenant: Tenant;
-  let other: Tenant;
+  let tenant: SeededTenant;
+  let other: SeededTenant;
   let queueId: string;
   const now = Date.now();
   const cutoff = new Date(now - 365 * day);

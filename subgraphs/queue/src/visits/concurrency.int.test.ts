@@ -1,8 +1,9 @@
-import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { anonymous, ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { callNextOp, createQueueOp, joinOp, type VisitData } from '../test-support/operations';
 
 let harness: QueueHarness;
-let tenant: Tenant;
+let tenant: SeededTenant;
 
 beforeAll(async () => {
   harness = await startQueueHarness();

@@ -1,16 +1,16 @@
 import type { PrismaClient } from '@waitlessq/database';
 import { createEventLog, type EventLog } from '@waitlessq/redis';
 import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
-import { errorCode } from '@waitlessq/testkit';
+import { anonymous, errorCode, ok, type SeededTenant } from '@waitlessq/testkit';
 import { createQueueEventPublisher, queueEventOf, queueEventStream, type QueueEvent } from '../events';
-import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { callNextOp, createQueueOp, estimateAccuracyOp, joinOp, queueOp, type VisitData } from '../test-support/operations';
 
 // Several mutations and their events per test, on 2 cores shared with other suites.
 jest.setTimeout(30_000);
 
 let harness: QueueHarness;
-let tenant: Tenant;
+let tenant: SeededTenant;
 let log: EventLog;
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import type { Identity } from '@waitlessq/auth';
-import { errorCode } from '@waitlessq/testkit';
-import { ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { errorCode, ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { createQueueOp, joinOp } from '../test-support/operations';
 
 // An idempotency key belongs to the caller who first used it, for the input it was used with
@@ -10,7 +10,7 @@ import { createQueueOp, joinOp } from '../test-support/operations';
 jest.setTimeout(30_000);
 
 let harness: QueueHarness;
-let tenant: Tenant;
+let tenant: SeededTenant;
 
 beforeAll(async () => {
   harness = await startQueueHarness();

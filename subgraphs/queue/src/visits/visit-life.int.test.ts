@@ -2,9 +2,9 @@ import { parse } from 'graphql';
 import type { Identity } from '@waitlessq/auth';
 import { createLogger } from '@waitlessq/observability';
 import { createEventLog, type EventLog } from '@waitlessq/redis';
-import { errorCode } from '@waitlessq/testkit';
+import { anonymous, errorCode, ok, type SeededTenant } from '@waitlessq/testkit';
 import { createQueueEventExecutor, queueEventOf, queueEventStream, visitUpdateReasons, type QueueEvent } from '../events';
-import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import {
   callNextOp,
   createQueueOp,
@@ -23,8 +23,8 @@ import {
 jest.setTimeout(30_000);
 
 let harness: QueueHarness;
-let tenant: Tenant;
-let other: Tenant;
+let tenant: SeededTenant;
+let other: SeededTenant;
 let log: EventLog;
 
 beforeAll(async () => {

@@ -1,9 +1,9 @@
-import { errorCode } from '@waitlessq/testkit';
-import { anonymous, ok, startQueueHarness, type QueueHarness, type Tenant } from '../test-support/harness';
+import { anonymous, errorCode, ok, type SeededTenant } from '@waitlessq/testkit';
+import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { callNextOp, cancelOp, createQueueOp, joinOp, moveOp, queueOp, queueStatusOp, visitOp, type VisitData } from '../test-support/operations';
 
 let harness: QueueHarness;
-let tenant: Tenant;
+let tenant: SeededTenant;
 
 beforeAll(async () => {
   harness = await startQueueHarness();
