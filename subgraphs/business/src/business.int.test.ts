@@ -1,37 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { identityHeader, type Identity, type StaffRole } from '@waitlessq/auth';
-import { loadConfig } from '@waitlessq/config';
-import { createDatabase, type Database, type PrismaClient } from '@waitlessq/database';
-import { createLogger } from '@waitlessq/observability';
-import { createRedis, type RedisResources } from '@waitlessq/redis';
-import { createServiceRuntime, createSubgraphServer, type ServiceRuntime, type SubgraphServer } from '@waitlessq/subgraph-kit';
-import { createTestDatabase, errorCode, graphql, testRedisUrl, type GraphQLResponse, type TestDatabase } from '@waitlessq/testkit';
+import type { Identity } from '@waitlessq/auth';
+import type { PrismaClient } from '@waitlessq/database';
+import {
+  anonymous,
+  createTestDatabase,
+  errorCode,
+  ok as dataOf,
+  serviceIdentity,
+  staffIdentity,
+  startSubgraph,
+  type GraphQLResponse,
+  type RunningSubgraph,
+  type TestDatabase,
+} from '@waitlessq/testkit';
 import { createBusinessSubgraph } from './index';
 
 type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let db: TestDatabase;
-let runtime: ServiceRuntime;
-let server: SubgraphServer;
-let url: string;
+/** Counts its Prisma operations (each is one SQL statement here), to show loaders batch. */
+let subgraph: RunningSubgraph;
 let prisma: PrismaClient;
-let database: Database;
-let redis: RedisResources;
-/** Prisma operations sent so far (each is one SQL statement here), to show loaders batch. */
-let operations = 0;
 
-const service: Identity = { kind: 'service', subjectId: 'user' };
-const anonymous: Identity = { kind: 'anonymous' };
-const staffOf = (organizationId: string, role: StaffRole = 'OWNER'): Identity => ({ kind: 'staff', subjectId: randomUUID(), organizationId, role, platformAdmin: false });
+const service = serviceIdentity('user');
+const staffOf = staffIdentity;
 
-async function call(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> {
-  return graphql<Data>(url, { query, variables, headers: { [identityHeader]: await runtime.signer.sign(identity) } });
+function call(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> {
+  return subgraph.call<Data>(identity, query, variables);
 }
 
 async function ok(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<Data> {
-  const response = await call(identity, query, variables);
-  if (response.errors?.length || !response.data) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
-  return response.data;
+  return dataOf(await call(identity, query, variables));
 }
 
 const provisionOp = `mutation($input: ProvisionOrganizationInput!) { provisionOrganization(input: $input) { id name slug plan } }`;
@@ -48,26 +47,12 @@ async function provision(name: string, idempotencyKey?: string): Promise<{ id: s
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const config = loadConfig('business', { NODE_ENV: 'test', DATABASE_URL: db.url, REDIS_URL: testRedisUrl, PORT: '0', PASSWORD_HASH_MEMORY_KIB: '1024', LOG_LEVEL: 'silent' });
-  database = await createDatabase(config.database, createLogger('business-test', 'silent'));
-  redis = createRedis(config.redis);
-  const counting = database.prisma.$extends({
-    query: {
-      $allOperations: ({ args, query }) => {
-        operations += 1;
-        return query(args);
-      },
-    },
-  }) as unknown as PrismaClient;
-  runtime = await createServiceRuntime('business', config, { db: { ...database, prisma: counting }, redis });
-  server = await createSubgraphServer(runtime, createBusinessSubgraph(runtime));
-  url = await server.listen();
-  prisma = database.prisma;
+  subgraph = await startSubgraph('business', createBusinessSubgraph, db, { countStatements: true });
+  prisma = subgraph.prisma;
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await Promise.allSettled([database?.close(), redis?.close()]);
+  await subgraph?.stop();
   await db?.drop();
 });
 
@@ -282,9 +267,9 @@ describe('businesses and services', () => {
     };
     const tree = '{ businesses { name services { name business { name } } openingHours { weekday } bookingPolicy { slotMinutes } organization { plan businesses { id } } } }';
     const countOperations = async () => {
-      const before = operations;
+      const before = subgraph.statements();
       const answer = await ok(manager, tree);
-      return { answer, statements: operations - before };
+      return { answer, statements: subgraph.statements() - before };
     };
 
     await addBranches(['North', 'South']);

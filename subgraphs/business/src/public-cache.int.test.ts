@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { identityHeader, type Identity, type StaffRole } from '@waitlessq/auth';
-import { loadConfig } from '@waitlessq/config';
+import type { Identity } from '@waitlessq/auth';
 import { metricsRegistry } from '@waitlessq/observability';
-import { createServiceRuntime, createSubgraphServer, type ServiceRuntime, type SubgraphServer } from '@waitlessq/subgraph-kit';
-import { createTestDatabase, graphql, testRedisUrl, type TestDatabase } from '@waitlessq/testkit';
+import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
+import { anonymous, createTestDatabase, ok as dataOf, serviceIdentity, staffIdentity, startSubgraph, type RunningSubgraph, type TestDatabase } from '@waitlessq/testkit';
 import { createBusinessSubgraph } from './index';
 
 // The public profile cache, on the real Redis, with the streaming replica as the read replica:
@@ -12,19 +11,15 @@ import { createBusinessSubgraph } from './index';
 type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let db: TestDatabase;
+let subgraph: RunningSubgraph;
 let runtime: ServiceRuntime;
-let server: SubgraphServer;
-let url: string;
 const prefix = `cache-test:${randomUUID()}:`;
 
-const service: Identity = { kind: 'service', subjectId: 'user' };
-const anonymous: Identity = { kind: 'anonymous' };
-const staffOf = (organizationId: string, role: StaffRole = 'OWNER'): Identity => ({ kind: 'staff', subjectId: randomUUID(), organizationId, role, platformAdmin: false });
+const service = serviceIdentity('user');
+const staffOf = staffIdentity;
 
 async function ok(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<Data> {
-  const response = await graphql<Data>(url, { query, variables, headers: { [identityHeader]: await runtime.signer.sign(identity) } });
-  if (response.errors?.length || !response.data) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
-  return response.data;
+  return dataOf(await subgraph.call<Data>(identity, query, variables));
 }
 
 async function metric(name: string, labels: Record<string, string>): Promise<number> {
@@ -59,20 +54,10 @@ beforeAll(async () => {
   db = await createTestDatabase();
   const replicaUrl = new URL(db.url);
   replicaUrl.port = '5433';
-  const config = loadConfig('business', {
-    NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    DATABASE_REPLICA_URLS: replicaUrl.toString(),
-    DATABASE_REPLICA_CHECK_INTERVAL_MS: '200',
-    REDIS_URL: testRedisUrl,
-    REDIS_KEY_PREFIX: prefix,
-    CACHE_TTL_SECONDS: '60',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
+  subgraph = await startSubgraph('business', createBusinessSubgraph, db, {
+    env: { DATABASE_REPLICA_URLS: replicaUrl.toString(), DATABASE_REPLICA_CHECK_INTERVAL_MS: '200', REDIS_KEY_PREFIX: prefix, CACHE_TTL_SECONDS: '60' },
   });
-  runtime = await createServiceRuntime('business', config);
-  server = await createSubgraphServer(runtime, createBusinessSubgraph(runtime));
-  url = await server.listen();
+  runtime = subgraph.runtime;
 
   organizationId = (await ok(service, `mutation { provisionOrganization(input: { name: "Cached Co" }) { id } }`)).provisionOrganization.id;
   const manager = staffOf(organizationId, 'MANAGER');
@@ -83,8 +68,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await runtime?.close();
+  await subgraph?.stop();
   await db?.drop();
 });
 

@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { identityHeader, type Identity, type StaffRole } from '@waitlessq/auth';
-import { loadConfig } from '@waitlessq/config';
+import type { Identity } from '@waitlessq/auth';
 import { metricsRegistry } from '@waitlessq/observability';
-import { createServiceRuntime, createSubgraphServer, type ServiceRuntime, type SubgraphServer } from '@waitlessq/subgraph-kit';
-import { createTestDatabase, errorCode, graphql, testRedisUrl, type GraphQLResponse, type TestDatabase } from '@waitlessq/testkit';
+import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
+import {
+  anonymous,
+  createTestDatabase,
+  errorCode,
+  serviceIdentity,
+  staffIdentity,
+  startSubgraph,
+  type GraphQLResponse,
+  type RunningSubgraph,
+  type TestDatabase,
+} from '@waitlessq/testkit';
 import { createBusinessSubgraph } from '../index';
 import { addDays, todayIn } from './calendar-dates';
 
@@ -13,17 +22,15 @@ import { addDays, todayIn } from './calendar-dates';
 type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let db: TestDatabase;
+let subgraph: RunningSubgraph;
 let runtime: ServiceRuntime;
-let server: SubgraphServer;
-let url: string;
 const prefix = `availability-test:${randomUUID()}:`;
 
-const service: Identity = { kind: 'service', subjectId: 'queue' };
-const anonymous: Identity = { kind: 'anonymous' };
-const staffOf = (organizationId: string, role: StaffRole = 'OWNER'): Identity => ({ kind: 'staff', subjectId: randomUUID(), organizationId, role, platformAdmin: false });
+const service = serviceIdentity('queue');
+const staffOf = staffIdentity;
 
-async function call(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> {
-  return graphql<Data>(url, { query, variables, headers: { [identityHeader]: await runtime.signer.sign(identity) } });
+function call(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> {
+  return subgraph.call<Data>(identity, query, variables);
 }
 
 async function ok(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<Data> {
@@ -74,18 +81,8 @@ let inDays: (days: number) => string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const config = loadConfig('business', {
-    NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    REDIS_URL: testRedisUrl,
-    REDIS_KEY_PREFIX: prefix,
-    CACHE_TTL_SECONDS: '60',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-  });
-  runtime = await createServiceRuntime('business', config);
-  server = await createSubgraphServer(runtime, createBusinessSubgraph(runtime));
-  url = await server.listen();
+  subgraph = await startSubgraph('business', createBusinessSubgraph, db, { env: { REDIS_KEY_PREFIX: prefix, CACHE_TTL_SECONDS: '60' } });
+  runtime = subgraph.runtime;
 
   orgA = (await ok(service, `mutation { provisionOrganization(input: { name: "Avail A" }) { id } }`)).provisionOrganization.id;
   orgB = (await ok(service, `mutation { provisionOrganization(input: { name: "Avail B" }) { id } }`)).provisionOrganization.id;
@@ -103,8 +100,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await runtime?.close();
+  await subgraph?.stop();
   await db?.drop();
 });
 

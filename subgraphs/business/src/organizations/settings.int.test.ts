@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { identityHeader, type Identity, type StaffRole } from '@waitlessq/auth';
-import { loadConfig } from '@waitlessq/config';
-import { createServiceRuntime, createSubgraphServer, type ServiceRuntime, type SubgraphServer } from '@waitlessq/subgraph-kit';
-import { createTestDatabase, errorCode, graphql, testRedisUrl, type GraphQLResponse, type TestDatabase } from '@waitlessq/testkit';
+import type { Identity } from '@waitlessq/auth';
+import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
+import { createTestDatabase, errorCode, staffIdentity, startSubgraph, type GraphQLResponse, type RunningSubgraph, type TestDatabase } from '@waitlessq/testkit';
 import { createBusinessSubgraph, retentionPolicies } from '../index';
 
 type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let db: TestDatabase;
+let subgraph: RunningSubgraph;
 let runtime: ServiceRuntime;
-let server: SubgraphServer;
-let url: string;
 
-const staffOf = (organizationId: string, role: StaffRole = 'OWNER'): Identity => ({ kind: 'staff', subjectId: randomUUID(), organizationId, role, platformAdmin: false });
+const staffOf = staffIdentity;
 
-async function call(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> {
-  return graphql<Data>(url, { query, variables, headers: { [identityHeader]: await runtime.signer.sign(identity) } });
+function call(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> {
+  return subgraph.call<Data>(identity, query, variables);
 }
 
 const updateOp = `mutation($input: UpdateOrganizationSettingsInput!) {
@@ -33,15 +31,12 @@ const storedSettings = async (id: string) => (await runtime.db.prisma.organizati
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const config = loadConfig('business', { NODE_ENV: 'test', DATABASE_URL: db.url, REDIS_URL: testRedisUrl, PORT: '0', PASSWORD_HASH_MEMORY_KIB: '1024', LOG_LEVEL: 'silent' });
-  runtime = await createServiceRuntime('business', config);
-  server = await createSubgraphServer(runtime, createBusinessSubgraph(runtime));
-  url = await server.listen();
+  subgraph = await startSubgraph('business', createBusinessSubgraph, db);
+  runtime = subgraph.runtime;
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await runtime?.close();
+  await subgraph?.stop();
   await db?.drop();
 });
 
