@@ -4,17 +4,20 @@ import type { AddressInfo } from 'node:net';
 import jsQR from 'jsqr';
 import sharp from 'sharp';
 import { identityHeader, type Identity, type StaffRole } from '@waitlessq/auth';
-import { loadConfig } from '@waitlessq/config';
 import type { PrismaClient } from '@waitlessq/database';
+import type { BaseContext, ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit';
 import {
-  createServiceRuntime,
-  createSubgraphServer,
-  type BaseContext,
-  type ServiceRuntime,
-  type SubgraphDefinition,
-  type SubgraphServer,
-} from '@waitlessq/subgraph-kit';
-import { createTestDatabase, errorCode, freePort, graphql, testRedisUrl, type GraphQLResponse, type TestDatabase } from '@waitlessq/testkit';
+  anonymous,
+  createTestDatabase,
+  errorCode,
+  freePort,
+  graphql,
+  staffIdentity,
+  startSubgraph,
+  type GraphQLResponse,
+  type RunningSubgraph,
+  type TestDatabase,
+} from '@waitlessq/testkit';
 import { createPwaSubgraph, mountPwaRoutes } from './index';
 import { ensureAppBundle } from './test-support/app-bundle';
 
@@ -25,7 +28,7 @@ type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 type Module = Record<string, (runtime: ServiceRuntime) => SubgraphDefinition<BaseContext>>;
 
 let db: TestDatabase;
-const started: { runtime: ServiceRuntime; server: SubgraphServer }[] = [];
+const started: RunningSubgraph[] = [];
 let pwa: ServiceRuntime;
 let pwaUrl: string;
 let queueUrl: string;
@@ -39,25 +42,14 @@ let businessId: string;
 let otherOrganizationId: string;
 let otherBusinessId: string;
 
-const staff = (role: StaffRole = 'MANAGER', org = organizationId): Identity => ({ kind: 'staff', subjectId: randomUUID(), organizationId: org, role, platformAdmin: false });
-const anonymous: Identity = { kind: 'anonymous' };
-const env = (extra: Record<string, string>) => ({
-  NODE_ENV: 'test',
-  DATABASE_URL: db.url,
-  REDIS_URL: testRedisUrl,
-  REDIS_KEY_PREFIX: `int:${db.name}:`,
-  PASSWORD_HASH_MEMORY_KIB: '1024',
-  LOG_LEVEL: 'silent',
-  ...extra,
-});
+const staff = (role: StaffRole = 'MANAGER', org = organizationId): Identity => staffIdentity(org, role);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subgraph has its own context type
 async function start(name: 'business' | 'queue' | 'pwa', factory: (runtime: ServiceRuntime) => SubgraphDefinition<any>, extra: Record<string, string>) {
-  const runtime = await createServiceRuntime(name, loadConfig(name, env(extra)));
-  const server = await createSubgraphServer(runtime, factory(runtime));
-  if (name === 'pwa') mountPwaRoutes(server.app, runtime);
-  started.push({ runtime, server });
-  return { runtime, url: await server.listen() };
+  const mount = name === 'pwa' ? (server: RunningSubgraph['server'], runtime: ServiceRuntime) => mountPwaRoutes(server.app, runtime) : undefined;
+  const subgraph = await startSubgraph(name, factory, db, { env: { REDIS_KEY_PREFIX: `int:${db.name}:`, ...extra }, mount });
+  started.push(subgraph);
+  return subgraph;
 }
 
 async function call(url: string, identity: Identity, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> {
@@ -118,8 +110,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   logoServer?.close();
-  for (const { server } of started.reverse()) await server.stop();
-  await Promise.allSettled(started.map(({ runtime }) => runtime.close()));
+  for (const subgraph of started.reverse()) await subgraph.stop();
   await db?.drop();
 });
 

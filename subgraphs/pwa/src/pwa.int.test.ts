@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { identityHeader, type Identity, type StaffRole } from '@waitlessq/auth';
-import { loadConfig } from '@waitlessq/config';
+import type { Identity, StaffRole } from '@waitlessq/auth';
 import type { PrismaClient } from '@waitlessq/database';
+import type { BaseContext, ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit';
 import {
-  createServiceRuntime,
-  createSubgraphServer,
-  type BaseContext,
-  type ServiceRuntime,
-  type SubgraphDefinition,
-  type SubgraphServer,
-} from '@waitlessq/subgraph-kit';
-import { createTestDatabase, errorCode, freePort, graphql, testRedisUrl, type GraphQLResponse, type TestDatabase } from '@waitlessq/testkit';
+  anonymous,
+  createTestDatabase,
+  errorCode,
+  freePort,
+  ok as dataOf,
+  staffIdentity,
+  startSubgraph,
+  type GraphQLResponse,
+  type RunningSubgraph,
+  type TestDatabase,
+} from '@waitlessq/testkit';
 import { createPwaSubgraph, mountPwaRoutes } from './index';
 import { ensureAppBundle } from './test-support/app-bundle';
 
@@ -18,36 +21,23 @@ type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 type BusinessModule = { createBusinessSubgraph(runtime: ServiceRuntime): SubgraphDefinition<BaseContext> };
 
 let db: TestDatabase;
-let business: { runtime: ServiceRuntime; server: SubgraphServer };
+let business: RunningSubgraph;
+let pwa: RunningSubgraph;
 let runtime: ServiceRuntime;
-let server: SubgraphServer;
-let url: string;
 let origin: string;
 let prisma: PrismaClient;
 
 let organizationId: string;
 let businessId: string;
 const slug = `salon-${randomUUID().slice(0, 8)}`;
-const staff = (role: StaffRole = 'MANAGER', org = organizationId): Identity => ({ kind: 'staff', subjectId: randomUUID(), organizationId: org, role, platformAdmin: false });
-const anonymous: Identity = { kind: 'anonymous' };
+const staff = (role: StaffRole = 'MANAGER', org = organizationId): Identity => staffIdentity(org, role);
 
-const env = (extra: Record<string, string>) => ({
-  NODE_ENV: 'test',
-  DATABASE_URL: db.url,
-  REDIS_URL: testRedisUrl,
-  PASSWORD_HASH_MEMORY_KIB: '1024',
-  LOG_LEVEL: 'silent',
-  ...extra,
-});
-
-async function call(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> {
-  return graphql<Data>(url, { query, variables, headers: { [identityHeader]: await runtime.signer.sign(identity) } });
+function call(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> {
+  return pwa.call<Data>(identity, query, variables);
 }
 
 async function ok(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<Data> {
-  const response = await call(identity, query, variables);
-  if (response.errors?.length || !response.data) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
-  return response.data;
+  return dataOf(await call(identity, query, variables));
 }
 
 const updateOp = `mutation($input: UpdatePwaConfigInput!) {
@@ -62,17 +52,15 @@ beforeAll(async () => {
   // Required, not imported: the pwa workspace does not depend on the business one at build time.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createBusinessSubgraph } = require('@waitlessq/business-subgraph') as BusinessModule;
-  const businessRuntime = await createServiceRuntime('business', loadConfig('business', env({ PORT: '0' })));
-  const businessServer = await createSubgraphServer(businessRuntime, createBusinessSubgraph(businessRuntime));
-  const businessUrl = await businessServer.listen();
-  business = { runtime: businessRuntime, server: businessServer };
+  business = await startSubgraph('business', createBusinessSubgraph, db);
 
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
-  runtime = await createServiceRuntime('pwa', loadConfig('pwa', env({ PORT: String(port), PUBLIC_URL: origin, BUSINESS_SUBGRAPH_URL: businessUrl })));
-  server = await createSubgraphServer(runtime, createPwaSubgraph(runtime));
-  mountPwaRoutes(server.app, runtime);
-  url = await server.listen();
+  pwa = await startSubgraph('pwa', createPwaSubgraph, db, {
+    env: { PORT: String(port), PUBLIC_URL: origin, BUSINESS_SUBGRAPH_URL: business.url },
+    mount: (server, runtime) => mountPwaRoutes(server.app, runtime),
+  });
+  runtime = pwa.runtime;
   prisma = runtime.db.prisma;
 
   const organization = await prisma.organization.create({ data: { name: 'Salon Org', slug: `org-${slug}` } });
@@ -81,9 +69,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await business?.server.stop();
-  await Promise.allSettled([runtime?.close(), business?.runtime.close()]);
+  await Promise.allSettled([pwa?.stop(), business?.stop()]);
   await db?.drop();
 });
 
