@@ -1,14 +1,6 @@
 import { createTokenService, identityHeader, type Identity, type StaffRole } from '@waitlessq/auth';
-import { loadConfig } from '@waitlessq/config';
-import {
-  createServiceRuntime,
-  createSubgraphServer,
-  type BaseContext,
-  type ServiceRuntime,
-  type SubgraphDefinition,
-  type SubgraphServer,
-} from '@waitlessq/subgraph-kit';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '@waitlessq/testkit';
+import type { BaseContext, ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit';
+import { createTestDatabase, startSubgraph, type RunningSubgraph, type TestDatabase } from '@waitlessq/testkit';
 import { createUserSubgraph } from './index';
 
 // jest maps this to the business subgraph's sources; typed here so that this workspace's
@@ -29,16 +21,6 @@ interface GraphQLResponse<T = Data> {
   errors?: { message: string; extensions?: { code?: string; field?: string } }[];
 }
 
-const env = (db: TestDatabase, extra: Record<string, string> = {}) => ({
-  NODE_ENV: 'test',
-  DATABASE_URL: db.url,
-  REDIS_URL: testRedisUrl,
-  PORT: '0',
-  PASSWORD_HASH_MEMORY_KIB: '1024',
-  LOG_LEVEL: 'silent',
-  ...extra,
-});
-
 const authFields = 'accessToken refreshToken expiresIn user { id email name role organization { id } } customer { id name email }';
 const signUpMutation = `mutation($input: SignUpInput!) { signUp(input: $input) { ${authFields} } }`;
 const signInMutation = `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) { ${authFields} } }`;
@@ -49,27 +31,19 @@ const createCustomerMutation = `mutation($input: CreateCustomerInput!) { createC
 const password = 'correct horse battery';
 
 let db: TestDatabase;
-let business: { runtime: ServiceRuntime; server: SubgraphServer };
-let user: { runtime: ServiceRuntime; server: SubgraphServer; url: string };
+let business: RunningSubgraph;
+let user: RunningSubgraph;
 let counter = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const businessRuntime = await createServiceRuntime('business', loadConfig('business', env(db)));
-  const businessServer = await createSubgraphServer(businessRuntime, createBusinessSubgraph(businessRuntime));
-  const businessUrl = await businessServer.listen();
-  business = { runtime: businessRuntime, server: businessServer };
-
-  const userRuntime = await createServiceRuntime('user', loadConfig('user', env(db, { BUSINESS_SUBGRAPH_URL: businessUrl })));
-  const userServer = await createSubgraphServer(userRuntime, createUserSubgraph(userRuntime));
-  user = { runtime: userRuntime, server: userServer, url: await userServer.listen() };
+  business = await startSubgraph('business', createBusinessSubgraph, db);
+  user = await startSubgraph('user', createUserSubgraph, db, { env: { BUSINESS_SUBGRAPH_URL: business.url } });
 });
 
 afterAll(async () => {
-  await user?.server.stop();
-  await business?.server.stop();
-  await user?.runtime.close();
-  await business?.runtime.close();
+  await user?.stop();
+  await business?.stop();
   await db?.drop();
 });
 

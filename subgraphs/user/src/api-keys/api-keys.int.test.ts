@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { hashApiKey, identityHeader, partnerKeyCacheKey, revokedPartnerKey, type Identity, type StaffRole } from '@waitlessq/auth';
-import { loadConfig } from '@waitlessq/config';
-import { createServiceRuntime, createSubgraphServer, type ServiceRuntime, type SubgraphServer } from '@waitlessq/subgraph-kit';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '@waitlessq/testkit';
+import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
+import { createTestDatabase, startSubgraph, type RunningSubgraph, type TestDatabase } from '@waitlessq/testkit';
 import { createUserSubgraph } from '../index';
 
 // The user subgraph alone over HTTP, with identities signed as the gateway signs them: partner
@@ -22,35 +21,22 @@ const REVOKE = `mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`;
 const RESOLVE = `query($h: String!) { apiKeyIdentity(keyHash: $h) { apiKeyId organizationId } }`;
 
 let db: TestDatabase;
+let subgraph: RunningSubgraph;
 let runtime: ServiceRuntime;
-let server: SubgraphServer;
 let url: string;
 let sql: Client;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  runtime = await createServiceRuntime(
-    'user',
-    loadConfig('user', {
-      NODE_ENV: 'test',
-      DATABASE_URL: db.url,
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: `test:${db.name}:`,
-      PORT: '0',
-      PASSWORD_HASH_MEMORY_KIB: '1024',
-      LOG_LEVEL: 'silent',
-    }),
-  );
-  server = await createSubgraphServer(runtime, createUserSubgraph(runtime));
-  url = await server.listen();
+  subgraph = await startSubgraph('user', createUserSubgraph, db, { env: { REDIS_KEY_PREFIX: `test:${db.name}:` } });
+  ({ runtime, url } = subgraph);
   sql = new Client({ connectionString: db.url });
   await sql.connect();
 });
 
 afterAll(async () => {
   await sql?.end();
-  await server?.stop();
-  await runtime?.close();
+  await subgraph?.stop();
   await db?.drop();
 });
 

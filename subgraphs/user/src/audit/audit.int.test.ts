@@ -1,16 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { identityHeader, type Identity, type StaffRole } from '@waitlessq/auth';
-import { loadConfig } from '@waitlessq/config';
 import type { JobHandlers } from '@waitlessq/jobs';
-import {
-  createServiceRuntime,
-  createSubgraphServer,
-  type BaseContext,
-  type ServiceRuntime,
-  type SubgraphDefinition,
-  type SubgraphServer,
-} from '@waitlessq/subgraph-kit';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '@waitlessq/testkit';
+import type { BaseContext, ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit';
+import { createTestDatabase, startSubgraph, type RunningSubgraph, type TestDatabase } from '@waitlessq/testkit';
 import { createUserSubgraph } from '../index';
 import { recordAudit } from './record-audit';
 
@@ -32,11 +24,7 @@ interface Response {
   errors?: { message: string; extensions?: { code?: string; field?: string } }[];
 }
 
-interface Service {
-  runtime: ServiceRuntime;
-  server: SubgraphServer;
-  url: string;
-}
+type Service = RunningSubgraph;
 
 const AUDIT_LOG = `query($from: DateTime!, $to: DateTime!, $actorId: ID, $action: String, $first: Int) {
   auditLog(from: $from, to: $to, actorId: $actorId, action: $action, first: $first) { id actorId actorKind action targetType targetId detail requestId at }
@@ -55,23 +43,8 @@ let business: Service;
 let queue: Service;
 let user: Service;
 
-const env = (extra: Record<string, string> = {}) => ({
-  NODE_ENV: 'test',
-  DATABASE_URL: db.url,
-  REDIS_URL: testRedisUrl,
-  REDIS_KEY_PREFIX: `test:${db.name}:`,
-  PORT: '0',
-  PASSWORD_HASH_MEMORY_KIB: '1024',
-  LOG_LEVEL: 'silent',
-  WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: 'true',
-  ...extra,
-});
-
-async function start<C extends BaseContext>(name: 'business' | 'queue' | 'user', make: (runtime: ServiceRuntime) => SubgraphDefinition<C>, extra?: Record<string, string>): Promise<Service> {
-  const runtime = await createServiceRuntime(name, loadConfig(name, env(extra)));
-  const server = await createSubgraphServer(runtime, make(runtime));
-  return { runtime, server, url: await server.listen() };
-}
+const start = <C extends BaseContext>(name: 'business' | 'queue' | 'user', make: (runtime: ServiceRuntime) => SubgraphDefinition<C>, extra: Record<string, string> = {}): Promise<Service> =>
+  startSubgraph(name, make, db, { env: { REDIS_KEY_PREFIX: `test:${db.name}:`, WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: 'true', ...extra } });
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -81,10 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const service of [user, queue, business]) {
-    await service?.server.stop();
-    await service?.runtime.close();
-  }
+  for (const service of [user, queue, business]) await service?.stop();
   await db?.drop();
 });
 

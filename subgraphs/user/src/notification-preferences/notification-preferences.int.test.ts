@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { identityHeader, type Identity, type StaffRole } from '@waitlessq/auth';
-import { loadConfig } from '@waitlessq/config';
-import { createServiceRuntime, createSubgraphServer, type ServiceRuntime, type SubgraphServer } from '@waitlessq/subgraph-kit';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '@waitlessq/testkit';
+import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
+import { createTestDatabase, startSubgraph, testSecrets, type RunningSubgraph, type TestDatabase } from '@waitlessq/testkit';
 import { createUserSubgraph } from '../index';
 import { isOptedOut, normalizeAddress, optIn, optOut, readUnsubscribeToken, unsubscribeToken } from './opt-outs';
 
@@ -20,37 +19,23 @@ const CUSTOMER = `query($id: ID!) { customer(id: $id) { id notificationPreferenc
 const UNSUBSCRIBE = `mutation($token: String!) { unsubscribe(token: $token) }`;
 
 let db: TestDatabase;
+let subgraph: RunningSubgraph;
 let runtime: ServiceRuntime;
-let server: SubgraphServer;
 let url: string;
 let sql: Client;
-const secret = 'test-visit-token-secret-0123456789abcdef0123';
+const { VISIT_TOKEN_SECRET: secret } = testSecrets;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  runtime = await createServiceRuntime(
-    'user',
-    loadConfig('user', {
-      NODE_ENV: 'test',
-      DATABASE_URL: db.url,
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: `test:${db.name}:`,
-      PORT: '0',
-      PASSWORD_HASH_MEMORY_KIB: '1024',
-      LOG_LEVEL: 'silent',
-      VISIT_TOKEN_SECRET: secret,
-    }),
-  );
-  server = await createSubgraphServer(runtime, createUserSubgraph(runtime));
-  url = await server.listen();
+  subgraph = await startSubgraph('user', createUserSubgraph, db, { env: { REDIS_KEY_PREFIX: `test:${db.name}:` } });
+  ({ runtime, url } = subgraph);
   sql = new Client({ connectionString: db.url });
   await sql.connect();
 });
 
 afterAll(async () => {
   await sql?.end();
-  await server?.stop();
-  await runtime?.close();
+  await subgraph?.stop();
   await db?.drop();
 });
 

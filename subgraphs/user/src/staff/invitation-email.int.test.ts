@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { identityHeader, sha256, type Identity } from '@waitlessq/auth';
 import type { EmailChannel, EmailMessage } from '@waitlessq/channels';
-import { loadConfig } from '@waitlessq/config';
 import type { AddOptions, JobCatalog, JobName, Jobs } from '@waitlessq/jobs';
-import { createServiceRuntime, createSubgraphServer, type ServiceRuntime, type SubgraphServer } from '@waitlessq/subgraph-kit';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '@waitlessq/testkit';
+import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
+import { createTestDatabase, startSubgraph, type RunningSubgraph, type TestDatabase } from '@waitlessq/testkit';
 import { createUserSubgraph } from '../index';
 import { pendingInvitationIds, sendInvitationEmail } from './invitation-email';
 
@@ -22,7 +21,7 @@ const ACCEPT = `mutation($input: AcceptInvitationInput!) { acceptInvitation(inpu
 let db: TestDatabase;
 let runtime: ServiceRuntime;
 let production: ServiceRuntime;
-const servers: SubgraphServer[] = [];
+let subgraphs: RunningSubgraph[] = [];
 let url: string;
 let productionUrl: string;
 let sql: Client;
@@ -58,43 +57,32 @@ class RecordingEmail implements EmailChannel {
   }
 }
 
-const baseEnv = () => ({
-  DATABASE_URL: db.url,
-  REDIS_URL: testRedisUrl,
-  REDIS_KEY_PREFIX: `test:${db.name}:`,
-  PORT: '0',
-  PASSWORD_HASH_MEMORY_KIB: '1024',
-  LOG_LEVEL: 'silent',
-  PUBLIC_URL: 'https://app.waitlessq.example',
-});
+const baseEnv = () => ({ REDIS_KEY_PREFIX: `test:${db.name}:`, PUBLIC_URL: 'https://app.waitlessq.example' });
+const recording = (r: ServiceRuntime) => void Object.assign(r, { jobs: recordingJobs });
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  runtime = await createServiceRuntime('user', loadConfig('user', { ...baseEnv(), NODE_ENV: 'test' }));
-  production = await createServiceRuntime(
-    'user',
-    loadConfig('user', {
+  const testOne = await startSubgraph('user', createUserSubgraph, db, { env: baseEnv(), prepare: recording });
+  const productionOne = await startSubgraph('user', createUserSubgraph, db, {
+    env: {
       ...baseEnv(),
       NODE_ENV: 'production',
       JWT_SECRET: 'production-like-jwt-secret-0123456789abcdef',
       IDENTITY_SIGNING_SECRET: 'production-like-identity-secret-0123456789ab',
       VISIT_TOKEN_SECRET: 'production-like-visit-secret-0123456789abcdef',
-    }),
-    { db: runtime.db, redis: runtime.redis },
-  );
-  for (const r of [runtime, production]) Object.assign(r, { jobs: recordingJobs });
-  servers.push(await createSubgraphServer(runtime, createUserSubgraph(runtime)), await createSubgraphServer(production, createUserSubgraph(production)));
-  url = await servers[0].listen();
-  productionUrl = await servers[1].listen();
+    },
+    shared: { db: testOne.runtime.db, redis: testOne.runtime.redis },
+    prepare: recording,
+  });
+  subgraphs = [productionOne, testOne];
+  [runtime, url, production, productionUrl] = [testOne.runtime, testOne.url, productionOne.runtime, productionOne.url];
   sql = new Client({ connectionString: db.url });
   await sql.connect();
 });
 
 afterAll(async () => {
   await sql?.end();
-  for (const server of servers) await server.stop();
-  await production?.close();
-  await runtime?.close();
+  for (const subgraph of subgraphs) await subgraph.stop();
   await db?.drop();
 });
 

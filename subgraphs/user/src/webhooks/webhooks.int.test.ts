@@ -4,10 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { identityHeader, type Identity, type StaffRole } from '@waitlessq/auth';
-import { loadConfig } from '@waitlessq/config';
 import type { AddOptions, JobCatalog, JobName, Jobs } from '@waitlessq/jobs';
-import { createServiceRuntime, createSubgraphServer, type ServiceRuntime, type SubgraphServer } from '@waitlessq/subgraph-kit';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '@waitlessq/testkit';
+import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
+import { createTestDatabase, startSubgraph, type RunningSubgraph, type TestDatabase } from '@waitlessq/testkit';
 import { createUserSubgraph } from '../index';
 import { deliverWebhook, fanOutWebhookEvent } from './domain';
 
@@ -84,7 +83,7 @@ class Receiver {
 let db: TestDatabase;
 let strict: ServiceRuntime;
 let lenient: ServiceRuntime;
-let servers: SubgraphServer[] = [];
+let subgraphs: RunningSubgraph[] = [];
 let strictUrl: string;
 let lenientUrl: string;
 let sql: Client;
@@ -107,25 +106,15 @@ const recordingJobs: Jobs = {
   close: async () => undefined,
 };
 
-const env = (allowPrivate: boolean) => ({
-  NODE_ENV: 'test',
-  DATABASE_URL: db.url,
-  REDIS_URL: testRedisUrl,
-  REDIS_KEY_PREFIX: `test:${db.name}:`,
-  PORT: '0',
-  PASSWORD_HASH_MEMORY_KIB: '1024',
-  LOG_LEVEL: 'silent',
-  WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: String(allowPrivate),
-});
+const env = (allowPrivate: boolean) => ({ REDIS_KEY_PREFIX: `test:${db.name}:`, WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: String(allowPrivate) });
+const recording = (runtime: ServiceRuntime) => void Object.assign(runtime, { jobs: recordingJobs });
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  strict = await createServiceRuntime('user', loadConfig('user', env(false)));
-  lenient = await createServiceRuntime('user', loadConfig('user', env(true)), { db: strict.db, redis: strict.redis });
-  for (const runtime of [strict, lenient]) Object.assign(runtime, { jobs: recordingJobs });
-  servers = [await createSubgraphServer(strict, createUserSubgraph(strict)), await createSubgraphServer(lenient, createUserSubgraph(lenient))];
-  strictUrl = await servers[0].listen();
-  lenientUrl = await servers[1].listen();
+  const strictOne = await startSubgraph('user', createUserSubgraph, db, { env: env(false), prepare: recording });
+  const lenientOne = await startSubgraph('user', createUserSubgraph, db, { env: env(true), shared: { db: strictOne.runtime.db, redis: strictOne.runtime.redis }, prepare: recording });
+  subgraphs = [lenientOne, strictOne];
+  [strict, strictUrl, lenient, lenientUrl] = [strictOne.runtime, strictOne.url, lenientOne.runtime, lenientOne.url];
   sql = new Client({ connectionString: db.url });
   await sql.connect();
   await receiver.start();
@@ -134,9 +123,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await receiver.stop();
   await sql?.end();
-  for (const server of servers) await server.stop();
-  await lenient?.close();
-  await strict?.close();
+  for (const subgraph of subgraphs) await subgraph.stop();
   await db?.drop();
 });
 
