@@ -24,7 +24,13 @@ const subgraphs: SubgraphTypes[] = [
   { name: 'user', typeDefs: userTypeDefs, contextType: '../context#UserContext', mappers: {} },
   { name: 'business', typeDefs: businessTypeDefs, contextType: '../context#BusinessContext', mappers: {} },
   { name: 'queue', typeDefs: queueTypeDefs, contextType: '../context#QueueContext', mappers: {} },
-  { name: 'pwa', typeDefs: pwaTypeDefs, contextType: '../context#PwaContext', mappers: {} },
+  {
+    name: 'pwa',
+    typeDefs: pwaTypeDefs,
+    contextType: '../context#PwaContext',
+    mappers: { Business: '{ id: string }', PwaBuild: '@waitlessq/database#PwaBuild', PwaConfig: '../config/config-service#PwaConfigRecord' },
+    enumValues: { PwaLayoutStyle: { CARDS: 'cards', LIST: 'list', COMPACT: 'compact' } },
+  },
 ];
 
 /** DateTime arguments arrive parsed (DateTimeScalar); resolvers return Dates or ISO strings, both serialize. */
@@ -73,6 +79,7 @@ export async function generateResolverTypes(): Promise<{ subgraph: string; path:
               useTypeImports: true,
               contextType: subgraph.contextType,
               mappers: subgraph.mappers,
+              mapperTypeSuffix: 'Model',
               enumValues: subgraph.enumValues,
               enumsAsTypes: true,
               scalars,

@@ -13,7 +13,7 @@ interface AuditedChange {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Describe = (args: any, result: any) => AuditedChange;
 /** Any resolver: the wrapper needs only the base context of every subgraph. */
-export type MutationResolver = (parent: unknown, args: never, ctx: never) => unknown;
+type MutationResolver = (parent: never, args: never, ctx: never) => unknown;
 
 const fieldsOf = (input: Record<string, unknown>): string[] => Object.keys(input).filter((key) => key !== 'businessId' && input[key] !== undefined).sort();
 const idOf = (result: unknown): string | null => (result && typeof result === 'object' && typeof (result as { id?: unknown }).id === 'string' ? (result as { id: string }).id : null);
@@ -35,7 +35,7 @@ export function auditedMutations<M extends Record<string, MutationResolver>>(mut
   for (const [name, entryOf] of Object.entries(pwaAuditedChanges)) {
     const resolve = mutations[name];
     if (!resolve) throw new Error(`No mutation ${name} to audit`);
-    wrapped[name] = async (parent: unknown, args: never, ctx: BaseContext) => {
+    wrapped[name] = async (parent: never, args: never, ctx: BaseContext) => {
       const result = await resolve(parent, args, ctx as never);
       const { identity } = ctx;
       if (identity.kind !== 'staff' && identity.kind !== 'partner') return result;

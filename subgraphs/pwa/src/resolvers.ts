@@ -1,8 +1,7 @@
-import type { SubgraphDefinition } from '@waitlessq/subgraph-kit';
-import { auditedMutations, type MutationResolver } from './audit';
+import { auditedMutations } from './audit';
 import { buildResolvers } from './builds/resolvers';
 import { configResolvers } from './config/resolvers';
-import type { PwaContext } from './context';
+import type { Resolvers } from './generated/resolvers-types';
 import { joinResolvers } from './join/resolvers';
 import { pushResolvers } from './push/resolvers';
 import { privacyResolvers } from './privacy/resolvers';
@@ -16,5 +15,5 @@ export const resolvers = {
   Query: privacyResolvers.Query,
   PwaBuild: buildResolvers.PwaBuild,
   // Publishing and configuration reach the audit log (user subgraph) as jobs, once committed.
-  Mutation: auditedMutations({ ...configResolvers.Mutation, ...buildResolvers.Mutation, ...pushResolvers.Mutation, ...privacyResolvers.Mutation } as Record<string, MutationResolver>),
-} as SubgraphDefinition<PwaContext>['resolvers'];
+  Mutation: auditedMutations({ ...configResolvers.Mutation, ...buildResolvers.Mutation, ...pushResolvers.Mutation, ...privacyResolvers.Mutation }),
+} satisfies Resolvers;

@@ -1,13 +1,12 @@
-import type { PwaBuild } from '@waitlessq/database';
-import type { PwaContext } from '../context';
+import type { Resolvers } from '../generated/resolvers-types';
 import { readAppFiles } from './app-file';
 import { publishPwa } from './publish-service';
 
 export const buildResolvers = {
   Mutation: {
-    publishPwa: (_: unknown, args: { businessId: string }, ctx: PwaContext) => publishPwa(ctx, ctx.identity, args.businessId),
+    publishPwa: (_, args, ctx) => publishPwa(ctx, ctx.identity, args.businessId),
   },
   PwaBuild: {
-    files: (build: PwaBuild) => readAppFiles(build.files),
+    files: (build) => readAppFiles(build.files),
   },
-};
+} satisfies Pick<Resolvers, 'Mutation' | 'PwaBuild'>;

@@ -25,8 +25,8 @@ export interface UpdatePwaConfigInput {
   accentColor?: string | null;
   statusColors?: Nullable<StatusColors> | null;
   typography?: Nullable<Typography> | null;
-  // The enum's internal value (PwaLayoutStyle resolvers map CARDS to cards).
-  layoutStyle?: LayoutStyle | null;
+  // The API gives the enum's internal value (its resolvers map CARDS to cards); either case is read.
+  layoutStyle?: LayoutStyle | Uppercase<LayoutStyle> | null;
   logoUrl?: string | null;
   iconUrl?: string | null;
   welcomeMessage?: string | null;

@@ -1,17 +1,15 @@
 import { requireStaff } from '@waitlessq/auth';
 import { defaultConfigView, toConfigView } from '../config/config-view';
-import type { PwaContext } from '../context';
+import type { Resolvers } from '../generated/resolvers-types';
 import { joinLinkOf, resolveJoinTarget } from './join-link';
-import { renderPoster, type PosterFormat } from './poster';
-
-type BusinessRef = { id: string };
+import { renderPoster } from './poster';
 
 export const joinResolvers = {
   Business: {
-    joinLink: async (business: BusinessRef, args: { queueId?: string | null }, ctx: PwaContext) =>
+    joinLink: async (business, args, ctx) =>
       joinLinkOf(ctx.runtime.config.publicUrl, await resolveJoinTarget(ctx.runtime, business.id, args.queueId, ctx.requestId)),
     // Staff only: rendering a PNG costs CPU, so strangers cannot make us draw posters.
-    joinPoster: async (business: BusinessRef, args: { queueId?: string | null; format?: PosterFormat | null }, ctx: PwaContext) => {
+    joinPoster: async (business, args, ctx) => {
       const staff = requireStaff(ctx.identity);
       const owned = await ctx.businesses.requireOwn(business.id, staff.organizationId, ctx.requestId);
       const target = await resolveJoinTarget(ctx.runtime, owned.id, args.queueId, ctx.requestId);
@@ -21,4 +19,4 @@ export const joinResolvers = {
       return { joinLink, ...(await renderPoster(config, joinLink, target.queue?.name ?? null, args.format ?? 'SVG')) };
     },
   },
-};
+} satisfies Pick<Resolvers, 'Business'>;

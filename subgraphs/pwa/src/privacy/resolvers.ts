@@ -1,15 +1,15 @@
 import { JSONScalar } from '@waitlessq/subgraph-kit';
-import type { PwaContext } from '../context';
+import type { Resolvers } from '../generated/resolvers-types';
 import { erasePushSubscriptionsOfVisits, pushPrivacyScope, pushSubscriptionsOfVisits } from './push-subscriptions';
 
 export const privacyResolvers = {
   JSON: JSONScalar,
   Query: {
-    visitPushSubscriptions: (_: unknown, args: { visitIds: string[] }, ctx: PwaContext) =>
+    visitPushSubscriptions: (_, args, ctx) =>
       pushSubscriptionsOfVisits(ctx.runtime.db.prisma, pushPrivacyScope(ctx.identity), args.visitIds),
   },
   Mutation: {
-    eraseVisitPushSubscriptions: (_: unknown, args: { visitIds: string[] }, ctx: PwaContext) =>
+    eraseVisitPushSubscriptions: (_, args, ctx) =>
       erasePushSubscriptionsOfVisits(ctx.runtime.db.prisma, pushPrivacyScope(ctx.identity), args.visitIds),
   },
-};
+} satisfies Pick<Resolvers, 'JSON' | 'Query' | 'Mutation'>;

@@ -1,9 +1,9 @@
-import type { PwaContext } from '../context';
-import { registerPushSubscription, type PushSubscriptionInput } from './push-service';
+import type { Resolvers } from '../generated/resolvers-types';
+import { registerPushSubscription } from './push-service';
 
 export const pushResolvers = {
   Mutation: {
-    registerPushSubscription: (_: unknown, args: { visitId: string; visitToken?: string | null; subscription: PushSubscriptionInput }, ctx: PwaContext) =>
+    registerPushSubscription: (_, args, ctx) =>
       registerPushSubscription(ctx, args.visitId, args.visitToken, args.subscription),
   },
-};
+} satisfies Pick<Resolvers, 'Mutation'>;
