@@ -1,6 +1,5 @@
-import net from 'node:net';
 import { createPasswordHasher } from '@waitlessq/auth';
-import { defaultPorts, loadConfig, type Config, type ServiceName } from '@waitlessq/config';
+import { defaultPorts, freePort, loadConfig, type Config, type ServiceName } from '@waitlessq/config';
 import { createDatabase, type Database } from '@waitlessq/database';
 import { createLogger, type Logger } from '@waitlessq/observability';
 import { createJobs } from '@waitlessq/jobs';
@@ -168,17 +167,6 @@ async function choosePorts(env: NodeJS.ProcessEnv, requested: Partial<Record<Ser
   // The gateway's too: published app URLs (PUBLIC_URL) name it before it listens.
   for (const name of ['gateway', ...subgraphNames, 'workers'] as const) if (wanted[name] === 0) wanted[name] = await freePort();
   return wanted;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function printWelcome(url: string): void {

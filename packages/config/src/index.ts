@@ -2,6 +2,7 @@ export { loadConfig, ConfigError } from './load-config';
 export type { Config, DatabaseConfig, RedisConfig, CacheConfig } from './load-config';
 export { defaultPorts } from './defaults';
 export type { ServiceName } from './defaults';
+export { freePort } from './free-port';
 export { sandboxOrigins } from './edge-config';
 export type { EdgeConfig, OperationLimits, RateLimitBudget, TrustProxy } from './edge-config';
 export type { SubscriptionConfig } from './subscription-config';

@@ -1,7 +1,7 @@
 export { createTestDatabase, adminDatabaseUrl } from './test-database';
 export type { TestDatabase } from './test-database';
 export { testRedisUrl } from './test-redis';
-export { freePort } from './free-port';
+export { freePort } from '@waitlessq/config';
 export { startService, startGraph } from './processes';
 export type { RunningService, RunningGraph, ServiceName, StartOptions } from './processes';
 export { graphql, graphqlOk, errorCode } from './graphql-client';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
-import { freePort } from './free-port';
+import { freePort } from '@waitlessq/config';
 
 /**
  * A Redis of one test's own, on a free port, without persistence: a suite that stops, pauses

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from './free-port';
+import { freePort } from '@waitlessq/config';
 
 const root = path.resolve(__dirname, '../../..');
 

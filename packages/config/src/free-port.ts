@@ -1,6 +1,9 @@
 import net from 'node:net';
 
-/** A port that was free a moment ago (the OS picks it); good enough for tests on one machine. */
+/**
+ * A port on 127.0.0.1 that was free a moment ago (the OS picks it). Beside defaultPorts: the
+ * all-in-one start turns a requested port 0 into one of these, and the test kit starts services on them.
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
