@@ -1,5 +1,6 @@
 import type { PasswordHasher } from '@waitlessq/auth';
 import { isUniqueViolation, type Prisma, type PrismaClient } from '@waitlessq/database';
+import { dayAsDate, formatTicket, localDay } from '@waitlessq/queue-subgraph';
 
 /** How to sign in to the demo (printed by the all-in-one start; the password is public). */
 export const demoCredentials = {
@@ -142,7 +143,7 @@ async function writeDemo(tx: Prisma.TransactionClient, passwordHash: string, now
       timezone: clinic.timezone,
     },
   });
-  const ticketDay = localDate(now, clinic.timezone);
+  const ticketDay = dayAsDate(localDay(now, clinic.timezone));
   const visits = [];
   for (const [index, customerName] of waitingCustomers.entries()) {
     const number = index + 1;
@@ -204,15 +205,4 @@ async function writeDemo(tx: Prisma.TransactionClient, passwordHash: string, now
     visitIds: visits.map((visit) => visit.id),
     tickets: visits.map((visit) => visit.ticket!),
   };
-}
-
-/** `A-007`: the prefix and the day's number, three digits at least. */
-export function formatTicket(prefix: string, number: number): string {
-  return `${prefix}-${String(number).padStart(3, '0')}`;
-}
-
-/** The calendar day in `timezone` at `moment`, as the UTC midnight a DATE column stores. */
-export function localDate(moment: Date, timezone: string): Date {
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(moment);
-  return new Date(`${day}T00:00:00.000Z`);
 }

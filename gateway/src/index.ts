@@ -5,5 +5,5 @@ export type { AllInOne, AllInOneOptions } from './all-in-one';
 export { createAuthenticator, parseBearer } from './authenticate';
 export { checkReadiness, healthUrl } from './readiness';
 export { readSupergraph, defaultSupergraphPath } from './supergraph';
-export { seedDemo, demoCredentials, formatTicket, localDate } from './demo-seed';
+export { seedDemo, demoCredentials } from './demo-seed';
 export type { DemoData, SeedDemoOptions } from './demo-seed';

@@ -22,6 +22,8 @@ export * from './retention';
 export { sweepAppointments } from './appointments/sweeper';
 export { rollUpPass } from './insights/rollup';
 export { createBusinessPeer } from './peers';
+// Ticket numbering and the business-local day, also used by the gateway's demo seed.
+export { formatTicket, localDay, dayAsDate } from './visits/tickets';
 export type { QueueContext } from './context';
 
 export interface QueueSubgraphOptions {
