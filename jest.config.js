@@ -1,6 +1,5 @@
 // One jest run over the whole monorepo. Tests run against the TypeScript sources
 // (transpiled by SWC); end-to-end suites start the built services (`npm run build` first).
-const path = require('node:path');
 
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 // Node 20 can require() ES modules but jest's module system cannot: ESM-only dependencies

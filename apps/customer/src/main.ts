@@ -250,7 +250,7 @@ async function showJoin(queueId: string): Promise<void> {
     submit,
   ) as HTMLFormElement;
 
-  form.addEventListener('submit', async (event) => {
+  const join = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     const data = new FormData(form);
     const name = String(data.get('name') ?? '').trim();
@@ -289,7 +289,9 @@ async function showJoin(queueId: string): Promise<void> {
       submit.removeAttribute('disabled');
       submit.textContent = t('join');
     }
-  });
+  };
+  // join shows its own failures in the form.
+  form.addEventListener('submit', (event) => void join(event));
 
   setScreen(title, h('p', {}, h('a', { href: '#/' }, t('back'))), h('h2', {}, title), queue?.estimatedWaitMinutes != null ? h('p', {}, `${t('estimate')}: ${t('estimatedWait', { minutes: queue.estimatedWaitMinutes })}`) : null, form);
 }
@@ -443,7 +445,8 @@ interface TicketState {
 
 const checkInLeadMs = 2 * 3600_000;
 
-function renderTicket(held: HeldVisit, actions: { leave: () => void; checkIn: () => void }, state: TicketState): void {
+// The actions show their own failures on the ticket.
+function renderTicket(held: HeldVisit, actions: { leave: () => Promise<void>; checkIn: () => Promise<void> }, state: TicketState): void {
   const { visit } = held;
   const called = visit.status === 'CALLED';
   const waiting = visit.status === 'WAITING';
@@ -464,7 +467,7 @@ function renderTicket(held: HeldVisit, actions: { leave: () => void; checkIn: ()
     }
     state.leaving = true;
     leave.setAttribute('disabled', '');
-    actions.leave();
+    void actions.leave();
   });
   let checkIn: HTMLElement | null = null;
   if (visit.status === 'BOOKED' && visit.scheduledAt) {
@@ -472,7 +475,7 @@ function renderTicket(held: HeldVisit, actions: { leave: () => void; checkIn: ()
       checkIn = h('button', { type: 'button', class: 'button', id: 'check-in' }, t('checkIn'));
       checkIn.addEventListener('click', () => {
         checkIn?.setAttribute('disabled', '');
-        actions.checkIn();
+        void actions.checkIn();
       });
     } else {
       checkIn = h('p', {}, t('checkInFrom'));
