@@ -1,21 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, errorCode, graphql, graphqlOk, startGraph, testRedisUrl, type RunningGraph, type TestDatabase } from '@waitlessq/testkit';
+import { createTestDatabase, errorCode, graphEnv, graphql, graphqlOk, startGraph, type RunningGraph, type TestDatabase } from '@waitlessq/testkit';
 
 // The audit log end to end: the four subgraphs, the gateway and the workers as separate
 // processes. A staff member's callNext (queue subgraph's visit history) and the business
 // subgraph's administrative changes (relayed by the workers as 'audit-entry' jobs) appear in the
 // user subgraph's auditLog with the request id the client sent, for the organization's OWNER
 // only, never for another organization.
-
-const env = (db: TestDatabase) => ({
-  DATABASE_URL: db.url,
-  REDIS_URL: testRedisUrl,
-  REDIS_KEY_PREFIX: `e2e:${db.name}:`,
-  JWT_SECRET: 'e2e-jwt-secret-0123456789abcdef0123456789',
-  IDENTITY_SIGNING_SECRET: 'e2e-identity-secret-0123456789abcdef012345',
-  VISIT_TOKEN_SECRET: 'e2e-visit-token-secret-0123456789abcdef0123',
-  PASSWORD_HASH_MEMORY_KIB: '4096',
-});
 
 let db: TestDatabase;
 let graph: RunningGraph;
@@ -24,7 +14,7 @@ let api: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   // Five processes on a machine that may be busy: a generous start.
-  graph = await startGraph(env(db), { startTimeoutMs: 90_000 });
+  graph = await startGraph(graphEnv(db), { startTimeoutMs: 90_000 });
   api = graph.gateway.url;
 }, 240_000);
 

@@ -5,10 +5,10 @@ import { sha256 } from '@waitlessq/auth';
 import {
   createTestDatabase,
   errorCode,
+  graphEnv,
   graphql,
   graphqlOk,
   startGraph,
-  testRedisUrl,
   type GraphQLResponse,
   type RunningGraph,
   type RunningService,
@@ -22,15 +22,7 @@ import {
 // A first request warms each process up (argon2, query planning): seconds, not the default 5.
 jest.setTimeout(60_000);
 
-const env = (db: TestDatabase, prefix = '') => ({
-  DATABASE_URL: db.url,
-  REDIS_URL: testRedisUrl,
-  REDIS_KEY_PREFIX: `e2e:${db.name}:${prefix}`,
-  JWT_SECRET: 'e2e-jwt-secret-0123456789abcdef0123456789',
-  IDENTITY_SIGNING_SECRET: 'e2e-identity-secret-0123456789abcdef012345',
-  VISIT_TOKEN_SECRET: 'e2e-visit-token-secret-0123456789abcdef0123',
-  PASSWORD_HASH_MEMORY_KIB: '4096',
-});
+const env = (db: TestDatabase, prefix = '') => graphEnv(db, { REDIS_KEY_PREFIX: `e2e:${db.name}:${prefix}` });
 
 const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../schema/operations/manifest.json'), 'utf8')) as {
   operations: { id: string; name: string; body: string }[];

@@ -1,20 +1,11 @@
 import { Client } from 'pg';
 import { createTokenService } from '@waitlessq/auth';
-import { createTestDatabase, errorCode, graphql, graphqlOk, startGraph, testRedisUrl, type RunningGraph, type TestDatabase } from '@waitlessq/testkit';
+import { createTestDatabase, errorCode, graphEnv, graphql, graphqlOk, startGraph, testSecrets, type RunningGraph, type TestDatabase } from '@waitlessq/testkit';
 
 // The foundation's scenario, end to end: four subgraphs and the gateway as separate processes
 // on the real PostgreSQL and Redis, spoken to over HTTP as a frontend would.
 
-const jwtSecret = 'e2e-jwt-secret-0123456789abcdef0123456789';
-const env = (db: TestDatabase) => ({
-  DATABASE_URL: db.url,
-  REDIS_URL: testRedisUrl,
-  REDIS_KEY_PREFIX: `e2e:${db.name}:`,
-  JWT_SECRET: jwtSecret,
-  IDENTITY_SIGNING_SECRET: 'e2e-identity-secret-0123456789abcdef012345',
-  VISIT_TOKEN_SECRET: 'e2e-visit-token-secret-0123456789abcdef0123',
-  PASSWORD_HASH_MEMORY_KIB: '4096',
-});
+const { JWT_SECRET: jwtSecret } = testSecrets;
 
 let db: TestDatabase;
 let graph: RunningGraph;
@@ -23,7 +14,7 @@ let sql: Client;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  graph = await startGraph(env(db));
+  graph = await startGraph(graphEnv(db));
   api = graph.gateway.url;
   sql = new Client({ connectionString: db.url });
   await sql.connect();

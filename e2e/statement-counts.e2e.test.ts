@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createTestDatabase, graphqlOk, startGraph, testRedisUrl, type RunningGraph, type TestDatabase } from '@waitlessq/testkit';
+import { createTestDatabase, graphEnv, graphqlOk, startGraph, type RunningGraph, type TestDatabase } from '@waitlessq/testkit';
 
 // DataLoader everywhere, proven from outside: the gateway and the four subgraphs run as their
 // own processes on the real PostgreSQL, and each subgraph reports the SQL statements it sent
@@ -130,19 +130,18 @@ async function createFixture(size: number): Promise<{ businessId: string; queueI
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  graph = await startGraph({
-    DATABASE_URL: db.url,
-    REDIS_URL: testRedisUrl,
-    REDIS_KEY_PREFIX: `e2e-statements:${db.name}:`,
-    CACHE_TTL_SECONDS: '0',
-    // The point is 500 rows in one operation: the gateway's cost and depth limits would refuse it.
-    MAX_QUERY_COST: '0',
-    MAX_QUERY_DEPTH: '0',
-    PASSWORD_HASH_MEMORY_KIB: '4096',
-    // The counts are the whole process's: the outbox sweep's query (every second by default)
-    // would land in some of them. Nothing here needs it (every relay runs after its mutation).
-    OUTBOX_SWEEP_INTERVAL_MS: '3600000',
-  });
+  graph = await startGraph(
+    graphEnv(db, {
+      REDIS_KEY_PREFIX: `e2e-statements:${db.name}:`,
+      CACHE_TTL_SECONDS: '0',
+      // The point is 500 rows in one operation: the gateway's cost and depth limits would refuse it.
+      MAX_QUERY_COST: '0',
+      MAX_QUERY_DEPTH: '0',
+      // The counts are the whole process's: the outbox sweep's query (every second by default)
+      // would land in some of them. Nothing here needs it (every relay runs after its mutation).
+      OUTBOX_SWEEP_INTERVAL_MS: '3600000',
+    }),
+  );
   sql = new Client({ connectionString: db.url });
   await sql.connect();
   const { signUp } = await graphqlOk<{ signUp: { accessToken: string; user: { organization: { id: string } } } }>(graph.gateway.url, {

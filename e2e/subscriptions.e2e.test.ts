@@ -5,6 +5,7 @@ import {
   connectSubscriptions,
   createTenant,
   createTestDatabase,
+  graphEnv,
   graphqlOk,
   startGraph,
   testRedisUrl,
@@ -23,14 +24,7 @@ import {
 // two gateways and Redis, and a stopped gateway drains its connections.
 jest.setTimeout(60_000);
 
-const env = (db: TestDatabase) => ({
-  DATABASE_URL: db.url,
-  REDIS_URL: testRedisUrl,
-  REDIS_KEY_PREFIX: `e2e:${db.name}:`,
-  JWT_SECRET: 'e2e-jwt-secret-0123456789abcdef0123456789',
-  IDENTITY_SIGNING_SECRET: 'e2e-identity-secret-0123456789abcdef012345',
-  VISIT_TOKEN_SECRET: 'e2e-visit-token-secret-0123456789abcdef0123',
-  PASSWORD_HASH_MEMORY_KIB: '4096',
+const env = (db: TestDatabase) => graphEnv(db, {
   SUBSCRIPTIONS_PER_CONNECTION: '4',
 });
 

@@ -15,7 +15,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { createTestDatabase, graphqlOk, startGraph, testRedisUrl, type RunningGraph, type TestDatabase } from '@waitlessq/testkit';
+import { createTestDatabase, graphEnv, graphqlOk, rateLimitsOff, startGraph, type RunningGraph, type TestDatabase } from '@waitlessq/testkit';
 import { databaseWork, readMetrics, type DatabaseWork, type Sample } from './metrics';
 import { chooseOperation, type Seed } from './mix';
 
@@ -204,19 +204,13 @@ function cpuSeconds(graph: RunningGraph): number {
 
 async function prepare(configuration: (typeof configurations)[number], options: Options): Promise<Prepared> {
   const db = await createTestDatabase();
-  const env: Record<string, string> = {
-    DATABASE_URL: db.url,
-    REDIS_URL: testRedisUrl,
+  const env: Record<string, string> = graphEnv(db, {
     REDIS_KEY_PREFIX: `bench:${db.name}:`,
     CACHE_TTL_SECONDS: configuration.cache ? '60' : '0',
     LOG_LEVEL: 'error',
-    PASSWORD_HASH_MEMORY_KIB: '4096',
     // The benchmark is one address and one user: the edge's budgets would refuse it.
-    RATE_LIMIT_PER_ADDRESS: '0',
-    RATE_LIMIT_PER_USER: '0',
-    SIGN_IN_RATE_LIMIT_PER_ADDRESS: '0',
-    SIGN_IN_RATE_LIMIT_PER_EMAIL: '0',
-  };
+    ...rateLimitsOff,
+  });
   if (configuration.replica) {
     const replica = new URL(db.url);
     replica.port = '5433';

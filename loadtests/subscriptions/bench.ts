@@ -18,7 +18,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTenant, createTestDatabase, graphqlOk, startGraph, testRedisUrl, type RunningGraph, type Tenant } from '@waitlessq/testkit';
+import { createTenant, createTestDatabase, graphEnv, graphqlOk, startGraph, testSecrets, type RunningGraph, type Tenant } from '@waitlessq/testkit';
 import { closeAll, openConnections, subscribe, type BenchSocket } from './clients';
 import { scrape, waitUntil } from './scrape';
 import { seedWaitingVisits } from './seed';
@@ -67,7 +67,7 @@ const DISPLAY_ID = (JSON.parse(readFileSync(path.resolve(__dirname, '../../schem
 )!.id;
 const CALL_NEXT = `mutation CallNext($queueId: ID!) { callNext(queueId: $queueId) { id calledAt } }`;
 
-const visitTokenSecret = 'bench-visit-token-secret-0123456789abcdef01';
+const { VISIT_TOKEN_SECRET: visitTokenSecret } = testSecrets;
 const eventTimeoutMs = 60_000;
 
 interface ScenarioResult {
@@ -100,23 +100,19 @@ async function main(): Promise<void> {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const scenarios = (argv.includes('--quick') ? quick : full).filter((s) => !only || s.name.includes(only));
   const db = await createTestDatabase();
-  const graph = await startGraph({
-    DATABASE_URL: db.url,
-    REDIS_URL: testRedisUrl,
-    REDIS_KEY_PREFIX: `bench:${db.name}:`,
-    VISIT_TOKEN_SECRET: visitTokenSecret,
-    // As deployed: production mode (graphql-js skips its development checks).
-    NODE_ENV: 'production',
-    JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789',
-    IDENTITY_SIGNING_SECRET: 'bench-identity-secret-0123456789abcdef0123',
-    LOG_LEVEL: 'warn',
-    PASSWORD_HASH_MEMORY_KIB: '4096',
-    RATE_LIMIT_PER_ADDRESS: '0',
-    RATE_LIMIT_PER_USER: '0',
-    // Thousands of sockets from this one address and one partner key: the socket budgets are about abuse, not this.
-    SUBSCRIPTIONS_CONNECTIONS_PER_ADDRESS: '0',
-    SUBSCRIPTIONS_CONNECTIONS_PER_CREDENTIAL: '0',
-  });
+  const graph = await startGraph(
+    graphEnv(db, {
+      REDIS_KEY_PREFIX: `bench:${db.name}:`,
+      // As deployed: production mode (graphql-js skips its development checks).
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_ADDRESS: '0',
+      RATE_LIMIT_PER_USER: '0',
+      // Thousands of sockets from this one address and one partner key: the socket budgets are about abuse, not this.
+      SUBSCRIPTIONS_CONNECTIONS_PER_ADDRESS: '0',
+      SUBSCRIPTIONS_CONNECTIONS_PER_CREDENTIAL: '0',
+    }),
+  );
   const results: ScenarioResult[] = [];
   try {
     const tenant = await createTenant(graph.gateway.url, 'Bench');
