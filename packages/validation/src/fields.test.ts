@@ -42,6 +42,11 @@ describe('field rules', () => {
     expect(() => parse(phone(), typed, 'phone')).toThrow(refusal('phone'));
   });
 
+  it('phone as typed: the same check, the trimmed text kept', () => {
+    expect(parse(phone({ asTyped: true }), ' +49 (30) 123-4567 ', 'phone')).toBe('+49 (30) 123-4567');
+    expect(() => parse(phone({ asTyped: true }), 'call me', 'phone')).toThrow(refusal('phone'));
+  });
+
   it('optional phone: blank clears', () => {
     expect(parse(optionalPhone(), ' ', 'phone')).toBeNull();
     expect(parse(optionalPhone(), undefined, 'phone')).toBeUndefined();
@@ -70,10 +75,11 @@ describe('field rules', () => {
     }
   });
 
-  it('idempotency keys: opaque, absent or blank is null, at most 200 characters', () => {
+  it('idempotency keys: opaque, 1 to 200 characters, absent is null', () => {
     expect(parse(idempotencyKey(), undefined, 'idempotencyKey')).toBeNull();
-    expect(parse(idempotencyKey(), ' ', 'idempotencyKey')).toBeNull();
-    expect(parse(idempotencyKey(), 'k-1', 'idempotencyKey')).toBe('k-1');
+    expect(parse(idempotencyKey(), null, 'idempotencyKey')).toBeNull();
+    expect(parse(idempotencyKey(), ' k-1', 'idempotencyKey')).toBe(' k-1');
+    expect(() => parse(idempotencyKey(), '', 'idempotencyKey')).toThrow(refusal('idempotencyKey', 'idempotencyKey must be 1 to 200 characters long.'));
     expect(() => parse(idempotencyKey(), 'k'.repeat(201), 'idempotencyKey')).toThrow(refusal('idempotencyKey'));
   });
 

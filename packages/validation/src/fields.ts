@@ -38,9 +38,11 @@ const phoneCharacters = /^\+?[0-9 ()\-./]+$/;
 const e164 = /^\+[1-9][0-9]{6,14}$/;
 /**
  * A phone number as people type it (digits, spaces, + ( ) - . /), with its country code (a
- * leading + or 00), stored in E.164: "+49 (30) 123-4567" -> "+49301234567".
+ * leading + or 00), stored in E.164: "+49 (30) 123-4567" -> "+49301234567". `asTyped` keeps
+ * the trimmed text once it passed the same check (customer accounts store it so, see the user
+ * subgraph).
  */
-export const phone = () =>
+export const phone = ({ asTyped = false } = {}) =>
   text(32).transform((value, ctx) => {
     const international = value.startsWith('00') ? `+${value.slice(2)}` : value;
     const normalised = phoneCharacters.test(international) ? international.replace(/[^0-9+]/g, '') : '';
@@ -48,15 +50,15 @@ export const phone = () =>
       ctx.addIssue({ code: 'custom', message: 'must be a phone number with its country code, such as +49 30 1234567 (7 to 15 digits; spaces and ( ) - . / allowed)' });
       return z.NEVER;
     }
-    return normalised;
+    return asTyped ? value : normalised;
   });
 
-export const optionalPhone = () => optional(phone());
+export const optionalPhone = (options?: { asTyped?: boolean }) => optional(phone(options));
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids are UUID columns: anything else would make PostgreSQL fail the whole statement. */
-export function isUuid(value: string): boolean {
-  return uuidPattern.test(value);
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && uuidPattern.test(value);
 }
 
 export const id = () => z.string({ error: 'is required' }).refine(isUuid, 'is not a valid id');
@@ -101,12 +103,14 @@ export const wholeNumber = (min: number, max: number) => {
   return z.number({ error: message }).int(message).min(min, message).max(max, message);
 };
 
-/** Idempotency keys are opaque client strings (kept as sent); the length bound keeps the unique index small. Absent or blank is null. */
+/** Idempotency keys are opaque client strings (kept as sent); the length bound keeps the unique index small. Absent is null. */
 export const idempotencyKey = () =>
-  z.preprocess(
-    (value) => (value === undefined || (typeof value === 'string' && value.trim() === '') ? null : value),
-    z.string().max(200, 'must be at most 200 characters').nullable(),
-  );
+  z
+    .string()
+    .min(1, 'must be 1 to 200 characters long')
+    .max(200, 'must be 1 to 200 characters long')
+    .nullish()
+    .transform((value) => value ?? null);
 
 const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /**

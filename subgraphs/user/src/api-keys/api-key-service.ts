@@ -14,7 +14,7 @@ import { isUniqueViolation, type ApiKey } from '@waitlessq/database';
 import { changeEntry } from '../audit/change-entry';
 import { recordAudit } from '../audit/record-audit';
 import type { UserContext } from '../context';
-import { isUuid, validIdempotencyKey, validName } from '../validation';
+import { idempotencyKey as idempotencyKeyRule, isUuid, parse, text, z } from '@waitlessq/validation';
 
 export interface CreateApiKeyInput {
   name: string;
@@ -30,11 +30,12 @@ export interface CreateApiKeyPayload {
 /** Characters of the random part shown in lists (`wlq_live_Ab3dE9`): enough to tell keys apart, far too few to guess one. */
 const shownRandomCharacters = 6;
 
+export const createApiKeySchema = z.object({ name: text(100), idempotencyKey: idempotencyKeyRule() });
+
 /** OWNER and ADMIN create keys; a retry with the same idempotency key answers with the same key. */
 export async function createApiKey(ctx: UserContext, input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
   const admin = requireRole(ctx.identity, 'ADMIN');
-  const name = validName(input.name);
-  const idempotencyKey = validIdempotencyKey(input.idempotencyKey);
+  const { name, idempotencyKey } = parse(createApiKeySchema, input);
   const { organizationId } = admin;
   const prisma = ctx.runtime.db.prisma;
   const key = newApiKey(ctx.runtime.config.auth.jwtSecret, admin.subjectId, organizationId, idempotencyKey);

@@ -2,7 +2,7 @@ import { requireRole } from '@waitlessq/auth';
 import type { AuditEntry } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
 import type { UserContext } from '../context';
-import { isUuid } from '../validation';
+import { isUuid } from '@waitlessq/validation';
 
 export interface AuditLogArgs {
   from: Date;

@@ -1,6 +1,6 @@
 import { AppError } from '@waitlessq/errors';
 import type { UserServices } from '../context';
-import { passwordMaxLength } from '../validation';
+import { passwordMaxLength } from '@waitlessq/validation';
 
 export const wrongCredentials = () => new AppError('UNAUTHENTICATED', 'Wrong email or password.');
 

@@ -1,4 +1,4 @@
-import { validEmail, validIdempotencyKey, validName, validPassword, validSlug } from '../validation';
+import { email, idempotencyKey, optional, parse, password, slug, text, z } from '@waitlessq/validation';
 
 export interface SignUpInput {
   organizationName: string;
@@ -18,14 +18,17 @@ export interface ValidSignUp {
   idempotencyKey: string | null;
 }
 
-/** Checks every field in the order of the form; the first problem is reported with its field. */
+/** The fields in the order of the form: the first problem is reported with its field. */
+export const signUpSchema = z.object({
+  organizationName: text(100),
+  organizationSlug: optional(slug()),
+  name: text(100),
+  email: email(),
+  password: password(),
+  idempotencyKey: idempotencyKey(),
+});
+
 export function parseSignUpInput(input: SignUpInput): ValidSignUp {
-  return {
-    organizationName: validName(input.organizationName, 'organizationName'),
-    organizationSlug: input.organizationSlug?.trim() ? validSlug(input.organizationSlug, 'organizationSlug') : null,
-    name: validName(input.name, 'name'),
-    email: validEmail(input.email, 'email'),
-    password: validPassword(input.password, 'password'),
-    idempotencyKey: validIdempotencyKey(input.idempotencyKey),
-  };
+  const parsed = parse(signUpSchema, input);
+  return { ...parsed, organizationSlug: parsed.organizationSlug ?? null };
 }

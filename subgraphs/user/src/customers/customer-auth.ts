@@ -3,7 +3,8 @@ import type { UserContext } from '../context';
 import { normaliseEmail, verifyCredentials } from '../auth/credentials';
 import { customerAuthPayload, type AuthPayload } from '../auth/payload';
 import { issueRefreshToken, type SessionSubject } from '../auth/sessions';
-import { isUuid, validEmail, validId, validName, validPassword, validPhone } from '../validation';
+import { isUuid, parse } from '@waitlessq/validation';
+import { registerCustomerSchema } from './customer-input';
 import { customerEmailTaken, ensureCustomerEmailFree } from './customer-service';
 
 export interface RegisterCustomerInput {
@@ -20,11 +21,7 @@ export interface RegisterCustomerInput {
  * would need proof of owning the email, which we cannot check yet.
  */
 export async function registerCustomer(ctx: UserContext, input: RegisterCustomerInput): Promise<AuthPayload> {
-  const organizationId = validId(input.organizationId, 'organizationId');
-  const name = validName(input.name);
-  const email = validEmail(input.email);
-  const password = validPassword(input.password);
-  const phone = validPhone(input.phone);
+  const { organizationId, name, email, password, phone = null } = parse(registerCustomerSchema, input);
   const prisma = ctx.runtime.db.prisma;
   await ensureCustomerEmailFree(prisma, organizationId, email);
   const passwordHash = await ctx.services.hasher.hash(password);

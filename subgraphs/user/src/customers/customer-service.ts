@@ -3,7 +3,8 @@ import { AppError } from '@waitlessq/errors';
 import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { isUniqueViolation, type Customer, type PrismaClient } from '@waitlessq/database';
 import type { UserContext } from '../context';
-import { validIdempotencyKey, validName, validOptionalEmail, validPhone } from '../validation';
+import { parse } from '@waitlessq/validation';
+import { createCustomerSchema } from './customer-input';
 
 export interface CreateCustomerInput {
   name: string;
@@ -25,10 +26,10 @@ export const customerEmailTaken = () =>
 /** Staff (STAFF or higher) add a customer; a retry with the same key (same caller, same input) returns the first one. */
 export async function createCustomer(ctx: UserContext, input: CreateCustomerInput): Promise<Customer> {
   const { organizationId } = requireRole(ctx.identity, 'STAFF');
-  const name = validName(input.name);
-  const email = validOptionalEmail(input.email);
-  const phone = validPhone(input.phone);
-  const idempotencyKey = validIdempotencyKey(input.idempotencyKey);
+  const parsed = parse(createCustomerSchema, input);
+  const { name, idempotencyKey } = parsed;
+  const email = parsed.email ?? null;
+  const phone = parsed.phone ?? null;
   const prisma = ctx.runtime.db.prisma;
   const fingerprint = idempotencyKey ? idempotencyFingerprint(ctx.identity, input) : null;
   // The first customer of the key, for the caller who sent it with this very input (else IDEMPOTENCY_KEY_REUSED).

@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import type { Identity } from '@waitlessq/auth';
 import type { Customer, Prisma, PrismaClient } from '@waitlessq/database';
 import { createByIdLoader } from '@waitlessq/subgraph-kit';
-import { isUuid } from '../validation';
+import { isUuid } from '@waitlessq/validation';
 
 export interface CustomerLoaders {
   /** Customers the caller may see (see `visibleCustomers`); null for any other id. */

@@ -6,7 +6,7 @@ import { changeEntry } from '../audit/change-entry';
 import type { UserContext } from '../context';
 import { preferencesOf } from '../notification-preferences/preferences-service';
 import { pushAddressOf } from '../notification-preferences/opt-outs';
-import { isUuid } from '../validation';
+import { isUuid } from '@waitlessq/validation';
 import { erasePushSubscriptions, eraseQueueData, pushSubscriptionsOf, queueDataOf, type PeerCall } from './peer-data';
 
 /**

@@ -7,7 +7,7 @@ import { changeEntry } from '../audit/change-entry';
 import { recordAudit } from '../audit/record-audit';
 import type { UserContext } from '../context';
 import { staffAuthPayload, type AuthPayload } from '../auth/payload';
-import { validEmail, validIdempotencyKey, validName, validPassword } from '../validation';
+import { email as emailRule, idempotencyKey as idempotencyKeyRule, parse, password as passwordRule, text, z } from '@waitlessq/validation';
 import { createStaffWithSession, ensureStaffEmailFree } from './accounts';
 import { invitationEmailJobId } from './invitation-email';
 import { assertMayInvite } from './invite-rules';
@@ -26,6 +26,9 @@ export interface AcceptInvitationInput {
   password: string;
 }
 
+export const inviteStaffSchema = z.object({ email: emailRule(), idempotencyKey: idempotencyKeyRule() });
+export const acceptInvitationSchema = z.object({ name: text(100), password: passwordRule() });
+
 /**
  * The token goes to the invitee by email; the API shows it too outside production (tests and
  * development sign staff up with it), never in production.
@@ -38,8 +41,7 @@ export interface InvitationPayload {
 export async function inviteStaff(ctx: UserContext, input: InviteStaffInput): Promise<InvitationPayload> {
   const inviter = requireStaff(ctx.identity);
   assertMayInvite(inviter.role, input.role);
-  const email = validEmail(input.email);
-  const idempotencyKey = validIdempotencyKey(input.idempotencyKey);
+  const { email, idempotencyKey } = parse(inviteStaffSchema, input);
   const prisma = ctx.runtime.db.prisma;
   const organizationId = inviter.organizationId;
   const token = invitationToken(ctx.runtime.config.auth.jwtSecret, inviter.subjectId, organizationId, idempotencyKey);
@@ -106,8 +108,7 @@ async function enqueueInvitationEmail(ctx: UserContext, invitationId: string): P
  * The invitation is claimed in the same transaction, so one invitation makes one account.
  */
 export async function acceptInvitation(ctx: UserContext, input: AcceptInvitationInput): Promise<AuthPayload> {
-  const name = validName(input.name);
-  const password = validPassword(input.password);
+  const { name, password } = parse(acceptInvitationSchema, input);
   const prisma = ctx.runtime.db.prisma;
   const invitation = await prisma.invitation.findUnique({ where: { tokenHash: sha256(input.token) } });
   if (!invitation) throw new AppError('NOT_FOUND', 'This invitation does not exist; check the link you were sent.');

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Identity } from '@waitlessq/auth';
 import type { PrismaClient, User } from '@waitlessq/database';
 import { createByIdLoader } from '@waitlessq/subgraph-kit';
-import { isUuid } from '../validation';
+import { isUuid } from '@waitlessq/validation';
 
 export interface StaffLoaders {
   /** Staff accounts of the caller's organization, visible to its staff only; null otherwise. */

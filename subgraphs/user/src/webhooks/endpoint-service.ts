@@ -5,7 +5,7 @@ import type { Prisma, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@
 import { changeEntry } from '../audit/change-entry';
 import { recordAudit } from '../audit/record-audit';
 import type { UserContext } from '../context';
-import { isUuid } from '../validation';
+import { isUuid } from '@waitlessq/validation';
 import { webhookDeliveryJobId, type WebhookPayload } from './domain';
 import { isWebhookEventType, webhookEventTypes } from './event-types';
 import { newWebhookSecret } from './secret';
