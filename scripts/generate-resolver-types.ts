@@ -21,7 +21,12 @@ interface SubgraphTypes {
 }
 
 const subgraphs: SubgraphTypes[] = [
-  { name: 'user', typeDefs: userTypeDefs, contextType: '../context#UserContext', mappers: {} },
+  {
+    name: 'user',
+    typeDefs: userTypeDefs,
+    contextType: '../context#UserContext',
+    mappers: { Business: '{ id: string }', Customer: '@waitlessq/database#Customer', User: '@waitlessq/database#User' },
+  },
   { name: 'business', typeDefs: businessTypeDefs, contextType: '../context#BusinessContext', mappers: {} },
   { name: 'queue', typeDefs: queueTypeDefs, contextType: '../context#QueueContext', mappers: {} },
   {
@@ -38,7 +43,8 @@ const scalars = {
   DateTime: { input: 'Date', output: 'Date | string' },
   JSON: 'unknown',
   JSONObject: 'Record<string, unknown>',
-  AuditDetail: 'Record<string, unknown>',
+  // Passed through as stored (a JSON column).
+  AuditDetail: 'unknown',
 };
 
 type CodegenPlugin = Awaited<ReturnType<NonNullable<CodegenConfig['pluginLoader']>>>;

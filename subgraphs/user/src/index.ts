@@ -4,6 +4,7 @@ import { auditResolvers } from './audit/resolvers';
 import { authResolvers } from './auth/resolvers';
 import { createContextFactory, createUserServices, type UserContext } from './context';
 import { customerResolvers } from './customers/resolvers';
+import type { Resolvers } from './generated/resolvers-types';
 import { DateTimeScalar } from '@waitlessq/subgraph-kit';
 import { typeDefs } from './schema';
 import { notificationPreferenceResolvers } from './notification-preferences/resolvers';
@@ -49,7 +50,7 @@ export function createUserSubgraph(runtime: ServiceRuntime): SubgraphDefinition<
       User: staffResolvers.User,
       Business: staffResolvers.Business,
       Customer: { ...customerResolvers.Customer, ...notificationPreferenceResolvers.Customer },
-    },
+    } satisfies Resolvers,
     extendContext: createContextFactory(createUserServices(runtime)),
   };
 }

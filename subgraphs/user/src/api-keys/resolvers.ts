@@ -1,14 +1,14 @@
-import type { UserContext } from '../context';
-import { createApiKey, listApiKeys, revokeApiKey, type CreateApiKeyInput } from './api-key-service';
+import type { Resolvers } from '../generated/resolvers-types';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-key-service';
 import { resolvePartnerIdentity } from './partner-identity';
 
 export const apiKeyResolvers = {
   Query: {
-    apiKeys: (_: unknown, __: unknown, ctx: UserContext) => listApiKeys(ctx),
-    apiKeyIdentity: (_: unknown, args: { keyHash: string }, ctx: UserContext) => resolvePartnerIdentity(ctx, args.keyHash),
+    apiKeys: (_, __, ctx) => listApiKeys(ctx),
+    apiKeyIdentity: (_, args, ctx) => resolvePartnerIdentity(ctx, args.keyHash),
   },
   Mutation: {
-    createApiKey: (_: unknown, args: { input: CreateApiKeyInput }, ctx: UserContext) => createApiKey(ctx, args.input),
-    revokeApiKey: (_: unknown, args: { id: string }, ctx: UserContext) => revokeApiKey(ctx, args.id),
+    createApiKey: (_, args, ctx) => createApiKey(ctx, args.input),
+    revokeApiKey: (_, args, ctx) => revokeApiKey(ctx, args.id),
   },
-};
+} satisfies Pick<Resolvers, 'Query' | 'Mutation'>;

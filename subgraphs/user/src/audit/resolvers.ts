@@ -1,7 +1,7 @@
 import { GraphQLScalarType } from 'graphql';
 import { JSONScalar } from '@waitlessq/subgraph-kit';
-import type { UserContext } from '../context';
-import { auditLog, type AuditLogArgs } from './audit-log';
+import type { Resolvers } from '../generated/resolvers-types';
+import { auditLog } from './audit-log';
 
 /**
  * subgraph-kit's JSON scalar under its own name: the other subgraphs declare JSON
@@ -12,6 +12,6 @@ export const AuditDetailScalar = new GraphQLScalarType({ ...JSONScalar.toConfig(
 export const auditResolvers = {
   AuditDetail: AuditDetailScalar,
   Query: {
-    auditLog: (_: unknown, args: AuditLogArgs, ctx: UserContext) => auditLog(ctx, args),
+    auditLog: (_, args, ctx) => auditLog(ctx, args),
   },
-};
+} satisfies Pick<Resolvers, 'AuditDetail' | 'Query'>;

@@ -1,28 +1,26 @@
-import type { UserContext } from '../context';
-import { registerCustomer, signInCustomer, type RegisterCustomerInput } from './customer-auth';
+import type { Resolvers } from '../generated/resolvers-types';
+import { registerCustomer, signInCustomer } from './customer-auth';
 import {
   createCustomer,
   customerReference,
   findCustomer,
   listCustomers,
   meCustomer,
-  type CreateCustomerInput,
-  type ListCustomersArgs,
 } from './customer-service';
 
 export const customerResolvers = {
   Query: {
-    customer: (_: unknown, args: { id: string }, ctx: UserContext) => findCustomer(ctx, args.id),
-    customers: (_: unknown, args: ListCustomersArgs, ctx: UserContext) => listCustomers(ctx, args),
-    meCustomer: (_: unknown, __: unknown, ctx: UserContext) => meCustomer(ctx),
+    customer: (_, args, ctx) => findCustomer(ctx, args.id),
+    customers: (_, args, ctx) => listCustomers(ctx, args),
+    meCustomer: (_, __, ctx) => meCustomer(ctx),
   },
   Mutation: {
-    createCustomer: (_: unknown, args: { input: CreateCustomerInput }, ctx: UserContext) => createCustomer(ctx, args.input),
-    registerCustomer: (_: unknown, args: { input: RegisterCustomerInput }, ctx: UserContext) => registerCustomer(ctx, args.input),
-    signInCustomer: (_: unknown, args: { organizationId: string; email: string; password: string }, ctx: UserContext) =>
+    createCustomer: (_, args, ctx) => createCustomer(ctx, args.input),
+    registerCustomer: (_, args, ctx) => registerCustomer(ctx, args.input),
+    signInCustomer: (_, args, ctx) =>
       signInCustomer(ctx, args.organizationId, args.email, args.password),
   },
   Customer: {
-    __resolveReference: (reference: { id: string }, ctx: UserContext) => customerReference(ctx, reference.id),
+    __resolveReference: (reference, ctx) => customerReference(ctx, reference.id),
   },
-};
+} satisfies Pick<Resolvers, 'Query' | 'Mutation' | 'Customer'>;

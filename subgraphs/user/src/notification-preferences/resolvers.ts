@@ -1,14 +1,13 @@
-import type { Customer } from '@waitlessq/database';
-import type { UserContext } from '../context';
-import { customerPreferences, unsubscribe, updateNotificationPreferences, type UpdateNotificationPreferencesInput } from './preferences-service';
+import type { Resolvers } from '../generated/resolvers-types';
+import { customerPreferences, unsubscribe, updateNotificationPreferences } from './preferences-service';
 
 export const notificationPreferenceResolvers = {
   Mutation: {
-    updateNotificationPreferences: (_: unknown, args: { input: UpdateNotificationPreferencesInput }, ctx: UserContext) =>
+    updateNotificationPreferences: (_, args, ctx) =>
       updateNotificationPreferences(ctx, args.input),
-    unsubscribe: (_: unknown, args: { token: string }, ctx: UserContext) => unsubscribe(ctx, args.token),
+    unsubscribe: (_, args, ctx) => unsubscribe(ctx, args.token),
   },
   Customer: {
-    notificationPreferences: (customer: Customer, _: unknown, ctx: UserContext) => customerPreferences(ctx, customer),
+    notificationPreferences: (customer, _, ctx) => customerPreferences(ctx, customer),
   },
-};
+} satisfies Pick<Resolvers, 'Mutation' | 'Customer'>;

@@ -1,15 +1,15 @@
-import type { UserContext } from '../context';
+import type { Resolvers } from '../generated/resolvers-types';
 import { eraseCustomer, eraseMyAccount, exportCustomerData, exportMyData } from './customer-privacy';
 import { JSONObjectScalar } from './json-object-scalar';
 
 export const privacyResolvers = {
   JSONObject: JSONObjectScalar,
   Query: {
-    exportCustomerData: (_: unknown, args: { customerId: string }, ctx: UserContext) => exportCustomerData(ctx, args.customerId),
-    exportMyData: (_: unknown, __: unknown, ctx: UserContext) => exportMyData(ctx),
+    exportCustomerData: (_, args, ctx) => exportCustomerData(ctx, args.customerId),
+    exportMyData: (_, __, ctx) => exportMyData(ctx),
   },
   Mutation: {
-    eraseCustomer: (_: unknown, args: { customerId: string }, ctx: UserContext) => eraseCustomer(ctx, args.customerId),
-    eraseMyAccount: (_: unknown, __: unknown, ctx: UserContext) => eraseMyAccount(ctx),
+    eraseCustomer: (_, args, ctx) => eraseCustomer(ctx, args.customerId),
+    eraseMyAccount: (_, __, ctx) => eraseMyAccount(ctx),
   },
-};
+} satisfies Pick<Resolvers, 'JSONObject' | 'Query' | 'Mutation'>;
