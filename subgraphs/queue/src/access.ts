@@ -1,5 +1,5 @@
 import type { Identity } from '@waitlessq/auth';
-import { isUuid } from './ids';
+import { isUuid } from '@waitlessq/validation';
 
 /**
  * Who may read what in the queue subgraph (docs/DESIGN.md, "Identity and tenancy"):

@@ -1,8 +1,5 @@
 import { AppError } from '@waitlessq/errors';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isUuid = (value: unknown): value is string => typeof value === 'string' && uuidPattern.test(value);
+import { id, isUuid, parse } from '@waitlessq/validation';
 
 /**
  * Ids are uuid columns: a malformed id names nothing, so it is NOT_FOUND (PostgreSQL would
@@ -15,6 +12,5 @@ export function requireObjectId(value: string, what: string): string {
 
 /** An id given as input that must be well formed: BAD_USER_INPUT naming the field. */
 export function requireInputId(value: string, field: string): string {
-  if (!isUuid(value)) throw new AppError('BAD_USER_INPUT', `${field} is not a valid id.`, { field });
-  return value;
+  return parse(id(), value, field);
 }

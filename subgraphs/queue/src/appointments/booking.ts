@@ -4,7 +4,7 @@ import { AppError } from '@waitlessq/errors';
 import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import type { QueueContext } from '../context';
 import { requireInputId } from '../ids';
-import { optionalIdempotencyKey } from '../validation';
+import { idempotencyKey as idempotencyKeyRule, parse } from '@waitlessq/validation';
 import { dayAsDate } from '../visits/tickets';
 import { optionalLanguage } from '../visits/visit-language';
 import { actAsTokenHolder, visitTokenFor, visitTokenHash } from '../visits/visit-token';
@@ -59,7 +59,7 @@ export async function bookAppointment(context: QueueContext, input: BookAppointm
   const locale = optionalLanguage(input.language);
   await assertCustomerVisible(context, booker);
   const queue = await queueForAppointment(context, businessId, serviceId, input.queueId);
-  const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
+  const idempotencyKey = parse(idempotencyKeyRule(), input.idempotencyKey, 'idempotencyKey');
   const fingerprint = idempotencyKey ? idempotencyFingerprint(context.identity, input) : null;
   const replay = () => replayBooking(context, queue.id, idempotencyKey, fingerprint);
   const earlier = await replay();

@@ -4,7 +4,8 @@ import { AppError } from '@waitlessq/errors';
 import { actorOf, memberOf, type Actor } from '../access';
 import type { QueueContext } from '../context';
 import { requireInputId } from '../ids';
-import { badInput, emailPattern, optionalText, requireIntIn } from '../validation';
+import { badInput, parse } from '@waitlessq/validation';
+import { personFieldsSchema } from '../person-fields';
 
 /** Who an appointment or a standby entry is for, as the caller gave it. */
 export interface PersonInput {
@@ -42,8 +43,6 @@ const defaultSource: Record<Identity['kind'], VisitSource> = {
   service: 'PARTNER',
 };
 
-const phonePattern = /^\+?[0-9 ()./-]{3,32}$/;
-
 /**
  * Anyone may book (a PWA visitor has no account); a signed-in customer books as themself;
  * staff (STAFF+) book for anyone, naming a customer account if they like; partners (kiosks,
@@ -72,11 +71,7 @@ export function resolveBooker(identity: Identity, organizationId: string, input:
  * it (at the desk, on the phone), a way to reach them: reminders and standby offers go there.
  */
 export function personOf(input: PersonInput, booker: Booker): Person {
-  const name = optionalText(input.name, 'name', 100);
-  const phone = optionalText(input.phone, 'phone', 32);
-  const email = optionalText(input.email, 'email', 254);
-  if (phone && !phonePattern.test(phone)) throw badInput('phone', 'must be a phone number.');
-  if (email && !emailPattern.test(email)) throw badInput('email', 'must be an email address.');
+  const { name, phone = null, email = null, notes = null, partySize } = parse(personFieldsSchema, input);
   if (!booker.customerId) {
     if (!name) throw badInput('name', 'is required without a customer account.');
     if (!phone && !email && !booker.staff) throw badInput('phone', 'or email is required without a customer account.');
@@ -85,8 +80,8 @@ export function personOf(input: PersonInput, booker: Booker): Person {
     customerName: name ?? '',
     customerPhone: phone,
     customerEmail: email,
-    customerNotes: optionalText(input.notes, 'notes', 500),
-    partySize: requireIntIn(input.partySize ?? 1, 'partySize', 1, 50),
+    customerNotes: notes,
+    partySize: partySize ?? 1,
   };
 }
 

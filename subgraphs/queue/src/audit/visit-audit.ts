@@ -1,7 +1,7 @@
 import { hasRole, type Identity } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import type { QueueContext } from '../context';
-import { isUuid } from '../ids';
+import { isUuid } from '@waitlessq/validation';
 
 export interface AuditVisitEventsArgs {
   from: Date;

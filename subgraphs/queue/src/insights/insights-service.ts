@@ -1,8 +1,9 @@
 import { requireRole } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import type { QueueContext } from '../context';
-import { isUuid, requireInputId } from '../ids';
-import { badInput } from '../validation';
+import { isUuid } from '@waitlessq/validation';
+import { requireInputId } from '../ids';
+import { badInput } from '@waitlessq/validation';
 import { isValidTimeZone } from '../visits/tickets';
 import { readFigures, readHistograms, type InsightsGranularity, type InsightsScope } from './insights-query';
 import { assembleInsights, type Insights } from './insights-report';

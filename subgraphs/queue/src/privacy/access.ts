@@ -1,6 +1,6 @@
 import { hasRole, requireAuthenticated, type Identity } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
-import { isUuid } from '../ids';
+import { isUuid } from '@waitlessq/validation';
 
 /**
  * Who may read or erase everything held about one customer (the internal fields the user

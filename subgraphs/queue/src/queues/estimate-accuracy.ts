@@ -3,7 +3,7 @@ import { hasRole } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import { memberOf } from '../access';
 import type { QueueContext } from '../context';
-import { requireIntIn } from '../validation';
+import { parse, wholeNumber } from '@waitlessq/validation';
 
 export interface EstimateAccuracy {
   meanAbsoluteErrorMinutes: number | null;
@@ -30,7 +30,7 @@ export async function estimateAccuracy(context: QueueContext, queue: Queue, last
     (identity.kind === 'partner' && memberOf(identity, queue.organizationId)) ||
     (identity.kind === 'staff' && memberOf(identity, queue.organizationId) && hasRole(identity.role, 'STAFF'));
   if (!allowed) throw new AppError('NOT_FOUND', 'No queue with this id.');
-  const count = requireIntIn(last, 'last', 1, maxAccuracySamples);
+  const count = parse(wholeNumber(1, maxAccuracySamples), last, 'last');
   const [row] = await context.runtime.db.prisma.$queryRaw<EstimateAccuracy[]>`
     SELECT round(avg(abs(s."first" - s."actual")), 2)::float8 AS "meanAbsoluteErrorMinutes",
            round(avg(abs(s."latest" - s."actual")), 2)::float8 AS "meanAbsoluteErrorLatestMinutes",

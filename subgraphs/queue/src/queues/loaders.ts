@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Identity } from '@waitlessq/auth';
 import type { PrismaClient, Queue, Visit } from '@waitlessq/database';
 import { createByIdLoader, groupBy, organizationScope } from '@waitlessq/subgraph-kit';
-import { isUuid } from '../ids';
+import { isUuid } from '@waitlessq/validation';
 import { readLines, type WaitingPlace } from '../visits/line';
 import type { Line } from '../visits/positions';
 

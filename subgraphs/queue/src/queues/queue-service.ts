@@ -4,35 +4,16 @@ import { AppError } from '@waitlessq/errors';
 import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { canReadLine, canReadQueueSummary } from '../access';
 import type { QueueContext } from '../context';
-import { isUuid, requireInputId, requireObjectId } from '../ids';
+import { isUuid } from '@waitlessq/validation';
+import { requireObjectId } from '../ids';
 import { estimateWaitMinutes } from '../visits/estimates';
 import { compareLine } from '../visits/positions';
-import { isValidTimeZone, ticketPrefixPattern } from '../visits/tickets';
-import { badInput, optionalIdempotencyKey, requireIntIn, requireText } from '../validation';
+import { isValidTimeZone } from '../visits/tickets';
+import { badInput, parse, wholeNumber } from '@waitlessq/validation';
+import { createQueueSchema, updateQueueSchema, type CreateQueueInput, type UpdateQueueInput } from './queue-input';
 import { planQueueStatus, type QueueAction } from './queue-status';
 import { maxNextTickets } from './queue-summary';
 
-export interface CreateQueueInput {
-  businessId: string;
-  name: string;
-  capacity?: number | null;
-  countersOpen?: number | null;
-  ticketPrefix?: string | null;
-  serviceIds?: string[] | null;
-  idempotencyKey?: string | null;
-}
-
-export interface UpdateQueueInput {
-  queueId: string;
-  capacity?: number | null;
-  countersOpen?: number | null;
-  notifyAtPosition?: number | null;
-}
-
-const maxCapacity = 10_000;
-const maxCounters = 100;
-/** "Getting close" is about the next few; past 50 it would be sent on joining a long line. */
-const maxNotifyAtPosition = 50;
 const notFound = () => new AppError('NOT_FOUND', 'No queue with this id.');
 
 /**
@@ -79,14 +60,12 @@ export async function findQueueOfOrganization(context: QueueContext, organizatio
 export async function createQueue(context: QueueContext, input: CreateQueueInput): Promise<Queue> {
   const manager = requireRole(context.identity, 'MANAGER');
   const organizationId = manager.organizationId;
-  const businessId = requireInputId(input.businessId, 'businessId');
-  const name = requireText(input.name, 'name', 100);
-  const capacity = input.capacity == null ? null : requireIntIn(input.capacity, 'capacity', 1, maxCapacity);
-  const countersOpen = requireIntIn(input.countersOpen ?? 1, 'countersOpen', 0, maxCounters);
-  const ticketPrefix = input.ticketPrefix ?? 'A';
-  if (!ticketPrefixPattern.test(ticketPrefix)) throw badInput('ticketPrefix', 'must be one to three capital letters (A-Z).');
-  const serviceIds = [...new Set((input.serviceIds ?? []).map((id) => requireInputId(id, 'serviceIds')))];
-  const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
+  const parsed = parse(createQueueSchema, input);
+  const { businessId, name, idempotencyKey } = parsed;
+  const capacity = parsed.capacity ?? null;
+  const countersOpen = parsed.countersOpen ?? 1;
+  const ticketPrefix = parsed.ticketPrefix ?? 'A';
+  const serviceIds = [...new Set(parsed.serviceIds ?? [])];
 
   const fingerprint = idempotencyKey ? idempotencyFingerprint(context.identity, input) : null;
 
@@ -125,10 +104,11 @@ export async function createQueue(context: QueueContext, input: CreateQueueInput
 export async function updateQueue(context: QueueContext, input: UpdateQueueInput): Promise<Queue> {
   const manager = requireRole(context.identity, 'MANAGER');
   const queue = await findQueueOfOrganization(context, manager.organizationId, input.queueId);
+  const { capacity, countersOpen, notifyAtPosition } = parse(updateQueueSchema, input);
   const data: { capacity?: number | null; countersOpen?: number; notifyAtPosition?: number } = {};
-  if (input.capacity !== undefined) data.capacity = input.capacity === null ? null : requireIntIn(input.capacity, 'capacity', 1, maxCapacity);
-  if (input.countersOpen != null) data.countersOpen = requireIntIn(input.countersOpen, 'countersOpen', 0, maxCounters);
-  if (input.notifyAtPosition != null) data.notifyAtPosition = requireIntIn(input.notifyAtPosition, 'notifyAtPosition', 1, maxNotifyAtPosition);
+  if (capacity !== undefined) data.capacity = capacity;
+  if (countersOpen != null) data.countersOpen = countersOpen;
+  if (notifyAtPosition != null) data.notifyAtPosition = notifyAtPosition;
   return context.runtime.db.prisma.queue.update({ where: { id: queue.id }, data });
 }
 
@@ -153,7 +133,7 @@ export async function changeQueueStatus(context: QueueContext, queueId: string, 
 /** `Queue.waiting`: the line, first to be called first; it shows names, so only staff and partners see it. */
 export async function waitingVisits(context: QueueContext, queue: Queue, first: number): Promise<Visit[]> {
   assertCanReadLine(context, queue);
-  const count = requireIntIn(first, 'first', 0, 500);
+  const count = parse(wholeNumber(0, 500), first, 'first');
   const line = await context.loaders.waitingLine.load(queue.id);
   const visits = await context.loaders.visitById.loadMany(line.places.slice(0, count).map((place) => place.id));
   // A visit called between the two reads is left out rather than shown as waiting.
@@ -184,7 +164,7 @@ export async function estimatedWaitForNewcomer(context: QueueContext, queue: Que
 
 /** The tickets called next, for whoever may read the queue's summary (tickets, never names). */
 export async function nextTickets(context: QueueContext, queue: Queue, first: number): Promise<string[]> {
-  const count = requireIntIn(first, 'first', 0, maxNextTickets);
+  const count = parse(wholeNumber(0, maxNextTickets), first, 'first');
   return ((await context.loaders.queueSummary.load(queue.id))?.nextTickets ?? []).slice(0, count);
 }
 

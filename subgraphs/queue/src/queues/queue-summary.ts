@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { PrismaClient, Queue } from '@waitlessq/database';
 import type { JsonCache } from '@waitlessq/redis';
 import { createCache, reviveDates, type ServiceRuntime } from '@waitlessq/subgraph-kit';
-import { isUuid } from '../ids';
+import { isUuid } from '@waitlessq/validation';
 import { readLines, type WaitingPlace } from '../visits/line';
 import type { Line } from '../visits/positions';
 import { formatTicket } from '../visits/tickets';

@@ -14,9 +14,8 @@ import {
   updateQueue,
   waitingCount,
   waitingVisits,
-  type CreateQueueInput,
-  type UpdateQueueInput,
 } from './queue-service';
+import type { CreateQueueInput, UpdateQueueInput } from './queue-input';
 import type { QueueAction } from './queue-status';
 import { estimateAccuracy } from './estimate-accuracy';
 

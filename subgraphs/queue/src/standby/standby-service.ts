@@ -10,7 +10,7 @@ import { isSlotUnavailable } from '../appointments/capacity';
 import { assertCustomerVisible, personOf, resolveBooker, type PersonInput } from '../appointments/people';
 import type { QueueContext } from '../context';
 import { requireInputId, requireObjectId } from '../ids';
-import { badInput, optionalIdempotencyKey } from '../validation';
+import { badInput, idempotencyKey as idempotencyKeyRule, parse } from '@waitlessq/validation';
 import { localDay, dayAsDate } from '../visits/tickets';
 import { visitTokenFor } from '../visits/visit-token';
 import { standbyTokenFor, standbyTokenHash } from './standby-token';
@@ -61,7 +61,7 @@ export async function joinStandby(context: QueueContext, input: JoinStandbyInput
   if (!service || !service.active || (!service.bookableOnline && !booker.staff)) throw badInput('serviceId', 'is not a bookable service of this business.');
   if (untilDay < localDay(new Date(), business.schedule.timezone)) throw badInput('untilDay', 'has passed.');
   const queue = await queueForAppointment(context, businessId, serviceId);
-  const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
+  const idempotencyKey = parse(idempotencyKeyRule(), input.idempotencyKey, 'idempotencyKey');
   const prisma = context.runtime.db.prisma;
   const secret = context.runtime.config.auth.visitTokenSecret;
 

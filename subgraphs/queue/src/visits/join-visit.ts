@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { hasRole, type Identity } from '@waitlessq/auth';
 import { isUniqueViolation, type Queue, type QueueStatus, type Visit, type VisitSource } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
+import { badInput, idempotencyKey as idempotencyKeyRule, parse, wholeNumber } from '@waitlessq/validation';
 import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { actorOf, memberOf, type Actor } from '../access';
 import type { QueueContext } from '../context';
 import { requireInputId, requireObjectId } from '../ids';
+import { personFieldsSchema } from '../person-fields';
 import { assertAcceptsVisits, assertHasRoom } from '../queues/queue-status';
-import { badInput, emailPattern, optionalIdempotencyKey, optionalText, requireIntIn } from '../validation';
 import { waitInLine } from './estimates';
 import { readLines, readServiceTimes } from './line';
 import { createLine } from './positions';
@@ -77,27 +78,22 @@ function resolveJoiner(identity: Identity, queue: Queue, input: JoinQueueInput):
   return {
     customerId,
     source: input.source ?? defaultSource[identity.kind],
-    priority: staff ? requireIntIn(input.priority ?? 0, 'priority', -100, 100) : 0,
+    priority: staff ? parse(wholeNumber(-100, 100), input.priority ?? 0, 'priority') : 0,
     actor: actorOf(identity),
   };
 }
 
 /** The visit's own fields, checked before anything is read or written. */
 function visitFields(input: JoinQueueInput, joiner: Joiner) {
-  const name = optionalText(input.name, 'name', 100);
   // A customer account has a name of its own (Visit.customer resolves it); a walk-in has only this one.
-  if (!name && !joiner.customerId) throw badInput('name', 'is required for a walk-in.');
-  const phone = optionalText(input.phone, 'phone', 32);
-  if (phone && !/^\+?[0-9 ()./-]{3,32}$/.test(phone)) throw badInput('phone', 'must be a phone number.');
-  // Where "joined", "getting close" and "called" are sent when the visitor wants them by email.
-  const email = optionalText(input.email, 'email', 254);
-  if (email && !emailPattern.test(email)) throw badInput('email', 'must be an email address.');
+  if (!input.name?.trim() && !joiner.customerId) throw badInput('name', 'is required for a walk-in.');
+  const { name, phone = null, email = null, notes = null, partySize } = parse(personFieldsSchema, input);
   return {
     customerName: name ?? '',
     customerPhone: phone,
     customerEmail: email,
-    customerNotes: optionalText(input.notes, 'notes', 500),
-    partySize: requireIntIn(input.partySize ?? 1, 'partySize', 1, 50),
+    customerNotes: notes,
+    partySize: partySize ?? 1,
     locale: optionalLanguage(input.language),
   };
 }
@@ -132,7 +128,7 @@ export async function joinQueue(context: QueueContext, input: JoinQueueInput): P
     const visible = await context.customerPeer.isVisibleTo(context.identity, joiner.customerId, context.requestId);
     if (!visible) throw new AppError('NOT_FOUND', 'No customer with this id.');
   }
-  const idempotencyKey = optionalIdempotencyKey(input.idempotencyKey);
+  const idempotencyKey = parse(idempotencyKeyRule(), input.idempotencyKey, 'idempotencyKey');
   const fingerprint = idempotencyKey ? idempotencyFingerprint(context.identity, input) : null;
 
   // Only the caller who used the key, with the same input, gets the visit (and its token) back.

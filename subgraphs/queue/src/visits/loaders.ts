@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Identity } from '@waitlessq/auth';
 import { Prisma, type PrismaClient, type Visit, type VisitEvent } from '@waitlessq/database';
 import { createByIdLoader, organizationScope } from '@waitlessq/subgraph-kit';
-import { isUuid } from '../ids';
+import { isUuid } from '@waitlessq/validation';
 import { groupBy } from '@waitlessq/subgraph-kit';
 import type { ServiceTimes } from './estimates';
 import { readServiceTimes } from './line';

@@ -1,4 +1,4 @@
-import { badInput } from '../validation';
+import { badInput } from '@waitlessq/validation';
 
 /**
  * A simple BCP 47 shape (language, then subtags of 2 to 8): en, de-DE, pt-BR, zh-Hant-TW, es-419.

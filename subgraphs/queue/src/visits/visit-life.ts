@@ -5,7 +5,7 @@ import type { QueueContext } from '../context';
 import { requireObjectId } from '../ids';
 import { findQueueOfOrganization } from '../queues/queue-service';
 import { assertAcceptsVisits, assertHasRoom } from '../queues/queue-status';
-import { badInput } from '../validation';
+import { badInput } from '@waitlessq/validation';
 import { checkService } from './join-visit';
 import { changeVisit, staffActor, visitNotFound } from './visit-change';
 

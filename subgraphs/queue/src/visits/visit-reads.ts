@@ -3,8 +3,9 @@ import type { Queue, Visit, VisitEvent } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
 import { memberOf } from '../access';
 import type { QueueContext } from '../context';
-import { isUuid, requireObjectId } from '../ids';
-import { requireIntIn } from '../validation';
+import { isUuid } from '@waitlessq/validation';
+import { requireObjectId } from '../ids';
+import { parse, wholeNumber } from '@waitlessq/validation';
 import { waitInLine, type WaitInLine } from './estimates';
 import { actAsTokenHolder, visitTokenMatches } from './visit-token';
 
@@ -83,7 +84,7 @@ export async function historyOf(context: QueueContext, visit: Visit): Promise<Hi
 
 /** `Customer.visits`: the customer themself, or staff and partners of their organization; nobody else. */
 export async function visitsOfCustomer(context: QueueContext, customerId: string, first: number): Promise<Visit[]> {
-  const count = requireIntIn(first, 'first', 0, 100);
+  const count = parse(wholeNumber(0, 100), first, 'first');
   const { identity } = context;
   const allowed =
     identity.kind === 'service' ||

@@ -4,7 +4,7 @@ import { AppError } from '@waitlessq/errors';
 import { actorOf, memberOf, type Actor } from '../access';
 import type { QueueContext } from '../context';
 import { findQueueOfOrganization } from '../queues/queue-service';
-import { optionalText } from '../validation';
+import { optionalText, parse } from '@waitlessq/validation';
 import { anyService, movingAverageAlpha, waitInLine } from './estimates';
 import { readLines, readServiceTimes, type Db } from './line';
 import { assertTransition } from './transitions';
@@ -34,7 +34,7 @@ const callAttempts = 5;
 export async function callNext(context: QueueContext, queueId: string, counter: string | null | undefined): Promise<Visit | null> {
   const staff = requireRole(context.identity, 'STAFF');
   const queue = await findQueueOfOrganization(context, staff.organizationId, queueId);
-  const counterName = optionalText(counter, 'counter', 32);
+  const counterName = parse(optionalText(32), counter, 'counter') ?? null;
   const { actorId, actorKind } = actorOf(context.identity);
   const prisma = context.runtime.db.prisma;
   const calledId = await prisma.$transaction(
