@@ -1,4 +1,4 @@
-import { requireRole, type Identity } from '@waitlessq/auth';
+import { requireRole } from '@waitlessq/auth';
 import { isUniqueViolation, type AvailabilityException, type AvailabilityRule, type PrismaClient } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
 import { isUuid } from '@waitlessq/validation';
@@ -7,6 +7,7 @@ import { badInput } from '@waitlessq/validation';
 import { parseAvailabilityWeek, type SetAvailabilityInput } from './availability-input';
 import { fromDateColumn, todayIn, toDateColumn } from './calendar-dates';
 import { parseExceptionInput, sameExceptionContent, type AddAvailabilityExceptionInput, type ExceptionContent } from './exception-input';
+import type { BusinessContext } from '../context';
 
 /**
  * Replaces the weekly windows of one scope: the business-wide ones (no serviceId) or one
@@ -14,7 +15,9 @@ import { parseExceptionInput, sameExceptionContent, type AddAvailabilityExceptio
  * never a mix; concurrent replacements of the same business run one after the other
  * (lockBusiness).
  */
-export async function setAvailability(prisma: PrismaClient, identity: Identity, input: SetAvailabilityInput): Promise<AvailabilityRule[]> {
+export async function setAvailability(ctx: BusinessContext, input: SetAvailabilityInput): Promise<AvailabilityRule[]> {
+  const { identity } = ctx;
+  const prisma = ctx.runtime.db.prisma;
   const { organizationId } = requireRole(identity, 'MANAGER');
   const week = parseAvailabilityWeek(input);
   const business = await requireOwnBusiness(prisma, organizationId, input.businessId);
@@ -42,7 +45,9 @@ export async function setAvailability(prisma: PrismaClient, identity: Identity, 
  * stored row and writes nothing; a different one for a taken date is CONFLICT: the manager
  * removes the old one first, so no one replaces a holiday by accident.
  */
-export async function addAvailabilityException(prisma: PrismaClient, identity: Identity, input: AddAvailabilityExceptionInput): Promise<AvailabilityException> {
+export async function addAvailabilityException(ctx: BusinessContext, input: AddAvailabilityExceptionInput): Promise<AvailabilityException> {
+  const { identity } = ctx;
+  const prisma = ctx.runtime.db.prisma;
   const { organizationId } = requireRole(identity, 'MANAGER');
   const business = await requireOwnBusiness(prisma, organizationId, input.businessId);
   const content = parseExceptionInput(input, todayIn(business.timezone));
@@ -63,7 +68,9 @@ export async function addAvailabilityException(prisma: PrismaClient, identity: I
 
 /** Answers the id removed; an unknown id or another organization's exception is NOT_FOUND. */
 /** Answers the exception removed, so a client can show (or undo) what went. */
-export async function removeAvailabilityException(prisma: PrismaClient, identity: Identity, id: string): Promise<AvailabilityException> {
+export async function removeAvailabilityException(ctx: BusinessContext, id: string): Promise<AvailabilityException> {
+  const { identity } = ctx;
+  const prisma = ctx.runtime.db.prisma;
   const { organizationId } = requireRole(identity, 'MANAGER');
   const existing = isUuid(id) ? await prisma.availabilityException.findFirst({ where: { id, business: { organizationId } } }) : null;
   const removed = existing ? await prisma.availabilityException.deleteMany({ where: { id } }) : { count: 0 };

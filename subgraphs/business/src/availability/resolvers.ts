@@ -9,11 +9,11 @@ import type { AddAvailabilityExceptionInput } from './exception-input';
 export const availabilityResolvers = {
   Mutation: {
     setAvailability: async (_: unknown, args: { input: SetAvailabilityInput }, ctx: BusinessContext) =>
-      (await setAvailability(ctx.runtime.db.prisma, ctx.identity, args.input)).map(toWindowOutput),
+      (await setAvailability(ctx, args.input)).map(toWindowOutput),
     addAvailabilityException: async (_: unknown, args: { input: AddAvailabilityExceptionInput }, ctx: BusinessContext) =>
-      toExceptionOutput(await addAvailabilityException(ctx.runtime.db.prisma, ctx.identity, args.input)),
+      toExceptionOutput(await addAvailabilityException(ctx, args.input)),
     removeAvailabilityException: async (_: unknown, args: { id: string }, ctx: BusinessContext) =>
-      toExceptionOutput(await removeAvailabilityException(ctx.runtime.db.prisma, ctx.identity, args.id)),
+      toExceptionOutput(await removeAvailabilityException(ctx, args.id)),
   },
   Business: {
     availability: async (business: Business, args: { serviceId?: string | null }, ctx: BusinessContext) =>

@@ -1,10 +1,12 @@
-import { requireRole, type Identity } from '@waitlessq/auth';
-import type { Business, PrismaClient } from '@waitlessq/database';
+import { requireRole } from '@waitlessq/auth';
+import type { Business } from '@waitlessq/database';
 import { requireOwnBusiness } from '../businesses/business-service';
 import type { BusinessContext } from '../context';
 import { defaultBookingPolicy, parseBookingPolicyInput, type BookingPolicyValues, type SetBookingPolicyInput } from './booking-policy';
 
-export async function setBookingPolicy(prisma: PrismaClient, identity: Identity, input: SetBookingPolicyInput): Promise<Business> {
+export async function setBookingPolicy(ctx: BusinessContext, input: SetBookingPolicyInput): Promise<Business> {
+  const { identity } = ctx;
+  const prisma = ctx.runtime.db.prisma;
   const { organizationId } = requireRole(identity, 'MANAGER');
   const values = parseBookingPolicyInput(input);
   const business = await requireOwnBusiness(prisma, organizationId, input.businessId);

@@ -6,7 +6,7 @@ import { bookingPolicyOf, setBookingPolicy } from './booking-policy-service';
 export const bookingPolicyResolvers = {
   Mutation: {
     setBookingPolicy: (_: unknown, args: { input: SetBookingPolicyInput }, ctx: BusinessContext) =>
-      setBookingPolicy(ctx.runtime.db.prisma, ctx.identity, args.input),
+      setBookingPolicy(ctx, args.input),
   },
   Business: {
     bookingPolicy: (business: Business, _: unknown, ctx: BusinessContext) => bookingPolicyOf(ctx, business.id),

@@ -1,12 +1,12 @@
-import { requireRole, type Identity } from '@waitlessq/auth';
+import { requireRole } from '@waitlessq/auth';
 import { isUniqueViolation, type Business, type Plan, type Prisma, type PrismaClient } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
 import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { isUuid } from '@waitlessq/validation';
-import type { BusinessCaches } from '../public-cache';
 import { pickFreeSlug, slugify, withRandomSuffix } from '../slug';
 import { parseCreateBusinessInput, parseUpdateBusinessInput, type CreateBusinessInput, type UpdateBusinessInput } from './business-input';
 import { businessLimitMessage, businessLimits } from './plan-limits';
+import type { BusinessContext } from '../context';
 
 const SLUG_ATTEMPTS = 5;
 
@@ -15,7 +15,9 @@ const SLUG_ATTEMPTS = 5;
  * transaction, so concurrent creates cannot pass the plan limit together. A retry with the
  * same idempotency key (same caller, same input) returns the first business, even when the limit has been reached since.
  */
-export async function createBusiness(prisma: PrismaClient, identity: Identity, input: CreateBusinessInput): Promise<Business> {
+export async function createBusiness(ctx: BusinessContext, input: CreateBusinessInput): Promise<Business> {
+  const { identity } = ctx;
+  const prisma = ctx.runtime.db.prisma;
   const { organizationId } = requireRole(identity, 'MANAGER');
   const { columns, slug: explicitSlug, idempotencyKey } = parseCreateBusinessInput(input);
   const fingerprint = idempotencyKey ? idempotencyFingerprint(identity, input) : null;
@@ -48,7 +50,9 @@ export async function createBusiness(prisma: PrismaClient, identity: Identity, i
   throw new AppError('CONFLICT', 'No free slug was found for this name; send a slug.', { field: 'slug' });
 }
 
-export async function updateBusiness(prisma: PrismaClient, identity: Identity, input: UpdateBusinessInput, caches: BusinessCaches): Promise<Business> {
+export async function updateBusiness(ctx: BusinessContext, input: UpdateBusinessInput): Promise<Business> {
+  const { identity, caches } = ctx;
+  const prisma = ctx.runtime.db.prisma;
   const { organizationId } = requireRole(identity, 'MANAGER');
   const { columns, slug } = parseUpdateBusinessInput(input);
   const before = await requireOwnBusiness(prisma, organizationId, input.id);

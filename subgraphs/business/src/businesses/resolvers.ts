@@ -11,9 +11,9 @@ export const businessResolvers = {
   },
   Mutation: {
     createBusiness: (_: unknown, args: { input: CreateBusinessInput }, ctx: BusinessContext) =>
-      createBusiness(ctx.runtime.db.prisma, ctx.identity, args.input),
+      createBusiness(ctx, args.input),
     updateBusiness: (_: unknown, args: { input: UpdateBusinessInput }, ctx: BusinessContext) =>
-      updateBusiness(ctx.runtime.db.prisma, ctx.identity, args.input, ctx.caches),
+      updateBusiness(ctx, args.input),
   },
   Business: {
     __resolveReference: (reference: { id: string }, ctx: BusinessContext) => findBusinessReference(ctx, reference.id),

@@ -6,7 +6,7 @@ import { setOpeningHours } from './opening-hours-service';
 export const openingHoursResolvers = {
   Mutation: {
     setOpeningHours: (_: unknown, args: { businessId: string; intervals: OpeningHoursIntervalInput[] }, ctx: BusinessContext) =>
-      setOpeningHours(ctx.runtime.db.prisma, ctx.identity, args.businessId, args.intervals),
+      setOpeningHours(ctx, args.businessId, args.intervals),
   },
   Business: {
     openingHours: async (business: Business, _: unknown, ctx: BusinessContext) =>

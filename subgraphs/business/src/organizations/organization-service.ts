@@ -1,8 +1,8 @@
-import type { Identity } from '@waitlessq/auth';
 import { isUniqueViolation, type Organization, type PrismaClient } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
 import { idempotencyKey, parse, slug, text, z } from '@waitlessq/validation';
 import { pickFreeSlug, slugify, withRandomSuffix } from '../slug';
+import type { BusinessContext } from '../context';
 
 export interface ProvisionOrganizationInput {
   name: string;
@@ -21,7 +21,9 @@ const SLUG_ATTEMPTS = 5;
  * then finds the winner by its key. Keys are platform-wide: the caller must make them unique
  * per signup (e.g. hash the email with the client's key), never pass a client's raw key.
  */
-export async function provisionOrganization(prisma: PrismaClient, identity: Identity, input: ProvisionOrganizationInput): Promise<Organization> {
+export async function provisionOrganization(ctx: BusinessContext, input: ProvisionOrganizationInput): Promise<Organization> {
+  const { identity } = ctx;
+  const prisma = ctx.runtime.db.prisma;
   if (identity.kind !== 'service') throw new AppError('FORBIDDEN', 'Only WaitLessQ services may provision organizations.');
   const { name, slug: explicitSlug = null, idempotencyKey: key } = parse(provisionOrganizationSchema, input);
 

@@ -16,9 +16,9 @@ export const organizationResolvers = {
   },
   Mutation: {
     provisionOrganization: (_: unknown, args: { input: ProvisionOrganizationInput }, ctx: BusinessContext) =>
-      provisionOrganization(ctx.runtime.db.prisma, ctx.identity, args.input),
+      provisionOrganization(ctx, args.input),
     updateOrganizationSettings: (_: unknown, args: { input: OrganizationSettingsInput }, ctx: BusinessContext) =>
-      updateOrganizationSettings(ctx.runtime.db.prisma, ctx.identity, args.input),
+      updateOrganizationSettings(ctx, args.input),
   },
   Organization: {
     // Like a business profile, an organization's name and slug are public to anonymous callers

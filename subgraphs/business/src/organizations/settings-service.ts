@@ -1,7 +1,8 @@
-import { requireRole, type Identity } from '@waitlessq/auth';
+import { requireRole } from '@waitlessq/auth';
 import type { Organization, PrismaClient } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
 import { readOrganizationSettings, validateSettingsInput, type OrganizationSettingsInput } from './settings';
+import type { BusinessContext } from '../context';
 
 /**
  * updateOrganizationSettings: OWNER or ADMIN of the caller's organization. Every setting is
@@ -9,7 +10,9 @@ import { readOrganizationSettings, validateSettingsInput, type OrganizationSetti
  * statement (jsonb ||), so other keys (provisioningKey) stay and two admins changing different
  * settings at once both keep their change.
  */
-export async function updateOrganizationSettings(prisma: PrismaClient, identity: Identity, input: OrganizationSettingsInput): Promise<Organization> {
+export async function updateOrganizationSettings(ctx: BusinessContext, input: OrganizationSettingsInput): Promise<Organization> {
+  const { identity } = ctx;
+  const prisma = ctx.runtime.db.prisma;
   const { organizationId } = requireRole(identity, 'ADMIN');
   const patch = validateSettingsInput(input ?? {});
   if (Object.keys(patch).length > 0) {

@@ -9,9 +9,9 @@ export const serviceResolvers = {
   },
   Mutation: {
     createService: (_: unknown, args: { input: CreateServiceInput }, ctx: BusinessContext) =>
-      createService(ctx.runtime.db.prisma, ctx.identity, args.input, ctx.caches),
+      createService(ctx, args.input),
     updateService: (_: unknown, args: { input: UpdateServiceInput }, ctx: BusinessContext) =>
-      updateService(ctx.runtime.db.prisma, ctx.identity, args.input, ctx.caches),
+      updateService(ctx, args.input),
   },
   Service: {
     __resolveReference: (reference: { id: string }, ctx: BusinessContext) => findService(ctx, reference.id),

@@ -1,15 +1,16 @@
-import { requireRole, type Identity } from '@waitlessq/auth';
-import { isUniqueViolation, type PrismaClient, type Service } from '@waitlessq/database';
+import { requireRole } from '@waitlessq/auth';
+import { isUniqueViolation, type Service } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
 import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { isUuid } from '@waitlessq/validation';
 import { canReadPublicRow } from '../access';
 import { requireOwnBusiness } from '../businesses/business-service';
 import type { BusinessContext } from '../context';
-import type { BusinessCaches } from '../public-cache';
 import { parseCreateServiceInput, parseUpdateServiceInput, type CreateServiceInput, type UpdateServiceInput } from './service-input';
 
-export async function createService(prisma: PrismaClient, identity: Identity, input: CreateServiceInput, caches: BusinessCaches): Promise<Service> {
+export async function createService(ctx: BusinessContext, input: CreateServiceInput): Promise<Service> {
+  const { identity, caches } = ctx;
+  const prisma = ctx.runtime.db.prisma;
   const { organizationId } = requireRole(identity, 'MANAGER');
   const { columns, idempotencyKey } = parseCreateServiceInput(input);
   const fingerprint = idempotencyKey ? idempotencyFingerprint(identity, input) : null;
@@ -35,7 +36,9 @@ export async function createService(prisma: PrismaClient, identity: Identity, in
   }
 }
 
-export async function updateService(prisma: PrismaClient, identity: Identity, input: UpdateServiceInput, caches: BusinessCaches): Promise<Service> {
+export async function updateService(ctx: BusinessContext, input: UpdateServiceInput): Promise<Service> {
+  const { identity, caches } = ctx;
+  const prisma = ctx.runtime.db.prisma;
   const { organizationId } = requireRole(identity, 'MANAGER');
   const columns = parseUpdateServiceInput(input);
   const existing = isUuid(input.id) ? await prisma.service.findFirst({ where: { id: input.id, organizationId } }) : null;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { requireRole, type Identity } from '@waitlessq/auth';
+import { requireRole } from '@waitlessq/auth';
 import { isUniqueViolation, type PrismaClient, type PwaBuild, type PwaConfig } from '@waitlessq/database';
 import { AppError } from '@waitlessq/errors';
 import { toConfigView } from '../config/config-view';
@@ -16,8 +16,8 @@ const VERSION_ATTEMPTS = 10;
  * row, generates the files in memory (icons with sharp, from the logo or the initials) and stores them with the row, which becomes PUBLISHED
  * (or FAILED, with the error, when generation throws).
  */
-export async function publishPwa(ctx: PwaContext, identity: Identity, businessId: string): Promise<PwaBuild> {
-  const staff = requireRole(identity, 'MANAGER');
+export async function publishPwa(ctx: PwaContext, businessId: string): Promise<PwaBuild> {
+  const staff = requireRole(ctx.identity, 'MANAGER');
   const business = await ctx.businesses.requireOwn(businessId, staff.organizationId, ctx.requestId);
   const prisma = ctx.runtime.db.prisma;
   const config = await prisma.pwaConfig.findUnique({ where: { businessId: business.id } });

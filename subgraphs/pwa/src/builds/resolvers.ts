@@ -4,7 +4,7 @@ import { publishPwa } from './publish-service';
 
 export const buildResolvers = {
   Mutation: {
-    publishPwa: (_, args, ctx) => publishPwa(ctx, ctx.identity, args.businessId),
+    publishPwa: (_, args, ctx) => publishPwa(ctx, args.businessId),
   },
   PwaBuild: {
     files: (build) => readAppFiles(build.files),

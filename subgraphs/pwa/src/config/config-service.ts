@@ -1,4 +1,4 @@
-import { requireRole, type Identity } from '@waitlessq/auth';
+import { requireRole } from '@waitlessq/auth';
 import type { PwaConfig } from '@waitlessq/database';
 import { canReadConfig } from '../access';
 import type { PwaContext } from '../context';
@@ -17,8 +17,8 @@ export function toConfigRecord(row: PwaConfig): PwaConfigRecord {
  * updates it after. The business must be the caller's: the business subgraph is asked,
  * since it owns businesses.
  */
-export async function updatePwaConfig(ctx: PwaContext, identity: Identity, input: UpdatePwaConfigInput): Promise<PwaConfigRecord> {
-  const { organizationId } = requireRole(identity, 'MANAGER');
+export async function updatePwaConfig(ctx: PwaContext, input: UpdatePwaConfigInput): Promise<PwaConfigRecord> {
+  const { organizationId } = requireRole(ctx.identity, 'MANAGER');
   const business = await ctx.businesses.requireOwn(input.businessId, organizationId, ctx.requestId);
   const prisma = ctx.runtime.db.prisma;
   const existing = await prisma.pwaConfig.findUnique({ where: { businessId: business.id } });

@@ -7,7 +7,7 @@ const MAX_BUILDS = 100;
 
 export const configResolvers = {
   Mutation: {
-    updatePwaConfig: (_, args, ctx) => updatePwaConfig(ctx, ctx.identity, args.input),
+    updatePwaConfig: (_, args, ctx) => updatePwaConfig(ctx, args.input),
   },
   Business: {
     __resolveReference: (reference) => ({ id: reference.id }),
