@@ -1,7 +1,7 @@
 import { hasRole, requireAuthenticated, type Identity } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
-import type { PrismaClient } from '@waitlessq/database';
 import { isUuid } from '@waitlessq/validation';
+import type { PwaContext } from '../context';
 
 /**
  * The pwa subgraph's part of a customer's data: the push subscriptions of their visits. It
@@ -17,10 +17,11 @@ export function pushPrivacyScope(identity: Identity): string {
 }
 
 /** The endpoint (the browser's push service address) and when; the keys are secrets of the device, not the person's data. */
-export async function pushSubscriptionsOfVisits(prisma: PrismaClient, organizationId: string, visitIds: string[]) {
+export async function pushSubscriptionsOfVisits(ctx: PwaContext, visitIds: string[]) {
+  const organizationId = pushPrivacyScope(ctx.identity);
   const ids = visitIds.filter(isUuid);
   if (!ids.length) return [];
-  return prisma.pushSubscription.findMany({
+  return ctx.runtime.db.prisma.pushSubscription.findMany({
     where: { organizationId, visitId: { in: ids } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     select: { id: true, visitId: true, endpoint: true, expiresAt: true, createdAt: true },
@@ -28,9 +29,10 @@ export async function pushSubscriptionsOfVisits(prisma: PrismaClient, organizati
 }
 
 /** Deletes them; a second run finds none. */
-export async function erasePushSubscriptionsOfVisits(prisma: PrismaClient, organizationId: string, visitIds: string[]): Promise<{ pushSubscriptions: number }> {
+export async function erasePushSubscriptionsOfVisits(ctx: PwaContext, visitIds: string[]): Promise<{ pushSubscriptions: number }> {
+  const organizationId = pushPrivacyScope(ctx.identity);
   const ids = visitIds.filter(isUuid);
   if (!ids.length) return { pushSubscriptions: 0 };
-  const { count } = await prisma.pushSubscription.deleteMany({ where: { organizationId, visitId: { in: ids } } });
+  const { count } = await ctx.runtime.db.prisma.pushSubscription.deleteMany({ where: { organizationId, visitId: { in: ids } } });
   return { pushSubscriptions: count };
 }
