@@ -27,7 +27,12 @@ const subgraphs: SubgraphTypes[] = [
     contextType: '../context#UserContext',
     mappers: { Business: '{ id: string }', Customer: '@waitlessq/database#Customer', User: '@waitlessq/database#User' },
   },
-  { name: 'business', typeDefs: businessTypeDefs, contextType: '../context#BusinessContext', mappers: {} },
+  {
+    name: 'business',
+    typeDefs: businessTypeDefs,
+    contextType: '../context#BusinessContext',
+    mappers: { Business: '@waitlessq/database#Business', Organization: '@waitlessq/database#Organization', Service: '@waitlessq/database#Service' },
+  },
   { name: 'queue', typeDefs: queueTypeDefs, contextType: '../context#QueueContext', mappers: {} },
   {
     name: 'pwa',

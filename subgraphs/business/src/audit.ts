@@ -39,7 +39,8 @@ export async function auditChange(ctx: Pick<BaseContext, 'identity' | 'requestId
   }
 }
 
-export type MutationResolver = (parent: unknown, args: never, ctx: BaseContext) => unknown;
+/** Any resolver: the wrapper needs only the base context of every subgraph. */
+type MutationResolver = (parent: never, args: never, ctx: never) => unknown;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Describe = (args: any, result: any) => AuditedChange;
 
@@ -53,8 +54,8 @@ export function auditedMutations<M extends Record<string, MutationResolver>>(mut
   for (const [name, entryOf] of Object.entries(describe) as [string, Describe][]) {
     const resolve = mutations[name];
     if (!resolve) throw new Error(`No mutation ${name} to audit`);
-    wrapped[name] = async (parent, args, ctx) => {
-      const result = await resolve(parent, args, ctx);
+    wrapped[name] = async (parent: never, args: never, ctx: BaseContext) => {
+      const result = await resolve(parent, args, ctx as never);
       await auditChange(ctx, entryOf(args, result));
       return result;
     };

@@ -82,3 +82,13 @@ function primed<T extends { id: string }>(byId: DataLoader<string, T | null>, ro
 function uuids(ids: readonly string[]): string[] {
   return ids.filter(isUuid);
 }
+
+/**
+ * The row a foreign key points to (a service's business, a business's organization): the
+ * schema declares it non-null, so its absence is a broken invariant, reported as such.
+ */
+export async function loadReferenced<T>(loader: DataLoader<string, T | null>, id: string, what: string): Promise<T> {
+  const row = await loader.load(id);
+  if (!row) throw new Error(`${what} ${id} is referenced but does not exist`);
+  return row;
+}

@@ -1,25 +1,22 @@
-import type { Business } from '@waitlessq/database';
-import type { BusinessContext } from '../context';
-import type { SetAvailabilityInput } from './availability-input';
+import type { Resolvers } from '../generated/resolvers-types';
 import { availabilityOf, bookingScheduleOf, exceptionsOf } from './availability-queries';
 import { addAvailabilityException, removeAvailabilityException, setAvailability } from './availability-service';
 import { toExceptionOutput, toWindowOutput } from './availability-view';
-import type { AddAvailabilityExceptionInput } from './exception-input';
 
 export const availabilityResolvers = {
   Mutation: {
-    setAvailability: async (_: unknown, args: { input: SetAvailabilityInput }, ctx: BusinessContext) =>
+    setAvailability: async (_, args, ctx) =>
       (await setAvailability(ctx, args.input)).map(toWindowOutput),
-    addAvailabilityException: async (_: unknown, args: { input: AddAvailabilityExceptionInput }, ctx: BusinessContext) =>
+    addAvailabilityException: async (_, args, ctx) =>
       toExceptionOutput(await addAvailabilityException(ctx, args.input)),
-    removeAvailabilityException: async (_: unknown, args: { id: string }, ctx: BusinessContext) =>
+    removeAvailabilityException: async (_, args, ctx) =>
       toExceptionOutput(await removeAvailabilityException(ctx, args.id)),
   },
   Business: {
-    availability: async (business: Business, args: { serviceId?: string | null }, ctx: BusinessContext) =>
+    availability: async (business, args, ctx) =>
       (await availabilityOf(ctx, business, args.serviceId)).map(toWindowOutput),
-    availabilityExceptions: async (business: Business, args: { from?: string | null; to?: string | null }, ctx: BusinessContext) =>
+    availabilityExceptions: async (business, args, ctx) =>
       (await exceptionsOf(ctx, business, args)).map(toExceptionOutput),
-    bookingSchedule: (business: Business, _: unknown, ctx: BusinessContext) => bookingScheduleOf(ctx, business),
+    bookingSchedule: (business, _, ctx) => bookingScheduleOf(ctx, business),
   },
-};
+} satisfies Pick<Resolvers, 'Mutation' | 'Business'>;

@@ -1,14 +1,12 @@
-import type { Business } from '@waitlessq/database';
-import type { BusinessContext } from '../context';
-import type { SetBookingPolicyInput } from './booking-policy';
+import type { Resolvers } from '../generated/resolvers-types';
 import { bookingPolicyOf, setBookingPolicy } from './booking-policy-service';
 
 export const bookingPolicyResolvers = {
   Mutation: {
-    setBookingPolicy: (_: unknown, args: { input: SetBookingPolicyInput }, ctx: BusinessContext) =>
+    setBookingPolicy: (_, args, ctx) =>
       setBookingPolicy(ctx, args.input),
   },
   Business: {
-    bookingPolicy: (business: Business, _: unknown, ctx: BusinessContext) => bookingPolicyOf(ctx, business.id),
+    bookingPolicy: (business, _, ctx) => bookingPolicyOf(ctx, business.id),
   },
-};
+} satisfies Pick<Resolvers, 'Mutation' | 'Business'>;

@@ -3,6 +3,7 @@ import { requireAuthenticated } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import { canReadPublicRow } from '../access';
 import type { BusinessContext } from '../context';
+import { loadReferenced } from '../loaders';
 import { publicBusiness } from '../public-cache';
 
 /** A business by id or slug, if the caller may see it (public profile or own tenant). */
@@ -31,7 +32,7 @@ export function listBusinesses(ctx: BusinessContext): Promise<Business[]> {
  */
 /** Whoever may read the business may read its organization's public fields (name, slug). */
 export function businessOrganization(ctx: BusinessContext, business: Business) {
-  return ctx.loaders.organizationById.load(business.organizationId);
+  return loadReferenced(ctx.loaders.organizationById, business.organizationId, 'Organization');
 }
 
 export function businessAddress(business: Business) {

@@ -1,23 +1,21 @@
-import type { Business } from '@waitlessq/database';
-import type { BusinessContext } from '../context';
-import type { CreateBusinessInput, UpdateBusinessInput } from './business-input';
+import type { Resolvers } from '../generated/resolvers-types';
 import { businessAddress, businessOrganization, findBusiness, findBusinessReference, listBusinesses } from './business-queries';
 import { createBusiness, updateBusiness } from './business-service';
 
 export const businessResolvers = {
   Query: {
-    business: (_: unknown, args: { id?: string | null; slug?: string | null }, ctx: BusinessContext) => findBusiness(ctx, args),
-    businesses: (_: unknown, __: unknown, ctx: BusinessContext) => listBusinesses(ctx),
+    business: (_, args, ctx) => findBusiness(ctx, args),
+    businesses: (_, __, ctx) => listBusinesses(ctx),
   },
   Mutation: {
-    createBusiness: (_: unknown, args: { input: CreateBusinessInput }, ctx: BusinessContext) =>
+    createBusiness: (_, args, ctx) =>
       createBusiness(ctx, args.input),
-    updateBusiness: (_: unknown, args: { input: UpdateBusinessInput }, ctx: BusinessContext) =>
+    updateBusiness: (_, args, ctx) =>
       updateBusiness(ctx, args.input),
   },
   Business: {
-    __resolveReference: (reference: { id: string }, ctx: BusinessContext) => findBusinessReference(ctx, reference.id),
-    address: (business: Business) => businessAddress(business),
-    organization: (business: Business, _: unknown, ctx: BusinessContext) => businessOrganization(ctx, business),
+    __resolveReference: (reference, ctx) => findBusinessReference(ctx, reference.id),
+    address: (business) => businessAddress(business),
+    organization: (business, _, ctx) => businessOrganization(ctx, business),
   },
-};
+} satisfies Pick<Resolvers, 'Query' | 'Mutation' | 'Business'>;

@@ -1,24 +1,23 @@
-import type { Business, Service } from '@waitlessq/database';
-import type { BusinessContext } from '../context';
+import type { Resolvers } from '../generated/resolvers-types';
+import { loadReferenced } from '../loaders';
 import { createService, findService, servicesOfBusiness, updateService } from './service-catalog';
-import type { CreateServiceInput, UpdateServiceInput } from './service-input';
 
 export const serviceResolvers = {
   Query: {
-    service: (_: unknown, args: { id: string }, ctx: BusinessContext) => findService(ctx, args.id),
+    service: (_, args, ctx) => findService(ctx, args.id),
   },
   Mutation: {
-    createService: (_: unknown, args: { input: CreateServiceInput }, ctx: BusinessContext) =>
+    createService: (_, args, ctx) =>
       createService(ctx, args.input),
-    updateService: (_: unknown, args: { input: UpdateServiceInput }, ctx: BusinessContext) =>
+    updateService: (_, args, ctx) =>
       updateService(ctx, args.input),
   },
   Service: {
-    __resolveReference: (reference: { id: string }, ctx: BusinessContext) => findService(ctx, reference.id),
-    business: (service: Service, _: unknown, ctx: BusinessContext) => ctx.loaders.businessById.load(service.businessId),
+    __resolveReference: (reference, ctx) => findService(ctx, reference.id),
+    business: (service, _, ctx) => loadReferenced(ctx.loaders.businessById, service.businessId, 'Business'),
   },
   Business: {
-    services: (business: Business, args: { includeInactive?: boolean | null }, ctx: BusinessContext) =>
+    services: (business, args, ctx) =>
       servicesOfBusiness(ctx, business.id, args.includeInactive === true),
   },
-};
+} satisfies Pick<Resolvers, 'Query' | 'Mutation' | 'Service' | 'Business'>;
