@@ -33,7 +33,20 @@ const subgraphs: SubgraphTypes[] = [
     contextType: '../context#BusinessContext',
     mappers: { Business: '@waitlessq/database#Business', Organization: '@waitlessq/database#Organization', Service: '@waitlessq/database#Service' },
   },
-  { name: 'queue', typeDefs: queueTypeDefs, contextType: '../context#QueueContext', mappers: {} },
+  {
+    name: 'queue',
+    typeDefs: queueTypeDefs,
+    contextType: '../context#QueueContext',
+    mappers: {
+      Business: '../appointments/slots-resolver#ScheduledBusinessReference',
+      Customer: '{ id: string }',
+      Queue: '@waitlessq/database#Queue',
+      StandbyEntry: '@waitlessq/database#StandbyEntry',
+      Visit: '@waitlessq/database#Visit',
+      // Its detail fields are read from a JSON column as they were written.
+      VisitEvent: '../visits/visit-reads#HistoryEvent',
+    },
+  },
   {
     name: 'pwa',
     typeDefs: pwaTypeDefs,

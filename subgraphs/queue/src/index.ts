@@ -3,6 +3,7 @@ import { appointmentResolvers, cancellingAppointments } from './appointments/res
 import { auditResolvers } from './audit/resolvers';
 import { createContextFactory, type QueueContext } from './context';
 import { createQueueEventPublisher, createStaleRelayTask, publishingChanges, subscriptionResolvers } from './events';
+import type { Resolvers } from './generated/resolvers-types';
 import { insightsResolvers } from './insights/resolvers';
 import { notificationResolvers } from './notifications/resolvers';
 import { privacyResolvers } from './privacy/resolvers';
@@ -57,7 +58,7 @@ export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgr
       Visit: { ...visitResolvers.Visit, ...appointmentResolvers.Visit, ...notificationResolvers.Visit },
       Customer: visitResolvers.Customer,
       StandbyEntry: standbyResolvers.StandbyEntry,
-    } as SubgraphDefinition<QueueContext>['resolvers'],
+    } satisfies Resolvers,
     extendContext: createContextFactory({ businessPeer, customerPeer: options.customerPeer ?? createCustomerPeer(runtime) }, createQueueSummaries(runtime)),
     // Outbox rows a crashed process left (events/publisher.ts). The appointment sweep and the
     // insights rollup are repeated jobs of the workers (workers/src/handlers.ts).

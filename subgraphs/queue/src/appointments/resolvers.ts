@@ -5,9 +5,10 @@ import { forgetQueue, type QueueContext } from '../context';
 import { requireObjectId } from '../ids';
 import { offerFreedSlotSafely, type OfferDeps } from '../standby/offers';
 import { approveAppointment, assertAppointmentCancellable, checkIn, rescheduleAppointment } from './appointment-changes';
-import { bookAppointment, requireInstant, type BookAppointmentInput } from './booking';
+import { bookAppointment, requireInstant } from './booking';
+import type { MutationCancelVisitArgs, Resolvers, ResolversParentTypes } from '../generated/resolvers-types';
 
-type Resolver<TArgs> = (parent: unknown, args: TArgs, context: QueueContext) => unknown;
+type CancelVisit = (parent: ResolversParentTypes['Mutation'], args: MutationCancelVisitArgs, context: QueueContext) => Promise<Visit>;
 
 const offerDeps = (context: QueueContext): OfferDeps => ({
   prisma: context.runtime.db.prisma,
@@ -45,46 +46,46 @@ async function listAppointments(context: QueueContext, args: { businessId: strin
 
 export const appointmentResolvers = {
   Query: {
-    appointments: ((_parent, args, context) => listAppointments(context, args)) as Resolver<{ businessId: string; from: Date; to: Date; statuses?: VisitStatus[] | null }>,
+    appointments: (_parent, args, context) => listAppointments(context, args),
   },
   Mutation: {
-    bookAppointment: (async (_parent, { input }, context) => {
+    bookAppointment: async (_parent, { input }, context) => {
       const result = await bookAppointment(context, input);
       await forgetQueue(context, result.visit.queueId);
       return result;
-    }) as Resolver<{ input: BookAppointmentInput }>,
-    rescheduleAppointment: (async (_parent, { visitId, startsAt, visitToken }, context) => {
+    },
+    rescheduleAppointment: async (_parent, { visitId, startsAt, visitToken }, context) => {
       const { visit, freedStartsAt } = await rescheduleAppointment(context, visitId, startsAt, visitToken);
       await forgetQueue(context, visit.queueId);
       await freed(context, visit, freedStartsAt);
       return visit;
-    }) as Resolver<{ visitId: string; startsAt: Date; visitToken?: string | null }>,
-    approveAppointment: (async (_parent, { visitId }, context) => {
+    },
+    approveAppointment: async (_parent, { visitId }, context) => {
       const visit = await approveAppointment(context, visitId);
       await forgetQueue(context, visit.queueId);
       return visit;
-    }) as Resolver<{ visitId: string }>,
-    checkIn: (async (_parent, { visitId, visitToken }, context) => {
+    },
+    checkIn: async (_parent, { visitId, visitToken }, context) => {
       const visit = await checkIn(context, visitId, visitToken);
       await forgetQueue(context, visit.queueId);
       return visit;
-    }) as Resolver<{ visitId: string; visitToken?: string | null }>,
+    },
   },
   Visit: {
     // Staff see when an appointment may be moved; the fields hold no one's personal data.
-    checkInDeadline: (visit: Visit) => visit.checkInDeadline,
-    cancellableUntil: (visit: Visit) => visit.cancellableUntil,
+    checkInDeadline: (visit) => visit.checkInDeadline,
+    cancellableUntil: (visit) => visit.cancellableUntil,
   },
-};
+} satisfies Pick<Resolvers, 'Query' | 'Mutation' | 'Visit'>;
 
 /**
  * cancelVisit (visits/) serves walk-ins and appointments alike; for an appointment a customer
  * must be inside the cancellation window, and the time it held goes to the standby list.
  */
-export function cancellingAppointments(cancelVisit: Resolver<{ visitId: string; visitToken?: string | null }>): Resolver<{ visitId: string; visitToken?: string | null }> {
+export function cancellingAppointments(cancelVisit: CancelVisit): CancelVisit {
   return async (parent, args, context) => {
     await assertAppointmentCancellable(context, args.visitId, args.visitToken);
-    const visit = (await cancelVisit(parent, args, context)) as Visit;
+    const visit = await cancelVisit(parent, args, context);
     if (visit.kind === 'APPOINTMENT' && visit.scheduledAt) await freed(context, visit, visit.scheduledAt);
     return visit;
   };

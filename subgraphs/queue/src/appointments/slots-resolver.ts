@@ -1,7 +1,7 @@
-import type { QueueContext } from '../context';
 import type { Db } from '../visits/line';
 import { parseBookingSchedule, type BookingSchedule } from './booking-schedule';
 import { availableSlots, bookableService, checkRange, readBusinessBookings, type Slot } from './slots';
+import type { Resolvers } from '../generated/resolvers-types';
 
 /*
  * How slots are resolved across subgraphs: a slot depends on the rules (availability,
@@ -47,7 +47,7 @@ function scheduleOf(business: ScheduledBusinessReference): BookingSchedule {
 export const slotResolvers = {
   Business: {
     // Public: the schedule and free times are what a business publishes; no visitor data is read.
-    availableSlots: (business: ScheduledBusinessReference, args: AvailableSlotsArgs, context: QueueContext) =>
+    availableSlots: (business, args, context) =>
       readAvailableSlots(context.runtime.db.prisma, scheduleOf(business), args, new Date()),
   },
-};
+} satisfies Pick<Resolvers, 'Business'>;

@@ -1,8 +1,8 @@
-import type { QueueContext } from '../context';
-import { auditVisitEvents, type AuditVisitEventsArgs } from './visit-audit';
+import { auditVisitEvents } from './visit-audit';
+import type { Resolvers } from '../generated/resolvers-types';
 
 export const auditResolvers = {
   Query: {
-    auditVisitEvents: (_: unknown, args: AuditVisitEventsArgs, context: QueueContext) => auditVisitEvents(context, args),
+    auditVisitEvents: (_, args, context) => auditVisitEvents(context, args),
   },
-};
+} satisfies Pick<Resolvers, 'Query'>;

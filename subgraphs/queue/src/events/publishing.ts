@@ -46,6 +46,8 @@ export const publishedMutations: Record<string, (result: never) => ChangedQueues
  */
 export const unpublishedMutations = ['createQueue', 'joinStandby', 'leaveStandby', 'eraseCustomerData'];
 
+// Any mutation's resolver: the wrapper passes the arguments through and reads only the result,
+// so it keeps this narrow type; the generated types check the map it returns (index.ts).
 type Resolver = (parent: unknown, args: unknown, context: unknown, info: unknown) => unknown;
 
 /**

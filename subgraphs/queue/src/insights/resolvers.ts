@@ -1,10 +1,10 @@
-import type { QueueContext } from '../context';
 import { insightsCsv } from './insights-csv';
-import { businessInsights, type InsightsArgs } from './insights-service';
+import { businessInsights } from './insights-service';
+import type { Resolvers } from '../generated/resolvers-types';
 
 export const insightsResolvers = {
   Business: {
-    insights: (business: { id: string }, args: InsightsArgs, context: QueueContext) => businessInsights(context, business.id, args),
-    insightsCsv: async (business: { id: string }, args: InsightsArgs, context: QueueContext) => insightsCsv(await businessInsights(context, business.id, args)),
+    insights: (business, args, context) => businessInsights(context, business.id, args),
+    insightsCsv: async (business, args, context) => insightsCsv(await businessInsights(context, business.id, args)),
   },
-};
+} satisfies Pick<Resolvers, 'Business'>;

@@ -1,18 +1,18 @@
-import type { QueueContext } from '../context';
 import { privacyScope, validCustomerId } from './access';
 import { customerQueueData } from './customer-data';
 import { eraseCustomerVisits } from './erase-customer-visits';
+import type { Resolvers } from '../generated/resolvers-types';
 
 export const privacyResolvers = {
   Query: {
-    customerDataExport: async (_: unknown, args: { customerId: string }, ctx: QueueContext) => {
+    customerDataExport: async (_, args, ctx) => {
       const organizationId = privacyScope(ctx.identity, args.customerId);
       const customerId = validCustomerId(args.customerId);
       return customerId ? customerQueueData(ctx.runtime.db.prisma, organizationId, customerId) : { visits: [], standbyEntries: [] };
     },
   },
   Mutation: {
-    eraseCustomerData: async (_: unknown, args: { customerId: string }, ctx: QueueContext) => {
+    eraseCustomerData: async (_, args, ctx) => {
       const organizationId = privacyScope(ctx.identity, args.customerId);
       const customerId = validCustomerId(args.customerId);
       if (!customerId) return { visits: 0, notifications: 0, historyEvents: 0, standbyEntries: 0 };
@@ -21,4 +21,4 @@ export const privacyResolvers = {
       return counts;
     },
   },
-};
+} satisfies Pick<Resolvers, 'Query' | 'Mutation'>;
