@@ -1,4 +1,6 @@
 import type { PrismaClient } from '@waitlessq/database';
+import type { QueueContext } from '../context';
+import { privacyScope, validCustomerId } from './access';
 
 /**
  * Everything the queue subgraph holds about one customer of an organization, for the export
@@ -57,7 +59,14 @@ export interface ExportedStandbyEntry {
   createdAt: Date;
 }
 
-export async function customerQueueData(prisma: PrismaClient, organizationId: string, customerId: string): Promise<CustomerQueueData> {
+/** The queue subgraph's share of a customer's data export (a manager of their organization, or the customer themself). */
+export async function exportCustomerQueueData(ctx: QueueContext, customerId: string): Promise<CustomerQueueData> {
+  const organizationId = privacyScope(ctx.identity, customerId);
+  const id = validCustomerId(customerId);
+  return id ? customerQueueData(ctx.runtime.db.prisma, organizationId, id) : { visits: [], standbyEntries: [] };
+}
+
+async function customerQueueData(prisma: PrismaClient, organizationId: string, customerId: string): Promise<CustomerQueueData> {
   const [visits, standbyEntries] = await Promise.all([
     prisma.visit.findMany({
       where: { organizationId, customerId },

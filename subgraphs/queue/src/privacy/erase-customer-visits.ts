@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@waitlessq/database';
+import type { QueueContext } from '../context';
+import { privacyScope, validCustomerId } from './access';
 
 /** What an erasure changed (zero everywhere when there was nothing left to erase). */
 export interface CustomerErasureCounts {
@@ -20,9 +22,19 @@ export const erasedName = '';
  * deleted; history events keep the transition but no longer name the customer as the actor;
  * standby entries are anonymized the same way (a waiting one is cancelled: nobody could be
  * told of an offer). Idempotent: an erased customer has no rows left, so a second run changes
- * nothing and answers zeros. Only rows of `organizationId` are read or written.
+ * nothing and answers zeros. Only rows of the caller's organization are read or written; a
+ * manager of it, or the customer themself, may do this.
  */
-export async function eraseCustomerVisits(prisma: PrismaClient, organizationId: string, customerId: string): Promise<CustomerErasureCounts> {
+export async function eraseCustomerData(ctx: QueueContext, customerId: string): Promise<CustomerErasureCounts> {
+  const organizationId = privacyScope(ctx.identity, customerId);
+  const id = validCustomerId(customerId);
+  if (!id) return { visits: 0, notifications: 0, historyEvents: 0, standbyEntries: 0 };
+  const counts = await eraseCustomerVisits(ctx.runtime.db.prisma, organizationId, id);
+  ctx.logger.info({ customerId: id, ...counts }, 'customer erased from the queue subgraph');
+  return counts;
+}
+
+async function eraseCustomerVisits(prisma: PrismaClient, organizationId: string, customerId: string): Promise<CustomerErasureCounts> {
   return prisma.$transaction(async (tx) => {
     const visits = await tx.visit.findMany({ where: { organizationId, customerId }, select: { id: true } });
     const visitIds = visits.map((visit) => visit.id);

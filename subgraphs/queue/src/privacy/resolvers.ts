@@ -1,24 +1,12 @@
-import { privacyScope, validCustomerId } from './access';
-import { customerQueueData } from './customer-data';
-import { eraseCustomerVisits } from './erase-customer-visits';
+import { exportCustomerQueueData } from './customer-data';
+import { eraseCustomerData } from './erase-customer-visits';
 import type { Resolvers } from '../generated/resolvers-types';
 
 export const privacyResolvers = {
   Query: {
-    customerDataExport: async (_, args, ctx) => {
-      const organizationId = privacyScope(ctx.identity, args.customerId);
-      const customerId = validCustomerId(args.customerId);
-      return customerId ? customerQueueData(ctx.runtime.db.prisma, organizationId, customerId) : { visits: [], standbyEntries: [] };
-    },
+    customerDataExport: (_, args, ctx) => exportCustomerQueueData(ctx, args.customerId),
   },
   Mutation: {
-    eraseCustomerData: async (_, args, ctx) => {
-      const organizationId = privacyScope(ctx.identity, args.customerId);
-      const customerId = validCustomerId(args.customerId);
-      if (!customerId) return { visits: 0, notifications: 0, historyEvents: 0, standbyEntries: 0 };
-      const counts = await eraseCustomerVisits(ctx.runtime.db.prisma, organizationId, customerId);
-      ctx.logger.info({ customerId, ...counts }, 'customer erased from the queue subgraph');
-      return counts;
-    },
+    eraseCustomerData: (_, args, ctx) => eraseCustomerData(ctx, args.customerId),
   },
 } satisfies Pick<Resolvers, 'Query' | 'Mutation'>;
