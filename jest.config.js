@@ -14,7 +14,14 @@ const moduleNameMapper = {
   '^@waitlessq/gateway$': '<rootDir>/gateway/src',
   '^@waitlessq/workers$': '<rootDir>/workers/src',
 };
-const common = { rootDir: __dirname, transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', modulePathIgnorePatterns: ['<rootDir>/(packages|subgraphs)/[^/]+/dist/', '<rootDir>/gateway/dist/', '<rootDir>/workers/dist/'] };
+const common = {
+  rootDir: __dirname,
+  transform,
+  transformIgnorePatterns,
+  moduleNameMapper,
+  testEnvironment: 'node',
+  modulePathIgnorePatterns: ['<rootDir>/(packages|subgraphs)/[^/]+/dist/', '<rootDir>/gateway/dist/', '<rootDir>/workers/dist/'],
+};
 
 module.exports = {
   // A global option: jest ignores testTimeout inside a project's configuration, so integration
@@ -25,8 +32,19 @@ module.exports = {
   // passed. The suites close what they open; this is the backstop.
   forceExit: true,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['**/src/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'] },
-    { ...common, displayName: 'integration', globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts', testMatch: ['**/src/**/*.int.test.ts', '<rootDir>/prisma/**/*.int.test.ts', '<rootDir>/schema/**/*.int.test.ts'], testTimeout: 60_000 },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['**/src/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
+      testMatch: ['**/src/**/*.int.test.ts', '<rootDir>/prisma/**/*.int.test.ts', '<rootDir>/schema/**/*.int.test.ts'],
+      testTimeout: 60_000,
+    },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e.test.ts'], testTimeout: 120_000 },
   ],
 };

@@ -63,25 +63,49 @@ type QueueEvent = { queueUpdated: { change: string; visits: { id: string; status
 
 describe('a visitor books, is approved, checks in, is called and served', () => {
   it('lists slots without an account, books one, and sees every step live', async () => {
-    await call(`mutation($input: SetBookingPolicyInput!) { setBookingPolicy(input: $input) { id } }`, { input: { businessId: tenant.businessId, approvalRequired: true } }, owner());
+    await call(
+      `mutation($input: SetBookingPolicyInput!) { setBookingPolicy(input: $input) { id } }`,
+      { input: { businessId: tenant.businessId, approvalRequired: true } },
+      owner(),
+    );
     const from = new Date();
     const to = new Date(from.getTime() + 2 * 3600_000);
-    const { business } = await call<{ business: { availableSlots: Slot[] } }>(SLOTS, { id: tenant.businessId, serviceId: tenant.serviceId, from: from.toISOString(), to: to.toISOString() });
+    const { business } = await call<{ business: { availableSlots: Slot[] } }>(SLOTS, {
+      id: tenant.businessId,
+      serviceId: tenant.serviceId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+    });
     expect(business.availableSlots.length).toBeGreaterThan(0);
     const slot = business.availableSlots[0];
     expect(new Date(slot.startsAt).getTime()).toBeGreaterThanOrEqual(from.getTime());
     expect(slot.spotsLeft).toBe(1);
 
     const { bookAppointment } = await call<{ bookAppointment: { visitToken: string; visit: { id: string; status: string } } }>(BOOK, {
-      input: { businessId: tenant.businessId, serviceId: tenant.serviceId, startsAt: slot.startsAt, name: 'Visitor', phone: '+49 30 555 0101', idempotencyKey: 'e2e-book-1' },
+      input: {
+        businessId: tenant.businessId,
+        serviceId: tenant.serviceId,
+        startsAt: slot.startsAt,
+        name: 'Visitor',
+        phone: '+49 30 555 0101',
+        idempotencyKey: 'e2e-book-1',
+      },
     });
     expect(bookAppointment.visit.status).toBe('PENDING');
     const { visitToken } = bookAppointment;
     const visitId = bookAppointment.visit.id;
     // The slot is taken: it is no longer offered, and booking it again fails.
-    const after = await call<{ business: { availableSlots: Slot[] } }>(SLOTS, { id: tenant.businessId, serviceId: tenant.serviceId, from: from.toISOString(), to: to.toISOString() });
+    const after = await call<{ business: { availableSlots: Slot[] } }>(SLOTS, {
+      id: tenant.businessId,
+      serviceId: tenant.serviceId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+    });
     expect(after.business.availableSlots.map((s) => s.startsAt)).not.toContain(slot.startsAt);
-    const again = await graphql(api, { query: BOOK, variables: { input: { businessId: tenant.businessId, serviceId: tenant.serviceId, startsAt: slot.startsAt, name: 'Late', phone: '+49 30 555 0102' } } });
+    const again = await graphql(api, {
+      query: BOOK,
+      variables: { input: { businessId: tenant.businessId, serviceId: tenant.serviceId, startsAt: slot.startsAt, name: 'Late', phone: '+49 30 555 0102' } },
+    });
     expect(errorCode(again)).toBe('SLOT_UNAVAILABLE');
 
     const visitor = await connect();
@@ -117,7 +141,10 @@ describe('a visitor books, is approved, checks in, is called and served', () => 
     await call(`mutation($v: ID!) { completeVisit(visitId: $v) { id } }`, { v: visitId }, staff());
     expect((await updates.next(5000)).data!.visitUpdated.visit.status).toBe('DONE');
 
-    const { visit } = await call<{ visit: { history: { toStatus: string }[] } }>(`query($id: ID!, $t: String) { visit(id: $id, visitToken: $t) { history { toStatus } } }`, { id: visitId, t: visitToken });
+    const { visit } = await call<{ visit: { history: { toStatus: string }[] } }>(
+      `query($id: ID!, $t: String) { visit(id: $id, visitToken: $t) { history { toStatus } } }`,
+      { id: visitId, t: visitToken },
+    );
     expect(visit.history.map((event) => event.toStatus)).toEqual(['PENDING', 'BOOKED', 'WAITING', 'CALLED', 'SERVING', 'DONE']);
   });
 });
@@ -145,7 +172,11 @@ describe('staff recall, return and transfer a visit while the desk screen watche
 
     await call(`mutation($input: JoinQueueInput!) { joinQueue(input: $input) { visit { id } } }`, { input: { queueId: tenant.queueId, name: 'Walk-in' } });
     await nextOf(first, 'JOINED');
-    const { callNext } = await call<{ callNext: { id: string } }>(`mutation($q: ID!) { callNext(queueId: $q, counter: "Desk 1") { id } }`, { q: tenant.queueId }, staff());
+    const { callNext } = await call<{ callNext: { id: string } }>(
+      `mutation($q: ID!) { callNext(queueId: $q, counter: "Desk 1") { id } }`,
+      { q: tenant.queueId },
+      staff(),
+    );
     const visitId = callNext.id;
     await nextOf(first, 'CALLED');
 
@@ -180,8 +211,16 @@ describe("another organization's appointments", () => {
       graphql(api, { query: `mutation($v: ID!) { approveAppointment(visitId: $v) { id } }`, variables: { v: tenant.visits.booked.id }, token: foreign }),
       graphql(api, { query: `mutation($v: ID!) { checkIn(visitId: $v) { id } }`, variables: { v: tenant.visits.booked.id }, token: foreign }),
       graphql(api, { query: `query($id: ID!) { standbyEntry(id: $id) { id } }`, variables: { id: tenant.standby.entryId }, token: foreign }),
-      graphql(api, { query: `mutation($o: ID!) { acceptStandbyOffer(offerId: $o) { visit { id } } }`, variables: { o: tenant.standby.offerId }, token: foreign }),
-      graphql(api, { query: BOOK, variables: { input: { businessId: tenant.businessId, serviceId: tenant.serviceId, startsAt: new Date().toISOString(), name: 'X' } }, token: foreign }),
+      graphql(api, {
+        query: `mutation($o: ID!) { acceptStandbyOffer(offerId: $o) { visit { id } } }`,
+        variables: { o: tenant.standby.offerId },
+        token: foreign,
+      }),
+      graphql(api, {
+        query: BOOK,
+        variables: { input: { businessId: tenant.businessId, serviceId: tenant.serviceId, startsAt: new Date().toISOString(), name: 'X' } },
+        token: foreign,
+      }),
     ]);
     expect(refused.map(errorCode)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
     const listed = await call<{ appointments: unknown[] }>(

@@ -106,7 +106,11 @@ it("shows a staff member's callNext with its request id, and the business's chan
 
   // The business subgraph's changes arrive through the workers, once each.
   await graph.startReplica('workers');
-  const entries = await until('the relayed business changes', () => auditLog(token), (log) => log.some((e) => e.action === 'service.created') && log.some((e) => e.action === 'business.created'));
+  const entries = await until(
+    'the relayed business changes',
+    () => auditLog(token),
+    (log) => log.some((e) => e.action === 'service.created') && log.some((e) => e.action === 'business.created'),
+  );
   expect(entries.filter((e) => e.action === 'business.created')).toEqual([
     expect.objectContaining({ actorId: owner.user.id, targetType: 'Business', targetId: createBusiness.id, requestId: createRequest }),
   ]);

@@ -62,7 +62,9 @@ async function subgraphRequests(): Promise<number> {
 }
 
 const rows = async () => {
-  const { rows: [counts] } = await sql.query(
+  const {
+    rows: [counts],
+  } = await sql.query(
     `SELECT (SELECT count(*) FROM "Organization")::int AS organizations, (SELECT count(*) FROM "User")::int AS users,
             (SELECT count(*) FROM "Queue")::int AS queues, (SELECT count(*) FROM "Visit")::int AS visits`,
   );
@@ -131,7 +133,11 @@ describe('automatic persisted queries', () => {
     const owner = await signUp('Trusted Docs Ltd');
     const { businessId } = await setUpQueue(owner.accessToken);
     for (const url of [graph.gateway.url, replica.url]) {
-      const result = await graphql<{ queues: { name: string }[] }>(url, { token: owner.accessToken, extensions: persisted(manifestId('DashboardBusinessQueues')), variables: { businessId } });
+      const result = await graphql<{ queues: { name: string }[] }>(url, {
+        token: owner.accessToken,
+        extensions: persisted(manifestId('DashboardBusinessQueues')),
+        variables: { businessId },
+      });
       expect(result.data?.queues.map((queue) => queue.name)).toEqual(['Walk-ins']);
     }
   });
@@ -150,11 +156,18 @@ describe('partner keys may run only the manifest', () => {
       token: owner.accessToken,
       query: 'mutation { createApiKey(input: { name: "Waiting room screen" }) { key apiKey { id } } }',
     });
-    ({ key, apiKey: { id: keyId } } = createApiKey);
+    ({
+      key,
+      apiKey: { id: keyId },
+    } = createApiKey);
   });
 
   it('runs a manifest operation by its id', async () => {
-    const result = await graphql<{ queue: { id: string; waitingCount: number } }>(graph.gateway.url, { apiKey: key, extensions: persisted(manifestId('DisplayQueueSummary')), variables: { queueId } });
+    const result = await graphql<{ queue: { id: string; waitingCount: number } }>(graph.gateway.url, {
+      apiKey: key,
+      extensions: persisted(manifestId('DisplayQueueSummary')),
+      variables: { queueId },
+    });
     expect(result.data?.queue).toMatchObject({ id: queueId, waitingCount: 0 });
   });
 
@@ -162,7 +175,12 @@ describe('partner keys may run only the manifest', () => {
     const query = 'query Line($id: ID!) { queue(id: $id) { id waitingCount } }';
     await graphqlOk(graph.gateway.url, { token: owner.accessToken, query, extensions: persisted(sha256(query)), variables: { id: queueId } });
     const before = await subgraphRequests();
-    for (const call of [{ query }, { extensions: persisted(sha256(query)) }, { query, extensions: persisted(sha256(query)) }, { extensions: persisted(sha256('{ nothing }')) }]) {
+    for (const call of [
+      { query },
+      { extensions: persisted(sha256(query)) },
+      { query, extensions: persisted(sha256(query)) },
+      { extensions: persisted(sha256('{ nothing }')) },
+    ]) {
       const result = await graphql(replica.url, { ...call, apiKey: key, variables: { id: queueId } });
       expect({ status: result.status, code: errorCode(result) }).toEqual({ status: 403, code: 'OPERATION_NOT_ALLOWED' });
     }
@@ -171,7 +189,11 @@ describe('partner keys may run only the manifest', () => {
   });
 
   it('is refused at once when revoked', async () => {
-    await graphqlOk(graph.gateway.url, { token: owner.accessToken, query: 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', variables: { id: keyId } });
+    await graphqlOk(graph.gateway.url, {
+      token: owner.accessToken,
+      query: 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }',
+      variables: { id: keyId },
+    });
     const result = await graphql(replica.url, { apiKey: key, extensions: persisted(manifestId('DisplayQueueSummary')), variables: { queueId } });
     expect(errorCode(result)).toBe('UNAUTHENTICATED');
   });
@@ -184,9 +206,21 @@ describe('limits refuse before any subgraph is called', () => {
 
   it.each([
     ['a query nested 50 deep', JSON.stringify({ query: nested(50) }), 400, 'QUERY_TOO_DEEP', /more than 10 levels deep.*MAX_QUERY_DEPTH/],
-    ['a query with 10,000 aliases (its tokens are counted first)', JSON.stringify({ query: aliases(10_000) }), 400, 'TOO_MANY_TOKENS', /more than 2000 tokens.*MAX_TOKENS/],
+    [
+      'a query with 10,000 aliases (its tokens are counted first)',
+      JSON.stringify({ query: aliases(10_000) }),
+      400,
+      'TOO_MANY_TOKENS',
+      /more than 2000 tokens.*MAX_TOKENS/,
+    ],
     ['a query with 40 aliases', JSON.stringify({ query: aliases(40) }), 400, 'TOO_MANY_ALIASES', /40 aliases; the limit is 30 \(MAX_ALIASES\)/],
-    ['a 5 MB body', JSON.stringify({ query: '{ businesses { id } }', variables: { padding: 'x'.repeat(5 * 1024 * 1024) } }), 413, 'PAYLOAD_TOO_LARGE', /larger than 262144 bytes.*MAX_BODY_BYTES/],
+    [
+      'a 5 MB body',
+      JSON.stringify({ query: '{ businesses { id } }', variables: { padding: 'x'.repeat(5 * 1024 * 1024) } }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+      /larger than 262144 bytes.*MAX_BODY_BYTES/,
+    ],
     ['a cost bomb of nested lists', JSON.stringify({ query: costBomb }), 400, 'QUERY_TOO_COMPLEX', /limit is 5000 \(MAX_QUERY_COST\)/],
   ])('%s', async (_, body, status, code, message) => {
     const before = await subgraphRequests();
@@ -252,7 +286,11 @@ describe('rate limits hold across replicas', () => {
       const result = await graphql(replicas[i % 2].url, { token: accessToken, query: '{ me { id } }' });
       expect(result.errors).toBeUndefined();
     }
-    const response = await fetch(second.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: JSON.stringify({ query: '{ me { id } }' }) });
+    const response = await fetch(second.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
     expect(response.status).toBe(429);
     expect(errorCode((await response.json()) as GraphQLResponse)).toBe('RATE_LIMITED');
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -263,7 +301,10 @@ describe('rate limits hold across replicas', () => {
   it('slows sign-in brute force: past the budget even the right password waits for the window', async () => {
     const { user } = await signUp('Guarded Gate');
     const signIn = (url: string, password: string) =>
-      graphql(url, { query: 'mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) { accessToken } }', variables: { email: user.email, password } });
+      graphql(url, {
+        query: 'mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) { accessToken } }',
+        variables: { email: user.email, password },
+      });
     for (const url of [first.url, second.url, first.url]) expect(errorCode(await signIn(url, 'a-wrong-guess'))).toBe('UNAUTHENTICATED');
 
     const refused = await signIn(second.url, 'the-right-password-1');

@@ -55,7 +55,9 @@ it('starts the whole graph on the embedded database and answers through the gate
 
   // Appointments on the embedded database: the demo clinic's opening hours are bookable, and
   // the capacity trigger (PL/pgSQL, advisory locks) gives the last spot to one of two bookings.
-  const { business } = await graphqlOk<{ business: { id: string; services: { id: string }[] } }>(url, { query: `{ business(slug: "riverside-clinic") { id services { id } } }` });
+  const { business } = await graphqlOk<{ business: { id: string; services: { id: string }[] } }>(url, {
+    query: `{ business(slug: "riverside-clinic") { id services { id } } }`,
+  });
   const from = new Date();
   const to = new Date(from.getTime() + 7 * 86_400_000);
   const slotsQuery = `query($id: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) { business(id: $id) { availableSlots(serviceId: $s, from: $from, to: $to) { startsAt spotsLeft } } }`;
@@ -67,7 +69,9 @@ it('starts the whole graph on the embedded database and answers through the gate
   const book = (name: string) =>
     graphql(url, {
       query: `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { visit { id status } } }`,
-      variables: { input: { businessId: business.id, serviceId: business.services[0].id, startsAt: slots.business.availableSlots[0].startsAt, name, phone: '+49 30 1234' } },
+      variables: {
+        input: { businessId: business.id, serviceId: business.services[0].id, startsAt: slots.business.availableSlots[0].startsAt, name, phone: '+49 30 1234' },
+      },
     });
   const answers = await Promise.all([book('One'), book('Two')]);
   expect(answers.map((answer) => (answer.errors?.length ? errorCode(answer) : 'BOOKED')).sort()).toEqual(['BOOKED', 'SLOT_UNAVAILABLE']);

@@ -28,15 +28,30 @@ afterAll(async () => {
 
 const SIGN_UP = /* GraphQL */ `
   mutation SignUp($input: SignUpInput!) {
-    signUp(input: $input) { accessToken refreshToken user { id email role organization { id name } } }
+    signUp(input: $input) {
+      accessToken
+      refreshToken
+      user {
+        id
+        email
+        role
+        organization {
+          id
+          name
+        }
+      }
+    }
   }
 `;
 
 async function signUp(organizationName: string, email: string) {
-  const data = await graphqlOk<{ signUp: { accessToken: string; refreshToken: string; user: { id: string; organization: { id: string; name: string } } } }>(api, {
-    query: SIGN_UP,
-    variables: { input: { organizationName, name: 'Owner', email, password: 'a-long-password-1' } },
-  });
+  const data = await graphqlOk<{ signUp: { accessToken: string; refreshToken: string; user: { id: string; organization: { id: string; name: string } } } }>(
+    api,
+    {
+      query: SIGN_UP,
+      variables: { input: { organizationName, name: 'Owner', email, password: 'a-long-password-1' } },
+    },
+  );
   return data.signUp;
 }
 
@@ -61,13 +76,34 @@ async function setUpQueue(token: string) {
 
 const JOIN = /* GraphQL */ `
   mutation Join($input: JoinQueueInput!) {
-    joinQueue(input: $input) { visitToken visit { id ticket status position } }
+    joinQueue(input: $input) {
+      visitToken
+      visit {
+        id
+        ticket
+        status
+        position
+      }
+    }
   }
 `;
 
 const QUEUE = /* GraphQL */ `
   query Queue($id: ID!) {
-    queue(id: $id) { id status waitingCount waiting { id ticket position } business { id name } }
+    queue(id: $id) {
+      id
+      status
+      waitingCount
+      waiting {
+        id
+        ticket
+        position
+      }
+      business {
+        id
+        name
+      }
+    }
   }
 `;
 
@@ -138,7 +174,9 @@ describe('the federated graph', () => {
   });
 
   it("resolves a visit's customer and service through the gateway", async () => {
-    const { visit } = await graphqlOk<{ visit: { customer: { id: string; name: string }; service: { name: string; durationMinutes: number }; queue: { business: { name: string } } } }>(api, {
+    const { visit } = await graphqlOk<{
+      visit: { customer: { id: string; name: string }; service: { name: string; durationMinutes: number }; queue: { business: { name: string } } };
+    }>(api, {
       token: owner.accessToken,
       query: `query($id: ID!) { visit(id: $id) { ticket customer { id name } service { name durationMinutes } queue { business { name } } } }`,
       variables: { id: visits[0].id },
@@ -201,7 +239,11 @@ describe('refusals leave the database unchanged', () => {
     const read = await graphql(api, { token: other.accessToken, query: QUEUE, variables: { id: ids.queueId } });
     expect(errorCode(read)).toBe('NOT_FOUND');
     expect(JSON.stringify(read.data ?? {})).not.toContain('Riverside');
-    const write = await graphql(api, { token: other.accessToken, query: `mutation($id: ID!) { callNext(queueId: $id) { id } }`, variables: { id: ids.queueId } });
+    const write = await graphql(api, {
+      token: other.accessToken,
+      query: `mutation($id: ID!) { callNext(queueId: $id) { id } }`,
+      variables: { id: ids.queueId },
+    });
     expect(errorCode(write)).toBe('NOT_FOUND');
     expect(await counts()).toEqual(before);
   });

@@ -1,4 +1,14 @@
-import { createTenant, createTestDatabase, graphEnv, graphql, rateLimitsOff, startGraph, type RunningGraph, type Tenant, type TestDatabase } from '@waitlessq/testkit';
+import {
+  createTenant,
+  createTestDatabase,
+  graphEnv,
+  graphql,
+  rateLimitsOff,
+  startGraph,
+  type RunningGraph,
+  type Tenant,
+  type TestDatabase,
+} from '@waitlessq/testkit';
 
 // Through the gateway: an anonymous walk-in's idempotency key is scoped to its address and user
 // agent, which the gateway hashes into the signed identity (issue 14, finding 5). Whoever learns

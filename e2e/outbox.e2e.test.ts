@@ -97,7 +97,11 @@ beforeAll(async () => {
   tenant = await createTenant(graph.gateway.url, 'Outbox');
   // The tenant's own endpoint points at a public address; this suite's receives the joins instead.
   const owner = tenant.staff.OWNER.accessToken;
-  await graphqlOk(graph.gateway.url, { query: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', variables: { id: tenant.webhook.endpointId }, token: owner });
+  await graphqlOk(graph.gateway.url, {
+    query: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }',
+    variables: { id: tenant.webhook.endpointId },
+    token: owner,
+  });
   await graphqlOk(graph.gateway.url, {
     query: 'mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }',
     variables: { input: { url: `${webhookReceiver}/hooks`, eventTypes: ['visit.joined'] } },
@@ -152,7 +156,8 @@ const join = async (queueId: string, name: string, phone = newPhone(), gateway =
 /** The "you're in line" texts (packages/channels templates, JOINED) a phone received. */
 const joinedTexts = (phone: string) => texts.filter((text) => text.to === phone && /you're in line/.test(text.body));
 /** The distinct webhook events (webhook-id) a visit's join was delivered as. */
-const joinedWebhooks = (visitId: string) => new Set(webhooksReceived.filter((hook) => hook.type === 'visit.joined' && hook.visitId === visitId).map((hook) => hook.id));
+const joinedWebhooks = (visitId: string) =>
+  new Set(webhooksReceived.filter((hook) => hook.type === 'visit.joined' && hook.visitId === visitId).map((hook) => hook.id));
 
 /** Every event of the queue from now on, as a member of its staff sees them on the gateway. */
 async function watch(queueId: string, afterSequence?: number): Promise<TestSubscription<QueueUpdate>> {
@@ -160,7 +165,9 @@ async function watch(queueId: string, afterSequence?: number): Promise<TestSubsc
   clients.push(client);
   // From the queue's last issued sequence, replayed from the log: a subscription still being set
   // up on a busy gateway when the next join commits misses nothing (a fixed pause did, once).
-  const from = afterSequence ?? (await sql.query<{ sequence: number }>(`SELECT "lastEventSequence" AS "sequence" FROM "Queue" WHERE "id" = $1`, [queueId])).rows[0].sequence;
+  const from =
+    afterSequence ??
+    (await sql.query<{ sequence: number }>(`SELECT "lastEventSequence" AS "sequence" FROM "Queue" WHERE "id" = $1`, [queueId])).rows[0].sequence;
   return client.subscribe<QueueUpdate>(QUEUE_UPDATED, { queueId, afterSequence: from });
 }
 const updates = (feed: TestSubscription<QueueUpdate>) => feed.received.map((payload) => payload.data!.queueUpdated);
@@ -174,7 +181,12 @@ async function until(what: string, condition: () => Promise<boolean>, timeoutMs 
 }
 
 const outboxOf = async (queueId: string) =>
-  (await sql.query<{ kind: string; visitIds: string[] }>(`SELECT "kind", "visitIds"::text[] AS "visitIds" FROM "OutboxEvent" WHERE "queueId" = $1 ORDER BY "id"`, [queueId])).rows;
+  (
+    await sql.query<{ kind: string; visitIds: string[] }>(
+      `SELECT "kind", "visitIds"::text[] AS "visitIds" FROM "OutboxEvent" WHERE "queueId" = $1 ORDER BY "id"`,
+      [queueId],
+    )
+  ).rows;
 
 /** Every job of a BullMQ queue, whatever its state. */
 const allJobs = async (queue: BullQueue): Promise<Job[]> =>
@@ -213,7 +225,9 @@ describe('kill -9 of the queue subgraph between the commit of a join and its rel
 
       let visitId = '';
       await until('the join has committed with its outbox row', async () => {
-        const { rows } = await sql.query<{ id: string }>(`SELECT "id" FROM "Visit" WHERE "queueId" = $1 AND "customerName" = 'Joined in the window'`, [queueId]);
+        const { rows } = await sql.query<{ id: string }>(`SELECT "id" FROM "Visit" WHERE "queueId" = $1 AND "customerName" = 'Joined in the window'`, [
+          queueId,
+        ]);
         visitId = rows[0]?.id ?? '';
         return visitId !== '' && (await outboxOf(queueId)).some((row) => row.visitIds.includes(visitId));
       });
@@ -250,7 +264,9 @@ describe('kill -9 of the queue subgraph between the commit of a join and its rel
       expect(await outboxOf(queueId)).toEqual([]);
 
       const notifications = await joinedNotifications(new Set([before, visitId]));
-      expect(notifications.map((job) => job.id).sort()).toEqual([queueJobId(`notify-visit:${before}:JOINED`), queueJobId(`notify-visit:${visitId}:JOINED`)].sort());
+      expect(notifications.map((job) => job.id).sort()).toEqual(
+        [queueJobId(`notify-visit:${before}:JOINED`), queueJobId(`notify-visit:${visitId}:JOINED`)].sort(),
+      );
       const webhooks = await joinedWebhookEvents(queueId);
       expect(webhooks.map((job) => job.data.data.visit.id).sort()).toEqual([before, visitId].sort());
       expect(joinedTexts(phone)).toHaveLength(1);
@@ -349,7 +365,8 @@ describe('kill -9 of the queue subgraph after its relay appended the events to R
     expect(appended).toEqual(visitIds.map((id, index) => ({ sequence: first.sequence + 1 + index, change: 'JOINED', visits: [{ id }] })));
     // Not committed: the rows are still there for every other session, and the sequences were not taken.
     expect(await outboxOf(queueId)).toEqual(visitIds.map((id) => ({ kind: 'JOINED', visitIds: [id] })));
-    const sequenceOf = async () => (await sql.query<{ sequence: number }>('SELECT "lastEventSequence" AS "sequence" FROM "Queue" WHERE "id" = $1', [queueId])).rows[0].sequence;
+    const sequenceOf = async () =>
+      (await sql.query<{ sequence: number }>('SELECT "lastEventSequence" AS "sequence" FROM "Queue" WHERE "id" = $1', [queueId])).rows[0].sequence;
     expect(await sequenceOf()).toBe(first.sequence);
 
     const exited = new Promise((resolve) => frozen.process.once('exit', resolve));
@@ -361,7 +378,11 @@ describe('kill -9 of the queue subgraph after its relay appended the events to R
     // The other queue process's stale-row sweep relays the rows again: the log has both events, so neither is appended twice.
     await until('the rows were relayed', async () => (await outboxOf(queueId)).length === 0);
     expect(await sequenceOf()).toBe(first.sequence + 2);
-    await until('the workers texted and posted the joins', async () => phones.every((phone) => joinedTexts(phone).length > 0) && visitIds.every((id) => joinedWebhooks(id).size > 0), 20_000);
+    await until(
+      'the workers texted and posted the joins',
+      async () => phones.every((phone) => joinedTexts(phone).length > 0) && visitIds.every((id) => joinedWebhooks(id).size > 0),
+      20_000,
+    );
     const after = await join(queueId, 'After the crash');
     expect((await feed.next()).data!.queueUpdated).toEqual({ sequence: first.sequence + 3, change: 'JOINED', visits: [{ id: after }] });
     await sleep(1_500);
@@ -372,11 +393,15 @@ describe('kill -9 of the queue subgraph after its relay appended the events to R
       [first.sequence + 3, after],
     ]);
 
-    expect((await joinedNotifications(new Set(visitIds))).map((job) => job.id).sort()).toEqual(visitIds.map((id) => queueJobId(`notify-visit:${id}:JOINED`)).sort());
+    expect((await joinedNotifications(new Set(visitIds))).map((job) => job.id).sort()).toEqual(
+      visitIds.map((id) => queueJobId(`notify-visit:${id}:JOINED`)).sort(),
+    );
     expect((await joinedWebhookEvents(queueId)).filter((job) => visitIds.includes(job.data.data.visit.id))).toHaveLength(2);
     for (const phone of phones) expect(joinedTexts(phone)).toHaveLength(1);
     for (const id of visitIds) expect(joinedWebhooks(id).size).toBe(1);
-    expect((await sentNotifications(visitIds)).map((row) => [row.visitId, row.kind, row.status]).sort()).toEqual(visitIds.map((id) => [id, 'JOINED', 'SENT']).sort());
+    expect((await sentNotifications(visitIds)).map((row) => [row.visitId, row.kind, row.status]).sort()).toEqual(
+      visitIds.map((id) => [id, 'JOINED', 'SENT']).sort(),
+    );
   });
 });
 
@@ -396,7 +421,9 @@ describe('200 concurrent joins', () => {
     // Every join's response waited for its relay: the events are on their way.
     await until('200 events arrived', async () => feed.received.length >= 200, 20_000).catch(async (error: Error) => {
       const ended = await Promise.race([feed.ended, sleep(0).then(() => 'open')]);
-      throw new Error(`${error.message}: ${feed.received.length} received, the subscription ${JSON.stringify(ended)}, the last ${JSON.stringify(updates(feed).slice(-3))}`);
+      throw new Error(
+        `${error.message}: ${feed.received.length} received, the subscription ${JSON.stringify(ended)}, the last ${JSON.stringify(updates(feed).slice(-3))}`,
+      );
     });
     await sleep(1_500);
     const live = updates(feed);
@@ -421,11 +448,15 @@ describe('200 concurrent joins', () => {
     expect(webhooks).toHaveLength(200);
 
     // The workers told each guest once, and the partner once per join.
-    await until('every guest got a text and every join was posted', async () => guests.every((phone) => joinedTexts(phone).length > 0) && joined.every((id) => joinedWebhooks(id).size > 0), 40_000).catch(
-      (error: Error) => {
-        throw new Error(`${error.message}: ${guests.filter((phone) => joinedTexts(phone).length > 0).length} texted, ${joined.filter((id) => joinedWebhooks(id).size > 0).length} posted`);
-      },
-    );
+    await until(
+      'every guest got a text and every join was posted',
+      async () => guests.every((phone) => joinedTexts(phone).length > 0) && joined.every((id) => joinedWebhooks(id).size > 0),
+      40_000,
+    ).catch((error: Error) => {
+      throw new Error(
+        `${error.message}: ${guests.filter((phone) => joinedTexts(phone).length > 0).length} texted, ${joined.filter((id) => joinedWebhooks(id).size > 0).length} posted`,
+      );
+    });
     await sleep(1_500);
     expect(guests.filter((phone) => joinedTexts(phone).length !== 1)).toEqual([]);
     expect(texts.filter((text) => guests.includes(text.to) && /you're in line/.test(text.body))).toHaveLength(200);

@@ -55,7 +55,9 @@ const subscription = (endpoint: string) => ({ endpoint, expirationTime: null, ke
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = Record<string, any>;
 
-const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../schema/operations/manifest.json'), 'utf8')) as {
+  operations: { id: string; name: string }[];
+};
 const trusted = (name: string) => manifest.operations.find((operation) => operation.name === name)!.id;
 
 const rows = async (query: string, params: unknown[]) => (await sql.query(query, params)).rows;
@@ -74,7 +76,11 @@ describe("a customer's data: export and erasure across the subgraphs", () => {
     // The customer (self-registered in A) joined the line and booked (createTenant); now a
     // push subscription, a standby entry and a notification sent about their visit.
     const customer = { token: a.customer.accessToken };
-    await graphqlOk(api, { ...customer, query: REGISTER_PUSH, variables: { v: a.visits.serving.id, s: subscription('https://push.example.test/send/alpha-1') } });
+    await graphqlOk(api, {
+      ...customer,
+      query: REGISTER_PUSH,
+      variables: { v: a.visits.serving.id, s: subscription('https://push.example.test/send/alpha-1') },
+    });
     const day = (ahead: number) => new Date(Date.now() + ahead * 86_400_000).toISOString().slice(0, 10);
     const { joinStandby } = await graphqlOk<{ joinStandby: { entry: { id: string } } }>(api, {
       ...customer,
@@ -97,7 +103,12 @@ describe("a customer's data: export and erasure across the subgraphs", () => {
     }
     // A partner key runs only trusted documents, and the dashboard's are refused to it by the user subgraph.
     for (const name of ['DashboardExportCustomerData', 'DashboardEraseCustomer']) {
-      const call = { operationName: name, variables: { customerId: a.customer.id }, extensions: { persistedQuery: { version: 1, sha256Hash: trusted(name) } }, apiKey: a.apiKey.key };
+      const call = {
+        operationName: name,
+        variables: { customerId: a.customer.id },
+        extensions: { persistedQuery: { version: 1, sha256Hash: trusted(name) } },
+        apiKey: a.apiKey.key,
+      };
       expect(errorCode(await graphql(api, call))).toBe('FORBIDDEN');
     }
     // A customer has only their own data, through exportMyData / eraseMyAccount.
@@ -106,8 +117,12 @@ describe("a customer's data: export and erasure across the subgraphs", () => {
     expect(errorCode(await graphql(api, { token: a.staff.OWNER.accessToken, query: EXPORT, variables: { id: 'not-an-id' } }))).toBe('NOT_FOUND');
   });
 
-  it("exports everything every subgraph holds about the customer, as one document, to a manager", async () => {
-    const { exportCustomerData: doc } = await graphqlOk<{ exportCustomerData: Doc }>(api, { token: a.staff.MANAGER.accessToken, query: EXPORT, variables: { id: a.customer.id } });
+  it('exports everything every subgraph holds about the customer, as one document, to a manager', async () => {
+    const { exportCustomerData: doc } = await graphqlOk<{ exportCustomerData: Doc }>(api, {
+      token: a.staff.MANAGER.accessToken,
+      query: EXPORT,
+      variables: { id: a.customer.id },
+    });
     expect(doc.customer).toEqual(expect.objectContaining({ id: a.customer.id, email: a.customer.email, organizationId: a.organizationId, hasAccount: true }));
     expect(Date.now() - Date.parse(doc.exportedAt)).toBeLessThan(60_000);
     expect(doc.visits.map((visit: Doc) => visit.id).sort()).toEqual(visitIds);
@@ -121,7 +136,8 @@ describe("a customer's data: export and erasure across the subgraphs", () => {
     expect(doc.sessions.length).toBeGreaterThanOrEqual(1);
     // Secrets of the account and the device are not the person's data.
     const text = JSON.stringify(doc);
-    for (const secret of ['passwordHash', '$argon2', p256dh, pushAuth, 'visitTokenHash', 'tokenHash', 'idempotencyFingerprint']) expect(text).not.toContain(secret);
+    for (const secret of ['passwordHash', '$argon2', p256dh, pushAuth, 'visitTokenHash', 'tokenHash', 'idempotencyFingerprint'])
+      expect(text).not.toContain(secret);
     expect(await rows(`SELECT "actorId", "actorKind" FROM "AuditEntry" WHERE "action" = 'customer.exported' AND "targetId" = $1`, [a.customer.id])).toEqual([
       { actorId: a.staff.MANAGER.id, actorKind: 'STAFF' },
     ]);
@@ -140,13 +156,27 @@ describe("a customer's data: export and erasure across the subgraphs", () => {
   it('erases the customer everywhere, keeps the timings, and a second erasure is a no-op', async () => {
     const timings = await timingsOf(visitIds);
     const addedBefore = await rows(`SELECT * FROM "Customer" WHERE "id" = $1`, [a.addedCustomerId]);
-    const { eraseCustomer } = await graphqlOk<{ eraseCustomer: Doc }>(api, { token: a.staff.MANAGER.accessToken, query: ERASE, variables: { id: a.customer.id } });
-    expect(eraseCustomer).toEqual({ customerId: a.customer.id, erased: true, visits: 2, notifications: 1, standbyEntries: 1, pushSubscriptions: 1, sessions: 1 });
+    const { eraseCustomer } = await graphqlOk<{ eraseCustomer: Doc }>(api, {
+      token: a.staff.MANAGER.accessToken,
+      query: ERASE,
+      variables: { id: a.customer.id },
+    });
+    expect(eraseCustomer).toEqual({
+      customerId: a.customer.id,
+      erased: true,
+      visits: 2,
+      notifications: 1,
+      standbyEntries: 1,
+      pushSubscriptions: 1,
+      sessions: 1,
+    });
 
     // user: the account and its sessions are gone; the erasure is audited.
     expect(await rows(`SELECT 1 FROM "Customer" WHERE "id" = $1`, [a.customer.id])).toEqual([]);
     expect(await rows(`SELECT 1 FROM "RefreshSession" WHERE "subjectId" = $1`, [a.customer.id])).toEqual([]);
-    expect(await rows(`SELECT "actorId" FROM "AuditEntry" WHERE "action" = 'customer.erased' AND "targetId" = $1`, [a.customer.id])).toEqual([{ actorId: a.staff.MANAGER.id }]);
+    expect(await rows(`SELECT "actorId" FROM "AuditEntry" WHERE "action" = 'customer.erased' AND "targetId" = $1`, [a.customer.id])).toEqual([
+      { actorId: a.staff.MANAGER.id },
+    ]);
     expect(await rows(`SELECT * FROM "Customer" WHERE "id" = $1`, [a.addedCustomerId])).toEqual(addedBefore);
     // queue: the visits are anonymous and keep their timings; the notification records are gone.
     expect(await timingsOf(visitIds)).toEqual(timings);
@@ -156,7 +186,18 @@ describe("a customer's data: export and erasure across the subgraphs", () => {
          FROM "Visit" WHERE "id" = ANY($1::uuid[])`,
         [visitIds],
       ),
-    ).toEqual(visitIds.map(() => ({ customerId: null, customerName: '', customerPhone: null, customerEmail: null, customerNotes: null, internalNotes: null, locale: null, visitTokenHash: null })));
+    ).toEqual(
+      visitIds.map(() => ({
+        customerId: null,
+        customerName: '',
+        customerPhone: null,
+        customerEmail: null,
+        customerNotes: null,
+        internalNotes: null,
+        locale: null,
+        visitTokenHash: null,
+      })),
+    );
     expect(await rows(`SELECT 1 FROM "Visit" WHERE "customerId" = $1`, [a.customer.id])).toEqual([]);
     expect(await rows(`SELECT 1 FROM "VisitEvent" WHERE "actorId" = $1`, [a.customer.id])).toEqual([]);
     expect(await rows(`SELECT 1 FROM "Notification" WHERE "visitId" = ANY($1::uuid[])`, [visitIds])).toEqual([]);
@@ -166,11 +207,23 @@ describe("a customer's data: export and erasure across the subgraphs", () => {
     // pwa: the push subscriptions of those visits are gone.
     expect(await rows(`SELECT 1 FROM "PushSubscription" WHERE "visitId" = ANY($1::uuid[])`, [visitIds])).toEqual([]);
     // The line still works: the anonymous visit being served is finished as any other.
-    await graphqlOk(api, { token: a.staff.STAFF.accessToken, query: `mutation($v: ID!) { completeVisit(visitId: $v) { id status } }`, variables: { v: a.visits.serving.id } });
+    await graphqlOk(api, {
+      token: a.staff.STAFF.accessToken,
+      query: `mutation($v: ID!) { completeVisit(visitId: $v) { id status } }`,
+      variables: { v: a.visits.serving.id },
+    });
 
     const settled = await snapshotTenantRows(sql, a.organizationId);
     const again = await graphqlOk<{ eraseCustomer: Doc }>(api, { token: a.staff.OWNER.accessToken, query: ERASE, variables: { id: a.customer.id } });
-    expect(again.eraseCustomer).toEqual({ customerId: a.customer.id, erased: false, visits: 0, notifications: 0, standbyEntries: 0, pushSubscriptions: 0, sessions: 0 });
+    expect(again.eraseCustomer).toEqual({
+      customerId: a.customer.id,
+      erased: false,
+      visits: 0,
+      notifications: 0,
+      standbyEntries: 0,
+      pushSubscriptions: 0,
+      sessions: 0,
+    });
     expect(await snapshotTenantRows(sql, a.organizationId)).toEqual(settled);
     // Nothing is left to export; another organization still gets NOT_FOUND for the erased id.
     expect(errorCode(await graphql(api, { token: a.staff.MANAGER.accessToken, query: EXPORT, variables: { id: a.customer.id } }))).toBe('NOT_FOUND');
@@ -198,14 +251,33 @@ describe("a customer's data: export and erasure across the subgraphs", () => {
 
     const [timing] = await timingsOf([joinQueue.visit.id]);
     const { eraseMyAccount } = await graphqlOk<{ eraseMyAccount: Doc }>(api, { ...self, query: ERASE_MINE });
-    expect(eraseMyAccount).toEqual({ customerId: registerCustomer.customer.id, erased: true, visits: 1, notifications: 0, standbyEntries: 0, pushSubscriptions: 1, sessions: 1 });
+    expect(eraseMyAccount).toEqual({
+      customerId: registerCustomer.customer.id,
+      erased: true,
+      visits: 1,
+      notifications: 0,
+      standbyEntries: 0,
+      pushSubscriptions: 1,
+      sessions: 1,
+    });
     expect(await timingsOf([joinQueue.visit.id])).toEqual([timing]);
-    expect(await rows(`SELECT "customerId", "customerName" FROM "Visit" WHERE "id" = $1`, [joinQueue.visit.id])).toEqual([{ customerId: null, customerName: '' }]);
+    expect(await rows(`SELECT "customerId", "customerName" FROM "Visit" WHERE "id" = $1`, [joinQueue.visit.id])).toEqual([
+      { customerId: null, customerName: '' },
+    ]);
     expect(await rows(`SELECT 1 FROM "PushSubscription" WHERE "visitId" = $1`, [joinQueue.visit.id])).toEqual([]);
-    expect(await rows(`SELECT "actorKind" FROM "AuditEntry" WHERE "action" = 'customer.erased' AND "targetId" = $1`, [registerCustomer.customer.id])).toEqual([{ actorKind: 'CUSTOMER' }]);
+    expect(await rows(`SELECT "actorKind" FROM "AuditEntry" WHERE "action" = 'customer.erased' AND "targetId" = $1`, [registerCustomer.customer.id])).toEqual([
+      { actorKind: 'CUSTOMER' },
+    ]);
 
     // Signed out everywhere: the refresh token no longer works, and no password signs them in.
-    expect(errorCode(await graphql(api, { query: `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`, variables: { t: registerCustomer.refreshToken } }))).toBe('UNAUTHENTICATED');
+    expect(
+      errorCode(
+        await graphql(api, {
+          query: `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`,
+          variables: { t: registerCustomer.refreshToken },
+        }),
+      ),
+    ).toBe('UNAUTHENTICATED');
     expect(
       errorCode(
         await graphql(api, {

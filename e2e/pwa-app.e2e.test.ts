@@ -42,7 +42,8 @@ let businessId: string;
 let queueId: string;
 let appUrl: string;
 
-const call = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, token = owner) => graphqlOk<T>(api, { query, variables, token });
+const call = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, token = owner) =>
+  graphqlOk<T>(api, { query, variables, token });
 
 /** A VAPID public key as a push service would want it: an uncompressed P-256 point, base64url. */
 function vapidPublicKey(): string {
@@ -57,9 +58,11 @@ async function seed(): Promise<void> {
     variables: { input: { organizationName: 'Praxis Org', name: 'Dr. Owner', email: 'owner@praxis.test', password: 'owner-password-1' } },
   });
   owner = signUp.accessToken;
-  businessId = (await call<{ createBusiness: { id: string } }>(`mutation($input: CreateBusinessInput!) { createBusiness(input: $input) { id } }`, {
-    input: { name: 'Praxis am Park', timezone: 'Europe/Berlin' },
-  })).createBusiness.id;
+  businessId = (
+    await call<{ createBusiness: { id: string } }>(`mutation($input: CreateBusinessInput!) { createBusiness(input: $input) { id } }`, {
+      input: { name: 'Praxis am Park', timezone: 'Europe/Berlin' },
+    })
+  ).createBusiness.id;
   await call(`mutation($b: ID!, $i: [OpeningHoursIntervalInput!]!) { setOpeningHours(businessId: $b, intervals: $i) { id } }`, {
     b: businessId,
     i: [0, 1, 2, 3, 4].flatMap((weekday) => [
@@ -67,15 +70,23 @@ async function seed(): Promise<void> {
       { weekday, opensAt: '14:00', closesAt: '18:00' },
     ]),
   });
-  const serviceId = (await call<{ createService: { id: string } }>(`mutation($input: CreateServiceInput!) { createService(input: $input) { id } }`, {
-    input: { businessId, name: 'Blood test', durationMinutes: 10 },
-  })).createService.id;
-  await call(`mutation($input: CreateServiceInput!) { createService(input: $input) { id } }`, { input: { businessId, name: 'Vaccination', durationMinutes: 15 } });
-  queueId = (await call<{ createQueue: { id: string } }>(`mutation($input: CreateQueueInput!) { createQueue(input: $input) { id } }`, {
-    input: { businessId, name: 'Walk-ins', countersOpen: 1, serviceIds: [serviceId] },
-  })).createQueue.id;
+  const serviceId = (
+    await call<{ createService: { id: string } }>(`mutation($input: CreateServiceInput!) { createService(input: $input) { id } }`, {
+      input: { businessId, name: 'Blood test', durationMinutes: 10 },
+    })
+  ).createService.id;
+  await call(`mutation($input: CreateServiceInput!) { createService(input: $input) { id } }`, {
+    input: { businessId, name: 'Vaccination', durationMinutes: 15 },
+  });
+  queueId = (
+    await call<{ createQueue: { id: string } }>(`mutation($input: CreateQueueInput!) { createQueue(input: $input) { id } }`, {
+      input: { businessId, name: 'Walk-ins', countersOpen: 1, serviceIds: [serviceId] },
+    })
+  ).createQueue.id;
   // Appointments around the clock, so a slot is always close enough to check in.
-  await call(`mutation($input: SetBookingPolicyInput!) { setBookingPolicy(input: $input) { id } }`, { input: { businessId, slotMinutes: 15, minNoticeMinutes: 0 } });
+  await call(`mutation($input: SetBookingPolicyInput!) { setBookingPolicy(input: $input) { id } }`, {
+    input: { businessId, slotMinutes: 15, minNoticeMinutes: 0 },
+  });
   await call(`mutation($input: SetAvailabilityInput!) { setAvailability(input: $input) { id } }`, {
     input: { businessId, intervals: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startsAt: '00:00', endsAt: '24:00' })) },
   });
@@ -90,10 +101,15 @@ async function seed(): Promise<void> {
       features: { appointments: true },
     },
   });
-  const { publishPwa } = await call<{ publishPwa: { url: string; version: number } }>(`mutation($b: ID!) { publishPwa(businessId: $b) { url version } }`, { b: businessId });
+  const { publishPwa } = await call<{ publishPwa: { url: string; version: number } }>(`mutation($b: ID!) { publishPwa(businessId: $b) { url version } }`, {
+    b: businessId,
+  });
   expect(publishPwa.url).toBe(`${origin}/apps/${businessId}/v/1/index.html`);
   // Somebody is in line already.
-  await graphqlOk(api, { query: `mutation($input: JoinQueueInput!) { joinQueue(input: $input) { visit { id } } }`, variables: { input: { queueId, name: 'Early Bird' } } });
+  await graphqlOk(api, {
+    query: `mutation($input: JoinQueueInput!) { joinQueue(input: $input) { visit { id } } }`,
+    variables: { input: { queueId, name: 'Early Bird' } },
+  });
   appUrl = `${origin}/apps/${businessId}/latest/index.html`;
 }
 
@@ -137,7 +153,9 @@ afterAll(async () => {
 async function checkAccessibility(screen: string): Promise<void> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
+    ).axe;
     return (await axe.run(document)).violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((node) => node.target.join(' ')) }));
   });
   expect({ screen, serious: violations.filter((v) => v.impact === 'serious' || v.impact === 'critical') }).toEqual({ screen, serious: [] });
@@ -160,7 +178,7 @@ const ticketNumber = () => page.locator('.ticket-number').innerText();
 describe('the customer app in Chromium', () => {
   let visitId: string;
 
-  it("opens the business page: name, opening hours, open queues with their line and estimate, services", async () => {
+  it('opens the business page: name, opening hours, open queues with their line and estimate, services', async () => {
     await page.goto(appUrl);
     await page.locator('.queue-name', { hasText: 'Walk-ins' }).waitFor();
     await expect(page.locator('header h1').innerText()).resolves.toBe('Praxis am Park');
@@ -169,7 +187,10 @@ describe('the customer app in Chromium', () => {
     await expect(page.locator('.queue-estimate').innerText()).resolves.toBe('about 10 min');
     await expect(page.locator('.hours tr').first().innerText()).resolves.toMatch(/Mon\s+08:00–12:00, 14:00–18:00/);
     await expect(page.locator('.hours tr').nth(6).innerText()).resolves.toMatch(/Sun\s+Closed/);
-    await expect(page.locator('.services li').allInnerTexts()).resolves.toEqual([expect.stringContaining('Blood test'), expect.stringContaining('Vaccination')]);
+    await expect(page.locator('.services li').allInnerTexts()).resolves.toEqual([
+      expect.stringContaining('Blood test'),
+      expect.stringContaining('Vaccination'),
+    ]);
     await shot('1-business');
     await checkAccessibility('business page');
   });
@@ -227,8 +248,7 @@ describe('the customer app in Chromium', () => {
     expect(subscribes).toEqual([expect.objectContaining({ id: visitId, afterSequence: expect.any(Number) })]);
   });
 
-  it("shows \"it's your turn, go to counter 3\" within a second of staff calling", async () => {
-
+  it('shows "it\'s your turn, go to counter 3" within a second of staff calling', async () => {
     await call(`mutation($q: ID!, $c: String) { callNext(queueId: $q, counter: $c) { ticket } }`, { q: queueId, c: '3' });
     const answered = Date.now();
     await page.locator('.turn').waitFor({ timeout: 5_000 });
@@ -242,12 +262,22 @@ describe('the customer app in Chromium', () => {
 
   it('shows a notification for a push message delivered to its service worker', async () => {
     const scope = `${origin}/apps/${businessId}/latest/`;
-    expect(await poll(() => registrations.get(scope), (id) => id !== undefined)).toBeDefined();
+    expect(
+      await poll(
+        () => registrations.get(scope),
+        (id) => id !== undefined,
+      ),
+    ).toBeDefined();
     // Chromium drops a message delivered through CDP to a worker that is not running yet (a
     // push service's message would wait for it): start the worker, wait until it runs, and
     // deliver again if nothing was shown (the handler is what is under test, not CDP's timing).
     await cdp.send('ServiceWorker.startWorker', { scopeURL: scope });
-    expect(await poll(() => runningStatus.get(registrations.get(scope)!), (status) => status === 'running')).toBe('running');
+    expect(
+      await poll(
+        () => runningStatus.get(registrations.get(scope)!),
+        (status) => status === 'running',
+      ),
+    ).toBe('running');
     const deliver = () =>
       cdp.send('ServiceWorker.deliverPushMessage', {
         origin,
@@ -255,15 +285,20 @@ describe('the customer app in Chromium', () => {
         data: JSON.stringify({ title: 'Praxis am Park', body: 'A-002: please go to counter 3', visitId, status: 'CALLED' }),
       });
     const notifications = () =>
-      page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: (n.data as { url?: string })?.url })));
+      page.evaluate(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+          title: n.title,
+          body: n.body,
+          tag: n.tag,
+          url: (n.data as { url?: string })?.url,
+        })),
+      );
     let shown: Awaited<ReturnType<typeof notifications>> = [];
     for (let attempt = 0; attempt < 3 && shown.length === 0; attempt += 1) {
       await deliver();
       shown = await poll(notifications, (list) => list.length > 0, 2_000);
     }
-    expect(shown).toEqual([
-      { title: 'Praxis am Park', body: 'A-002: please go to counter 3', tag: `visit-${visitId}`, url: `index.html#/visit/${visitId}` },
-    ]);
+    expect(shown).toEqual([{ title: 'Praxis am Park', body: 'A-002: please go to counter 3', tag: `visit-${visitId}`, url: `index.html#/visit/${visitId}` }]);
   });
 
   it('reloads offline with the shell and the last known ticket, and says it is offline', async () => {
@@ -303,7 +338,7 @@ describe('the customer app in Chromium', () => {
     await page.locator('#wlq-language').selectOption('en');
   });
 
-  it('leaves the line with the visit token and lists this device\'s visits', async () => {
+  it("leaves the line with the visit token and lists this device's visits", async () => {
     await page.getByRole('link', { name: 'Join “Walk-ins”' }).click();
     await page.getByLabel('Your name').fill('Lena again');
     await page.getByRole('button', { name: 'Join' }).click();
@@ -338,7 +373,10 @@ describe('the customer app in Chromium', () => {
     await page.reload();
     expect(await poll(cacheNames, (names) => names.length === 1 && names[0].endsWith('-v2'), 15_000)).toEqual([`wlq-${businessId}-v2`]);
     await page.locator('header h1', { hasText: 'Praxis am Park (neu)' }).waitFor({ timeout: 10_000 });
-    const cached = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((request) => new URL(request.url).pathname), `wlq-${businessId}-v2`);
+    const cached = await page.evaluate(
+      async (name) => (await (await caches.open(name)).keys()).map((request) => new URL(request.url).pathname),
+      `wlq-${businessId}-v2`,
+    );
     expect(cached).toEqual(expect.arrayContaining([`/apps/${businessId}/v/2/app.js`, `/apps/${businessId}/latest/index.html`]));
     expect(cached.filter((url) => url.includes('/v/1/'))).toEqual([]);
 

@@ -131,7 +131,10 @@ class Follower {
         await pause(200);
         continue;
       }
-      const subscription = client.subscribe<{ queueUpdated: { sequence: number; change: string; visits: { id: string }[] } }>(QUEUE_UPDATED, { queueId, afterSequence });
+      const subscription = client.subscribe<{ queueUpdated: { sequence: number; change: string; visits: { id: string }[] } }>(QUEUE_UPDATED, {
+        queueId,
+        afterSequence,
+      });
       // Set by the callbacks: an object, so the loop below reads what they wrote.
       const outcome: { end: SubscriptionEnd | { kind: 'closed'; code: number; reason: string } | null } = { end: null };
       void subscription.ended.then((value) => (outcome.end ??= value));
@@ -287,7 +290,9 @@ beforeAll(async () => {
     variables: { input: { businessId: tenant.businessId, name: 'Crash desk' } },
     token: tenant.staff.OWNER.accessToken,
   }));
-  followers = gateways.flatMap((_, gateway) => Array.from({ length: followersPerGateway }, (_, n) => new Follower(`gateway ${gateway} #${n}`, gateway, n === 1)));
+  followers = gateways.flatMap((_, gateway) =>
+    Array.from({ length: followersPerGateway }, (_, n) => new Follower(`gateway ${gateway} #${n}`, gateway, n === 1)),
+  );
   answers = await runJoinLoad();
   await settle(30_000);
   const ms = answers.map((a) => a.ms).sort((a, b) => a - b);
@@ -304,8 +309,12 @@ beforeAll(async () => {
   );
   // The first errors each process logged (the outage's are expected), for reading a failure.
   for (const service of [...gateways, graph.subgraphs.queue]) {
-    const errors = service.output().split('\n').filter((line) => line.includes('"level":50'));
-    if (errors.length > 0) console.log(`${service.name} ${service.baseUrl}, ${errors.length} errors logged, the first:\n${errors.slice(0, 4).join('\n').slice(0, 4000)}`);
+    const errors = service
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"level":50'));
+    if (errors.length > 0)
+      console.log(`${service.name} ${service.baseUrl}, ${errors.length} errors logged, the first:\n${errors.slice(0, 4).join('\n').slice(0, 4000)}`);
   }
 }, 300_000);
 

@@ -74,7 +74,9 @@ describe('Redis stopped under a join load', () => {
     const joins = samples.filter((s) => s.kind === 'join');
     const sql = new Client({ connectionString: db.url });
     await sql.connect();
-    const { rows } = await sql.query<{ idempotencyKey: string }>('SELECT "idempotencyKey" FROM "Visit" WHERE "idempotencyKey" = ANY($1)', [joins.map((j) => j.key)]);
+    const { rows } = await sql.query<{ idempotencyKey: string }>('SELECT "idempotencyKey" FROM "Visit" WHERE "idempotencyKey" = ANY($1)', [
+      joins.map((j) => j.key),
+    ]);
     await sql.end();
     const committed = new Set(rows.map((r) => r.idempotencyKey));
     const committedButFailed = joins.filter((j) => !j.ok && committed.has(j.key!));

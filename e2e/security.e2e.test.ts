@@ -92,7 +92,8 @@ describe('access tokens at the gateway', () => {
   it('refuses tampered, expired, foreign-key, unsigned and otherwise wrong tokens with UNAUTHENTICATED, writing nothing', async () => {
     const [header, payload, signature] = tenant.staff.VIEWER.accessToken.split('.');
     const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-    const tamper = (change: Record<string, unknown>) => `${header}.${Buffer.from(JSON.stringify({ ...decoded, ...change })).toString('base64url')}.${signature}`;
+    const tamper = (change: Record<string, unknown>) =>
+      `${header}.${Buffer.from(JSON.stringify({ ...decoded, ...change })).toString('base64url')}.${signature}`;
     const now = Math.floor(Date.now() / 1000);
     const forged: Record<string, string> = {
       'a VIEWER token promoted to OWNER': tamper({ role: 'OWNER' }),
@@ -101,17 +102,27 @@ describe('access tokens at the gateway', () => {
       'an expired token': await signed(jwtSecret, { expiresAt: now - 60 }),
       'a token signed with another secret': await signed('another-secret-0123456789abcdef0123456789'),
       'a token signed with the identity-header secret': await signed(identitySecret),
-      'alg: none': new UnsecuredJWT(claims()).setSubject(tenant.staff.OWNER.id).setIssuer('waitlessq').setAudience('waitlessq-api').setExpirationTime('1h').encode(),
+      'alg: none': new UnsecuredJWT(claims())
+        .setSubject(tenant.staff.OWNER.id)
+        .setIssuer('waitlessq')
+        .setAudience('waitlessq-api')
+        .setExpirationTime('1h')
+        .encode(),
       'alg: HS512 with the right secret': await signed(jwtSecret, { alg: 'HS512' }),
       'another issuer': await signed(jwtSecret, { issuer: 'someone-else' }),
       'another audience': await signed(jwtSecret, { audience: 'waitlessq-subgraph' }),
       'a partner kind claimed in a token': await signed(jwtSecret, { claims: claims({ kind: 'partner', role: undefined }) }),
-      'garbage': 'not.a.jwt',
+      garbage: 'not.a.jwt',
     };
     const before = await rows();
     for (const [name, token] of Object.entries(forged)) {
       const result = await createQueueAs({ token });
-      expect({ name, code: errorCode(result), status: result.status, data: result.data ?? null }).toEqual({ name, code: 'UNAUTHENTICATED', status: 401, data: null });
+      expect({ name, code: errorCode(result), status: result.status, data: result.data ?? null }).toEqual({
+        name,
+        code: 'UNAUTHENTICATED',
+        status: 401,
+        data: null,
+      });
     }
     expect(await rows()).toEqual(before);
     // The same request with the real token goes through: the refusals were about the tokens.
@@ -124,8 +135,14 @@ describe('access tokens at the gateway', () => {
       { query: `mutation($q: ID!) { callNext(queueId: $q) { id } }`, variables: { q: tenant.queueId } },
       { query: `mutation($q: ID!) { pauseQueue(queueId: $q) { id } }`, variables: { q: tenant.queueId } },
       { query: `mutation($v: ID!) { completeVisit(visitId: $v) { id } }`, variables: { v: tenant.visits.serving.id } },
-      { query: `mutation($input: CreateServiceInput!) { createService(input: $input) { id } }`, variables: { input: { businessId: tenant.businessId, name: 'X', durationMinutes: 5 } } },
-      { query: `mutation($input: InviteStaffInput!) { inviteStaff(input: $input) { token } }`, variables: { input: { email: 'sneaky@example.test', role: 'STAFF' } } },
+      {
+        query: `mutation($input: CreateServiceInput!) { createService(input: $input) { id } }`,
+        variables: { input: { businessId: tenant.businessId, name: 'X', durationMinutes: 5 } },
+      },
+      {
+        query: `mutation($input: InviteStaffInput!) { inviteStaff(input: $input) { token } }`,
+        variables: { input: { email: 'sneaky@example.test', role: 'STAFF' } },
+      },
       { query: `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }`, variables: { input: { name: 'Sneaky' } } },
       { query: `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, variables: { input: { name: 'Sneaky' } } },
       { query: `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, variables: { id: tenant.apiKey.id } },
@@ -156,7 +173,9 @@ describe('partner keys', () => {
       apiKey: tenant.apiKey.key,
     });
     expect(joined.joinQueue.visit.status).toBe('WAITING');
-    const { rows: [visit] } = await sql.query('SELECT "source", "organizationId" FROM "Visit" WHERE "id" = $1', [joined.joinQueue.visit.id]);
+    const {
+      rows: [visit],
+    } = await sql.query('SELECT "source", "organizationId" FROM "Visit" WHERE "id" = $1', [joined.joinQueue.visit.id]);
     expect(visit).toEqual({ source: 'PARTNER', organizationId: tenant.organizationId });
   });
 
@@ -226,7 +245,11 @@ describe('partner keys', () => {
         expect(errorCode(await display(url))).toBeUndefined();
         expect(errorCode(await display(url))).toBeUndefined();
       }
-      await graphqlOk(api, { query: `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, variables: { id: createApiKey.apiKey.id }, token: tenant.staff.ADMIN.accessToken });
+      await graphqlOk(api, {
+        query: `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`,
+        variables: { id: createApiKey.apiKey.id },
+        token: tenant.staff.ADMIN.accessToken,
+      });
       for (const url of [replica.url, api]) {
         const result = await display(url);
         expect({ url, code: errorCode(result), data: result.data ?? null }).toEqual({ url, code: 'UNAUTHENTICATED', data: null });
@@ -237,8 +260,18 @@ describe('partner keys', () => {
 
 describe('identities sent straight to the subgraphs', () => {
   const attempts = async (): Promise<Record<string, string | undefined>> => {
-    const staffIdentity: Identity = { kind: 'staff', subjectId: tenant.staff.OWNER.id, organizationId: tenant.organizationId, role: 'OWNER', platformAdmin: false };
-    const none = new UnsecuredJWT({ identity: staffIdentity }).setIssuer('waitlessq-gateway').setAudience('waitlessq-subgraph').setExpirationTime('1m').encode();
+    const staffIdentity: Identity = {
+      kind: 'staff',
+      subjectId: tenant.staff.OWNER.id,
+      organizationId: tenant.organizationId,
+      role: 'OWNER',
+      platformAdmin: false,
+    };
+    const none = new UnsecuredJWT({ identity: staffIdentity })
+      .setIssuer('waitlessq-gateway')
+      .setAudience('waitlessq-subgraph')
+      .setExpirationTime('1m')
+      .encode();
     return {
       'no header': undefined,
       'an unsigned JSON identity': JSON.stringify(staffIdentity),
@@ -255,15 +288,22 @@ describe('identities sent straight to the subgraphs', () => {
     pwa: { query: `mutation($b: ID!) { publishPwa(businessId: $b) { version } }`, variables: {} },
   };
 
-  it.each(['user', 'business', 'queue', 'pwa'] as const)('the %s subgraph answers UNAUTHENTICATED to any identity the gateway did not sign, writing nothing', async (name) => {
-    const variables = { q: tenant.queueId, b: tenant.businessId };
-    const before = await rows();
-    for (const [attempt, header] of Object.entries(await attempts())) {
-      const result = await graphql(graph.subgraphs[name].url, { ...writes[name], variables, headers: header === undefined ? {} : { [identityHeader]: header } });
-      expect({ attempt, code: errorCode(result), status: result.status }).toEqual({ attempt, code: 'UNAUTHENTICATED', status: 401 });
-    }
-    expect(await rows()).toEqual(before);
-  });
+  it.each(['user', 'business', 'queue', 'pwa'] as const)(
+    'the %s subgraph answers UNAUTHENTICATED to any identity the gateway did not sign, writing nothing',
+    async (name) => {
+      const variables = { q: tenant.queueId, b: tenant.businessId };
+      const before = await rows();
+      for (const [attempt, header] of Object.entries(await attempts())) {
+        const result = await graphql(graph.subgraphs[name].url, {
+          ...writes[name],
+          variables,
+          headers: header === undefined ? {} : { [identityHeader]: header },
+        });
+        expect({ attempt, code: errorCode(result), status: result.status }).toEqual({ attempt, code: 'UNAUTHENTICATED', status: 401 });
+      }
+      expect(await rows()).toEqual(before);
+    },
+  );
 
   it('keeps the internal apiKeyIdentity out of the public graph, and refuses it to any identity but a service', async () => {
     const keyHash = 'a'.repeat(64);

@@ -22,13 +22,29 @@ const fixtures = new Map<number, { businessId: string; queueId: string; customer
 const QUEUE_WITH_LINE = /* GraphQL */ `
   query QueueWithLine($id: ID!) {
     queue(id: $id) {
-      name status waitingCount nextTickets
-      business { name }
+      name
+      status
+      waitingCount
+      nextTickets
+      business {
+        name
+      }
       waiting(first: 500) {
-        ticket position estimatedWaitMinutes
-        customer { name }
-        service { name business { name } }
-        queue { name }
+        ticket
+        position
+        estimatedWaitMinutes
+        customer {
+          name
+        }
+        service {
+          name
+          business {
+            name
+          }
+        }
+        queue {
+          name
+        }
       }
     }
   }
@@ -38,8 +54,21 @@ const BUSINESS_WITH_SERVICES_AND_QUEUES = /* GraphQL */ `
   query BusinessWithServicesAndQueues($id: ID) {
     business(id: $id) {
       name
-      services { name durationMinutes business { name } }
-      queues { name status waitingCount business { name } }
+      services {
+        name
+        durationMinutes
+        business {
+          name
+        }
+      }
+      queues {
+        name
+        status
+        waitingCount
+        business {
+          name
+        }
+      }
     }
   }
 `;
@@ -48,7 +77,20 @@ const CUSTOMER_VISITS = /* GraphQL */ `
   query CustomerVisits($id: ID!) {
     customer(id: $id) {
       name
-      visits(first: 100) { ticket status service { name business { name } } queue { name waitingCount } }
+      visits(first: 100) {
+        ticket
+        status
+        service {
+          name
+          business {
+            name
+          }
+        }
+        queue {
+          name
+          waitingCount
+        }
+      }
     }
   }
 `;
@@ -167,7 +209,11 @@ describe('SQL statements per subgraph do not grow with the rows an operation ret
       const run = await measured<Data>(QUEUE_WITH_LINE, { id: fixtures.get(size)!.queueId });
       expect(run.data.queue.waitingCount).toBe(size);
       expect(run.data.queue.waiting).toHaveLength(size);
-      expect(run.data.queue.waiting[size - 1]).toMatchObject({ position: size, customer: { name: expect.stringContaining('customer') }, service: { business: { name: `Branch ${size}` } } });
+      expect(run.data.queue.waiting[size - 1]).toMatchObject({
+        position: size,
+        customer: { name: expect.stringContaining('customer') },
+        service: { business: { name: `Branch ${size}` } },
+      });
       runs.push(run.statements);
     }
     expect(runs[1]).toEqual(runs[0]);

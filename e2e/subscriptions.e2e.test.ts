@@ -24,9 +24,10 @@ import {
 // two gateways and Redis, and a stopped gateway drains its connections.
 jest.setTimeout(60_000);
 
-const env = (db: TestDatabase) => graphEnv(db, {
-  SUBSCRIPTIONS_PER_CONNECTION: '4',
-});
+const env = (db: TestDatabase) =>
+  graphEnv(db, {
+    SUBSCRIPTIONS_PER_CONNECTION: '4',
+  });
 
 let db: TestDatabase;
 let graph: RunningGraph;
@@ -83,8 +84,16 @@ async function newQueue(owner = tenant): Promise<string> {
   return createQueue.id;
 }
 const join = async (gateway: RunningService, queueId: string, name = 'Walk-in', token?: string) =>
-  (await call<{ joinQueue: { visitToken: string; visit: { id: string; ticket: string } } }>(gateway, JOIN, { input: { queueId, name, serviceId: tenant.serviceId } }, token)).joinQueue;
-const callNext = (gateway: RunningService, queueId: string) => call<{ callNext: { id: string } | null }>(gateway, CALL_NEXT, { queueId }, tenant.staff.STAFF.accessToken);
+  (
+    await call<{ joinQueue: { visitToken: string; visit: { id: string; ticket: string } } }>(
+      gateway,
+      JOIN,
+      { input: { queueId, name, serviceId: tenant.serviceId } },
+      token,
+    )
+  ).joinQueue;
+const callNext = (gateway: RunningService, queueId: string) =>
+  call<{ callNext: { id: string } | null }>(gateway, CALL_NEXT, { queueId }, tenant.staff.STAFF.accessToken);
 
 type VisitUpdate = {
   visitUpdated: {
@@ -118,7 +127,11 @@ describe('live queue updates across replicas', () => {
 
     await callNext(gatewayB, queueId);
     const called = (await subscription.next()).data!.visitUpdated;
-    expect(called).toMatchObject({ change: 'CALLED', reasons: ['VISIT_CHANGED', 'POSITION_CHANGED', 'ESTIMATE_CHANGED'], visit: { status: 'CALLED', position: null } });
+    expect(called).toMatchObject({
+      change: 'CALLED',
+      reasons: ['VISIT_CHANGED', 'POSITION_CHANGED', 'ESTIMATE_CHANGED'],
+      visit: { status: 'CALLED', position: null },
+    });
     expect(called.sequence).toBeGreaterThan(moved.sequence);
 
     // The calls were served by the second replica, which the first gateway never talks to.
@@ -203,7 +216,11 @@ describe('refusals, each for its own subscription id, on a connection that stays
     expect(await refusal(staff, QUEUE_UPDATED, { queueId, afterSequence: 99 })).toBe('BAD_USER_INPUT');
     expect(await refusal(staff, 'subscription { queueUpdated(queueId: "x") { nope } }', {})).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(await refusal(staff, '{ me { id } }', {})).toBe('BAD_REQUEST');
-    const overHttp = await fetch(gatewayA.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUEUE_UPDATED, variables: { queueId } }) });
+    const overHttp = await fetch(gatewayA.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUEUE_UPDATED, variables: { queueId } }),
+    });
     expect(overHttp.status).toBe(400);
     expect(((await overHttp.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('BAD_REQUEST');
     const customer = await connect(gatewayA, bearer(tenant.customer.accessToken));
@@ -241,7 +258,9 @@ describe('refusals, each for its own subscription id, on a connection that stays
 
   it('lets a partner key (a display screen) run the manifest subscription, and nothing else', async () => {
     const screen = await connect(gatewayB, { 'x-api-key': tenant.apiKey.key });
-    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../schema/operations/manifest.json'), 'utf8')) as {
+      operations: { id: string; name: string }[];
+    };
     const id = manifest.operations.find((operation) => operation.name === 'DisplayQueueUpdated')!.id;
     const byId = (queueId: string) => screen.subscribe('', { queueId }, { persistedQuery: { version: 1, sha256Hash: id } });
 

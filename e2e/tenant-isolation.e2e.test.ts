@@ -36,7 +36,7 @@ import {
 const notProbed: Record<string, string> = {
   'Mutation.registerCustomer':
     "Public by design: a business's PWA lets anyone create a customer account in that business's organization, " +
-    'so this call with B\'s organizationId creates a customer of B by definition (it is not a write on behalf of A).',
+    "so this call with B's organizationId creates a customer of B by definition (it is not a write on behalf of A).",
 };
 
 /**
@@ -116,7 +116,9 @@ function idOf(tenant: Tenant, slot: IdSlot, index: number): string {
 function variantsOf(field: IdTakingField): Variant[] {
   const unknown = field.slots.filter((slot) => !b.ids[slot.target]?.length || !a.ids[slot.target]?.length);
   if (unknown.length) {
-    throw new Error(`${field.coordinate}: no object of type ${unknown.map((s) => `${s.target} (for ${s.path.join('.')})`).join(', ')} in the tenants; add it to createTenant or to notProbed with a reason.`);
+    throw new Error(
+      `${field.coordinate}: no object of type ${unknown.map((s) => `${s.target} (for ${s.path.join('.')})`).join(', ')} in the tenants; add it to createTenant or to notProbed with a reason.`,
+    );
   }
   const width = Math.max(...field.slots.map((slot) => b.ids[slot.target].length));
   const allForeign = Array.from({ length: width }, (_, i) => ({ label: `all B #${i}`, allForeign: true, chooseId: (slot: IdSlot) => idOf(b, slot, i) }));
@@ -210,7 +212,9 @@ describe('tenant isolation, generated from the supergraph', () => {
           });
           coverage[field.coordinate] = (coverage[field.coordinate] ?? 0) + 1;
           const label = `${field.coordinate} (${variant.label}) as ${caller.name}`;
-          tasks.push(() => send(label, { query: probe.query, operationName: probe.operationName, variables, ...caller.auth }, sent, variant.allForeign, field.name));
+          tasks.push(() =>
+            send(label, { query: probe.query, operationName: probe.operationName, variables, ...caller.auth }, sent, variant.allForeign, field.name),
+          );
         }
       }
     }
@@ -219,12 +223,21 @@ describe('tenant isolation, generated from the supergraph', () => {
 
     console.info(
       `Tenant isolation: ${outcomes.length} calls over ${Object.keys(coverage).length} fields\n` +
-        Object.entries(coverage).map(([field, calls]) => `  ${field}: ${calls} calls`).join('\n') +
-        `\nNot probed:\n${Object.entries(notProbed).map(([field, reason]) => `  ${field}: ${reason}`).join('\n')}` +
+        Object.entries(coverage)
+          .map(([field, calls]) => `  ${field}: ${calls} calls`)
+          .join('\n') +
+        `\nNot probed:\n${Object.entries(notProbed)
+          .map(([field, reason]) => `  ${field}: ${reason}`)
+          .join('\n')}` +
         `\nAnswers: ${JSON.stringify(countCodes(outcomes))}` +
         `\nAccepted with one id of B among A's own:\n${accepted.map((o) => `  ${o.call}`).join('\n') || '  none'}`,
     );
-    expect(Object.keys(coverage).sort()).toEqual(fields.map((f) => f.coordinate).filter((c) => !(c in notProbed)).sort());
+    expect(Object.keys(coverage).sort()).toEqual(
+      fields
+        .map((f) => f.coordinate)
+        .filter((c) => !(c in notProbed))
+        .sort(),
+    );
     expect(outcomes.flatMap(problemsOf)).toEqual([]);
     expect(await snapshotTenantRows(sql, b.organizationId)).toEqual(before);
     expect([...new Set(accepted.map((o) => o.call.replace(/ as \w+$/, '')))].sort()).toEqual([...acceptedForeignReferences].sort());
@@ -249,7 +262,12 @@ describe('tenant isolation, generated from the supergraph', () => {
           sent.push(id);
           return id;
         });
-        const call = { operationName: operation.name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: operation.id } }, apiKey: a.apiKey.key };
+        const call = {
+          operationName: operation.name,
+          variables,
+          extensions: { persistedQuery: { version: 1, sha256Hash: operation.id } },
+          apiKey: a.apiKey.key,
+        };
         return send(`${operation.name} by id as PARTNER`, call, sent, true);
       }),
     );
@@ -270,7 +288,15 @@ describe('tenant isolation, generated from the supergraph', () => {
       const outcome = await send(field.coordinate, { query: probe.query, variables, token: a.staff.OWNER.accessToken }, [], false, field.name);
       // A wrong password is the expected answer of a sign-in with a made-up one.
       // A probe's made-up instant is rarely a free slot: the booking is judged, not refused for tenancy.
-      const acceptable = new Set(['INVALID_TRANSITION', 'QUEUE_CLOSED', 'QUEUE_FULL', 'CONFLICT', 'SLOT_UNAVAILABLE', 'CANCELLATION_WINDOW_PASSED', ...(/password/i.test(probe.query) ? ['UNAUTHENTICATED'] : [])]);
+      const acceptable = new Set([
+        'INVALID_TRANSITION',
+        'QUEUE_CLOSED',
+        'QUEUE_FULL',
+        'CONFLICT',
+        'SLOT_UNAVAILABLE',
+        'CANCELLATION_WINDOW_PASSED',
+        ...(/password/i.test(probe.query) ? ['UNAUTHENTICATED'] : []),
+      ]);
       const wrong = outcome.codes.filter((code) => !acceptable.has(code));
       if (wrong.length) problems.push(`${field.coordinate}: ${wrong.join(', ')}`);
       else if (field.operation === 'query' && isEmpty(outcome.data)) problems.push(`${field.coordinate}: no data for A's own object`);

@@ -95,7 +95,9 @@ async function signUp(name: string) {
   signUps += 1;
   const { signUp: payload } = await graphqlOk<{ signUp: { accessToken: string } }>(gatewayA.url, {
     query: 'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }',
-    variables: { input: { organizationName: `${name} ${signUps} Org`, name: 'Owner', email: `${name}${signUps}@sockets.test`, password: 'the-right-password-1' } },
+    variables: {
+      input: { organizationName: `${name} ${signUps} Org`, name: 'Owner', email: `${name}${signUps}@sockets.test`, password: 'the-right-password-1' },
+    },
   });
   return payload;
 }
@@ -210,7 +212,9 @@ describe('the same limits over graphql-ws as over HTTP, before any subgraph is c
   it('refuses each document with the code HTTP answers, moves no subgraph counter, and the connection stays usable', async () => {
     const queueId = await newQueue();
     const staff = await connect(gatewayA, bearer(tenant.ownerToken));
-    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../schema/operations/manifest.json'), 'utf8')) as {
+      operations: { id: string; name: string }[];
+    };
     const displayId = manifest.operations.find((operation) => operation.name === 'DisplayQueueUpdated')!.id;
     const screen = await connect(gatewayA, { 'x-api-key': tenant.apiKey.key });
 
@@ -232,7 +236,12 @@ describe('the same limits over graphql-ws as over HTTP, before any subgraph is c
       ],
       ['OPERATION_NOT_ALLOWED', QUEUE_UPDATED, screen, { queueId }],
       ['OPERATION_NOT_ALLOWED', '', screen, { queueId }, { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } }],
-      ['BAD_USER_INPUT', 'subscription($v: ID!, $t: String) { visitUpdated(visitId: $v, visitToken: $t) { sequence } }', staff, { v: '00000000-0000-4000-8000-000000000000', t: 'vt_\u0000' }],
+      [
+        'BAD_USER_INPUT',
+        'subscription($v: ID!, $t: String) { visitUpdated(visitId: $v, visitToken: $t) { sequence } }',
+        staff,
+        { v: '00000000-0000-4000-8000-000000000000', t: 'vt_\u0000' },
+      ],
     ];
 
     const before = await subgraphRequests();
@@ -311,13 +320,17 @@ describe('socket budgets in Redis, shared by every gateway', () => {
 describe('authorization without amplification', () => {
   it('authorizes 1,000 subscribes of one display screen key with at most one call to the queue subgraph', async () => {
     const queueId = await newQueue();
-    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../schema/operations/manifest.json'), 'utf8')) as {
+      operations: { id: string; name: string }[];
+    };
     const displayId = manifest.operations.find((operation) => operation.name === 'DisplayQueueUpdated')!.id;
     const screens = await Promise.all(Array.from({ length: 50 }, () => connect(gatewayA, { 'x-api-key': tenant.apiKey.key })));
     const active = async () => Number((await fetch(`${gatewayA.baseUrl}/metrics`).then((r) => r.text())).match(/^wlq_subscriptions_active (\d+)/m)?.[1]);
     const activeBefore = await active();
     const before = await subgraphRequests('queue');
-    const subscriptions = screens.flatMap((screen) => Array.from({ length: 20 }, () => screen.subscribe('', { queueId }, { persistedQuery: { version: 1, sha256Hash: displayId } })));
+    const subscriptions = screens.flatMap((screen) =>
+      Array.from({ length: 20 }, () => screen.subscribe('', { queueId }, { persistedQuery: { version: 1, sha256Hash: displayId } })),
+    );
     expect(subscriptions).toHaveLength(1000);
     const started = Date.now();
     while ((await active()) < activeBefore + 1000 && Date.now() - started < 30_000) await pause(200);
@@ -339,12 +352,18 @@ describe('authorization without amplification', () => {
       query: 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id } } }',
       variables: { input: { name: 'Lobby screen' } },
     });
-    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../schema/operations/manifest.json'), 'utf8')) as {
+      operations: { id: string; name: string }[];
+    };
     const byId = { persistedQuery: { version: 1, sha256Hash: manifest.operations.find((operation) => operation.name === 'DisplayQueueUpdated')!.id } };
     const screen = await connect(gatewayA, { 'x-api-key': createApiKey.key });
     screen.subscribe('', { queueId: tenant.queueId }, byId);
     await pause(500);
-    await graphqlOk(gatewayA.url, { token: tenant.ownerToken, query: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', variables: { id: createApiKey.apiKey.id } });
+    await graphqlOk(gatewayA.url, {
+      token: tenant.ownerToken,
+      query: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }',
+      variables: { id: createApiKey.apiKey.id },
+    });
     expect(await codeOf(screen, '', { queueId: tenant.queueId }, byId)).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(await screen.closed).toMatchObject({ code: 4403 });
   });
@@ -376,7 +395,8 @@ describe('a client that stops reading', () => {
     (raw.socket as unknown as { _socket: { resume(): void } })._socket.resume();
     expect(await raw.closed).toMatchObject({ code: 4480, reason: expect.stringContaining('afterSequence') });
 
-    const sequencesOf = (messages: RawMessage[]) => messages.filter((m) => m.type === 'next').map((m) => (m.payload!.data!.queueUpdated as { sequence: number }).sequence);
+    const sequencesOf = (messages: RawMessage[]) =>
+      messages.filter((m) => m.type === 'next').map((m) => (m.payload!.data!.queueUpdated as { sequence: number }).sequence);
     const again = rawSocket(gatewayA);
     expect(await again.init(bearer(tenant.ownerToken))).toBe(true);
     const firstSequences = ids.map((id) => sequencesOf(raw.of(id)));
@@ -412,13 +432,20 @@ describe('control characters in text inputs (finding 3)', () => {
       ['query($s: String) { business(slug: $s) { id } }', { s: 'clinic\u0000' }, 'slug'],
       ['mutation($e: String!) { signIn(email: $e, password: "whatever-1") { accessToken } }', { e: 'a\u0000@b.test' }, 'email'],
       ['query { customers(search: "x\\u0000") { id } }', {}, 'search'],
-      ['mutation($input: CreateServiceInput!) { createService(input: $input) { id } }', { input: { businessId: tenant.businessId, name: 'Cut\u0000', durationMinutes: 10 } }, 'input.name'],
+      [
+        'mutation($input: CreateServiceInput!) { createService(input: $input) { id } }',
+        { input: { businessId: tenant.businessId, name: 'Cut\u0000', durationMinutes: 10 } },
+        'input.name',
+      ],
     ];
     const visitsBefore = await visitCount();
     const before = await subgraphRequests();
     for (const [query, variables, field] of cases) {
       const answer = await graphql(gatewayA.url, { query, variables, token: tenant.ownerToken });
-      expect({ field, error: answer.errors?.[0] }).toEqual({ field, error: expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) }) });
+      expect({ field, error: answer.errors?.[0] }).toEqual({
+        field,
+        error: expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) }),
+      });
       expect(answer.errors![0].message).toContain(field);
     }
     expect(await subgraphRequests()).toBe(before);

@@ -71,7 +71,8 @@ async function expectIndex(statement: Captured, table: string, index: string): P
   expect(onTable.filter((node) => node['Node Type'] === 'Seq Scan')).toEqual([]);
 }
 
-const ids: { queueId: string; businessId: string; organizationId: string; customerId: string; slug: string; visitIds: string[]; tokenHash: string } = {} as never;
+const ids: { queueId: string; businessId: string; organizationId: string; customerId: string; slug: string; visitIds: string[]; tokenHash: string } =
+  {} as never;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -114,7 +115,11 @@ beforeAll(async () => {
       FROM generate_series(1, 20000) i;
     ANALYZE;
   `);
-  const queue = (await sql.query(`SELECT q.id, q."businessId", q."organizationId", b.slug FROM "Queue" q JOIN "Business" b ON b.id = q."businessId" ORDER BY q.id LIMIT 1 OFFSET 500`)).rows[0];
+  const queue = (
+    await sql.query(
+      `SELECT q.id, q."businessId", q."organizationId", b.slug FROM "Queue" q JOIN "Business" b ON b.id = q."businessId" ORDER BY q.id LIMIT 1 OFFSET 500`,
+    )
+  ).rows[0];
   const customer = (await sql.query(`SELECT "customerId" AS id FROM "Visit" WHERE "customerId" IS NOT NULL ORDER BY id LIMIT 1`)).rows[0];
   const visits = (await sql.query(`SELECT id FROM "Visit" WHERE "queueId" = $1 AND status = 'WAITING'`, [queue.id])).rows;
   Object.assign(ids, {
@@ -173,7 +178,13 @@ describe('the hot queries use an index on 100,000 visits', () => {
   });
 
   it("a customer's visits, newest first (Customer.visits)", async () => {
-    const loaders = createVisitLoaders(prisma, { kind: 'staff', subjectId: randomUUID(), organizationId: ids.organizationId, role: 'STAFF', platformAdmin: false });
+    const loaders = createVisitLoaders(prisma, {
+      kind: 'staff',
+      subjectId: randomUUID(),
+      organizationId: ids.organizationId,
+      role: 'STAFF',
+      platformAdmin: false,
+    });
     const [statement] = await statementsOf(() => loaders.visitIdsByCustomer.load({ customerId: ids.customerId, first: 20 }));
     await expectIndex(statement, 'Visit', 'Visit_customerId_createdAt_idx');
   });
@@ -216,7 +227,9 @@ describe('the hot queries use an index on 100,000 visits', () => {
     const [session] = await statementsOf(() => prisma.refreshSession.findUnique({ where: { tokenHash: ids.tokenHash } }));
     await expectIndex(session, 'RefreshSession', 'RefreshSession_tokenHash_key');
     const familyId = (await sql.query(`SELECT "familyId" FROM "RefreshSession" WHERE "tokenHash" = $1`, [ids.tokenHash])).rows[0].familyId;
-    const [family] = await statementsOf(() => prisma.refreshSession.count({ where: { familyId, revokedAt: { not: null } } } satisfies Prisma.RefreshSessionCountArgs));
+    const [family] = await statementsOf(() =>
+      prisma.refreshSession.count({ where: { familyId, revokedAt: { not: null } } } satisfies Prisma.RefreshSessionCountArgs),
+    );
     await expectIndex(family, 'RefreshSession', 'RefreshSession_familyId_idx');
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { composeSupergraph, supergraphPath } from '../scripts/compose-supergraph';
 
 describe('schema/supergraph.graphql', () => {
-  it('is what the subgraphs\' current schemas compose to', () => {
+  it("is what the subgraphs' current schemas compose to", () => {
     const composed = composeSupergraph();
     const committed = readFileSync(supergraphPath, 'utf8');
     if (committed !== composed) {

@@ -17,7 +17,7 @@ const subgraphs: { name: string; port: number; typeDefs: DocumentNode }[] = [
   { name: 'pwa', port: 4004, typeDefs: pwaTypeDefs },
 ];
 
-const header = '# Composed from the subgraphs\' schemas by `npm run compose`. Do not edit: change a subgraph and compose again.\n\n';
+const header = "# Composed from the subgraphs' schemas by `npm run compose`. Do not edit: change a subgraph and compose again.\n\n";
 
 export class CompositionError extends Error {
   constructor(readonly problems: string[]) {
@@ -28,9 +28,7 @@ export class CompositionError extends Error {
 
 /** The supergraph SDL of the four subgraphs' current sources, as the committed file holds it. */
 export function composeSupergraph(): string {
-  const result = composeServices(
-    subgraphs.map(({ name, port, typeDefs }) => ({ name, typeDefs, url: `http://127.0.0.1:${port}/graphql` })),
-  );
+  const result = composeServices(subgraphs.map(({ name, port, typeDefs }) => ({ name, typeDefs, url: `http://127.0.0.1:${port}/graphql` })));
   if (result.errors) throw new CompositionError(result.errors.map((error) => error.message));
   return header + result.supergraphSdl;
 }

@@ -99,7 +99,12 @@ export async function startAllInOne(options: AllInOneOptions = {}): Promise<AllI
     cleanup.push(() => workers.stop());
     await workers.listen();
 
-    const gateway = await createGateway({ config: gatewayConfig, logger: createLogger('gateway', gatewayConfig.logLevel), readinessChecks: sharedChecks(db, redis), redis });
+    const gateway = await createGateway({
+      config: gatewayConfig,
+      logger: createLogger('gateway', gatewayConfig.logLevel),
+      readinessChecks: sharedChecks(db, redis),
+      redis,
+    });
     cleanup.push(() => gateway.stop());
     mountAppsProxy(gateway.app, { pwaSubgraphUrl: subgraphUrls.pwa, logger });
     // The links in notifications (unsubscribe) and the SMS provider's callbacks, on the public origin.

@@ -24,9 +24,12 @@ beforeAll(async () => {
       seen.push({ url: req.url, ifNoneMatch: req.headers['if-none-match'] });
       if (req.url === '/apps/b1/v/2/app.js') {
         if (req.headers['if-none-match'] === '"abc"') return void res.writeHead(304, { etag: '"abc"' }).end();
-        return void res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable', etag: '"abc"' }).end('run()');
+        return void res
+          .writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable', etag: '"abc"' })
+          .end('run()');
       }
-      if (req.url === '/apps/b1/latest/index.html?queue=q1') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end('<!doctype html>');
+      if (req.url === '/apps/b1/latest/index.html?queue=q1')
+        return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end('<!doctype html>');
       if (req.url === '/apps/b1') return void res.writeHead(302, { location: 'b1/latest/index.html' }).end();
       res.writeHead(404, { 'content-type': 'text/plain', 'cache-control': 'public, max-age=60' }).end('Not found.');
     }),

@@ -34,7 +34,12 @@ export function mountAppsProxy(app: Express, options: AppsProxyOptions): void {
     if (etag) headers['if-none-match'] = etag;
     let answer: globalThis.Response;
     try {
-      answer = await fetch(`${upstream}${req.originalUrl}`, { method: req.method, headers, redirect: 'manual', signal: AbortSignal.timeout(upstreamTimeoutMs) });
+      answer = await fetch(`${upstream}${req.originalUrl}`, {
+        method: req.method,
+        headers,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(upstreamTimeoutMs),
+      });
     } catch (error) {
       options.logger.warn({ err: error, path: req.path }, 'the pwa subgraph did not answer for an app file');
       res.status(502).setHeader('Cache-Control', 'no-store').type('text/plain').send('The app could not be loaded; try again.');

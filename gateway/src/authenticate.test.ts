@@ -30,19 +30,30 @@ describe('createAuthenticator', () => {
   it('returns the identity of a valid token', async () => {
     const token = await tokens.signAccessToken({ sub: 'u1', org: 'o1', kind: 'staff', role: 'OWNER' });
     await expect(authenticate({ authorization: `Bearer ${token}` })).resolves.toEqual({
-      kind: 'staff', subjectId: 'u1', organizationId: 'o1', role: 'OWNER', platformAdmin: false,
+      kind: 'staff',
+      subjectId: 'u1',
+      organizationId: 'o1',
+      role: 'OWNER',
+      platformAdmin: false,
     });
   });
 
   it('refuses an expired token', async () => {
     const expired = await createTokenService({ secret, ttlSeconds: 0 }).signAccessToken({ sub: 'u1', org: 'o1', kind: 'staff', role: 'OWNER' });
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    await expect(authenticate({ authorization: `Bearer ${expired}` })).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'The access token has expired.' });
+    await expect(authenticate({ authorization: `Bearer ${expired}` })).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: 'The access token has expired.',
+    });
   });
 
   it('refuses garbage and tokens signed with another secret', async () => {
     await expect(authenticate({ authorization: 'Bearer not-a-jwt' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-    const foreign = await createTokenService({ secret: 'another-secret-0123456789abcdefghijklmnop', ttlSeconds: 60 }).signAccessToken({ sub: 'u', org: 'o', kind: 'customer' });
+    const foreign = await createTokenService({ secret: 'another-secret-0123456789abcdefghijklmnop', ttlSeconds: 60 }).signAccessToken({
+      sub: 'u',
+      org: 'o',
+      kind: 'customer',
+    });
     await expect(authenticate({ authorization: `Bearer ${foreign}` })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });

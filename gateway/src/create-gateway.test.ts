@@ -65,7 +65,11 @@ function supergraph(): string {
 
 async function post(url: string, query: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[] },
+  };
 }
 
 describe('createGateway', () => {
@@ -75,7 +79,12 @@ describe('createGateway', () => {
 
   async function startGateway(subgraphUrls: { user: string; business: string }) {
     const config = loadConfig('gateway', { ...env, USER_SUBGRAPH_URL: subgraphUrls.user, BUSINESS_SUBGRAPH_URL: subgraphUrls.business });
-    const server = await createGateway({ config, logger: createLogger('gateway', 'silent'), supergraphSdl: supergraph(), readinessChecks: { redis: fakeRedis.ping } });
+    const server = await createGateway({
+      config,
+      logger: createLogger('gateway', 'silent'),
+      supergraphSdl: supergraph(),
+      readinessChecks: { redis: fakeRedis.ping },
+    });
     started.push(server);
     return { server, url: await server.listen() };
   }
@@ -117,7 +126,11 @@ describe('createGateway', () => {
   });
 
   it('answers 401 for an expired token', async () => {
-    const expired = await createTokenService({ secret: loadConfig('gateway', env).auth.jwtSecret, ttlSeconds: 0 }).signAccessToken({ sub: 'u', org: 'o', kind: 'customer' });
+    const expired = await createTokenService({ secret: loadConfig('gateway', env).auth.jwtSecret, ttlSeconds: 0 }).signAccessToken({
+      sub: 'u',
+      org: 'o',
+      kind: 'customer',
+    });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const { status, body } = await post(url, '{ whoami }', { authorization: `Bearer ${expired}` });
     expect(status).toBe(401);
@@ -176,7 +189,7 @@ describe('createGateway', () => {
     expect(text).toContain('wlq_graphql_requests_total{service="gateway"');
   });
 
-  it('reports a subgraph that refuses the gateway\'s identity with its code and name', async () => {
+  it("reports a subgraph that refuses the gateway's identity with its code and name", async () => {
     const stranger = await startSubgraph('user', 'a-different-identity-secret-0123456789abcdef');
     started.push(stranger.server);
     const business = await startSubgraph('business');

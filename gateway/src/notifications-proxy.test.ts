@@ -15,8 +15,17 @@ describe('the notifications proxy', () => {
     const workers = express();
     workers.use(express.text({ type: () => true }));
     workers.all('/notifications/*path', (req, res) => {
-      seen.push({ method: req.method, url: req.originalUrl, body: typeof req.body === 'string' ? req.body : '', signature: req.get('x-twilio-signature'), type: req.get('content-type') });
-      res.status(req.method === 'POST' ? 204 : 200).type('html').send(req.method === 'POST' ? '' : '<p>ok</p>');
+      seen.push({
+        method: req.method,
+        url: req.originalUrl,
+        body: typeof req.body === 'string' ? req.body : '',
+        signature: req.get('x-twilio-signature'),
+        type: req.get('content-type'),
+      });
+      res
+        .status(req.method === 'POST' ? 204 : 200)
+        .type('html')
+        .send(req.method === 'POST' ? '' : '<p>ok</p>');
     });
     const upstream = await listen(workers);
     const gateway = express();

@@ -1,12 +1,4 @@
-import {
-  apiKeyPattern,
-  hashApiKey,
-  identityHeader,
-  partnerKeyCacheKey,
-  partnerKeyCacheTtlSeconds,
-  revokedPartnerKey,
-  type Identity,
-} from '@waitlessq/auth';
+import { apiKeyPattern, hashApiKey, identityHeader, partnerKeyCacheKey, partnerKeyCacheTtlSeconds, revokedPartnerKey, type Identity } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import type { KeyValueStore } from '@waitlessq/redis';
 
@@ -82,7 +74,10 @@ function parseCacheEntry(value: string | null): PartnerIdentity | 'revoked' | nu
 
 const identityQuery = /* GraphQL */ `
   query ApiKeyIdentity($keyHash: String!) {
-    apiKeyIdentity(keyHash: $keyHash) { apiKeyId organizationId }
+    apiKeyIdentity(keyHash: $keyHash) {
+      apiKeyId
+      organizationId
+    }
   }
 `;
 

@@ -29,9 +29,7 @@ export function subgraphHealthChecks(subgraphUrls: Record<string, string>, timeo
 
 /** Runs every check at once, each bounded in time, so one hung dependency cannot hang /ready. */
 export async function checkReadiness(checks: Record<string, ReadinessCheck>, timeoutMs: number): Promise<ReadinessReport> {
-  const entries = await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => [name, await outcome(check, timeoutMs)] as const),
-  );
+  const entries = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await outcome(check, timeoutMs)] as const));
   return { ready: entries.every(([, result]) => result === 'ok'), checks: Object.fromEntries(entries) };
 }
 

@@ -30,19 +30,32 @@ const load = () => os.loadavg().map(round);
 async function scenario(harness: QueueHarness) {
   const tenant = await harness.createTenant({ timezone: ZONE, serviceMinutes: [30] });
   const { prisma } = harness;
-  await prisma.availabilityRule.createMany({ data: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ businessId: tenant.businessId, weekday, startsAt: 8 * 60, endsAt: 20 * 60 })) });
+  await prisma.availabilityRule.createMany({
+    data: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ businessId: tenant.businessId, weekday, startsAt: 8 * 60, endsAt: 20 * 60 })),
+  });
   await prisma.bookingPolicy.create({ data: { businessId: tenant.businessId, slotMinutes: 30, minNoticeMinutes: 0, spotsPerSlot: SPOTS, maxAdvanceDays: 60 } });
   await prisma.queue.create({ data: { organizationId: tenant.organizationId, businessId: tenant.businessId, name: 'Appointments', timezone: ZONE } });
   // 50 slots: 08:00-20:00 in half hours is 24 a day, so the first 50 of three days ahead.
   const firstDay = DateTime.now().setZone(ZONE).plus({ days: 3 }).set({ hour: 8, minute: 0, second: 0, millisecond: 0 });
-  const slots = Array.from({ length: SLOTS }, (_, i) => firstDay.plus({ days: Math.floor(i / 24), minutes: (i % 24) * 30 }).toUTC().toISO()!);
+  const slots = Array.from({ length: SLOTS }, (_, i) =>
+    firstDay
+      .plus({ days: Math.floor(i / 24), minutes: (i % 24) * 30 })
+      .toUTC()
+      .toISO()!,
+  );
 
   const loadBefore = load();
   const started = process.hrtime.bigint();
   const answers = await Promise.all(
     Array.from({ length: ATTEMPTS }, (_, i) =>
       harness.call(anonymous, bookOp, {
-        input: { businessId: tenant.businessId, serviceId: tenant.serviceIds[0], startsAt: slots[i % SLOTS], name: `Guest ${i}`, email: `guest${i}@example.com` },
+        input: {
+          businessId: tenant.businessId,
+          serviceId: tenant.serviceIds[0],
+          startsAt: slots[i % SLOTS],
+          name: `Guest ${i}`,
+          email: `guest${i}@example.com`,
+        },
       }),
     ),
   );

@@ -73,7 +73,17 @@ function scheduleFor(tenant: SeededTenant): BookingSchedule {
     availability: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ serviceId: null, weekday, startsAt: 8 * 60, endsAt: 20 * 60, validFrom: null, validUntil: null })),
     openingHours: [],
     exceptions: [],
-    services: [{ id: tenant.serviceIds[0], name: 'Consultation', durationMinutes: 30, bufferBeforeMinutes: 0, bufferAfterMinutes: 0, bookableOnline: true, active: true }],
+    services: [
+      {
+        id: tenant.serviceIds[0],
+        name: 'Consultation',
+        durationMinutes: 30,
+        bufferBeforeMinutes: 0,
+        bufferAfterMinutes: 0,
+        bookableOnline: true,
+        active: true,
+      },
+    ],
   };
 }
 
@@ -86,10 +96,11 @@ function scheduleFor(tenant: SeededTenant): BookingSchedule {
  */
 async function seedBookings(harness: QueueHarness, tenant: SeededTenant, queueId: string, firstDay: DateTime, days: number, count: number): Promise<void> {
   const start = DateTime.fromISO(`${firstDay.toISODate()}T08:00`, { zone: ZONE }).toJSDate();
-  await harness.prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SET LOCAL session_replication_role = replica`;
-    await tx.$executeRaw`SET LOCAL statement_timeout = 0`;
-    await tx.$executeRaw`
+  await harness.prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SET LOCAL session_replication_role = replica`;
+      await tx.$executeRaw`SET LOCAL statement_timeout = 0`;
+      await tx.$executeRaw`
     INSERT INTO "Visit" ("id", "organizationId", "queueId", "businessId", "serviceId", "customerName", "kind", "status",
                          "scheduledAt", "scheduledEndAt", "blockedFrom", "blockedUntil", "bookingDay", "slotCapacity", "updatedAt")
     SELECT gen_random_uuid(), ${tenant.organizationId}::uuid, ${queueId}::uuid, ${tenant.businessId}::uuid, ${tenant.serviceIds[0]}::uuid, 'Seeded',
@@ -97,7 +108,9 @@ async function seedBookings(harness: QueueHarness, tenant: SeededTenant, queueId
            (s.at AT TIME ZONE 'UTC' AT TIME ZONE ${ZONE})::date, 32000, now()
     FROM (SELECT ${start}::timestamp(3) + (i % ${days}::int) * interval '1 day' + ((i / ${days}::int) % 47) * interval '15 minutes' AS at
           FROM generate_series(0, ${count - 1}::int) AS i) AS s`;
-  }, { timeout: 300_000 });
+    },
+    { timeout: 300_000 },
+  );
 }
 
 /**
@@ -111,9 +124,19 @@ async function timeOneBooking(harness: QueueHarness, tenant: SeededTenant, queue
     const started = process.hrtime.bigint();
     const visit = await harness.prisma.visit.create({
       data: {
-        organizationId: tenant.organizationId, queueId, businessId: tenant.businessId, serviceId: tenant.serviceIds[0], customerName: 'Timed',
-        kind: 'APPOINTMENT', status: 'BOOKED', scheduledAt: startsAt, blockedFrom: startsAt, blockedUntil: new Date(startsAt.getTime() + 35 * 60_000),
-        bookingDay: new Date(`${firstDay.plus({ days: 15 + i }).toISODate()}T00:00:00Z`), slotCapacity: 32000, dayCapacity: 5000,
+        organizationId: tenant.organizationId,
+        queueId,
+        businessId: tenant.businessId,
+        serviceId: tenant.serviceIds[0],
+        customerName: 'Timed',
+        kind: 'APPOINTMENT',
+        status: 'BOOKED',
+        scheduledAt: startsAt,
+        blockedFrom: startsAt,
+        blockedUntil: new Date(startsAt.getTime() + 35 * 60_000),
+        bookingDay: new Date(`${firstDay.plus({ days: 15 + i }).toISODate()}T00:00:00Z`),
+        slotCapacity: 32000,
+        dayCapacity: 5000,
       },
     });
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -147,13 +170,17 @@ async function scenario(harness: QueueHarness, bookings: number, options: Option
   const tenant = await harness.createTenant({ timezone: ZONE, serviceMinutes: [30] });
   const schedule = scheduleFor(tenant);
   const firstDay = DateTime.now().setZone(ZONE).plus({ days: 1 }).startOf('day');
-  const queue = await harness.prisma.queue.create({ data: { organizationId: tenant.organizationId, businessId: tenant.businessId, name: 'Appointments', timezone: ZONE } });
+  const queue = await harness.prisma.queue.create({
+    data: { organizationId: tenant.organizationId, businessId: tenant.businessId, name: 'Appointments', timezone: ZONE },
+  });
   await seedBookings(harness, tenant, queue.id, firstDay, DAYS, bookings);
   // A year of this business's past appointments and another business's month, so the read has
   // rows to skip as in a real table (and the planner a reason to use the index).
   await seedBookings(harness, tenant, queue.id, firstDay.minus({ days: 400 }), 365, HISTORY);
   const neighbour = await harness.createTenant({ timezone: ZONE, serviceMinutes: [30] });
-  const neighbourQueue = await harness.prisma.queue.create({ data: { organizationId: neighbour.organizationId, businessId: neighbour.businessId, name: 'Appointments', timezone: ZONE } });
+  const neighbourQueue = await harness.prisma.queue.create({
+    data: { organizationId: neighbour.organizationId, businessId: neighbour.businessId, name: 'Appointments', timezone: ZONE },
+  });
   await seedBookings(harness, neighbour, neighbourQueue.id, firstDay, DAYS, HISTORY);
   // What autovacuum would do soon after: the planner sees the real row counts.
   await harness.prisma.$executeRaw`ANALYZE "Visit"`;
@@ -167,7 +194,8 @@ async function scenario(harness: QueueHarness, bookings: number, options: Option
     from: from.toISOString(),
     to: to.toISOString(),
   };
-  const call = async () => ok(await harness.call<{ _entities: { availableSlots: unknown[] }[] }>(anonymous, slotsOp, variables))._entities[0].availableSlots.length;
+  const call = async () =>
+    ok(await harness.call<{ _entities: { availableSlots: unknown[] }[] }>(anonymous, slotsOp, variables))._entities[0].availableSlots.length;
 
   for (let i = 0; i < options.warmup; i += 1) await call();
   const loadBefore = load();
@@ -228,9 +256,19 @@ async function scenario(harness: QueueHarness, bookings: number, options: Option
     maxMs: round(latencies[latencies.length - 1]),
     // Per call; the subgraph's 30-second appointment sweeper uses the same counted client, so a
     // call it overlapped shows its 2 or 3 statements too: the median is the call's own count.
-    statementsPerCallMedian: percentile([...statements].sort((a, b) => a - b), 0.5),
+    statementsPerCallMedian: percentile(
+      [...statements].sort((a, b) => a - b),
+      0.5,
+    ),
     statementsPerCallMax: Math.max(...statements),
-    callsOverlappingTheSweeper: statements.filter((count) => count !== percentile([...statements].sort((a, b) => a - b), 0.5)).length,
+    callsOverlappingTheSweeper: statements.filter(
+      (count) =>
+        count !==
+        percentile(
+          [...statements].sort((a, b) => a - b),
+          0.5,
+        ),
+    ).length,
     readP50Ms: round(percentile(readMs, 0.5)),
     readP95Ms: round(percentile(readMs, 0.95)),
     computeP50Ms: round(percentile(computeMs, 0.5)),

@@ -93,7 +93,11 @@ async function seed(api: string): Promise<Seed> {
     query: 'mutation($input: CreateBusinessInput!) { createBusiness(input: $input) { id slug } }',
     variables: { input: { name: `Bench Clinic ${suffix}`, timezone: 'Europe/Berlin', description: 'Walk in any time.' } },
   });
-  for (const [name, durationMinutes] of [['Check-up', 15], ['Vaccination', 10], ['Consultation', 30]] as const) {
+  for (const [name, durationMinutes] of [
+    ['Check-up', 15],
+    ['Vaccination', 10],
+    ['Consultation', 30],
+  ] as const) {
     await graphqlOk(api, {
       token,
       query: 'mutation($input: CreateServiceInput!) { createService(input: $input) { id } }',

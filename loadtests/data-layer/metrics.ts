@@ -8,7 +8,8 @@ export interface Sample {
   series: Map<string, number>;
 }
 
-const wanted = /^(wlq_db_statements_total|wlq_db_query_duration_seconds_bucket|wlq_db_query_duration_seconds_count|wlq_cache_requests_total)\{([^}]*)\} ([0-9.e+-]+)$/;
+const wanted =
+  /^(wlq_db_statements_total|wlq_db_query_duration_seconds_bucket|wlq_db_query_duration_seconds_count|wlq_cache_requests_total)\{([^}]*)\} ([0-9.e+-]+)$/;
 
 export async function readMetrics(baseUrls: string[]): Promise<Sample> {
   const series = new Map<string, number>();

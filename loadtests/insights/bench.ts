@@ -84,7 +84,13 @@ async function rollUpEverything(harness: QueueHarness, batchSize: number) {
     rolled += result.visits;
   }
   const total = times.reduce((sum, ms) => sum + ms, 0);
-  return { rolled, batches: times.length, msPer1000: round((total / Math.max(1, rolled)) * 1000), batchP50Ms: round(percentile(times, 0.5)), batchP95Ms: round(percentile(times, 0.95)) };
+  return {
+    rolled,
+    batches: times.length,
+    msPer1000: round((total / Math.max(1, rolled)) * 1000),
+    batchP50Ms: round(percentile(times, 0.5)),
+    batchP95Ms: round(percentile(times, 0.95)),
+  };
 }
 
 /**
@@ -130,7 +136,8 @@ async function bulkRollUp(harness: QueueHarness, businessId: string) {
 
 async function timeInsights(harness: QueueHarness, tenant: SeededTenant, variables: Record<string, unknown>) {
   const manager = tenant.staff('MANAGER');
-  const call = () => harness.call<{ _entities: [{ insights: { joined: number; series: unknown[] } }] }>(manager, insightsOp, { id: tenant.businessId, ...variables });
+  const call = () =>
+    harness.call<{ _entities: [{ insights: { joined: number; series: unknown[] } }] }>(manager, insightsOp, { id: tenant.businessId, ...variables });
   for (let i = 0; i < warmup; i += 1) ok(await call());
   const times: number[] = [];
   const statements: number[] = [];
@@ -143,8 +150,14 @@ async function timeInsights(harness: QueueHarness, tenant: SeededTenant, variabl
     statements.push(harness.statements() - before);
   }
   return {
-    calls, p50Ms: round(percentile(times, 0.5)), p95Ms: round(percentile(times, 0.95)), maxMs: round(Math.max(...times)),
-    statementsPerCall: Math.min(...statements), statementsPerCallMax: Math.max(...statements), joined: answer?.joined, buckets: answer?.series.length,
+    calls,
+    p50Ms: round(percentile(times, 0.5)),
+    p95Ms: round(percentile(times, 0.95)),
+    maxMs: round(Math.max(...times)),
+    statementsPerCall: Math.min(...statements),
+    statementsPerCallMax: Math.max(...statements),
+    joined: answer?.joined,
+    buckets: answer?.series.length,
   };
 }
 
@@ -174,7 +187,9 @@ function summary(plan: unknown) {
   const nodes: string[] = [];
   const walk = (node: PlanNode, depth: number) => {
     if (depth <= 3 || node['Relation Name']) {
-      nodes.push(`${'  '.repeat(depth)}${node['Node Type']}${node['Relation Name'] ? ` on ${node['Relation Name']}` : ''}: ${round(node['Actual Total Time'])} ms, ${node['Actual Rows'] * node['Actual Loops']} rows`);
+      nodes.push(
+        `${'  '.repeat(depth)}${node['Node Type']}${node['Relation Name'] ? ` on ${node['Relation Name']}` : ''}: ${round(node['Actual Total Time'])} ms, ${node['Actual Rows'] * node['Actual Loops']} rows`,
+      );
     }
     for (const child of node.Plans ?? []) walk(child, depth + 1);
   };
@@ -200,9 +215,12 @@ async function timeDirect(prisma: PrismaClient, scope: InsightsScope, hourlyOnly
   await readFigures(explaining(prisma, plans), scope, { hourlyOnly });
   await readHistograms(explaining(prisma, plans), scope, { hourlyOnly });
   return {
-    figuresP50Ms: round(percentile(figures, 0.5)), figuresMaxMs: round(Math.max(...figures)),
-    histogramsP50Ms: round(percentile(histograms, 0.5)), histogramsMaxMs: round(Math.max(...histograms)),
-    explainFigures: summary(plans[0]), explainHistograms: summary(plans[1]),
+    figuresP50Ms: round(percentile(figures, 0.5)),
+    figuresMaxMs: round(Math.max(...figures)),
+    histogramsP50Ms: round(percentile(histograms, 0.5)),
+    histogramsMaxMs: round(Math.max(...histograms)),
+    explainFigures: summary(plans[0]),
+    explainHistograms: summary(plans[1]),
   };
 }
 
@@ -214,31 +232,63 @@ async function main() {
     const tenant = await harness.createTenant({ timezone: 'Europe/Berlin', serviceMinutes: [10, 15, 30] });
     const queueIds: string[] = [];
     for (const name of ['Counter', 'Pharmacy']) {
-      queueIds.push((await harness.prisma.queue.create({ data: { organizationId: tenant.organizationId, businessId: tenant.businessId, name, timezone: 'Europe/Berlin' } })).id);
+      queueIds.push(
+        (await harness.prisma.queue.create({ data: { organizationId: tenant.organizationId, businessId: tenant.businessId, name, timezone: 'Europe/Berlin' } }))
+          .id,
+      );
     }
     const staffIds = Array.from({ length: 10 }, () => randomUUID());
     const target: HistoryTarget = { organizationId: tenant.organizationId, businessId: tenant.businessId, queueIds, serviceIds: tenant.serviceIds, staffIds };
     const year = { from: '2025-12-31T23:00:00Z', to: '2026-12-31T23:00:00Z' };
     const phases: Phase[] = [];
 
-    phases.push(await phase('seed', async () => ({ visits: await seedFinishedVisits(harness.prisma, target, { count: visits - 10_000, from: new Date('2026-01-01T00:00:00Z'), days: 364 }) })));
+    phases.push(
+      await phase('seed', async () => ({
+        visits: await seedFinishedVisits(harness.prisma, target, { count: visits - 10_000, from: new Date('2026-01-01T00:00:00Z'), days: 364 }),
+      })),
+    );
     phases.push(await phase('rollup of the backlog (in bulk, real increments and upsert)', () => bulkRollUp(harness, tenant.businessId)));
     await harness.prisma.$executeRawUnsafe('ANALYZE "Visit"');
     await harness.prisma.$executeRawUnsafe('ANALYZE "InsightsRollup"');
     await harness.prisma.$executeRawUnsafe('ANALYZE "InsightsDailyRollup"');
-    phases.push(await phase('seed 10,000 new visits', async () => ({ visits: await seedFinishedVisits(harness.prisma, target, { count: 10_000, from: new Date('2026-06-01T00:00:00Z'), days: 30, seed: 99 }) })));
+    phases.push(
+      await phase('seed 10,000 new visits', async () => ({
+        visits: await seedFinishedVisits(harness.prisma, target, { count: 10_000, from: new Date('2026-06-01T00:00:00Z'), days: 30, seed: 99 }),
+      })),
+    );
     phases.push(await phase('rollup of new visits (batches of 1,000)', () => rollUpEverything(harness, 1000)));
     const [{ rows, dailyRows }] = await harness.prisma.$queryRaw<{ rows: number; dailyRows: number }[]>`
       SELECT (SELECT count(*)::int FROM "InsightsRollup" WHERE "businessId" = ${tenant.businessId}::uuid) AS "rows",
              (SELECT count(*)::int FROM "InsightsDailyRollup" WHERE "businessId" = ${tenant.businessId}::uuid) AS "dailyRows"`;
     phases.push(await phase('insights, one year by DAY', () => timeInsights(harness, tenant, { ...year, granularity: 'DAY' })));
     phases.push(await phase('insights, one year by WEEK', () => timeInsights(harness, tenant, { ...year, granularity: 'WEEK' })));
-    phases.push(await phase('insights, one year by WEEK, one staff member', () => timeInsights(harness, tenant, { ...year, granularity: 'WEEK', staffId: staffIds[0] })));
-    phases.push(await phase('insights, one week by HOUR', () => timeInsights(harness, tenant, { from: '2026-06-07T22:00:00Z', to: '2026-06-14T22:00:00Z', granularity: 'HOUR' })));
-    phases.push(await phase('insights, 31 days by HOUR', () => timeInsights(harness, tenant, { from: '2026-05-31T22:00:00Z', to: '2026-07-01T22:00:00Z', granularity: 'HOUR' })));
-    const yearByDay: InsightsScope = { businessId: tenant.businessId, from: new Date(year.from), to: new Date(year.to), granularity: 'DAY', timezone: 'Europe/Berlin', queueId: null, serviceId: null, staffId: null };
+    phases.push(
+      await phase('insights, one year by WEEK, one staff member', () => timeInsights(harness, tenant, { ...year, granularity: 'WEEK', staffId: staffIds[0] })),
+    );
+    phases.push(
+      await phase('insights, one week by HOUR', () =>
+        timeInsights(harness, tenant, { from: '2026-06-07T22:00:00Z', to: '2026-06-14T22:00:00Z', granularity: 'HOUR' }),
+      ),
+    );
+    phases.push(
+      await phase('insights, 31 days by HOUR', () =>
+        timeInsights(harness, tenant, { from: '2026-05-31T22:00:00Z', to: '2026-07-01T22:00:00Z', granularity: 'HOUR' }),
+      ),
+    );
+    const yearByDay: InsightsScope = {
+      businessId: tenant.businessId,
+      from: new Date(year.from),
+      to: new Date(year.to),
+      granularity: 'DAY',
+      timezone: 'Europe/Berlin',
+      queueId: null,
+      serviceId: null,
+      staffId: null,
+    };
     phases.push(await phase('statements of a year by DAY, daily path (direct)', () => timeDirect(harness.prisma, yearByDay, false, 5)));
-    phases.push(await phase('statements of a year by DAY, hourly rows only (direct; the path before daily rows)', () => timeDirect(harness.prisma, yearByDay, true, 2)));
+    phases.push(
+      await phase('statements of a year by DAY, hourly rows only (direct; the path before daily rows)', () => timeDirect(harness.prisma, yearByDay, true, 2)),
+    );
 
     const result = { at: new Date().toISOString(), cores: os.cpus().length, visits, rollupRows: rows, dailyRollupRows: dailyRows, phases };
     writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(result, null, 2) + '\n');

@@ -101,7 +101,11 @@ const phoneOf = (group: number, i: number) => `+49151${String(group).padStart(2,
 const emailOf = (group: number, i: number) => `guest-${group}-${i}@bench.test`;
 
 async function createQueue(setup: Setup, name: string): Promise<string> {
-  return ok(await setup.harness.call<{ createQueue: { id: string } }>(setup.tenant.staff('MANAGER'), createQueueOp, { input: { businessId: setup.tenant.businessId, name } })).createQueue.id;
+  return ok(
+    await setup.harness.call<{ createQueue: { id: string } }>(setup.tenant.staff('MANAGER'), createQueueOp, {
+      input: { businessId: setup.tenant.businessId, name },
+    }),
+  ).createQueue.id;
 }
 
 async function drained(runner: JobRunner, queues: QueueName[]): Promise<boolean> {
@@ -117,14 +121,22 @@ async function latency(setup: Setup) {
   const visits: { id: string; phone: string; email: string }[] = [];
   for (let i = 0; i < CALLS; i++) {
     const phone = phoneOf(1, i);
-    const joined = ok(await harness.call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, { input: { queueId, name: `Guest ${i}`, phone } }));
+    const joined = ok(
+      await harness.call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, { input: { queueId, name: `Guest ${i}`, phone } }),
+    );
     visits.push({ id: joined.joinQueue.visit.id, phone, email: emailOf(1, i) });
   }
   // Walk-ins give no email at the counter (an account's visit would have one): written here.
   for (const visit of visits) {
     await harness.prisma.visit.update({ where: { id: visit.id }, data: { customerEmail: visit.email } });
     await harness.prisma.pushSubscription.create({
-      data: { organizationId: tenant.organizationId, businessId: tenant.businessId, visitId: visit.id, endpoint: `${setup.push.origin}/push/${visit.id}`, ...setup.push.keys },
+      data: {
+        organizationId: tenant.organizationId,
+        businessId: tenant.businessId,
+        visitId: visit.id,
+        endpoint: `${setup.push.origin}/push/${visit.id}`,
+        ...setup.push.keys,
+      },
     });
   }
   const runner = await harness.runtime.jobs.startRunner(createHandlers(harness.runtime, setup.channels), { repeat: false });
@@ -169,16 +181,27 @@ async function latency(setup: Setup) {
       fromCommit.push(arrival.at - call.calledAt);
       fromSend.push(arrival.at - call.sentAt);
     }
-    result[channel] = { fromCalledAt: percentiles(fromCommit), fromMutationSent: percentiles(fromSend), missing, underOneSecond: fromCommit.filter((ms) => ms < 1_000).length };
+    result[channel] = {
+      fromCalledAt: percentiles(fromCommit),
+      fromMutationSent: percentiles(fromSend),
+      missing,
+      underOneSecond: fromCommit.filter((ms) => ms < 1_000).length,
+    };
   }
   // Every arrival's visit and kind: a duplicate "called" on any channel would be a bug.
-  const duplicates = channels.map((channel) => calls.filter((call) => {
-    const visit = byVisit.get(call.visitId)!;
-    const all = channel === 'sms' ? setup.sms.arrivals.filter((a) => a.to === visit.phone && a.text.includes("it's your turn"))
-      : channel === 'email' ? setup.smtp.arrivals.filter((a) => a.to === visit.email && a.text.startsWith("It's your turn"))
-      : setup.push.arrivals.filter((a) => a.text === `${call.visitId}:CALLED`);
-    return all.length > 1;
-  }).length);
+  const duplicates = channels.map(
+    (channel) =>
+      calls.filter((call) => {
+        const visit = byVisit.get(call.visitId)!;
+        const all =
+          channel === 'sms'
+            ? setup.sms.arrivals.filter((a) => a.to === visit.phone && a.text.includes("it's your turn"))
+            : channel === 'email'
+              ? setup.smtp.arrivals.filter((a) => a.to === visit.email && a.text.startsWith("It's your turn"))
+              : setup.push.arrivals.filter((a) => a.text === `${call.visitId}:CALLED`);
+        return all.length > 1;
+      }).length,
+  );
   result.duplicatesPushSmsEmail = duplicates;
   result.pushUndecryptable = setup.push.undecryptable;
   return { ...result, calledVisitIds: calls.map((call) => call.visitId) };
@@ -212,10 +235,14 @@ async function relay(setup: Setup) {
     if (wait > 0) await sleep(wait);
     const sentAt = Date.now();
     joins.push(
-      harness.call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, { input: { queueId: queueIds[i % QUEUES], name: `Burst ${i}`, phone: phoneOf(3, i) } }).then(
-        (answer) => ({ visitId: answer.data?.joinQueue.visit.id ?? null, sentAt, ms: Date.now() - sentAt, error: answer.errors?.[0]?.message }),
-        (error: Error) => ({ visitId: null, sentAt, ms: Date.now() - sentAt, error: error.message }),
-      ),
+      harness
+        .call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, {
+          input: { queueId: queueIds[i % QUEUES], name: `Burst ${i}`, phone: phoneOf(3, i) },
+        })
+        .then(
+          (answer) => ({ visitId: answer.data?.joinQueue.visit.id ?? null, sentAt, ms: Date.now() - sentAt, error: answer.errors?.[0]?.message }),
+          (error: Error) => ({ visitId: null, sentAt, ms: Date.now() - sentAt, error: error.message }),
+        ),
     );
   }
   const sendSeconds = (Date.now() - start) / 1_000;
@@ -285,10 +312,12 @@ async function throughput(setup: Setup, visitIds: string[], calledVisitIds: stri
   const { harness } = setup;
   console.log(`throughput: ${ROUNDS} rounds of ${JOBS} send-sms and ${JOBS} send-email jobs (rate limits lifted, configured concurrency)`);
   const emails = new Map<string, string>();
-  await harness.prisma.$transaction(visitIds.map((id, i) => {
-    emails.set(id, emailOf(3, i));
-    return harness.prisma.visit.update({ where: { id }, data: { customerEmail: emailOf(3, i) } });
-  }));
+  await harness.prisma.$transaction(
+    visitIds.map((id, i) => {
+      emails.set(id, emailOf(3, i));
+      return harness.prisma.visit.update({ where: { id }, data: { customerEmail: emailOf(3, i) } });
+    }),
+  );
   // Each (visit, kind, channel) is sent at most once: every job of a run is a fresh combination.
   // Waiting visits (the burst's) can be told they joined or are getting close; called ones (the latency phase's) can be recalled.
   type Send = { visitId: string; kind: 'JOINED' | 'GETTING_CLOSE' | 'RECALLED' };
@@ -318,13 +347,16 @@ async function throughput(setup: Setup, visitIds: string[], calledVisitIds: stri
       const done = Date.now();
       const after = machine();
       await runner.close(5_000);
-      const sent = await harness.prisma.notification.count({ where: { channel, status: 'SENT', OR: jobs.map((job) => ({ visitId: job.visitId, kind: job.kind })) } });
+      const sent = await harness.prisma.notification.count({
+        where: { channel, status: 'SENT', OR: jobs.map((job) => ({ visitId: job.visitId, kind: job.kind })) },
+      });
       const seconds = (lastArrival - started) / 1_000;
       runs.push({
         round: r + 1,
         channel,
         jobs: JOBS,
-        concurrency: channel === 'SMS' ? harness.runtime.config.notifications.jobs.concurrency.sms : harness.runtime.config.notifications.jobs.concurrency.email,
+        concurrency:
+          channel === 'SMS' ? harness.runtime.config.notifications.jobs.concurrency.sms : harness.runtime.config.notifications.jobs.concurrency.email,
         atProvider: arrivals.length - from,
         sentRows: sent,
         secondsToLastArrival: round2(seconds),
@@ -367,12 +399,20 @@ async function webhooks(setup: Setup) {
     const eventId = `msg_bench_${randomUUID()}`;
     const from = receiver.arrivals.length;
     const verifiedBefore = receiver.verified;
-    const event = { eventId, organizationId: tenant.organizationId, type: 'visit.called', occurredAt: new Date().toISOString(), data: { queueId: randomUUID(), visit: { id: randomUUID(), status: 'CALLED', ticket: 'A-001' } } };
+    const event = {
+      eventId,
+      organizationId: tenant.organizationId,
+      type: 'visit.called',
+      occurredAt: new Date().toISOString(),
+      data: { queueId: randomUUID(), visit: { id: randomUUID(), status: 'CALLED', ticket: 'A-001' } },
+    };
     if (mode === 'pre-queued') {
       // Called directly: a runner of the webhooks queue would take the delivery jobs too.
       await handlers['webhook-event']!(event, { id: `webhook-event:${eventId}`, attempt: 1, maxAttempts: 8 });
     }
-    const runner = await harness.runtime.jobs.startRunner(mode === 'pre-queued' ? { 'webhook-delivery': handlers['webhook-delivery'] } : handlers, { repeat: false });
+    const runner = await harness.runtime.jobs.startRunner(mode === 'pre-queued' ? { 'webhook-delivery': handlers['webhook-delivery'] } : handlers, {
+      repeat: false,
+    });
     const before = machine();
     const started = Date.now();
     if (mode === 'together') await harness.runtime.jobs.queue.add('webhook-event', event, { jobId: `webhook-event:${eventId}` });
@@ -380,7 +420,12 @@ async function webhooks(setup: Setup) {
     const arrivals = receiver.arrivals.slice(from);
     const first = Math.min(...arrivals.map((a) => a.at));
     const last = Math.max(...arrivals.map((a) => a.at));
-    await until('the deliveries to be recorded', async () => (await harness.prisma.webhookDelivery.count({ where: { eventId, status: 'SUCCEEDED' } })) === ENDPOINTS, 30_000, 100);
+    await until(
+      'the deliveries to be recorded',
+      async () => (await harness.prisma.webhookDelivery.count({ where: { eventId, status: 'SUCCEEDED' } })) === ENDPOINTS,
+      30_000,
+      100,
+    );
     const after = machine();
     await runner.close(5_000);
     const succeeded = await harness.prisma.webhookDelivery.count({ where: { eventId, status: 'SUCCEEDED' } });
@@ -404,7 +449,9 @@ async function webhooks(setup: Setup) {
       after,
       busy: busy(before.loadavg, after.loadavg),
     });
-    console.log(`  round ${r + 1} (${mode}): ${round2(arrivals.length / ((last - started) / 1_000))}/s, fan-out ${fanOutMs} ms (load ${before.loadavg[0]} -> ${after.loadavg[0]})`);
+    console.log(
+      `  round ${r + 1} (${mode}): ${round2(arrivals.length / ((last - started) / 1_000))}/s, fan-out ${fanOutMs} ms (load ${before.loadavg[0]} -> ${after.loadavg[0]})`,
+    );
   }
   await receiver.close();
   return runs;
@@ -434,7 +481,10 @@ async function main() {
     // The workers' channels as createChannels makes them, but push with an agent that trusts the local endpoint.
     const channels: Channels = {
       email: createEmailChannel(config.notifications.email, logger),
-      push: createPushChannel({ vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey, vapidSubject: 'mailto:bench@waitlessq.test' }, { agent: push.agent }),
+      push: createPushChannel(
+        { vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey, vapidSubject: 'mailto:bench@waitlessq.test' },
+        { agent: push.agent },
+      ),
       sms: createSmsChannel(config.notifications.sms),
     };
     const setup: Setup = { harness, tenant, channels, push, smtp, sms };

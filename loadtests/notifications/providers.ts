@@ -59,7 +59,10 @@ export async function startSmtp(): Promise<{ url: string; arrivals: Arrival[]; c
   return { url: `smtp://127.0.0.1:${port}`, arrivals, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-export async function startSmsProvider(accountSid: string, authToken: string): Promise<{ url: string; arrivals: Arrival[]; refused: number; close(): Promise<void> }> {
+export async function startSmsProvider(
+  accountSid: string,
+  authToken: string,
+): Promise<{ url: string; arrivals: Arrival[]; refused: number; close(): Promise<void> }> {
   const arrivals: Arrival[] = [];
   const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
   const state = { refused: 0 };
@@ -107,7 +110,25 @@ export async function startPushEndpoint(): Promise<PushEndpoint> {
   const dir = mkdtempSync(path.join(tmpdir(), 'push-bench-'));
   const made = spawnSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+    ],
     { encoding: 'utf8' },
   );
   if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
@@ -122,7 +143,9 @@ export async function startPushEndpoint(): Promise<PushEndpoint> {
     req.on('end', () => {
       const at = Date.now();
       try {
-        const payload = JSON.parse(decrypt(Buffer.concat(chunks), { version: 'aes128gcm', privateKey: receiver, authSecret }).toString('utf8')) as { tag?: string };
+        const payload = JSON.parse(decrypt(Buffer.concat(chunks), { version: 'aes128gcm', privateKey: receiver, authSecret }).toString('utf8')) as {
+          tag?: string;
+        };
         arrivals.push({ at, to: (req.url ?? '').replace(/^\/push\//, ''), text: payload.tag ?? '' });
         res.writeHead(201).end();
       } catch {

@@ -30,7 +30,16 @@ import { createTestDatabase, freePort, graphEnv, graphqlOk, rateLimitsOff, start
 const PUBLISHES = 30;
 const LOGO_PUBLISHES = 10;
 const WARM_RUNS = 10;
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const round = (value: number) => Math.round(value * 10) / 10;
 const load = () => os.loadavg().map((value) => Math.round(value * 100) / 100);
@@ -51,7 +60,9 @@ async function main() {
     graphEnv(db, { ...rateLimitsOff, PORT: String(port), PUBLIC_URL: origin, VAPID_PUBLIC_KEY: ecdh.getPublicKey().toString('base64url'), LOG_LEVEL: 'warn' }),
   );
   const api = graph.gateway.url;
-  const logo = await sharp({ create: { width: 1024, height: 1024, channels: 4, background: '#7c3aed' } }).png().toBuffer();
+  const logo = await sharp({ create: { width: 1024, height: 1024, channels: 4, background: '#7c3aed' } })
+    .png()
+    .toBuffer();
   const logoServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(logo));
   await new Promise<void>((resolve) => logoServer.listen(0, '127.0.0.1', resolve));
   const logoUrl = `http://127.0.0.1:${(logoServer.address() as AddressInfo).port}/logo.png`;
@@ -63,14 +74,23 @@ async function main() {
       variables: { input: { organizationName: 'Bench Org', name: 'Owner', email: 'owner@bench.test', password: 'bench-password-1' } },
     });
     const call = <T>(query: string, variables: Record<string, unknown>) => graphqlOk<T>(api, { query, variables, token: signUp.accessToken });
-    const businessId = (await call<{ createBusiness: { id: string } }>(`mutation($i: CreateBusinessInput!) { createBusiness(input: $i) { id } }`, { i: { name: 'Bench Clinic', timezone: 'Europe/Berlin' } })).createBusiness.id;
+    const businessId = (
+      await call<{ createBusiness: { id: string } }>(`mutation($i: CreateBusinessInput!) { createBusiness(input: $i) { id } }`, {
+        i: { name: 'Bench Clinic', timezone: 'Europe/Berlin' },
+      })
+    ).createBusiness.id;
     await call(`mutation($i: CreateServiceInput!) { createService(input: $i) { id } }`, { i: { businessId, name: 'Check-up', durationMinutes: 10 } });
-    const queueId = (await call<{ createQueue: { id: string } }>(`mutation($i: CreateQueueInput!) { createQueue(input: $i) { id } }`, { i: { businessId, name: 'Walk-ins' } })).createQueue.id;
+    const queueId = (
+      await call<{ createQueue: { id: string } }>(`mutation($i: CreateQueueInput!) { createQueue(input: $i) { id } }`, { i: { businessId, name: 'Walk-ins' } })
+    ).createQueue.id;
     await call(`mutation($i: UpdatePwaConfigInput!) { updatePwaConfig(input: $i) { id } }`, { i: { businessId, languages: ['en', 'de'] } });
 
     const publish = async () => {
       const started = performance.now();
-      const { publishPwa } = await call<{ publishPwa: { durationMs: number; files: { bytes: number }[] } }>(`mutation($b: ID!) { publishPwa(businessId: $b) { durationMs files { bytes } } }`, { b: businessId });
+      const { publishPwa } = await call<{ publishPwa: { durationMs: number; files: { bytes: number }[] } }>(
+        `mutation($b: ID!) { publishPwa(businessId: $b) { durationMs files { bytes } } }`,
+        { b: businessId },
+      );
       return { recorded: publishPwa.durationMs, roundTrip: performance.now() - started, bytes: publishPwa.files.reduce((sum, file) => sum + file.bytes, 0) };
     };
     const initials = [];
@@ -81,7 +101,12 @@ async function main() {
     const loadAfterPublish = load();
 
     // First load in a fresh profile.
-    context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: chromiumArgs, headless: true, viewport: { width: 390, height: 780 } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      args: chromiumArgs,
+      headless: true,
+      viewport: { width: 390, height: 780 },
+    });
     const page = context.pages()[0] ?? (await context.newPage());
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
@@ -101,7 +126,9 @@ async function main() {
     await page.locator('.queue-name').waitFor();
     await page.waitForLoadState('networkidle');
     const firstLoad = { ...transfer };
-    const script = await fetch(`${origin}/apps/${businessId}/latest/index.html`).then((r) => r.text()).then((html) => /src="([^"]+app\.js)"/.exec(html)![1]);
+    const script = await fetch(`${origin}/apps/${businessId}/latest/index.html`)
+      .then((r) => r.text())
+      .then((html) => /src="([^"]+app\.js)"/.exec(html)![1]);
     const jsBytes = Buffer.from(await fetch(`${origin}${script}`).then((r) => r.text()), 'utf8');
 
     // The ticket screen: join once, then measure loads of it.
@@ -150,8 +177,16 @@ async function main() {
       cores: os.cpus().length,
       loadavg: { before: loadBefore, afterPublish: loadAfterPublish, after: load() },
       publish: {
-        initials: { recordedMs: percentiles(initials.map((r) => r.recorded)), roundTripMs: percentiles(initials.map((r) => r.roundTrip)), bytesPerVersion: initials[0].bytes },
-        withLogo: { recordedMs: percentiles(withLogo.map((r) => r.recorded)), roundTripMs: percentiles(withLogo.map((r) => r.roundTrip)), bytesPerVersion: withLogo[0].bytes },
+        initials: {
+          recordedMs: percentiles(initials.map((r) => r.recorded)),
+          roundTripMs: percentiles(initials.map((r) => r.roundTrip)),
+          bytesPerVersion: initials[0].bytes,
+        },
+        withLogo: {
+          recordedMs: percentiles(withLogo.map((r) => r.recorded)),
+          roundTripMs: percentiles(withLogo.map((r) => r.roundTrip)),
+          bytesPerVersion: withLogo[0].bytes,
+        },
       },
       firstLoad: {
         bytesByType: firstLoad,
@@ -159,7 +194,11 @@ async function main() {
         javascript: { bytes: jsBytes.byteLength, gzipBytes: gzipSync(jsBytes, { level: 9 }).byteLength },
       },
       ticketScreen: {
-        warm: { renderedMs: percentiles(warm.map((r) => r.ticket)), interactiveMs: percentiles(warm.map((r) => r.interactive)), subscribedMs: percentiles(warm.map((r) => r.subscribed)) },
+        warm: {
+          renderedMs: percentiles(warm.map((r) => r.ticket)),
+          interactiveMs: percentiles(warm.map((r) => r.interactive)),
+          subscribedMs: percentiles(warm.map((r) => r.subscribed)),
+        },
         cold: { renderedMs: round(cold.ticket), interactiveMs: round(cold.interactive), subscribedMs: round(cold.subscribed) },
       },
     };

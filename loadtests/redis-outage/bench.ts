@@ -28,7 +28,10 @@ async function main() {
   const db = await createTestDatabase();
   const redis = await createPrivateRedis();
   await redis.start();
-  const graph = await startGraph({ ...graphEnv(db, { ...rateLimitsOff, ...addressBudgetOn, REDIS_URL: redis.url, CACHE_TTL_SECONDS: '60' }), LOG_LEVEL: 'error' });
+  const graph = await startGraph({
+    ...graphEnv(db, { ...rateLimitsOff, ...addressBudgetOn, REDIS_URL: redis.url, CACHE_TTL_SECONDS: '60' }),
+    LOG_LEVEL: 'error',
+  });
   try {
     const tenant = await createTenant(graph.gateway.url, 'Bench');
     const { createQueue } = await graphqlOk<{ createQueue: { id: string } }>(graph.gateway.url, {
@@ -37,9 +40,20 @@ async function main() {
       token: tenant.staff.OWNER.accessToken,
     });
     const loadBefore = load();
-    const samples = await runOutageScenario({ graph, queueId: createQueue.id, clients, phaseMs, stopRedis: () => redis.stop(), startRedis: () => redis.start() });
+    const samples = await runOutageScenario({
+      graph,
+      queueId: createQueue.id,
+      clients,
+      phaseMs,
+      stopRedis: () => redis.stop(),
+      startRedis: () => redis.start(),
+    });
     const loadAfter = load();
-    const phases = (['up', 'down', 'back'] as const).map((phase) => ({ phase, join: figures(samples, phase, 'join'), typename: figures(samples, phase, 'typename') }));
+    const phases = (['up', 'down', 'back'] as const).map((phase) => ({
+      phase,
+      join: figures(samples, phase, 'join'),
+      typename: figures(samples, phase, 'typename'),
+    }));
     const result = {
       date: new Date().toISOString(),
       clients,

@@ -60,7 +60,10 @@ export async function runOutageScenario(options: OutageOptions): Promise<Sample[
       const ok = !answer.errors?.length && Boolean(answer.data);
       samples.push({ phase: sentIn, kind: 'join', ms: performance.now() - started, ok, code: answer.errors?.[0]?.extensions?.code, key });
     } else {
-      const answer = await graphql(url, { query: '{ __typename }' }).catch((error: Error) => ({ errors: [{ message: error.message, extensions: { code: 'NO_ANSWER' } }], data: null }));
+      const answer = await graphql(url, { query: '{ __typename }' }).catch((error: Error) => ({
+        errors: [{ message: error.message, extensions: { code: 'NO_ANSWER' } }],
+        data: null,
+      }));
       const ok = !answer.errors?.length && Boolean(answer.data);
       samples.push({ phase: sentIn, kind: 'typename', ms: performance.now() - started, ok, code: answer.errors?.[0]?.extensions?.code });
     }

@@ -77,7 +77,9 @@ async function explainFirstVisitBatch(prisma: PrismaClient, organizationId: stri
   const [{ 'Execution Time': executionMs, Plan }] = row['QUERY PLAN'];
   const nodes: string[] = [];
   const walk = (node: PlanNode, depth: number) => {
-    nodes.push(`${'  '.repeat(depth)}${node['Node Type']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}${node['Relation Name'] ? ` on ${node['Relation Name']}` : ''}: ${round(node['Actual Total Time'])} ms, ${node['Actual Rows']} rows${node['Rows Removed by Filter'] !== undefined ? `, ${node['Rows Removed by Filter']} removed by filter` : ''}, ${(node['Shared Hit Blocks'] ?? 0) + (node['Shared Read Blocks'] ?? 0)} blocks`);
+    nodes.push(
+      `${'  '.repeat(depth)}${node['Node Type']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}${node['Relation Name'] ? ` on ${node['Relation Name']}` : ''}: ${round(node['Actual Total Time'])} ms, ${node['Actual Rows']} rows${node['Rows Removed by Filter'] !== undefined ? `, ${node['Rows Removed by Filter']} removed by filter` : ''}, ${(node['Shared Hit Blocks'] ?? 0) + (node['Shared Read Blocks'] ?? 0)} blocks`,
+    );
     for (const child of node.Plans ?? []) walk(child, depth + 1);
   };
   walk(Plan, 0);
@@ -108,71 +110,80 @@ async function main() {
     for (const name of ['Counter', 'Pharmacy']) {
       queueIds.push((await prisma.queue.create({ data: { organizationId, businessId, name, timezone: 'Europe/Berlin' } })).id);
     }
-    const target: HistoryTarget = { organizationId, businessId, queueIds, serviceIds: tenant.serviceIds, staffIds: Array.from({ length: 10 }, () => randomUUID()) };
+    const target: HistoryTarget = {
+      organizationId,
+      businessId,
+      queueIds,
+      serviceIds: tenant.serviceIds,
+      staffIds: Array.from({ length: 10 }, () => randomUUID()),
+    };
     // The handler's cutoff for the default policy (dataRetentionDays 365).
     const cutoff = new Date(Date.now() - 365 * day);
     const customerIds = Array.from({ length: customers }, () => randomUUID());
     const kept = customerIds.slice(0, Math.floor(customers / 2));
     const phases: Phase[] = [];
 
-    phases.push(await phase('seed', async () => {
-      const old = await seedFinishedVisits(prisma, target, { count: oldVisits, from: new Date(cutoff.getTime() - 360 * day), days: 350 });
-      // Personal fields on every old visit; customers round-robin over all of them.
-      const personal = await prisma.$executeRaw`
+    phases.push(
+      await phase('seed', async () => {
+        const old = await seedFinishedVisits(prisma, target, { count: oldVisits, from: new Date(cutoff.getTime() - 360 * day), days: 350 });
+        // Personal fields on every old visit; customers round-robin over all of them.
+        const personal = await prisma.$executeRaw`
         UPDATE "Visit" v SET "customerName" = 'Ada ' || s.rn, "customerPhone" = '+4915100' || s.rn, "customerEmail" = 'ada' || s.rn || '@example.com',
           "customerNotes" = 'window seat', "internalNotes" = 'regular', "locale" = 'de',
           "visitTokenHash" = md5(v."id"::text), "customerId" = (${customerIds}::uuid[])[1 + s.rn % ${customers}]
         FROM (SELECT "id", row_number() OVER (ORDER BY "id") AS rn FROM "Visit" WHERE "organizationId" = ${organizationId}::uuid) s
         WHERE v."id" = s."id"`;
-      const recent = await seedFinishedVisits(prisma, target, { count: windowVisits, from: new Date(cutoff.getTime() + 5 * day), days: 355, seed: 7 });
-      // Visits inside the window, with personal fields, of the kept half of the customers.
-      await prisma.$executeRaw`
+        const recent = await seedFinishedVisits(prisma, target, { count: windowVisits, from: new Date(cutoff.getTime() + 5 * day), days: 355, seed: 7 });
+        // Visits inside the window, with personal fields, of the kept half of the customers.
+        await prisma.$executeRaw`
         UPDATE "Visit" v SET "customerName" = 'Bo', "customerPhone" = '+491520000', "customerId" = (${kept}::uuid[])[1 + s.rn % ${kept.length}]
         FROM (SELECT "id", row_number() OVER (ORDER BY "id") AS rn FROM "Visit" WHERE "organizationId" = ${organizationId}::uuid AND "createdAt" >= ${cutoff}::timestamp(3)) s
         WHERE v."id" = s."id"`;
-      const events = await prisma.$executeRaw`
+        const events = await prisma.$executeRaw`
         INSERT INTO "VisitEvent" ("id", "visitId", "organizationId", "queueId", "fromStatus", "toStatus", "actorId", "actorKind", "at")
         SELECT gen_random_uuid(), "id", "organizationId", "queueId", NULL, 'WAITING', "customerId", 'customer', "createdAt"
         FROM "Visit" WHERE "organizationId" = ${organizationId}::uuid`;
-      const twoYearsAgo = new Date(Date.now() - 730 * day);
-      const people = await prisma.$executeRaw`
+        const twoYearsAgo = new Date(Date.now() - 730 * day);
+        const people = await prisma.$executeRaw`
         INSERT INTO "Customer" ("id", "organizationId", "name", "email", "phone", "createdAt", "updatedAt")
         SELECT id, ${organizationId}::uuid, 'Customer ' || n, 'c' || n || '@example.com', '+49170' || n, ${twoYearsAgo}::timestamp(3), ${twoYearsAgo}::timestamp(3)
         FROM unnest(${customerIds}::uuid[]) WITH ORDINALITY AS t(id, n)`;
-      const subscriptions = await prisma.$executeRaw`
+        const subscriptions = await prisma.$executeRaw`
         INSERT INTO "PushSubscription" ("id", "organizationId", "businessId", "visitId", "endpoint", "p256dh", "auth", "createdAt", "updatedAt")
         SELECT gen_random_uuid(), "organizationId", "businessId", "id", 'https://push.example/' || "id", 'key', 'auth', "createdAt", "createdAt"
         FROM "Visit" WHERE "organizationId" = ${organizationId}::uuid AND "createdAt" < ${cutoff}::timestamp(3) LIMIT ${pushSubscriptions}`;
-      // The seeded events went into the outbox by trigger (VisitEvent_outbox); a year-old history has no
-      // subscriber to tell, and the harness's relay draining 220,000 rows would run beside the passes.
-      await prisma.$executeRaw`DELETE FROM "OutboxEvent"`;
-      for (const table of ['Visit', 'VisitEvent', 'Customer', 'PushSubscription']) await prisma.$executeRawUnsafe(`ANALYZE "${table}"`);
-      return { oldVisits: old, personal, windowVisits: recent, events, customers: people, pushSubscriptions: subscriptions };
-    }));
+        // The seeded events went into the outbox by trigger (VisitEvent_outbox); a year-old history has no
+        // subscriber to tell, and the harness's relay draining 220,000 rows would run beside the passes.
+        await prisma.$executeRaw`DELETE FROM "OutboxEvent"`;
+        for (const table of ['Visit', 'VisitEvent', 'Customer', 'PushSubscription']) await prisma.$executeRawUnsafe(`ANALYZE "${table}"`);
+        return { oldVisits: old, personal, windowVisits: recent, events, customers: people, pushSubscriptions: subscriptions };
+      }),
+    );
 
     const explains: Record<string, unknown> = { firstPass: await explainFirstVisitBatch(prisma, organizationId, cutoff) };
     // The handler's steps, in its order; each step timed with its statements.
-    const pass = (label: string) => phase(label, async () => {
-      const step = async <T>(run: () => Promise<T>) => {
-        const before = harness.statements();
-        const started = performance.now();
-        const result = await run();
-        return { result, ms: round(performance.now() - started), statements: harness.statements() - before };
-      };
-      const visits = await step(() => applyVisitRetention(counted, organizationId, cutoff));
-      const push = await step(() => deletePushSubscriptionsBefore(counted, organizationId, cutoff));
-      const keep = await step(() => customersWithVisitsSince(counted, organizationId, cutoff));
-      const people = await step(() => deleteInactiveCustomers(counted, organizationId, cutoff, keep.result));
-      const totalMs = visits.ms + push.ms + keep.ms + people.ms;
-      return {
-        totalMs: round(totalMs),
-        statements: visits.statements + push.statements + keep.statements + people.statements,
-        visits: { ...visits.result, ms: visits.ms, statements: visits.statements, perSecond: Math.round(visits.result.visits / (visits.ms / 1000)) },
-        pushSubscriptions: { deleted: push.result, ms: push.ms, statements: push.statements },
-        keep: { customers: keep.result.length, ms: keep.ms, statements: keep.statements },
-        customers: { ...people.result, ms: people.ms, statements: people.statements, perSecond: Math.round(people.result.customers / (people.ms / 1000)) },
-      };
-    });
+    const pass = (label: string) =>
+      phase(label, async () => {
+        const step = async <T>(run: () => Promise<T>) => {
+          const before = harness.statements();
+          const started = performance.now();
+          const result = await run();
+          return { result, ms: round(performance.now() - started), statements: harness.statements() - before };
+        };
+        const visits = await step(() => applyVisitRetention(counted, organizationId, cutoff));
+        const push = await step(() => deletePushSubscriptionsBefore(counted, organizationId, cutoff));
+        const keep = await step(() => customersWithVisitsSince(counted, organizationId, cutoff));
+        const people = await step(() => deleteInactiveCustomers(counted, organizationId, cutoff, keep.result));
+        const totalMs = visits.ms + push.ms + keep.ms + people.ms;
+        return {
+          totalMs: round(totalMs),
+          statements: visits.statements + push.statements + keep.statements + people.statements,
+          visits: { ...visits.result, ms: visits.ms, statements: visits.statements, perSecond: Math.round(visits.result.visits / (visits.ms / 1000)) },
+          pushSubscriptions: { deleted: push.result, ms: push.ms, statements: push.statements },
+          keep: { customers: keep.result.length, ms: keep.ms, statements: keep.statements },
+          customers: { ...people.result, ms: people.ms, statements: people.statements, perSecond: Math.round(people.result.customers / (people.ms / 1000)) },
+        };
+      });
     phases.push(await pass('first pass (the handler steps)'));
     explains.secondPass = await explainFirstVisitBatch(prisma, organizationId, cutoff);
     phases.push(await pass('second pass (nothing left to clear)'));
@@ -185,7 +196,17 @@ async function main() {
       SELECT (SELECT count(*)::int FROM "Visit" WHERE "organizationId" = ${organizationId}::uuid AND "createdAt" < ${cutoff}::timestamp(3) AND ("customerName" <> '' OR "customerId" IS NOT NULL)) AS personal,
              (SELECT count(*)::int FROM "Customer" WHERE "organizationId" = ${organizationId}::uuid) AS customers`;
     console.log(JSON.stringify({ explains, left }, null, 2));
-    const result = { at: new Date().toISOString(), cores: os.cpus().length, oldVisits, windowVisits, customers, cutoff: cutoff.toISOString(), phases, explains, left };
+    const result = {
+      at: new Date().toISOString(),
+      cores: os.cpus().length,
+      oldVisits,
+      windowVisits,
+      customers,
+      cutoff: cutoff.toISOString(),
+      phases,
+      explains,
+      left,
+    };
     writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(result, null, 2) + '\n');
   } finally {
     await harness.close();

@@ -62,9 +62,9 @@ const FEDERATED = `subscription($id: ID!, $token: String) {
   }
 }`;
 // What a waiting-room screen runs: a partner key may run only trusted documents, by their id.
-const DISPLAY_ID = (JSON.parse(readFileSync(path.resolve(__dirname, '../../schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] }).operations.find(
-  (operation) => operation.name === 'DisplayQueueUpdated',
-)!.id;
+const DISPLAY_ID = (
+  JSON.parse(readFileSync(path.resolve(__dirname, '../../schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] }
+).operations.find((operation) => operation.name === 'DisplayQueueUpdated')!.id;
 const CALL_NEXT = `mutation CallNext($queueId: ID!) { callNext(queueId: $queueId) { id calledAt } }`;
 
 const { VISIT_TOKEN_SECRET: visitTokenSecret } = testSecrets;
@@ -169,7 +169,12 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: Tenant, sce
   const subscriptions = scenario.screens
     ? Array.from({ length: scenario.screens }, () => ({ q: 0, query: '', variables: { queueId: queues[0].id }, persistedId: DISPLAY_ID }))
     : queues.flatMap((queue, q) =>
-        queue.visits.map((visit) => ({ q, query: scenario.federated ? FEDERATED : LOCAL, variables: { id: visit.id, token: visit.token }, persistedId: undefined })),
+        queue.visits.map((visit) => ({
+          q,
+          query: scenario.federated ? FEDERATED : LOCAL,
+          variables: { id: visit.id, token: visit.token },
+          persistedId: undefined,
+        })),
       );
   // One authorization call per distinct question: each visit's own, one for all the screens of a key (the gateway caches it).
   const questions = scenario.screens ? 1 : subscribers;
@@ -198,7 +203,9 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: Tenant, sce
   const counters = async () => ({
     statements: await scrape(graph.subgraphs.queue.baseUrl, 'wlq_db_statements_total'),
     executions: await scrape(gateway.baseUrl, 'wlq_subscription_executions_total'),
-    otherRequests: (await scrape(graph.subgraphs.business.baseUrl, 'wlq_graphql_requests_total')) + (await scrape(graph.subgraphs.user.baseUrl, 'wlq_graphql_requests_total')),
+    otherRequests:
+      (await scrape(graph.subgraphs.business.baseUrl, 'wlq_graphql_requests_total')) +
+      (await scrape(graph.subgraphs.user.baseUrl, 'wlq_graphql_requests_total')),
     fanOutSeconds: await scrape(gateway.baseUrl, 'wlq_subscription_event_fanout_seconds_sum'),
     lagSeconds: await scrape(gateway.baseUrl, 'wlq_subscription_event_lag_seconds_sum'),
     gatewayEvents: await scrape(gateway.baseUrl, 'wlq_subscription_event_fanout_seconds_count'),
@@ -216,7 +223,11 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: Tenant, sce
     const sequence = Math.floor(m / scenario.queues) + 1;
     const expected = scenario.screens ?? scenario.perQueue - (sequence - 1);
     const started = performance.timeOrigin + performance.now();
-    const { callNext } = await graphqlOk<{ callNext: { calledAt: string } }>(gateway.url, { token: tenant.staff.STAFF.accessToken, query: CALL_NEXT, variables: { queueId: queues[q].id } });
+    const { callNext } = await graphqlOk<{ callNext: { calledAt: string } }>(gateway.url, {
+      token: tenant.staff.STAFF.accessToken,
+      query: CALL_NEXT,
+      variables: { queueId: queues[q].id },
+    });
     mutationMs.push(performance.timeOrigin + performance.now() - started);
     const committedAt = Date.parse(callNext.calledAt);
     const key = `${q}:${sequence}`;
@@ -280,7 +291,9 @@ function printResult(result: ScenarioResult): void {
       `  ${line('callNext', result.mutationMs)}`,
       `  gateway: log to gateway ${result.gatewayLagMs} ms, fan-out ${result.gatewayFanOutMs} ms per event (mean)`,
       `  statements per change ${result.statementsPerChange} (per subscribe ${result.statementsPerSubscribe}); executions per event ${result.executionsPerEvent}; other subgraph requests per event ${result.otherSubgraphRequestsPerEvent}`,
-      result.memory ? `  memory per connection: RSS ${result.memory.rssPerConnectionKiB} KiB, heap ${result.memory.heapPerConnectionKiB} KiB; per subscription: RSS ${result.memory.rssPerSubscriptionKiB} KiB, heap ${result.memory.heapPerSubscriptionKiB} KiB` : '',
+      result.memory
+        ? `  memory per connection: RSS ${result.memory.rssPerConnectionKiB} KiB, heap ${result.memory.heapPerConnectionKiB} KiB; per subscription: RSS ${result.memory.rssPerSubscriptionKiB} KiB, heap ${result.memory.heapPerSubscriptionKiB} KiB`
+        : '',
     ].join('\n') + '\n',
   );
 }

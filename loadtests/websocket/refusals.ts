@@ -43,7 +43,12 @@ const deep = `subscription($q: ID!) { queueUpdated(queueId: $q) { queue { busine
 const noBudgets = { SUBSCRIPTIONS_SUBSCRIBES_PER_CONNECTION: '0' };
 const scenarios: Scenario[] = [
   { name: 'QUERY_TOO_DEEP (subscribe budget off)', query: deep, variables: { q: queueId }, env: noBudgets },
-  { name: 'TOO_MANY_TOKENS, a 2,100-token document (budget off)', query: `subscription { queueUpdated(queueId: "${queueId}") { ${'sequence '.repeat(2100)} } }`, variables: {}, env: noBudgets },
+  {
+    name: 'TOO_MANY_TOKENS, a 2,100-token document (budget off)',
+    query: `subscription { queueUpdated(queueId: "${queueId}") { ${'sequence '.repeat(2100)} } }`,
+    variables: {},
+    env: noBudgets,
+  },
   {
     name: 'BAD_USER_INPUT, NUL in a variable (budget off)',
     query: 'subscription($v: ID!, $t: String) { visitUpdated(visitId: $v, visitToken: $t) { sequence } }',
@@ -76,7 +81,9 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
 }
 
@@ -108,7 +115,11 @@ async function open(url: string, token: string): Promise<WebSocket> {
 }
 
 /** Sends `total` subscribes over the sockets, `window` in flight on each, until done or the time bound. */
-async function flood(sockets: WebSocket[], scenario: Scenario, total: number): Promise<{ sent: number; answered: number; codes: Record<string, number>; seconds: number }> {
+async function flood(
+  sockets: WebSocket[],
+  scenario: Scenario,
+  total: number,
+): Promise<{ sent: number; answered: number; codes: Record<string, number>; seconds: number }> {
   const codes: Record<string, number> = {};
   let sent = 0;
   let answered = 0;
@@ -199,7 +210,12 @@ async function runScenario(scenario: Scenario, stub: Awaited<ReturnType<typeof s
 async function main(): Promise<void> {
   const stub = await startStubSubgraphs();
   const tokens = createTokenService({ secret: testSecrets.JWT_SECRET, ttlSeconds: 3600 });
-  const token = await tokens.signAccessToken({ sub: '00000000-0000-4000-8000-0000000000aa', org: '00000000-0000-4000-8000-0000000000bb', kind: 'staff', role: 'OWNER' });
+  const token = await tokens.signAccessToken({
+    sub: '00000000-0000-4000-8000-0000000000aa',
+    org: '00000000-0000-4000-8000-0000000000bb',
+    kind: 'staff',
+    role: 'OWNER',
+  });
   const results: Result[] = [];
   try {
     for (const [index, scenario] of scenarios.entries()) {
@@ -211,7 +227,10 @@ async function main(): Promise<void> {
     await stub.close();
   }
   const file = path.join(__dirname, quick ? 'results.quick.json' : 'results.json');
-  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, connections, window, perScenario, timeBoundMs, results }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, connections, window, perScenario, timeBoundMs, results }, null, 2)}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -23,7 +23,14 @@ describe('schema/operations (trusted documents)', () => {
   });
 
   it('are each within the limits the gateway applies by default', () => {
-    const limits = loadConfig('gateway', { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), IDENTITY_SIGNING_SECRET: 'x'.repeat(32), VISIT_TOKEN_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgresql://h/d', REDIS_URL: 'redis://h' }).edge.limits;
+    const limits = loadConfig('gateway', {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      IDENTITY_SIGNING_SECRET: 'x'.repeat(32),
+      VISIT_TOKEN_SECRET: 'x'.repeat(32),
+      DATABASE_URL: 'postgresql://h/d',
+      REDIS_URL: 'redis://h',
+    }).edge.limits;
     const schema = apiSchemaOf(supergraph);
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
     for (const { name, body } of manifest.operations) {

@@ -51,7 +51,8 @@ export function createHandlers(runtime: ServiceRuntime, channels: Channels = cre
     removePushTarget: (id) => removePushTarget(prisma, id),
     smsStatusCallbackUrl: channels.sms ? `${config.publicUrl}${notificationRoutes.smsStatus}` : null,
   };
-  const send = (data: Parameters<typeof sendVisitNotification>[1], job: Parameters<typeof sendVisitNotification>[2]) => sendVisitNotification(sender, data, job);
+  const send = (data: Parameters<typeof sendVisitNotification>[1], job: Parameters<typeof sendVisitNotification>[2]) =>
+    sendVisitNotification(sender, data, job);
   // The sweep relays what it changed at once (any process may relay: the queue's lock orders them).
   const publisher = createQueueEventPublisher(runtime);
   const businessPeer = createBusinessPeer(runtime);
@@ -80,10 +81,25 @@ export function createHandlers(runtime: ServiceRuntime, channels: Channels = cre
       // The audit log shows it as the system's, once per organization and day (a retried job adds none), when anything went.
       if (visits.visits + visits.standbyEntries + pushSubscriptions + customers.customers > 0) {
         const at = new Date().toISOString();
-        const detail = { cutoff: cutoff.toISOString(), dataRetentionDays: policy.dataRetentionDays, visits: visits.visits, standbyEntries: visits.standbyEntries, pushSubscriptions, customers: customers.customers };
+        const detail = {
+          cutoff: cutoff.toISOString(),
+          dataRetentionDays: policy.dataRetentionDays,
+          visits: visits.visits,
+          standbyEntries: visits.standbyEntries,
+          pushSubscriptions,
+          customers: customers.customers,
+        };
         await recordRelayedAudit(prisma, {
-          sourceId: retentionJobId(organizationId, at.slice(0, 10)), organizationId, actorId: null, actorKind: 'SYSTEM',
-          action: 'retention.applied', targetType: 'Organization', targetId: organizationId, detail, requestId: null, at,
+          sourceId: retentionJobId(organizationId, at.slice(0, 10)),
+          organizationId,
+          actorId: null,
+          actorKind: 'SYSTEM',
+          action: 'retention.applied',
+          targetType: 'Organization',
+          targetId: organizationId,
+          detail,
+          requestId: null,
+          at,
         });
       }
     },
@@ -99,14 +115,21 @@ export function createHandlers(runtime: ServiceRuntime, channels: Channels = cre
     'webhook-event': async (data) => {
       // One round trip for the whole fan-out (1,000 endpoints: one add each was the pace of delivery).
       const deliveries = await fanOutWebhookEvent(prisma, data);
-      await runtime.jobs.queue.addBulk(deliveries.map((deliveryId) => ({ name: 'webhook-delivery' as const, data: { deliveryId }, options: { jobId: webhookDeliveryJobId(deliveryId) } })));
+      await runtime.jobs.queue.addBulk(
+        deliveries.map((deliveryId) => ({ name: 'webhook-delivery' as const, data: { deliveryId }, options: { jobId: webhookDeliveryJobId(deliveryId) } })),
+      );
     },
     'webhook-delivery': (data, job) => deliverWebhook(prisma, config.notifications.webhooks, data.deliveryId, job),
     'invitation-email': async (data) => {
       const organization = await prisma.invitation.findUnique({ where: { id: data.invitationId }, select: { organizationId: true } });
       const profile = organization ? await prisma.organization.findUnique({ where: { id: organization.organizationId }, select: { settings: true } }) : null;
       const language = pickLanguage(languageOf(profile?.settings));
-      await sendInvitationEmail(prisma, channels.email, { publicUrl: config.publicUrl, language, render: (content) => renderInvitation(language, content) }, data.invitationId);
+      await sendInvitationEmail(
+        prisma,
+        channels.email,
+        { publicUrl: config.publicUrl, language, render: (content) => renderInvitation(language, content) },
+        data.invitationId,
+      );
     },
     // Another subgraph's administrative change, into the audit log: stored once per sourceId.
     'audit-entry': async (data) => {
@@ -115,11 +138,14 @@ export function createHandlers(runtime: ServiceRuntime, channels: Channels = cre
     // Invitations whose job was lost (Redis restarted empty) are queued again; refresh sessions past expiry are deleted.
     'refresh-sessions-cleanup': async () => {
       await deleteExpiredSessions(prisma);
-      for (const id of await pendingInvitationIds(prisma, 10 * 60_000)) await runtime.jobs.queue.add('invitation-email', { invitationId: id }, { jobId: invitationEmailJobId(id) });
+      for (const id of await pendingInvitationIds(prisma, 10 * 60_000))
+        await runtime.jobs.queue.add('invitation-email', { invitationId: id }, { jobId: invitationEmailJobId(id) });
     },
   };
 }
 
 function languageOf(settings: unknown): string | null {
-  return settings && typeof settings === 'object' && typeof (settings as { language?: unknown }).language === 'string' ? (settings as { language: string }).language : null;
+  return settings && typeof settings === 'object' && typeof (settings as { language?: unknown }).language === 'string'
+    ? (settings as { language: string }).language
+    : null;
 }

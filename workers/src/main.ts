@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   const config = loadConfig('workers');
   // Alone, workers must share the database and the queues with the subgraphs; the embedded
   // default (`npm start`) runs the same jobs inside its own process instead.
-  if (config.database.kind === 'embedded') throw new Error('DATABASE_URL is required to run the workers on their own (npm start runs the jobs in its process).');
+  if (config.database.kind === 'embedded')
+    throw new Error('DATABASE_URL is required to run the workers on their own (npm start runs the jobs in its process).');
   if (config.redis.kind === 'memory') throw new Error('REDIS_URL is required to run the workers on their own (npm start runs the jobs in its process).');
   const runtime = await createServiceRuntime('workers', config);
   const workers = await startWorkers({

@@ -45,7 +45,11 @@ export function mountNotificationRoutes(app: Express, runtime: ServiceRuntime): 
       .status(done ? 200 : 400)
       .type('html')
       .setHeader('Cache-Control', 'no-store')
-      .send(done ? page('Unsubscribed', '<h1>You are unsubscribed.</h1><p>You will get no more of these messages.</p>') : page('Invalid link', '<h1>This link is not valid.</h1>'));
+      .send(
+        done
+          ? page('Unsubscribed', '<h1>You are unsubscribed.</h1><p>You will get no more of these messages.</p>')
+          : page('Invalid link', '<h1>This link is not valid.</h1>'),
+      );
   });
 
   const verified = (req: Request, path: string): Record<string, string> | null => {

@@ -59,7 +59,10 @@ beforeAll(async () => {
     SMS_FROM: '+15550000000',
   });
   tenant = await harness.createTenant({ serviceMinutes: [10] });
-  runner = await harness.runtime.jobs.startRunner(createHandlers(harness.runtime, createChannels(harness.runtime.config, harness.runtime.logger)), { backoffScale: 0.001, repeat: false });
+  runner = await harness.runtime.jobs.startRunner(createHandlers(harness.runtime, createChannels(harness.runtime.config, harness.runtime.logger)), {
+    backoffScale: 0.001,
+    repeat: false,
+  });
 });
 
 afterAll(async () => {
@@ -80,12 +83,16 @@ const textsTo = (phone: string) => received.filter((sms) => sms.to === phone).ma
 
 describe('notifications, from a committed change to the provider', () => {
   it('tells each walk-in they joined, the called one at once, and "getting close" once as the line moves; an opted-out phone gets nothing', async () => {
-    const queueId = ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } })).createQueue.id;
+    const queueId = ok(
+      await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } }),
+    ).createQueue.id;
     const phones = ['+4915100000001', '+4915100000002', '+4915100000003', '+4915100000004', '+4915100000005'];
     await optOut(harness.prisma, tenant.organizationId, 'SMS', phones[4], 'SMS_STOP');
     const visitIds: string[] = [];
     for (const [index, phone] of phones.entries()) {
-      const joined = ok(await harness.call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, { input: { queueId, name: `Guest ${index + 1}`, phone } }));
+      const joined = ok(
+        await harness.call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, { input: { queueId, name: `Guest ${index + 1}`, phone } }),
+      );
       visitIds.push(joined.joinQueue.visit.id);
     }
     await until(() => phones.slice(0, 4).every((phone) => textsTo(phone).length === 1));
@@ -105,7 +112,11 @@ describe('notifications, from a committed change to the provider', () => {
     expect(textsTo(phones[4])).toEqual([]);
 
     const rows = await harness.prisma.notification.findMany({ where: { visitId: { in: visitIds } }, orderBy: { createdAt: 'asc' } });
-    const of = (visitId: string) => rows.filter((row) => row.visitId === visitId && row.channel === 'SMS').map((row) => `${row.kind}:${row.status}`).sort();
+    const of = (visitId: string) =>
+      rows
+        .filter((row) => row.visitId === visitId && row.channel === 'SMS')
+        .map((row) => `${row.kind}:${row.status}`)
+        .sort();
     expect(of(visitIds[0])).toEqual(['CALLED:SENT', 'JOINED:SENT']);
     expect(of(visitIds[2])).toEqual(['GETTING_CLOSE:SENT', 'JOINED:SENT']);
     expect(of(visitIds[4])).toEqual(['GETTING_CLOSE:SKIPPED', 'JOINED:SKIPPED']);
@@ -113,21 +124,39 @@ describe('notifications, from a committed change to the provider', () => {
     expect(rows.filter((row) => row.channel === 'PUSH').every((row) => row.status === 'SKIPPED')).toBe(true);
 
     const visit = ok(
-      await harness.call<{ visit: { notifications: { channel: string; kind: string; status: string }[] } }>(tenant.staff('STAFF'), `query($id: ID!) { visit(id: $id) { notifications { channel kind status sentAt } } }`, { id: visitIds[0] }),
+      await harness.call<{ visit: { notifications: { channel: string; kind: string; status: string }[] } }>(
+        tenant.staff('STAFF'),
+        `query($id: ID!) { visit(id: $id) { notifications { channel kind status sentAt } } }`,
+        { id: visitIds[0] },
+      ),
     );
-    expect(visit.visit.notifications.filter((n) => n.channel === 'SMS').map((n) => n.kind).sort()).toEqual(['CALLED', 'JOINED']);
+    expect(
+      visit.visit.notifications
+        .filter((n) => n.channel === 'SMS')
+        .map((n) => n.kind)
+        .sort(),
+    ).toEqual(['CALLED', 'JOINED']);
   });
 
   it('emails a walk-in in their language with a one-click unsubscribe link; after the click, nothing more is sent to that address', async () => {
-    const queueId = ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Empfang' } })).createQueue.id;
+    const queueId = ok(
+      await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, {
+        input: { businessId: tenant.businessId, name: 'Empfang' },
+      }),
+    ).createQueue.id;
     const join = async (name: string, email: string, language: string) =>
-      ok(await harness.call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, { input: { queueId, name, email, language } })).joinQueue.visit.id;
+      ok(await harness.call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, { input: { queueId, name, email, language } })).joinQueue
+        .visit.id;
     const anna = await join('Anna', 'anna@example.test', 'de-AT');
     await until(() => mails.some((mail) => mail.to && JSON.stringify(mail.to).includes('anna@example.test')));
     const mail = mails.find((m) => JSON.stringify(m.to).includes('anna@example.test'))!;
     expect(mail.headers.get('content-language')).toBe('de');
     expect(mail.text).toMatch(/Warteschlange|Nummer|Ticket/i);
-    const header = (name: string) => mail.headerLines.find((line) => line.key === name)?.line.slice(name.length + 1).trim() ?? '';
+    const header = (name: string) =>
+      mail.headerLines
+        .find((line) => line.key === name)
+        ?.line.slice(name.length + 1)
+        .trim() ?? '';
     const unsubscribe = header('list-unsubscribe').replace(/^<|>$/g, '');
     expect(unsubscribe).toContain('/notifications/unsubscribe?token=');
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
@@ -153,7 +182,9 @@ describe('notifications, from a committed change to the provider', () => {
 
     // Called: a notification of another kind to the same address is not sent, and says why.
     ok(await harness.call(tenant.staff('STAFF'), callNextOp, { queueId }));
-    await until(async () => (await harness.prisma.notification.count({ where: { visitId: anna, kind: 'CALLED', channel: 'EMAIL', status: { not: 'PENDING' } } })) === 1);
+    await until(
+      async () => (await harness.prisma.notification.count({ where: { visitId: anna, kind: 'CALLED', channel: 'EMAIL', status: { not: 'PENDING' } } })) === 1,
+    );
     const called = await harness.prisma.notification.findFirstOrThrow({ where: { visitId: anna, kind: 'CALLED', channel: 'EMAIL' } });
     expect(called).toMatchObject({ status: 'SKIPPED', error: 'opted out' });
     expect(mails.filter((m) => JSON.stringify(m.to).includes('anna@example.test'))).toHaveLength(1);
@@ -168,11 +199,21 @@ describe('notifications, from a committed change to the provider', () => {
     // This suite's runner has no VAPID keys: it stops here, and the push job is run by hand.
     await runner.close(1_000);
     try {
-      const queueId = ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Push' } })).createQueue.id;
-      const visitId = ok(await harness.call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, { input: { queueId, name: 'Pia' } })).joinQueue.visit.id;
+      const queueId = ok(
+        await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Push' } }),
+      ).createQueue.id;
+      const visitId = ok(await harness.call<{ joinQueue: { visit: { id: string } } }>({ kind: 'anonymous' }, joinOp, { input: { queueId, name: 'Pia' } }))
+        .joinQueue.visit.id;
       const subscribe = (subscription: ReturnType<typeof endpoint.subscription>) =>
         harness.prisma.pushSubscription.create({
-          data: { organizationId: tenant.organizationId, businessId: tenant.businessId, visitId, endpoint: subscription.endpoint, p256dh: subscription.keys.p256dh, auth: subscription.keys.auth },
+          data: {
+            organizationId: tenant.organizationId,
+            businessId: tenant.businessId,
+            visitId,
+            endpoint: subscription.endpoint,
+            p256dh: subscription.keys.p256dh,
+            auth: subscription.keys.auth,
+          },
         });
       await subscribe(endpoint.subscription(201));
       const gone = await subscribe(endpoint.subscription(410));

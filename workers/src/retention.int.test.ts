@@ -33,18 +33,44 @@ async function seedPeople(tenant: SeededTenant) {
   await prisma.organization.update({ where: { id: organizationId }, data: { settings: { dataRetentionDays: 90, provisioningKey: 'k' } } });
   const queueId = (await prisma.queue.create({ data: { organizationId, businessId, name: 'Desk', timezone: 'UTC' } })).id;
   const customer = (name: string, createdDaysAgo: number) =>
-    prisma.customer.create({ data: { organizationId, name, email: `${name}-${randomUUID().slice(0, 6)}@example.com`, phone: '+4915100000001', createdAt: ago(createdDaysAgo) } });
+    prisma.customer.create({
+      data: { organizationId, name, email: `${name}-${randomUUID().slice(0, 6)}@example.com`, phone: '+4915100000001', createdAt: ago(createdDaysAgo) },
+    });
   const visit = (customerId: string | null, daysAgo: number, status: 'DONE' | 'WAITING' = 'DONE') =>
     prisma.visit.create({
       data: {
-        organizationId, businessId, queueId, customerId, status, customerName: 'Ann Example', customerPhone: '+4915100000001', customerEmail: 'ann@example.com',
-        customerNotes: 'prefers the morning', internalNotes: 'regular', visitTokenHash: randomUUID(), locale: 'de',
-        joinedAt: ago(daysAgo), lineAt: ago(daysAgo), calledAt: new Date(ago(daysAgo).getTime() + 600_000), doneAt: status === 'DONE' ? new Date(ago(daysAgo).getTime() + 1_200_000) : null,
-        waitSeconds: 600, createdAt: ago(daysAgo),
+        organizationId,
+        businessId,
+        queueId,
+        customerId,
+        status,
+        customerName: 'Ann Example',
+        customerPhone: '+4915100000001',
+        customerEmail: 'ann@example.com',
+        customerNotes: 'prefers the morning',
+        internalNotes: 'regular',
+        visitTokenHash: randomUUID(),
+        locale: 'de',
+        joinedAt: ago(daysAgo),
+        lineAt: ago(daysAgo),
+        calledAt: new Date(ago(daysAgo).getTime() + 600_000),
+        doneAt: status === 'DONE' ? new Date(ago(daysAgo).getTime() + 1_200_000) : null,
+        waitSeconds: 600,
+        createdAt: ago(daysAgo),
       },
     });
   const session = (subjectId: string, createdDaysAgo: number) =>
-    prisma.refreshSession.create({ data: { familyId: randomUUID(), subjectKind: 'CUSTOMER', subjectId, organizationId, tokenHash: randomUUID(), expiresAt: ago(-30), createdAt: ago(createdDaysAgo) } });
+    prisma.refreshSession.create({
+      data: {
+        familyId: randomUUID(),
+        subjectKind: 'CUSTOMER',
+        subjectId,
+        organizationId,
+        tokenHash: randomUUID(),
+        expiresAt: ago(-30),
+        createdAt: ago(createdDaysAgo),
+      },
+    });
 
   const onlyOld = await customer('only-old', 300); // a visit 200 days ago, nothing since: deleted
   const returning = await customer('returning', 300); // and a visit 10 days ago: kept
@@ -65,7 +91,9 @@ async function seedPeople(tenant: SeededTenant) {
     ],
   });
   const push = (visitId: string, daysAgo: number) =>
-    prisma.pushSubscription.create({ data: { organizationId, businessId, visitId, endpoint: `https://push.example/${randomUUID()}`, p256dh: 'k', auth: 'a', createdAt: ago(daysAgo) } });
+    prisma.pushSubscription.create({
+      data: { organizationId, businessId, visitId, endpoint: `https://push.example/${randomUUID()}`, p256dh: 'k', auth: 'a', createdAt: ago(daysAgo) },
+    });
   const oldPush = await push(oldVisit.id, 200);
   const recentPush = await push(recentVisit.id, 10);
   return { onlyOld, returning, fresh, signedIn, waiting, gone, oldVisit, oldVisitOfReturning, recentVisit, stillWaiting, goneSession, oldPush, recentPush };
@@ -86,7 +114,7 @@ async function snapshot(organizationId: string) {
 }
 
 describe("the 'retention' job", () => {
-  it('applies the organization\'s window in every subgraph: old visits anonymized, old push subscriptions and inactive customers deleted, the rest kept; a second run changes nothing', async () => {
+  it("applies the organization's window in every subgraph: old visits anonymized, old push subscriptions and inactive customers deleted, the rest kept; a second run changes nothing", async () => {
     const tenant = await harness.createTenant({ timezone: 'UTC' });
     const bystander = await harness.createTenant({ timezone: 'UTC' });
     const seeded = await seedPeople(tenant);
@@ -97,9 +125,19 @@ describe("the 'retention' job", () => {
     await handlers.retention!({ organizationId: tenant.organizationId }, job);
     const after = await snapshot(tenant.organizationId);
 
-    const cleared = { customerName: '', customerPhone: null, customerEmail: null, customerNotes: null, internalNotes: null, customerId: null, visitTokenHash: null, locale: null };
+    const cleared = {
+      customerName: '',
+      customerPhone: null,
+      customerEmail: null,
+      customerNotes: null,
+      internalNotes: null,
+      customerId: null,
+      visitTokenHash: null,
+      locale: null,
+    };
     const visitOf = (rows: typeof before.visits, id: string) => rows.find((row) => row.id === id);
-    for (const old of [seeded.oldVisit, seeded.oldVisitOfReturning]) expect(visitOf(after.visits, old.id)).toEqual({ ...visitOf(before.visits, old.id), ...cleared });
+    for (const old of [seeded.oldVisit, seeded.oldVisitOfReturning])
+      expect(visitOf(after.visits, old.id)).toEqual({ ...visitOf(before.visits, old.id), ...cleared });
     for (const kept of [seeded.recentVisit, seeded.stillWaiting]) expect(visitOf(after.visits, kept.id)).toEqual(visitOf(before.visits, kept.id));
 
     expect(after.customers.map((row) => row.id).sort()).toEqual([seeded.returning.id, seeded.fresh.id, seeded.signedIn.id, seeded.waiting.id].sort());
@@ -119,13 +157,16 @@ describe("the 'retention' job", () => {
     const audit = await harness.prisma.auditEntry.findMany({ where: { organizationId: tenant.organizationId, action: 'retention.applied' } });
     expect(audit).toEqual([
       expect.objectContaining({
-        actorId: null, actorKind: 'SYSTEM', targetType: 'Organization', targetId: tenant.organizationId,
+        actorId: null,
+        actorKind: 'SYSTEM',
+        targetType: 'Organization',
+        targetId: tenant.organizationId,
         detail: expect.objectContaining({ dataRetentionDays: 90, visits: 2, standbyEntries: 0, pushSubscriptions: 1, customers: 2 }),
       }),
     ]);
   });
 
-  it("the daily sweep adds one job per organization and day, which the runner applies", async () => {
+  it('the daily sweep adds one job per organization and day, which the runner applies', async () => {
     const tenant = await harness.createTenant({ timezone: 'UTC' });
     const seeded = await seedPeople(tenant);
     const runs: string[] = [];

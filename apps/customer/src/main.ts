@@ -126,7 +126,12 @@ function openingHours(hours: BusinessPage['openingHours']): HTMLElement {
       .map((interval, index) => [index > 0 ? ', ' : '', h('bdi', { dir: 'ltr' }, `${interval.opensAt}–${interval.closesAt}`)]);
     return h('tr', {}, h('th', { scope: 'row' }, name), h('td', {}, intervals.length ? intervals.flat() : t('closed')));
   });
-  return h('section', { 'aria-labelledby': 'hours-title' }, h('h3', { id: 'hours-title' }, t('openingHours')), h('table', { class: 'hours' }, h('tbody', {}, rows)));
+  return h(
+    'section',
+    { 'aria-labelledby': 'hours-title' },
+    h('h3', { id: 'hours-title' }, t('openingHours')),
+    h('table', { class: 'hours' }, h('tbody', {}, rows)),
+  );
 }
 
 async function showBusiness(): Promise<void> {
@@ -154,7 +159,9 @@ async function showBusiness(): Promise<void> {
             h(
               'a',
               { class: 'button ticket-link', href: `#/visit/${held.id}` },
-              held.visit.ticket || !held.visit.scheduledAt ? `${t('yourTicket')}: ${held.visit.ticket ?? ''}` : `${t('yourAppointment')}: ${formatTime(held.visit.scheduledAt, true)}`,
+              held.visit.ticket || !held.visit.scheduledAt
+                ? `${t('yourTicket')}: ${held.visit.ticket ?? ''}`
+                : `${t('yourAppointment')}: ${formatTime(held.visit.scheduledAt, true)}`,
             ),
           ),
         )
@@ -174,7 +181,9 @@ async function showBusiness(): Promise<void> {
                     { class: 'card' },
                     h('strong', { class: 'queue-name' }, h('bdi', {}, queue.name)),
                     h('span', { class: 'queue-waiting' }, t('waiting', { count: queue.waitingCount })),
-                    queue.estimatedWaitMinutes !== null ? h('span', { class: 'queue-estimate' }, t('estimatedWait', { minutes: queue.estimatedWaitMinutes })) : null,
+                    queue.estimatedWaitMinutes !== null
+                      ? h('span', { class: 'queue-estimate' }, t('estimatedWait', { minutes: queue.estimatedWaitMinutes }))
+                      : null,
                     h('a', { class: 'button', href: `#/join/${queue.id}`, 'aria-label': t('joinQueue', { queue: queue.name }) }, t('join')),
                   ),
                 ),
@@ -206,7 +215,12 @@ async function showBusiness(): Promise<void> {
             'ul',
             { class: 'services' },
             business.services.map((service) =>
-              h('li', {}, h('bdi', {}, service.name), service.durationMinutes ? h('span', { class: 'muted' }, t('minutes', { minutes: service.durationMinutes })) : null),
+              h(
+                'li',
+                {},
+                h('bdi', {}, service.name),
+                service.durationMinutes ? h('span', { class: 'muted' }, t('minutes', { minutes: service.durationMinutes })) : null,
+              ),
             ),
           ),
         )
@@ -242,7 +256,12 @@ async function showJoin(queueId: string): Promise<void> {
       ? field(
           'join-service',
           t('service'),
-          h('select', { id: 'join-service', name: 'service' }, h('option', { value: '' }, t('anyService')), business.services.map((service) => h('option', { value: service.id }, service.name))),
+          h(
+            'select',
+            { id: 'join-service', name: 'service' },
+            h('option', { value: '' }, t('anyService')),
+            business.services.map((service) => h('option', { value: service.id }, service.name)),
+          ),
         )
       : null,
     field('join-party', t('partySize'), h('input', { id: 'join-party', name: 'partySize', type: 'number', min: 1, max: 20, value: 1, inputmode: 'numeric' })),
@@ -284,7 +303,8 @@ async function showJoin(queueId: string): Promise<void> {
       void registerPush(config, permission, joinQueue.visit.id, joinQueue.visitToken);
       location.hash = `#/visit/${joinQueue.visit.id}`;
     } catch (error) {
-      problem.textContent = error instanceof ApiError && error.offline ? t('offline') : t('error', { message: error instanceof Error ? error.message : String(error) });
+      problem.textContent =
+        error instanceof ApiError && error.offline ? t('offline') : t('error', { message: error instanceof Error ? error.message : String(error) });
       problem.hidden = false;
       submit.removeAttribute('disabled');
       submit.textContent = t('join');
@@ -293,7 +313,13 @@ async function showJoin(queueId: string): Promise<void> {
   // join shows its own failures in the form.
   form.addEventListener('submit', (event) => void join(event));
 
-  setScreen(title, h('p', {}, h('a', { href: '#/' }, t('back'))), h('h2', {}, title), queue?.estimatedWaitMinutes != null ? h('p', {}, `${t('estimate')}: ${t('estimatedWait', { minutes: queue.estimatedWaitMinutes })}`) : null, form);
+  setScreen(
+    title,
+    h('p', {}, h('a', { href: '#/' }, t('back'))),
+    h('h2', {}, title),
+    queue?.estimatedWaitMinutes != null ? h('p', {}, `${t('estimate')}: ${t('estimatedWait', { minutes: queue.estimatedWaitMinutes })}`) : null,
+    form,
+  );
 }
 
 // ---- booking (when the business offers appointments) ------------------------------------
@@ -334,8 +360,18 @@ async function showBooking(serviceId: string): Promise<void> {
     'div',
     { class: 'book-contact' },
     h('p', { class: 'field' }, h('label', { for: 'book-name' }, t('yourName')), h('input', { id: 'book-name', autocomplete: 'name', maxlength: 80 })),
-    h('p', { class: 'field' }, h('label', { for: 'book-phone' }, t('phoneOptional')), h('input', { id: 'book-phone', type: 'tel', autocomplete: 'tel', maxlength: 32 })),
-    h('p', { class: 'field' }, h('label', { for: 'book-email' }, t('email')), h('input', { id: 'book-email', type: 'email', autocomplete: 'email', maxlength: 254 })),
+    h(
+      'p',
+      { class: 'field' },
+      h('label', { for: 'book-phone' }, t('phoneOptional')),
+      h('input', { id: 'book-phone', type: 'tel', autocomplete: 'tel', maxlength: 32 }),
+    ),
+    h(
+      'p',
+      { class: 'field' },
+      h('label', { for: 'book-email' }, t('email')),
+      h('input', { id: 'book-email', type: 'email', autocomplete: 'email', maxlength: 254 }),
+    ),
   );
   const value = (id: string) => (document.getElementById(id) as HTMLInputElement).value.trim();
   const fail = (message: string) => {
@@ -354,9 +390,24 @@ async function showBooking(serviceId: string): Promise<void> {
     button.textContent = t('booking');
     try {
       const { bookAppointment } = await run<{ bookAppointment: { visitToken: string; visit: Visit } }>(config.apiPath, 'PwaBookAppointment', {
-        input: { businessId: config.businessId, serviceId, startsAt: slot.startsAt, name, phone: phone || null, email: email || null, language: visitLanguage(), idempotencyKey: crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}` },
+        input: {
+          businessId: config.businessId,
+          serviceId,
+          startsAt: slot.startsAt,
+          name,
+          phone: phone || null,
+          email: email || null,
+          language: visitLanguage(),
+          idempotencyKey: crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`,
+        },
       });
-      visits.save({ id: bookAppointment.visit.id, token: bookAppointment.visitToken, sequence: null, visit: bookAppointment.visit, savedAt: new Date().toISOString() });
+      visits.save({
+        id: bookAppointment.visit.id,
+        token: bookAppointment.visitToken,
+        sequence: null,
+        visit: bookAppointment.visit,
+        savedAt: new Date().toISOString(),
+      });
       void registerPush(config, permission, bookAppointment.visit.id, bookAppointment.visitToken);
       location.hash = `#/visit/${bookAppointment.visit.id}`;
     } catch (error) {
@@ -487,7 +538,9 @@ function renderTicket(held: HeldVisit, actions: { leave: () => Promise<void>; ch
     h(
       'section',
       { class: `ticket status-${visit.status.toLowerCase()}`, 'aria-labelledby': 'ticket-title' },
-      called ? h('div', { class: 'turn', role: 'alert' }, h('h2', { id: 'ticket-title' }, t('yourTurn')), h('p', { class: 'turn-where' }, statusText(visit))) : h('h2', { id: 'ticket-title' }, heading),
+      called
+        ? h('div', { class: 'turn', role: 'alert' }, h('h2', { id: 'ticket-title' }, t('yourTurn')), h('p', { class: 'turn-where' }, statusText(visit)))
+        : h('h2', { id: 'ticket-title' }, heading),
       appointment
         ? h('p', { class: 'ticket-when' }, formatTime(visit.scheduledAt!, true))
         : h('p', { class: 'ticket-number', 'aria-label': `${t('yourTicket')} ${visit.ticket ?? ''}` }, visit.ticket ?? '—'),
@@ -497,7 +550,12 @@ function renderTicket(held: HeldVisit, actions: { leave: () => Promise<void>; ch
             'dl',
             { class: 'ticket-facts' },
             h('div', {}, h('dt', {}, t('position')), h('dd', { id: 'position' }, String(visit.position ?? '—'))),
-            h('div', {}, h('dt', {}, t('estimate')), h('dd', { id: 'estimate' }, visit.estimatedWaitMinutes !== null ? t('estimatedWait', { minutes: visit.estimatedWaitMinutes }) : '—')),
+            h(
+              'div',
+              {},
+              h('dt', {}, t('estimate')),
+              h('dd', { id: 'estimate' }, visit.estimatedWaitMinutes !== null ? t('estimatedWait', { minutes: visit.estimatedWaitMinutes }) : '—'),
+            ),
           )
         : null,
       visit.queue ? h('p', { class: 'muted' }, h('bdi', {}, visit.queue.name), visit.service ? [' · ', h('bdi', {}, visit.service.name)] : null) : null,
@@ -632,7 +690,13 @@ function showVisits(): void {
             h(
               'li',
               { class: 'card' },
-              h('a', { href: `#/visit/${entry.id}` }, h('strong', {}, entry.visit.ticket ?? (entry.visit.scheduledAt ? formatTime(entry.visit.scheduledAt, true) : '—')), ' ', entry.visit.queue?.name ?? ''),
+              h(
+                'a',
+                { href: `#/visit/${entry.id}` },
+                h('strong', {}, entry.visit.ticket ?? (entry.visit.scheduledAt ? formatTime(entry.visit.scheduledAt, true) : '—')),
+                ' ',
+                entry.visit.queue?.name ?? '',
+              ),
               h('span', { class: 'muted' }, statusText(entry.visit)),
             ),
           ),

@@ -12,7 +12,12 @@ export function askNotificationPermission(config: AppConfig): Promise<Notificati
 }
 
 /** Subscribes this device to web push for one visit and stores it with the visit token. Best effort. */
-export async function registerPush(config: AppConfig, permission: Promise<NotificationPermission | 'unsupported'>, visitId: string, visitToken: string): Promise<boolean> {
+export async function registerPush(
+  config: AppConfig,
+  permission: Promise<NotificationPermission | 'unsupported'>,
+  visitId: string,
+  visitToken: string,
+): Promise<boolean> {
   if ((await permission) !== 'granted' || !config.vapidPublicKey || !('serviceWorker' in navigator)) return false;
   try {
     const registration = await navigator.serviceWorker.ready;

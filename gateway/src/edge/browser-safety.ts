@@ -29,8 +29,7 @@ export function useSecurityHeaders(options: { landingPage: boolean }): RequestHa
       baseUri: ["'none'"],
     },
   });
-  const policy: RequestHandler = (req, res, next) =>
-    (options.landingPage && wantsLandingPage(req) ? landingPagePolicy : apiPolicy)(req, res, next);
+  const policy: RequestHandler = (req, res, next) => (options.landingPage && wantsLandingPage(req) ? landingPagePolicy : apiPolicy)(req, res, next);
   return [helmet({ contentSecurityPolicy: false }), policy];
 }
 

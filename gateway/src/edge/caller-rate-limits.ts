@@ -10,7 +10,8 @@ import { signInAttempts } from './sign-in-attempts';
 /** Whose budget a request spends besides its address's: the partner key's or the user's. */
 function callerBudget(identity: Identity): { budget: BudgetName; key: string; what: string } | undefined {
   if (identity.kind === 'partner') return { budget: 'perPartnerKey', key: identity.subjectId, what: 'requests for this API key' };
-  if (identity.kind === 'staff' || identity.kind === 'customer') return { budget: 'perUser', key: `${identity.kind}:${identity.subjectId}`, what: 'requests for this user' };
+  if (identity.kind === 'staff' || identity.kind === 'customer')
+    return { budget: 'perUser', key: `${identity.kind}:${identity.subjectId}`, what: 'requests for this user' };
   return undefined;
 }
 

@@ -38,7 +38,10 @@ function answer(query: string, res: http.ServerResponse, req: http.IncomingMessa
   subgraph.queries.push(query);
   if (query.includes('slow')) return void req.socket.once('close', () => (subgraph.aborted += 1));
   if (query.includes('leak')) {
-    return json({ data: { leak: null }, errors: [{ message: 'Cannot query field "secretInternalField" on type "Query".', path: ['leak'], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+    return json({
+      data: { leak: null },
+      errors: [{ message: 'Cannot query field "secretInternalField" on type "Query".', path: ['leak'], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+    });
   }
   if (query.includes('signIn')) return json({ data: { signIn: 'token' } });
   json({ data: { ping: 'pong', node: null } });
@@ -65,9 +68,18 @@ async function startGateway(env: Record<string, string> = {}): Promise<string> {
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, body: JSON.parse(text) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: JSON.parse(text) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[] },
+  };
 }
 
 const codeOf = (result: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) => result.body.errors?.[0]?.extensions?.code;
@@ -75,7 +87,14 @@ const codeOf = (result: { body: { errors?: { extensions?: Record<string, unknown
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'edge-'));
   manifestPath = path.join(dir, 'manifest.json');
-  writeFileSync(manifestPath, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256(pingBody), name: 'Ping', type: 'query', body: pingBody }] }));
+  writeFileSync(
+    manifestPath,
+    JSON.stringify({
+      format: 'apollo-persisted-query-manifest',
+      version: 1,
+      operations: [{ id: sha256(pingBody), name: 'Ping', type: 'query', body: pingBody }],
+    }),
+  );
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -95,7 +114,15 @@ beforeEach(() => (subgraph.queries.length = 0));
 describe('the edge, in front of a stand-in subgraph', () => {
   let url: string;
   beforeAll(async () => {
-    url = await startGateway({ REQUEST_TIMEOUT_MS: '300', MAX_QUERY_DEPTH: '5', MAX_QUERY_COST: '500', MAX_ALIASES: '5', MAX_TOKENS: '300', MAX_BODY_BYTES: '2000', CDN_MAX_AGE_SECONDS: '30' });
+    url = await startGateway({
+      REQUEST_TIMEOUT_MS: '300',
+      MAX_QUERY_DEPTH: '5',
+      MAX_QUERY_COST: '500',
+      MAX_ALIASES: '5',
+      MAX_TOKENS: '300',
+      MAX_BODY_BYTES: '2000',
+      CDN_MAX_AGE_SECONDS: '30',
+    });
   });
 
   it('serves a plain query', async () => {
@@ -111,7 +138,12 @@ describe('the edge, in front of a stand-in subgraph', () => {
     ['too many tokens', { query: `{ ${'p '.repeat(400)}}` }, 'TOO_MANY_TOKENS', 400],
     ['a body over the size limit', { query: '{ ping }', variables: { padding: 'x'.repeat(5_000) } }, 'PAYLOAD_TOO_LARGE', 413],
     ['malformed JSON', '{"query": "{ ping }"', 'BAD_REQUEST', 400],
-    ['a hash that is not the hash of its query', { query: '{ ping }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ other }') } } }, 'PERSISTED_QUERY_HASH_MISMATCH', 400],
+    [
+      'a hash that is not the hash of its query',
+      { query: '{ ping }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ other }') } } },
+      'PERSISTED_QUERY_HASH_MISMATCH',
+      400,
+    ],
   ])('refuses %s with its code, before the subgraph hears of it', async (_, body, code, status) => {
     const result = await post(url, body);
     expect({ status: result.status, code: codeOf(result) }).toEqual({ status, code });
@@ -119,9 +151,12 @@ describe('the edge, in front of a stand-in subgraph', () => {
     expect(subgraph.queries).toHaveLength(0);
   });
 
-  it('refuses an operation name the document does not have with 400, not the executor\'s 500', async () => {
+  it("refuses an operation name the document does not have with 400, not the executor's 500", async () => {
     const result = await post(url, { query: 'query Ping { ping }', operationName: 'Pong' });
-    expect({ status: result.status, body: result.body }).toEqual({ status: 400, body: { errors: [{ message: 'Unknown operation named "Pong".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] } });
+    expect({ status: result.status, body: result.body }).toEqual({
+      status: 400,
+      body: { errors: [{ message: 'Unknown operation named "Pong".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] },
+    });
     expect(codeOf(await post(url, { query: 'query A { ping } query B { ping }' }))).toBe('OPERATION_RESOLUTION_FAILURE');
     expect(subgraph.queries).toHaveLength(0);
   });
@@ -129,7 +164,9 @@ describe('the edge, in front of a stand-in subgraph', () => {
   it('refuses a body that is not JSON with 415', async () => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/xml', 'apollo-require-preflight': 'true' }, body: '<query/>' });
     expect(response.status).toBe(415);
-    expect(await response.json()).toEqual({ errors: [{ message: 'A GraphQL POST must have Content-Type: application/json (this one has application/xml).', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'A GraphQL POST must have Content-Type: application/json (this one has application/xml).', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   it('stops a request at its time limit, aborting the subgraph call', async () => {
@@ -137,7 +174,9 @@ describe('the edge, in front of a stand-in subgraph', () => {
     const result = await post(url, { query: '{ slow }' });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(result.status).toBe(504);
-    expect(result.body).toEqual({ errors: [{ message: expect.stringContaining('300 ms, the limit (REQUEST_TIMEOUT_MS)'), extensions: { code: 'REQUEST_TIMEOUT' } }] });
+    expect(result.body).toEqual({
+      errors: [{ message: expect.stringContaining('300 ms, the limit (REQUEST_TIMEOUT_MS)'), extensions: { code: 'REQUEST_TIMEOUT' } }],
+    });
     for (let i = 0; i < 20 && subgraph.aborted === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(subgraph.aborted).toBe(1);
   });
@@ -165,7 +204,11 @@ describe('the edge, in front of a stand-in subgraph', () => {
     expect(anonymous.headers.get('cache-control')).toBe('public, max-age=30');
     expect(anonymous.headers.get('vary')).toContain('authorization');
 
-    const token = await createTokenService({ secret: loadConfig('gateway', { NODE_ENV: 'test' }).auth.jwtSecret, ttlSeconds: 60 }).signAccessToken({ sub: 'u', org: 'o', kind: 'customer' });
+    const token = await createTokenService({ secret: loadConfig('gateway', { NODE_ENV: 'test' }).auth.jwtSecret, ttlSeconds: 60 }).signAccessToken({
+      sub: 'u',
+      org: 'o',
+      kind: 'customer',
+    });
     expect((await get({ authorization: `Bearer ${token}` })).headers.get('cache-control')).toBe('no-store');
   });
 
@@ -185,7 +228,10 @@ describe('the edge, in front of a stand-in subgraph', () => {
 
   it('answers CORS preflights for the configured origins only', async () => {
     const preflight = (origin: string) =>
-      fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+      fetch(url, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      });
     const allowed = await preflight('https://app.example.test');
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.test');
     expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
@@ -204,7 +250,10 @@ describe('partner keys', () => {
 
   it.each([
     ['a query of their own', { query: '{ ping }' }],
-    ['an automatic persisted query someone registered', { query: '{ node { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ node { id } }') } } }],
+    [
+      'an automatic persisted query someone registered',
+      { query: '{ node { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ node { id } }') } } },
+    ],
     ['an id nobody knows', { extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ unknown }') } } }],
   ])('are refused %s with OPERATION_NOT_ALLOWED, before any subgraph call', async (_, body) => {
     if ('query' in body && 'extensions' in body) await post(url, body);
@@ -261,7 +310,10 @@ describe('rate limits (in memory, one process)', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(subgraph.queries).toHaveLength(0);
     // Another address is another budget; four attempts in one request are four.
-    const aliased = await post(url, { query: 'mutation { a: signIn(email: "bo@x.test", password: "1") b: signIn(email: "bo@x.test", password: "2") c: signIn(email: "bo@x.test", password: "3") d: signIn(email: "bo@x.test", password: "4") }' });
+    const aliased = await post(url, {
+      query:
+        'mutation { a: signIn(email: "bo@x.test", password: "1") b: signIn(email: "bo@x.test", password: "2") c: signIn(email: "bo@x.test", password: "3") d: signIn(email: "bo@x.test", password: "4") }',
+    });
     expect(codeOf(aliased)).toBe('RATE_LIMITED');
   });
 

@@ -17,7 +17,11 @@ describe('createGatewayErrorFormatter', () => {
     'masks a subgraph error coded %s: it describes that subgraph, not the request',
     (code) => {
       const formatted = { message: 'Cannot query field "internalOnly" on type "Queue".', path: ['queue'], extensions: { code, serviceName: 'queue' } };
-      expect(format(formatted, new GraphQLError(formatted.message))).toEqual({ message: 'Something went wrong on our side.', path: ['queue'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(format(formatted, new GraphQLError(formatted.message))).toEqual({
+        message: 'Something went wrong on our side.',
+        path: ['queue'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
     },
   );
 
@@ -35,7 +39,10 @@ describe('createGatewayErrorFormatter', () => {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     });
     const domain = new AppError('NOT_FOUND', 'No such queue.');
-    expect(format({ message: 'x' }, new GraphQLError('x', { originalError: domain }))).toEqual({ message: 'No such queue.', extensions: { code: 'NOT_FOUND' } });
+    expect(format({ message: 'x' }, new GraphQLError('x', { originalError: domain }))).toEqual({
+      message: 'No such queue.',
+      extensions: { code: 'NOT_FOUND' },
+    });
   });
 
   it('shows a subgraph error in development', () => {

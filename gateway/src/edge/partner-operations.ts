@@ -6,8 +6,7 @@ import { persistedQueryOf } from './request-params';
 import { refusal } from './refusal';
 import type { TrustedDocuments } from './trusted-documents';
 
-const byIdOnly =
-  'Partner keys may run only the operations of the manifest, by id: send extensions.persistedQuery ({ version: 1, sha256Hash: <manifest id> }).';
+const byIdOnly = 'Partner keys may run only the operations of the manifest, by id: send extensions.persistedQuery ({ version: 1, sha256Hash: <manifest id> }).';
 
 /**
  * Why a partner may not run this request, or undefined when it may (and for every other kind of

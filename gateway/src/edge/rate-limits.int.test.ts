@@ -27,8 +27,18 @@ describe.each([
     const limiters = createRateLimiters(budgets, redis, logger);
     const verdicts = [];
     for (let i = 0; i < 4; i++) verdicts.push(await limiters.consume('perAddress', '10.0.0.1'));
-    expect(verdicts.map((v) => [v?.allowed, v?.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0]]);
-    expect(rateLimitHeaders(verdicts[3]!)).toEqual({ 'ratelimit-limit': '3', 'ratelimit-remaining': '0', 'ratelimit-reset': expect.stringMatching(/^[12]$/), 'retry-after': expect.stringMatching(/^[12]$/) });
+    expect(verdicts.map((v) => [v?.allowed, v?.remaining])).toEqual([
+      [true, 2],
+      [true, 1],
+      [true, 0],
+      [false, 0],
+    ]);
+    expect(rateLimitHeaders(verdicts[3]!)).toEqual({
+      'ratelimit-limit': '3',
+      'ratelimit-remaining': '0',
+      'ratelimit-reset': expect.stringMatching(/^[12]$/),
+      'retry-after': expect.stringMatching(/^[12]$/),
+    });
     expect((await limiters.consume('perAddress', '10.0.0.2'))?.allowed).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     expect((await limiters.consume('perAddress', '10.0.0.1'))?.allowed).toBe(true);

@@ -18,5 +18,9 @@ export function refusal(code: RefusalCode, message: string, status: number, head
 
 /** The same refusal before Apollo (body, content type, rate limit): a GraphQL error body. */
 export function sendRefusal(res: Response, code: RefusalCode, message: string, status: number, headers: Record<string, string> = {}): void {
-  res.status(status).set(headers).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  res
+    .status(status)
+    .set(headers)
+    .type('application/json')
+    .send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }

@@ -22,9 +22,15 @@ function attempts(query: string, variables?: Record<string, unknown>) {
 
 describe('signInAttempts', () => {
   it('finds the email of each credential mutation, from literals and variables', () => {
-    expect(attempts('mutation($e: String!) { signIn(email: $e, password: "p") }', { e: ' Ann@Example.TEST ' })).toEqual([{ field: 'signIn', email: 'ann@example.test' }]);
-    expect(attempts('mutation { signInCustomer(organizationId: "o", email: "c@x.test", password: "p") }')).toEqual([{ field: 'signInCustomer', email: 'c@x.test' }]);
-    expect(attempts('mutation($i: SignUpInput!) { signUp(input: $i) }', { i: { email: 'new@x.test', password: 'p' } })).toEqual([{ field: 'signUp', email: 'new@x.test' }]);
+    expect(attempts('mutation($e: String!) { signIn(email: $e, password: "p") }', { e: ' Ann@Example.TEST ' })).toEqual([
+      { field: 'signIn', email: 'ann@example.test' },
+    ]);
+    expect(attempts('mutation { signInCustomer(organizationId: "o", email: "c@x.test", password: "p") }')).toEqual([
+      { field: 'signInCustomer', email: 'c@x.test' },
+    ]);
+    expect(attempts('mutation($i: SignUpInput!) { signUp(input: $i) }', { i: { email: 'new@x.test', password: 'p' } })).toEqual([
+      { field: 'signUp', email: 'new@x.test' },
+    ]);
     expect(attempts('mutation { refreshSession(refreshToken: "t") }')).toEqual([{ field: 'refreshSession', email: undefined }]);
   });
 

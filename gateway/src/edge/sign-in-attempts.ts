@@ -23,7 +23,12 @@ export interface SignInAttempt {
  * One attempt per credential-testing root field of a mutation: aliases let one request carry
  * many (`a: signIn(...) b: signIn(...)`), and each counts.
  */
-export function signInAttempts(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Fragments, variables: Record<string, unknown> = {}): SignInAttempt[] {
+export function signInAttempts(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Fragments,
+  variables: Record<string, unknown> = {},
+): SignInAttempt[] {
   const mutation = schema.getMutationType();
   if (operation.operation !== 'mutation' || !mutation) return [];
   const attempts: SignInAttempt[] = [];

@@ -33,9 +33,15 @@ describe('control characters in text inputs', () => {
     expect(refusal('mutation { joinQueue(input: { queueId: "q", address: { city: "B\\u0007" } }) { id } }')).toMatchObject({ field: 'input.address.city' });
     expect(refusal('mutation { joinQueue(input: { queueId: "q", tags: ["ok", "b\\u0000"] }) { id } }')).toMatchObject({ field: 'input.tags[1]' });
     expect(refusal(JOIN, { input: { queueId: 'q\u0000' } })).toMatchObject({ field: 'input.queueId' });
-    expect(refusal(JOIN, { input: { queueId: 'q', tags: ['a', 'b\u0085'] } })).toMatchObject({ field: 'input.tags[1]', message: expect.stringContaining('U+0085') });
+    expect(refusal(JOIN, { input: { queueId: 'q', tags: ['a', 'b\u0085'] } })).toMatchObject({
+      field: 'input.tags[1]',
+      message: expect.stringContaining('U+0085'),
+    });
     expect(refusal(JOIN, { input: { queueId: 'q', at: '2026-01-01\u0000' } })).toMatchObject({ field: 'input.at' });
-    expect(refusal('mutation($e: String!) { signIn(email: $e, password: "p") { id } }', { e: 'a@b.c\u0000' })).toMatchObject({ field: 'email', operationField: 'signIn' });
+    expect(refusal('mutation($e: String!) { signIn(email: $e, password: "p") { id } }', { e: 'a@b.c\u0000' })).toMatchObject({
+      field: 'email',
+      operationField: 'signIn',
+    });
   });
 
   it('checks the default of a variable the request leaves out', () => {
@@ -44,8 +50,14 @@ describe('control characters in text inputs', () => {
 
   it('allows tab and line breaks in free text only, and never NUL there', () => {
     expect(refusal(JOIN, { input: { queueId: 'q', name: 'Ada', notes: 'first line\r\n\tsecond line' } })).toBeUndefined();
-    expect(refusal(JOIN, { input: { queueId: 'q', name: 'Ada\nLovelace' } })).toMatchObject({ field: 'input.name', message: expect.stringContaining('U+000A') });
-    expect(refusal(JOIN, { input: { queueId: 'q', notes: 'line\n\u0000' } })).toMatchObject({ field: 'input.notes', message: expect.stringContaining('U+0000') });
+    expect(refusal(JOIN, { input: { queueId: 'q', name: 'Ada\nLovelace' } })).toMatchObject({
+      field: 'input.name',
+      message: expect.stringContaining('U+000A'),
+    });
+    expect(refusal(JOIN, { input: { queueId: 'q', notes: 'line\n\u0000' } })).toMatchObject({
+      field: 'input.notes',
+      message: expect.stringContaining('U+0000'),
+    });
   });
 
   it('lets ordinary text through, accents, emoji and all', () => {

@@ -226,8 +226,7 @@ function plainValue(node: ValueNode): unknown {
 function refusal(operationField: string, path: readonly string[], character: string): GraphQLError {
   const field = path.join('.');
   const code = `U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-  return new GraphQLError(
-    `${field} contains a control character (${code}); text inputs may hold none (tab and line breaks only in free text such as notes).`,
-    { extensions: { code: 'BAD_USER_INPUT', field, operationField, http: { status: 400 } } },
-  );
+  return new GraphQLError(`${field} contains a control character (${code}); text inputs may hold none (tab and line breaks only in free text such as notes).`, {
+    extensions: { code: 'BAD_USER_INPUT', field, operationField, http: { status: 400 } },
+  });
 }

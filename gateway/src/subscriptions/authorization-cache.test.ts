@@ -19,7 +19,9 @@ describe('the authorization cache', () => {
   it('asks once for a thousand concurrent subscribes of one caller to one queue, and again for another queue or caller', async () => {
     const { calls, authorize } = counting(async (args) => ({ queueId: String(args.queueId), finished: false }));
     const cache = createAuthorizationCache(authorize, { ttlMs: 10_000, maxEntries: 100 });
-    const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => cache.authorize('queueUpdated', { queueId: 'q1', afterSequence: i }, caller('k1'), `r${i}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => cache.authorize('queueUpdated', { queueId: 'q1', afterSequence: i }, caller('k1'), `r${i}`)),
+    );
     expect(answers.every((answer) => answer.queueId === 'q1')).toBe(true);
     expect(calls).toHaveLength(1);
     await cache.authorize('queueUpdated', { queueId: 'q2' }, caller('k1'), 'r');

@@ -8,7 +8,7 @@ describe('connection_init credentials', () => {
     expect(credentialsOf(undefined)).toEqual({ authorization: undefined, apiKey: undefined });
   });
 
-  it("knows when a bearer token expires (its exp claim), and nothing about anything else", () => {
+  it('knows when a bearer token expires (its exp claim), and nothing about anything else', () => {
     const payload = Buffer.from(JSON.stringify({ sub: 'u', exp: 1_900_000_000 })).toString('base64url');
     expect(tokenExpiry({ authorization: `Bearer h.${payload}.s` })).toBe(1_900_000_000_000);
     expect(tokenExpiry({ authorization: 'Bearer not-a-jwt' })).toBeUndefined();

@@ -62,7 +62,10 @@ async function send(source: GraphQLDataSource, batch: Waiting[]): Promise<void> 
   const first = batch[0].options;
   let response: GatewayGraphQLResponse;
   try {
-    response = await source.process({ ...first, request: { ...first.request, variables: { ...first.request.variables, representations: merged } } } as ProcessOptions);
+    response = await source.process({
+      ...first,
+      request: { ...first.request, variables: { ...first.request.variables, representations: merged } },
+    } as ProcessOptions);
   } catch (error) {
     for (const waiting of batch) waiting.reject(error);
     return;

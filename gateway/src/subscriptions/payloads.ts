@@ -64,13 +64,37 @@ export function createPayloadExecutor(options: {
       return executor.execute({ document: planned.document, variables, operationName: planned.operationName, source, identity, requestId, logger });
     }
     const fromEvent: GraphQLDataSource = {
-      process: ({ request }) => executor.execute({ document: planned.primaryDocument, variables: request.variables ?? {}, operationName: request.operationName, source, identity, requestId, logger }),
+      process: ({ request }) =>
+        executor.execute({
+          document: planned.primaryDocument,
+          variables: request.variables ?? {},
+          operationName: request.operationName,
+          source,
+          identity,
+          requestId,
+          logger,
+        }),
     };
     const serviceMap: ServiceMap = { ...servicesFor(source.event), [eventSource]: fromEvent };
-    const context = { identity, requestId, logger, signedIdentity: caller.signedIdentity, callerKey: caller.key } satisfies GatewayContext & { callerKey: string };
+    const context = { identity, requestId, logger, signedIdentity: caller.signedIdentity, callerKey: caller.key } satisfies GatewayContext & {
+      callerKey: string;
+    };
     // What executeQueryPlan reads of Apollo's request context; the rest is HTTP-only.
-    const requestContext = { request: { variables, operationName: planned.operationName }, context, logger, metrics: {}, operationName: planned.operationName ?? null } as never;
-    const result = await executeQueryPlan(planned.plan, serviceMap, requestContext, planned.operationContext, planner.supergraphSchema, planner.federatedApiSchema);
+    const requestContext = {
+      request: { variables, operationName: planned.operationName },
+      context,
+      logger,
+      metrics: {},
+      operationName: planned.operationName ?? null,
+    } as never;
+    const result = await executeQueryPlan(
+      planned.plan,
+      serviceMap,
+      requestContext,
+      planned.operationContext,
+      planner.supergraphSchema,
+      planner.federatedApiSchema,
+    );
     const errors = (result.errors as readonly GraphQLError[] | undefined)?.map((error) => formatError(error.toJSON(), error));
     return errors && errors.length > 0 ? { data: result.data, errors } : { data: result.data };
   };

@@ -108,7 +108,12 @@ export function createSubscriptionPlanner(supergraphSdl: string, queueSchema: Gr
     const invalid = validate(apiSchema, document);
     if (invalid.length > 0) return { errors: invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };
     const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
-    const operation = operationName === undefined ? (operations.length === 1 ? operations[0] : undefined) : operations.find((definition) => definition.name?.value === operationName);
+    const operation =
+      operationName === undefined
+        ? operations.length === 1
+          ? operations[0]
+          : undefined
+        : operations.find((definition) => definition.name?.value === operationName);
     if (!operation) {
       const message = operationName
         ? `No operation named "${operationName}".`
@@ -120,7 +125,12 @@ export function createSubscriptionPlanner(supergraphSdl: string, queueSchema: Gr
     return { document, operation };
   };
 
-  const build = (query: string, document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined): PlannedSubscription | readonly GraphQLError[] => {
+  const build = (
+    query: string,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    operationName: string | undefined,
+  ): PlannedSubscription | readonly GraphQLError[] => {
     if (operation.operation !== 'subscription') return [badRequest('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.')];
     const fragments = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION);
     const rootField = onlyField(operation.selectionSet, fragments);

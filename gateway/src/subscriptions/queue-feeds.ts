@@ -59,7 +59,11 @@ export function createQueueFeeds(log: EventLog, logger: Logger): QueueFeeds {
       return open.size;
     },
     close() {
-      for (const entry of open.values()) void entry.feed.then((feed) => feed.close(), () => undefined);
+      for (const entry of open.values())
+        void entry.feed.then(
+          (feed) => feed.close(),
+          () => undefined,
+        );
       open.clear();
     },
   };

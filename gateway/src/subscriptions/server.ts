@@ -152,7 +152,10 @@ export function serveWebSockets(options: WebSocketOptions): WebSocketEndpoint {
     if (error instanceof GraphQLError) return error;
     if (error instanceof AppError) return toGraphQLError(error);
     logger.error({ err: error }, 'a subscription could not start');
-    return new GraphQLError('Internal server error.', { originalError: error instanceof Error ? error : undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    return new GraphQLError('Internal server error.', {
+      originalError: error instanceof Error ? error : undefined,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
   };
 
   useServer(
@@ -221,7 +224,8 @@ export function serveWebSockets(options: WebSocketOptions): WebSocketEndpoint {
           const planned = planner.plan(query, payload.operationName ?? undefined, { document: documentChecks, request: perRequest });
           if (!('plan' in planned)) return planned;
           const coerced = getVariableValues(planner.apiSchema, planned.operation.variableDefinitions ?? [], variables);
-          if (coerced.errors) return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
+          if (coerced.errors)
+            return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
           const field = planner.apiSchema.getSubscriptionType()!.getFields()[planned.field];
           const args = getArgumentValues(field, planned.rootField, coerced.coerced);
           const requestId = `ws:${connection.id}:${id}`;
@@ -265,7 +269,13 @@ export function serveWebSockets(options: WebSocketOptions): WebSocketEndpoint {
           }
           connection.streams.add(stream);
           started = true;
-          return { schema: planner.apiSchema, document: planned.document, operationName: planned.operationName, variableValues: variables, contextValue: stream };
+          return {
+            schema: planner.apiSchema,
+            document: planned.document,
+            operationName: planned.operationName,
+            variableValues: variables,
+            contextValue: stream,
+          };
         } catch (error) {
           return [refusal(error)];
         } finally {

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { clientAddress, closeReason, credentialKey } from './socket-limits';
 
-const request = (peer: string, forwardedFor?: string) => ({ socket: { remoteAddress: peer }, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} }) as unknown as IncomingMessage;
+const request = (peer: string, forwardedFor?: string) =>
+  ({ socket: { remoteAddress: peer }, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} }) as unknown as IncomingMessage;
 const loopback = (address: string) => address === '127.0.0.1' || address === '::1';
 
 describe('the client address of a WebSocket upgrade', () => {

@@ -46,7 +46,9 @@ function eventData(kind: QueueEventData['change']['kind'], waiting: number, stat
 }
 
 function planned(field: SubscriptionField, afterSequenceVariable = true): PlannedSubscription {
-  const document = parse(`subscription($a: Int) { ${field}(${field === 'visitUpdated' ? 'visitId' : 'queueId'}: "x", afterSequence: ${afterSequenceVariable ? '$a' : 'null'}) { sequence } }`);
+  const document = parse(
+    `subscription($a: Int) { ${field}(${field === 'visitUpdated' ? 'visitId' : 'queueId'}: "x", afterSequence: ${afterSequenceVariable ? '$a' : 'null'}) { sequence } }`,
+  );
   const operation = document.definitions[0] as OperationDefinitionNode;
   return { key: field, document, operation, field, rootField: operation.selectionSet.selections[0] as FieldNode, local: true } as PlannedSubscription;
 }
@@ -75,7 +77,15 @@ afterEach(() => feeds.close());
 const start = (field: SubscriptionField, afterSequence?: number, dependencies = { log, feeds, payloads }, finished = false) =>
   startSubscription(
     dependencies,
-    { planned: planned(field), variables: { a: afterSequence }, args: { afterSequence, visitId }, caller, target: { queueId, finished }, requestId: 'test', logger },
+    {
+      planned: planned(field),
+      variables: { a: afterSequence },
+      args: { afterSequence, visitId },
+      caller,
+      target: { queueId, finished },
+      requestId: 'test',
+      logger,
+    },
     () => undefined,
   );
 async function take(iterator: AsyncIterator<unknown>, count: number): Promise<unknown[]> {
@@ -153,7 +163,10 @@ describe('a Redis that is down', () => {
         throw new Error("Stream isn't writeable and enableOfflineQueue options is false");
       },
     };
-    await expect(start('queueUpdated', 3, { log: down, feeds, payloads })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { afterSequence: 3 } });
+    await expect(start('queueUpdated', 3, { log: down, feeds, payloads })).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      details: { afterSequence: 3 },
+    });
   });
 });
 

@@ -93,9 +93,11 @@ export async function startSubscription(
   const handle = (previous: QueueEvent | null, event: QueueEvent) => {
     if (event.sequence <= handledUpTo) return;
     handledUpTo = event.sequence;
-    chain = chain.then(() => (channel.closed ? undefined : deliver(previous, event))).catch((error: unknown) => {
-      request.logger.error({ err: error, sequence: event.sequence }, 'could not deliver a subscription event');
-    });
+    chain = chain
+      .then(() => (channel.closed ? undefined : deliver(previous, event)))
+      .catch((error: unknown) => {
+        request.logger.error({ err: error, sequence: event.sequence }, 'could not deliver a subscription event');
+      });
   };
 
   let buffered: [QueueEvent | null, QueueEvent][] | null = [];
@@ -137,7 +139,8 @@ function payloadVariables({ planned, variables }: SubscriptionRequest): Record<s
  * still has it (the baseline a visit subscription compares the first replayed event with).
  */
 async function readReplay(log: EventLog, queueId: string, afterSequence: number): Promise<{ baseline: QueueEvent | null; events: QueueEvent[] }> {
-  if (!Number.isInteger(afterSequence) || afterSequence < 0) throw new AppError('BAD_USER_INPUT', 'afterSequence must be 0 or more.', { field: 'afterSequence' });
+  if (!Number.isInteger(afterSequence) || afterSequence < 0)
+    throw new AppError('BAD_USER_INPUT', 'afterSequence must be 0 or more.', { field: 'afterSequence' });
   const stream = queueEventStream(queueId);
   try {
     if (afterSequence > 0) {
@@ -154,10 +157,14 @@ async function readReplay(log: EventLog, queueId: string, afterSequence: number)
     return { baseline: null, events: (await log.readAfter(stream, afterSequence)).map(queueEventOf) };
   } catch (error) {
     if (error instanceof SequenceTooOldError) {
-      throw new AppError('SEQUENCE_TOO_OLD', `The events after sequence ${afterSequence} are no longer kept; subscribe without afterSequence and read the current state.`, {
-        afterSequence,
-        oldestKept: error.oldestKept,
-      });
+      throw new AppError(
+        'SEQUENCE_TOO_OLD',
+        `The events after sequence ${afterSequence} are no longer kept; subscribe without afterSequence and read the current state.`,
+        {
+          afterSequence,
+          oldestKept: error.oldestKept,
+        },
+      );
     }
     if (error instanceof SequenceAheadError) {
       throw new AppError('BAD_USER_INPUT', `afterSequence ${afterSequence} is ahead of the queue's latest event.`, { field: 'afterSequence' });

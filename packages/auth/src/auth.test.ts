@@ -9,7 +9,11 @@ describe('access tokens', () => {
   it('round-trips a staff identity', async () => {
     const token = await tokens.signAccessToken({ sub: 'u1', org: 'o1', kind: 'staff', role: 'MANAGER' });
     await expect(tokens.verifyAccessToken(token)).resolves.toEqual({
-      kind: 'staff', subjectId: 'u1', organizationId: 'o1', role: 'MANAGER', platformAdmin: false,
+      kind: 'staff',
+      subjectId: 'u1',
+      organizationId: 'o1',
+      role: 'MANAGER',
+      platformAdmin: false,
     });
   });
 
@@ -21,10 +25,21 @@ describe('access tokens', () => {
     const other = await createTokenService({ secret: 'b'.repeat(40), ttlSeconds: 60 }).signAccessToken({ sub: 'u', org: 'o', kind: 'customer' });
     await expect(tokens.verifyAccessToken(other)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
 
-    const none = new UnsecuredJWT({ org: 'o', kind: 'staff', role: 'OWNER' }).setSubject('u').setIssuer('waitlessq').setAudience('waitlessq-api').setExpirationTime('1h').encode();
+    const none = new UnsecuredJWT({ org: 'o', kind: 'staff', role: 'OWNER' })
+      .setSubject('u')
+      .setIssuer('waitlessq')
+      .setAudience('waitlessq-api')
+      .setExpirationTime('1h')
+      .encode();
     await expect(tokens.verifyAccessToken(none)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
 
-    const hs512 = await new SignJWT({ org: 'o', kind: 'staff', role: 'OWNER' }).setProtectedHeader({ alg: 'HS512' }).setSubject('u').setIssuer('waitlessq').setAudience('waitlessq-api').setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+    const hs512 = await new SignJWT({ org: 'o', kind: 'staff', role: 'OWNER' })
+      .setProtectedHeader({ alg: 'HS512' })
+      .setSubject('u')
+      .setIssuer('waitlessq')
+      .setAudience('waitlessq-api')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(secret));
     await expect(tokens.verifyAccessToken(hs512)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });

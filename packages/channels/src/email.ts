@@ -29,7 +29,14 @@ function createSmtpChannel(smtpUrl: string, from: string): EmailChannel {
     kind: 'smtp',
     async send(message) {
       try {
-        const info = await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, headers: headersOf(message) });
+        const info = await transport.sendMail({
+          from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          headers: headersOf(message),
+        });
         return { messageId: info.messageId };
       } catch (error) {
         throw classifySmtpError(error);
@@ -44,7 +51,10 @@ function createLogChannel(logger: Logger): EmailChannel {
     async send(message) {
       const messageId = `<${randomUUID()}@log.waitlessq.local>`;
       logger.info(
-        { email: { messageId, to: message.to, subject: message.subject, language: message.language, unsubscribeUrl: message.unsubscribeUrl ?? null }, text: message.text },
+        {
+          email: { messageId, to: message.to, subject: message.subject, language: message.language, unsubscribeUrl: message.unsubscribeUrl ?? null },
+          text: message.text,
+        },
         'email written to the log, not sent (no SMTP_URL)',
       );
       return { messageId };
@@ -87,7 +97,11 @@ function classifySmtpError(error: unknown): unknown {
   const code = smtp.responseCode;
   if (typeof code === 'number' && code >= 500 && code < 600 && smtp.code !== 'EAUTH') {
     const enhanced = smtp.response?.match(/^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})/)?.[1];
-    return new PermanentSendError(`the SMTP server refused the message: ${smtp.response ?? code}`, { channel: 'email', status: code, providerCode: enhanced }, { cause: error });
+    return new PermanentSendError(
+      `the SMTP server refused the message: ${smtp.response ?? code}`,
+      { channel: 'email', status: code, providerCode: enhanced },
+      { cause: error },
+    );
   }
   return error;
 }

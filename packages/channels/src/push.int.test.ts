@@ -46,7 +46,25 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'push-endpoint-'));
   const made = spawnSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+    ],
     { encoding: 'utf8' },
   );
   if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
@@ -84,7 +102,10 @@ async function receive(url: string, headers: Delivery['headers'], body: Buffer):
   const [, token, k] = match;
   const point = Buffer.from(k, 'base64url');
   if (point.length !== 65 || point[0] !== 4) throw new Error('k is not an uncompressed P-256 point');
-  const key = await importJWK({ kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, 'ES256');
+  const key = await importJWK(
+    { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') },
+    'ES256',
+  );
   // jose checks the ES256 signature against k, the audience and that exp is still ahead.
   const { payload: claims, protectedHeader } = await jwtVerify(token, key, { algorithms: ['ES256'], audience: origin, subject });
   if (protectedHeader.typ !== 'JWT') throw new Error(`unexpected JWT typ ${protectedHeader.typ}`);
@@ -138,9 +159,9 @@ describe('web push through a real push endpoint', () => {
       vapidDetails: { subject, publicKey: other.publicKey, privateKey: vapid.privateKey },
     });
     const before = refusals.length;
-    await expect(receive('/status/201', { ...details.headers, authorization: details.headers.Authorization, 'content-encoding': 'aes128gcm' }, details.body as Buffer)).rejects.toThrow(
-      /signature/,
-    );
+    await expect(
+      receive('/status/201', { ...details.headers, authorization: details.headers.Authorization, 'content-encoding': 'aes128gcm' }, details.body as Buffer),
+    ).rejects.toThrow(/signature/);
     expect(refusals.length).toBe(before);
   });
 

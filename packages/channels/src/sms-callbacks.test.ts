@@ -8,14 +8,15 @@ const params = { CallSid: 'CA1234567890ABCDE', Caller: '+12349013030', Digits: '
 const published = '0/KCTR6DLpKmkAf8muzZqo1nDgQ=';
 
 describe('verifySmsSignature', () => {
-  it("matches the signature Twilio publishes for its example", () => {
+  it('matches the signature Twilio publishes for its example', () => {
     expect(smsSignature(token, url, params)).toBe(published);
     expect(verifySmsSignature(token, url, params, published)).toBe(true);
   });
 
   it('matches a vector computed here from the scheme: the URL, then each name and value sorted by name', () => {
     const callback = { To: '+15550001111', MessageStatus: 'delivered', MessageSid: 'SM0123', AccountSid: 'AC42', ErrorCode: '' };
-    const signed = 'https://api.waitlessq.test/sms/status?n=1' + 'AccountSidAC42' + 'ErrorCode' + 'MessageSidSM0123' + 'MessageStatusdelivered' + 'To+15550001111';
+    const signed =
+      'https://api.waitlessq.test/sms/status?n=1' + 'AccountSidAC42' + 'ErrorCode' + 'MessageSidSM0123' + 'MessageStatusdelivered' + 'To+15550001111';
     const vector = createHmac('sha1', 'tok').update(signed).digest('base64');
     expect(verifySmsSignature('tok', 'https://api.waitlessq.test/sms/status?n=1', callback, vector)).toBe(true);
   });

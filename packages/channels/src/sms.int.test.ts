@@ -24,7 +24,15 @@ let providerUrl: string;
 let sid = 0;
 
 const answers: Record<string, { status: number; body?: string; delayMs?: number }> = {
-  'bad number': { status: 400, body: JSON.stringify({ code: 21211, message: "The 'To' number +1555 is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 }) },
+  'bad number': {
+    status: 400,
+    body: JSON.stringify({
+      code: 21211,
+      message: "The 'To' number +1555 is not a valid phone number.",
+      more_info: 'https://www.twilio.com/docs/errors/21211',
+      status: 400,
+    }),
+  },
   unavailable: { status: 503, body: 'Service Unavailable' },
   'too many': { status: 429, body: JSON.stringify({ code: 20429, message: 'Too Many Requests', status: 429 }) },
   slow: { status: 201, delayMs: 2_000 },
@@ -40,7 +48,8 @@ beforeAll(async () => {
       const form = Object.fromEntries(new URLSearchParams(raw));
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, form });
       const answer = answers[form.Body] ?? { status: 201 };
-      const body = answer.body ?? JSON.stringify({ sid: `SM${String(++sid).padStart(32, '0')}`, status: 'queued', to: form.To, from: form.From, body: form.Body });
+      const body =
+        answer.body ?? JSON.stringify({ sid: `SM${String(++sid).padStart(32, '0')}`, status: 'queued', to: form.To, from: form.From, body: form.Body });
       const timer = setTimeout(() => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(body), answer.delayMs ?? 0);
       // The client gave up (timeout): answer nothing, keep no timer alive.
       res.on('close', () => clearTimeout(timer));

@@ -34,7 +34,10 @@ export function createSmsChannel(config: NotificationConfig['sms'], options: Sms
         const sid = body?.sid;
         // Accepted but unreadable: it may be on its way, and a retry could send it twice.
         if (typeof sid !== 'string' || !sid) {
-          throw new PermanentSendError(`the SMS provider answered ${response.status} without a message sid (not retried: it may have been sent)`, { channel: 'sms', status: response.status });
+          throw new PermanentSendError(`the SMS provider answered ${response.status} without a message sid (not retried: it may have been sent)`, {
+            channel: 'sms',
+            status: response.status,
+          });
         }
         return { messageId: sid, status: typeof body?.status === 'string' ? body.status : 'queued' };
       }

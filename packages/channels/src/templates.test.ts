@@ -15,12 +15,25 @@ const content: NotificationContent = {
   ticketUrl,
   unsubscribeUrl,
 };
-const optOut: Record<string, string> = { en: 'Reply STOP to opt out', de: 'Antworten Sie STOP zum Abmelden', fr: 'Répondez STOP pour vous désabonner', es: 'Responde STOP para darte de baja' };
+const optOut: Record<string, string> = {
+  en: 'Reply STOP to opt out',
+  de: 'Antworten Sie STOP zum Abmelden',
+  fr: 'Répondez STOP pour vous désabonner',
+  es: 'Responde STOP para darte de baja',
+};
 const cases = supportedLanguages.flatMap((language) => notificationKinds.map((kind) => [language, kind] as const));
 
 describe('renderNotification', () => {
   it('lists every kind once (the union of NotificationKind in @waitlessq/jobs)', () => {
-    expect([...new Set(notificationKinds)].sort()).toEqual(['APPOINTMENT_CANCELLED', 'APPOINTMENT_CONFIRMED', 'APPOINTMENT_REMINDER', 'CALLED', 'GETTING_CLOSE', 'JOINED', 'RECALLED']);
+    expect([...new Set(notificationKinds)].sort()).toEqual([
+      'APPOINTMENT_CANCELLED',
+      'APPOINTMENT_CONFIRMED',
+      'APPOINTMENT_REMINDER',
+      'CALLED',
+      'GETTING_CLOSE',
+      'JOINED',
+      'RECALLED',
+    ]);
   });
 
   it.each(cases)('%s %s: a subject, text, HTML, SMS and push, each with the ticket link', (language, kind) => {
@@ -57,8 +70,12 @@ describe('renderNotification', () => {
   it('shows an appointment as the business’s clock reads it, in the language', () => {
     const at = new Date('2026-12-03T09:30:00Z');
     expect(renderNotification('APPOINTMENT_REMINDER', 'de', content).text).toContain('Donnerstag, 3. Dezember 2026 um 10:30');
-    expect(renderNotification('APPOINTMENT_REMINDER', 'en', { ...content, timezone: 'America/New_York' }).text).toContain('Thursday, December 3, 2026 at 4:30 AM');
-    expect(renderNotification('APPOINTMENT_CONFIRMED', 'fr', { ...content, scheduledAt: at, timezone: 'Europe/Paris' }).text).toContain('jeudi 3 décembre 2026 à 10:30');
+    expect(renderNotification('APPOINTMENT_REMINDER', 'en', { ...content, timezone: 'America/New_York' }).text).toContain(
+      'Thursday, December 3, 2026 at 4:30 AM',
+    );
+    expect(renderNotification('APPOINTMENT_CONFIRMED', 'fr', { ...content, scheduledAt: at, timezone: 'Europe/Paris' }).text).toContain(
+      'jeudi 3 décembre 2026 à 10:30',
+    );
     expect(renderNotification('APPOINTMENT_CANCELLED', 'es', { ...content, timezone: 'Europe/Madrid' }).sms).toContain('3/12, 10:30');
   });
 
@@ -97,7 +114,13 @@ describe('pickLanguage', () => {
 });
 
 describe('renderInvitation', () => {
-  const invitation = { organizationName: 'Acme <Clinics>', inviterName: 'Ann', role: 'MANAGER', acceptUrl: 'https://app.waitlessq.example/invite?t=abc', expiresAt: new Date('2026-12-10T12:00:00Z') };
+  const invitation = {
+    organizationName: 'Acme <Clinics>',
+    inviterName: 'Ann',
+    role: 'MANAGER',
+    acceptUrl: 'https://app.waitlessq.example/invite?t=abc',
+    expiresAt: new Date('2026-12-10T12:00:00Z'),
+  };
 
   it.each(supportedLanguages)('%s: subject, text and HTML with the link, the role and the expiry', (language) => {
     const r = renderInvitation(language, invitation);

@@ -17,7 +17,12 @@ describe('edge configuration', () => {
   });
 
   it('reads origins, proxies and limits', () => {
-    const { edge } = loadConfig('gateway', { CORS_ORIGINS: 'https://a.test, https://b.test', TRUST_PROXY: 'loopback, 10.0.0.0/8', MAX_QUERY_DEPTH: '0', RATE_LIMIT_PER_USER: '5' });
+    const { edge } = loadConfig('gateway', {
+      CORS_ORIGINS: 'https://a.test, https://b.test',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8',
+      MAX_QUERY_DEPTH: '0',
+      RATE_LIMIT_PER_USER: '5',
+    });
     expect(edge.corsOrigins).toEqual(['https://a.test', 'https://b.test']);
     expect(edge.trustProxy).toEqual(['loopback', '10.0.0.0/8']);
     expect(edge.limits.maxDepth).toBe(0);
@@ -27,6 +32,8 @@ describe('edge configuration', () => {
   });
 
   it('reports malformed values with the others', () => {
-    expect(() => loadConfig('gateway', { INTROSPECTION_ENABLED: 'yes', MAX_BODY_BYTES: '0', PORT: 'x' })).toThrow(/INTROSPECTION_ENABLED[\s\S]*MAX_BODY_BYTES|PORT[\s\S]*INTROSPECTION_ENABLED/);
+    expect(() => loadConfig('gateway', { INTROSPECTION_ENABLED: 'yes', MAX_BODY_BYTES: '0', PORT: 'x' })).toThrow(
+      /INTROSPECTION_ENABLED[\s\S]*MAX_BODY_BYTES|PORT[\s\S]*INTROSPECTION_ENABLED/,
+    );
   });
 });

@@ -4,7 +4,14 @@ const int = (fallback: number) => z.coerce.number().int().nonnegative().default(
 const list = z
   .string()
   .optional()
-  .transform((value) => (value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean)));
+  .transform((value) =>
+    value === undefined
+      ? undefined
+      : value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+  );
 const flag = z
   .enum(['true', 'false', '1', '0'])
   .optional()
@@ -25,7 +32,10 @@ const trustProxy = z
     if (text === 'false' || text === '') return false;
     if (text === 'true') return true;
     if (/^\d+$/.test(text)) return Number(text);
-    return text.split(',').map((s) => s.trim()).filter(Boolean);
+    return text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   });
 
 /** The gateway's edge settings, parsed with the rest of the environment (load-config.ts). */
@@ -34,9 +44,17 @@ export const edgeEnvironment = {
   TRUST_PROXY: trustProxy,
   INTROSPECTION_ENABLED: flag,
   OPERATIONS_MANIFEST_PATH: z.string().optional(),
-  APQ_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  APQ_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 3600),
   CDN_MAX_AGE_SECONDS: int(5),
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024),
   MAX_QUERY_DEPTH: int(10),
   MAX_QUERY_COST: int(5_000),
   MAX_ALIASES: int(30),
@@ -48,7 +66,11 @@ export const edgeEnvironment = {
   RATE_LIMIT_PER_ADDRESS: int(1_200),
   RATE_LIMIT_PER_USER: int(600),
   RATE_LIMIT_PER_PARTNER_KEY: int(1_200),
-  SIGN_IN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(15 * 60),
+  SIGN_IN_RATE_LIMIT_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60),
   SIGN_IN_RATE_LIMIT_PER_ADDRESS: int(30),
   SIGN_IN_RATE_LIMIT_PER_EMAIL: int(10),
 };

@@ -16,7 +16,12 @@ const secret = z.string().min(32, 'must be at least 32 characters');
 const urlList = z
   .string()
   .optional()
-  .transform((value) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 
 const environmentSchema = z.object({

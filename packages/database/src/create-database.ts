@@ -98,9 +98,7 @@ export async function createDatabase(config: DatabaseConfig, logger: Logger, opt
     maxLagBytes: config.replicaMaxLagBytes,
     logger,
   });
-  const replicas = config.replicaUrls.map((url, i) =>
-    client(url, 'replica', `waitlessq-replica-${i}`, (error) => health.markDown(i, error)),
-  );
+  const replicas = config.replicaUrls.map((url, i) => client(url, 'replica', `waitlessq-replica-${i}`, (error) => health.markDown(i, error)));
   const measuredReplicas = replicas.map((replica) => measure(replica, 'replica'));
   const router = createReadRouter({
     primary: primaryBase,

@@ -39,10 +39,11 @@ export async function applyMigrations(exec: Exec, query: Query, dir = migrations
     const sql = readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
     const checksum = createHash('sha256').update(sql).digest('hex');
     await exec(`BEGIN;\n${sql}\nCOMMIT;`);
-    await query(
-      `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)`,
-      [randomUUID(), checksum, name],
-    );
+    await query(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)`, [
+      randomUUID(),
+      checksum,
+      name,
+    ]);
     applied.push(name);
   }
   return applied;

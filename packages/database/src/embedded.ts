@@ -25,7 +25,10 @@ export async function openEmbeddedPostgres(dataDir: string, logger: Logger) {
       mkdirSync(dir, { recursive: true });
       const pglite = new PGlite(dir);
       await pglite.waitReady;
-      const applied = await applyMigrations((sql) => pglite.exec(sql).then(() => undefined), (sql, params) => pglite.query(sql, params).then((r) => r.rows as Record<string, unknown>[]));
+      const applied = await applyMigrations(
+        (sql) => pglite.exec(sql).then(() => undefined),
+        (sql, params) => pglite.query(sql, params).then((r) => r.rows as Record<string, unknown>[]),
+      );
       if (applied.length > 0) logger.info({ dataDir: dir, applied }, 'applied migrations to the embedded database');
       return { pglite, adapter: new PrismaPGlite(pglite), users: 0 };
     })();

@@ -36,7 +36,9 @@ async function statements(target: string): Promise<number> {
 async function timedOperations(labels: Record<string, string>): Promise<number> {
   const metric = await metricsRegistry.getSingleMetric('wlq_db_query_duration_seconds')!.get();
   const count = metric.values.find(
-    (value) => (value as { metricName?: string }).metricName === 'wlq_db_query_duration_seconds_count' && Object.entries(labels).every(([k, v]) => value.labels[k] === v),
+    (value) =>
+      (value as { metricName?: string }).metricName === 'wlq_db_query_duration_seconds_count' &&
+      Object.entries(labels).every(([k, v]) => value.labels[k] === v),
   );
   return count?.value ?? 0;
 }

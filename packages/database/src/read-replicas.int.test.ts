@@ -124,7 +124,11 @@ describe('a replica that lags (replay paused)', () => {
   it('labels each measured operation and statement with the server that answered it', async () => {
     const counted = async (name: string, labels: Record<string, string>) => {
       const values = (await metricsRegistry.getSingleMetric(name)!.get()).values;
-      const found = values.find((v) => (name !== 'wlq_db_query_duration_seconds' || (v as { metricName?: string }).metricName?.endsWith('_count')) && Object.entries(labels).every(([k, x]) => v.labels[k] === x));
+      const found = values.find(
+        (v) =>
+          (name !== 'wlq_db_query_duration_seconds' || (v as { metricName?: string }).metricName?.endsWith('_count')) &&
+          Object.entries(labels).every(([k, x]) => v.labels[k] === x),
+      );
       return found?.value ?? 0;
     };
     const replicaRead = { model: 'Organization', action: 'findMany', target: 'replica' };
@@ -174,7 +178,9 @@ describe('a replica that lags (replay paused)', () => {
       return db.prisma.organization.findUnique({ where: { id: org.id } });
     });
     expect(renamed?.name).toBe('Renamed');
-    expect(await runInRequestScope({ actorKey: 'staff:raw' }, () => db.prisma.organization.findUnique({ where: { id: org.id } }))).toMatchObject({ name: 'Renamed' });
+    expect(await runInRequestScope({ actorKey: 'staff:raw' }, () => db.prisma.organization.findUnique({ where: { id: org.id } }))).toMatchObject({
+      name: 'Renamed',
+    });
     expect(await anonymous(() => db.prisma.organization.findUnique({ where: { id: org.id } }))).toBeNull();
   });
 });

@@ -35,7 +35,15 @@ export function rawQueryWrites(operation: string, args: unknown): boolean {
 }
 
 /** Driver errors (see @prisma/driver-adapter-utils) that mean the server is not there for us. */
-const unreachable = new Set(['DatabaseNotReachable', 'DatabaseDoesNotExist', 'ConnectionClosed', 'SocketTimeout', 'TlsConnectionError', 'AuthenticationFailed', 'DatabaseAccessDenied']);
+const unreachable = new Set([
+  'DatabaseNotReachable',
+  'DatabaseDoesNotExist',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TlsConnectionError',
+  'AuthenticationFailed',
+  'DatabaseAccessDenied',
+]);
 /** ... or that it is there but could not serve this one query. */
 const busy = new Set(['TooManyConnections', 'TransactionWriteConflict']);
 
@@ -115,9 +123,9 @@ export function createReadRouter(options: ReadRouterOptions) {
     if (scope.actorKey === null || (scope.recordedAt !== undefined && now - scope.recordedAt < 1000)) return;
     scope.recordedAt = now;
     // The actor just learned it wrote, so a lost mark costs read-your-writes, never the write.
-    await tracker.recordWrite(scope.actorKey).catch((error: Error) =>
-      logger.warn({ err: error, requestId: scope.requestId }, 'could not share a write mark; this process keeps it'),
-    );
+    await tracker
+      .recordWrite(scope.actorKey)
+      .catch((error: Error) => logger.warn({ err: error, requestId: scope.requestId }, 'could not share a write mark; this process keeps it'));
   };
 
   const readFromReplica = async (index: number, model: string, operation: string, args: unknown, onPrimary: () => Promise<unknown>) => {

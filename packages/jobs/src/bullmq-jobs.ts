@@ -119,28 +119,38 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     for (const job of jobs) byQueue.set(jobQueue[job.name], [...(byQueue.get(jobQueue[job.name]) ?? []), job]);
     await bounded(
       `adding ${jobs.length} jobs`,
-      producerReady(`adding ${jobs.length} jobs`).then(() => Promise.all([...byQueue].map(([queue, group]) => producerQueueOf(queue).addBulk(group.map((job) => ({ name: job.name, data: job.data, opts: optionsOf(job.name, job.options) })))))),
+      producerReady(`adding ${jobs.length} jobs`).then(() =>
+        Promise.all(
+          [...byQueue].map(([queue, group]) =>
+            producerQueueOf(queue).addBulk(group.map((job) => ({ name: job.name, data: job.data, opts: optionsOf(job.name, job.options) }))),
+          ),
+        ),
+      ),
     );
   };
 
   const counts = async (): Promise<Record<QueueName, QueueCounts>> => {
-    const entries = await bounded('counting jobs', Promise.all(
-      queueNames.map(async (queue) => {
-        const c = await queueOf(queue).getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed', 'completed');
-        // Prioritized jobs (all of ours) are waiting jobs in BullMQ's own sorted set.
-        const waiting: QueueCounts = { waiting: c.wait + c.prioritized, active: c.active, delayed: c.delayed, failed: c.failed, completed: c.completed };
-        return [queue, waiting] as const;
-      }),
-    ));
+    const entries = await bounded(
+      'counting jobs',
+      Promise.all(
+        queueNames.map(async (queue) => {
+          const c = await queueOf(queue).getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed', 'completed');
+          // Prioritized jobs (all of ours) are waiting jobs in BullMQ's own sorted set.
+          const waiting: QueueCounts = { waiting: c.wait + c.prioritized, active: c.active, delayed: c.delayed, failed: c.failed, completed: c.completed };
+          return [queue, waiting] as const;
+        }),
+      ),
+    );
     return Object.fromEntries(entries) as Record<QueueName, QueueCounts>;
   };
 
   const deadJobs = async (queue?: QueueName): Promise<DeadJob[]> => {
-    const lists = await bounded('listing dead jobs', Promise.all(
-      (queue ? [queue] : queueNames).map(async (name) => {
-        const failed = await queueOf(name).getFailed(0, deadListLimit - 1);
-        return failed.filter(Boolean).map(
-          (job): DeadJob => ({
+    const lists = await bounded(
+      'listing dead jobs',
+      Promise.all(
+        (queue ? [queue] : queueNames).map(async (name) => {
+          const failed = await queueOf(name).getFailed(0, deadListLimit - 1);
+          return failed.filter(Boolean).map((job): DeadJob => ({
             queue: name,
             id: producerJobId(job.id!),
             name: job.name as JobName,
@@ -148,20 +158,23 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
             attempts: job.attemptsMade,
             failedReason: job.failedReason ?? '',
             failedAt: job.finishedOn ? new Date(job.finishedOn) : null,
-          }),
-        );
-      }),
-    ));
+          }));
+        }),
+      ),
+    );
     return lists.flat();
   };
 
   const retryDead = async (queue: QueueName, id: string) => {
     // The producer's id, or failing that a numeric id BullMQ gave a job added without one.
-    await bounded('retrying a dead job', (async () => {
-      const job = (await queueOf(queue).getJob(queueJobId(id))) ?? (await queueOf(queue).getJob(id));
-      if (!job || !(await job.isFailed())) throw new Error(`No dead job ${id} in queue ${queue}`);
-      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-    })());
+    await bounded(
+      'retrying a dead job',
+      (async () => {
+        const job = (await queueOf(queue).getJob(queueJobId(id))) ?? (await queueOf(queue).getJob(id));
+        if (!job || !(await job.isFailed())) throw new Error(`No dead job ${id} in queue ${queue}`);
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      })(),
+    );
   };
 
   const startRunner = async (handlers: JobHandlers, runnerOptions: RunnerOptions = {}): Promise<JobRunner> => {
@@ -186,7 +199,13 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
         ...(perSecond !== null && { limiter: { max: perSecond, duration: 1_000 } }),
         settings: {
           backoffStrategy: (attemptsMade, _type, _error, job) =>
-            backoffDelay(job?.opts.backoff && typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 0) : retryPolicy[job?.name as JobName]?.backoffMs ?? 1_000, attemptsMade, scale),
+            backoffDelay(
+              job?.opts.backoff && typeof job.opts.backoff === 'object'
+                ? (job.opts.backoff.delay ?? 0)
+                : (retryPolicy[job?.name as JobName]?.backoffMs ?? 1_000),
+              attemptsMade,
+              scale,
+            ),
         },
       });
       // A lost connection is retried by ioredis; the event must have a listener not to crash the process.
@@ -263,4 +282,3 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     },
   };
 }
-

@@ -4,14 +4,7 @@
  * Job data is plain JSON: ids, never rows (a handler reads the row as it is when it runs).
  */
 
-export type NotificationKind =
-  | 'JOINED'
-  | 'GETTING_CLOSE'
-  | 'CALLED'
-  | 'RECALLED'
-  | 'APPOINTMENT_CONFIRMED'
-  | 'APPOINTMENT_REMINDER'
-  | 'APPOINTMENT_CANCELLED';
+export type NotificationKind = 'JOINED' | 'GETTING_CLOSE' | 'CALLED' | 'RECALLED' | 'APPOINTMENT_CONFIRMED' | 'APPOINTMENT_REMINDER' | 'APPOINTMENT_CANCELLED';
 
 export type NotificationChannelName = 'EMAIL' | 'PUSH' | 'SMS';
 

@@ -80,7 +80,10 @@ describe.each([
       { name: 'webhook-delivery', data: { deliveryId: 'd2' }, options: { jobId: 'webhook-delivery:d2' } },
       { name: 'invitation-email', data: { invitationId: 'i1' }, options: { jobId: 'invitation-email:i1' } },
     ]);
-    await jobs.startRunner({ 'webhook-delivery': async (data) => void ran.push(data.deliveryId), 'invitation-email': async (data) => void ran.push(data.invitationId) });
+    await jobs.startRunner({
+      'webhook-delivery': async (data) => void ran.push(data.deliveryId),
+      'invitation-email': async (data) => void ran.push(data.invitationId),
+    });
     await waitFor(() => ran.length === 3);
     await sleep(300);
     expect(ran.sort()).toEqual(['d1', 'd2', 'i1']);
@@ -154,7 +157,14 @@ describe.each([
     await jobs.queue.add('send-push', { visitId: 'v2', kind: 'JOINED', channel: 'PUSH' }, { jobId: 'push:v2:JOINED' });
     await waitFor(async () => (await runner.deadJobs()).length === 1);
     const [dead] = await runner.deadJobs('push');
-    expect(dead).toMatchObject({ queue: 'push', id: 'push:v2:JOINED', name: 'send-push', data: { visitId: 'v2', kind: 'JOINED', channel: 'PUSH' }, attempts: 5, failedReason: 'push service unavailable' });
+    expect(dead).toMatchObject({
+      queue: 'push',
+      id: 'push:v2:JOINED',
+      name: 'send-push',
+      data: { visitId: 'v2', kind: 'JOINED', channel: 'PUSH' },
+      attempts: 5,
+      failedReason: 'push service unavailable',
+    });
     expect(dead.failedAt).toBeInstanceOf(Date);
     expect(runs).toBe(5);
     expect(await runner.deadJobs('email')).toEqual([]);
@@ -237,7 +247,9 @@ describe.each([
     await waitFor(async () => (await metricsRegistry.getSingleMetricAsString('wlq_jobs')).includes('queue="sms",state="waiting"} 1'));
     const processed = await metricsRegistry.getSingleMetricAsString('wlq_jobs_processed_total');
     expect(processed).toMatch(/wlq_jobs_processed_total\{queue="email",name="invitation-email",outcome="completed"\} [1-9]/);
-    expect(await metricsRegistry.getSingleMetricAsString('wlq_job_duration_seconds')).toContain('wlq_job_duration_seconds_count{queue="email",name="invitation-email",outcome="completed"}');
+    expect(await metricsRegistry.getSingleMetricAsString('wlq_job_duration_seconds')).toContain(
+      'wlq_job_duration_seconds_count{queue="email",name="invitation-email",outcome="completed"}',
+    );
   });
 });
 

@@ -162,8 +162,7 @@ export function createMemoryJobs(config?: Pick<Config, 'notifications'>): Jobs {
     return list.splice(best, 1)[0];
   };
 
-  const handlesQueue = (r: Runner, queue: QueueName) =>
-    (Object.keys(r.handlers) as JobName[]).some((name) => r.handlers[name] && jobQueue[name] === queue);
+  const handlesQueue = (r: Runner, queue: QueueName) => (Object.keys(r.handlers) as JobName[]).some((name) => r.handlers[name] && jobQueue[name] === queue);
 
   function start(r: Runner, job: MemoryJob) {
     job.state = 'active';
@@ -212,9 +211,10 @@ export function createMemoryJobs(config?: Pick<Config, 'notifications'>): Jobs {
   const activeCount = (r: Runner) => [...r.active.values()].reduce((sum, set) => sum + set.size, 0);
 
   const counts = async (): Promise<Record<QueueName, QueueCounts>> => {
-    const result = Object.fromEntries(
-      queueNames.map((queue) => [queue, { waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0 }]),
-    ) as Record<QueueName, QueueCounts>;
+    const result = Object.fromEntries(queueNames.map((queue) => [queue, { waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0 }])) as Record<
+      QueueName,
+      QueueCounts
+    >;
     for (const job of jobs.values()) result[job.queue][job.state]++;
     return result;
   };
@@ -249,10 +249,7 @@ export function createMemoryJobs(config?: Pick<Config, 'notifications'>): Jobs {
     r.stopGauge();
     if (activeCount(r) > 0) {
       let graceTimer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => r.idle.push(resolve)),
-        new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, graceMs))),
-      ]);
+      await Promise.race([new Promise<void>((resolve) => r.idle.push(resolve)), new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, graceMs)))]);
       clearTimeout(graceTimer);
       // Past the grace time the jobs still running go back to their queue, as BullMQ's stalled check does.
       for (const set of r.active.values()) {
@@ -306,7 +303,11 @@ export function createMemoryJobs(config?: Pick<Config, 'notifications'>): Jobs {
 
   return {
     kind: 'memory',
-    queue: { add, addBulk: async (jobs: readonly NewJob[]) => void (await Promise.all(jobs.map((job) => add(job.name, job.data, job.options)))), close: async () => undefined },
+    queue: {
+      add,
+      addBulk: async (jobs: readonly NewJob[]) => void (await Promise.all(jobs.map((job) => add(job.name, job.data, job.options)))),
+      close: async () => undefined,
+    },
     startRunner,
     close: async () => {
       if (runner) await closeRunner(runner, 10_000);

@@ -83,7 +83,7 @@ export function subscriptionMetrics(): SubscriptionMetrics {
     }),
     eventFanOut: new Histogram({
       name: 'wlq_subscription_event_fanout_seconds',
-      help: "Handing one event to every subscriber of its queue on this gateway (queue-field payloads computed and written)",
+      help: 'Handing one event to every subscriber of its queue on this gateway (queue-field payloads computed and written)',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [metricsRegistry],
     }),

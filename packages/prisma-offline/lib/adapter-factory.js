@@ -51,8 +51,7 @@ async function connectAdapter(connectionString, pgOptions) {
  */
 function createAdapterFactory(datasource = {}) {
   const { url, shadowDatabaseUrl } = datasource;
-  const missingUrl = () =>
-    new Error('No datasource URL was given to the schema engine. Set `datasource.url` in prisma.config.ts (e.g. env("DATABASE_URL")).');
+  const missingUrl = () => new Error('No datasource URL was given to the schema engine. Set `datasource.url` in prisma.config.ts (e.g. env("DATABASE_URL")).');
 
   const pgOptions = () => {
     const schema = url && parsePostgresUrl(url).schema;
@@ -77,9 +76,7 @@ function createAdapterFactory(datasource = {}) {
     // The engine expects an empty shadow database (the native engine resets a
     // user-provided one too): drop every user schema, recreate public.
     await withClient(shadowDatabaseUrl, async (c) => {
-      const { rows } = await c.query(
-        `SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'`,
-      );
+      const { rows } = await c.query(`SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'`);
       for (const { nspname } of rows) await c.query(`DROP SCHEMA ${quoteIdent(nspname)} CASCADE`);
       await c.query('CREATE SCHEMA IF NOT EXISTS public');
     });

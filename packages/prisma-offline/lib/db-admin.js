@@ -25,18 +25,36 @@ function toUserFacingError(error, connectionString) {
   const { host, port, database, user } = parsePostgresUrl(connectionString);
   const at = `${host}:${port}`;
   if (SOCKET_ERRORS.has(error.code) || /timeout/i.test(error.message || '')) {
-    return new UserFacingError('P1001', `Can't reach database server at \`${at}\`\n\nPlease make sure your database server is running at \`${at}\`.`, { database_host: host, database_port: port });
+    return new UserFacingError('P1001', `Can't reach database server at \`${at}\`\n\nPlease make sure your database server is running at \`${at}\`.`, {
+      database_host: host,
+      database_port: port,
+    });
   }
   switch (error.code) {
     case '3D000':
-      return new UserFacingError('P1003', `Database \`${database}\` does not exist on the database server at \`${at}\`.`, { database_name: database, database_host: host, database_port: port });
+      return new UserFacingError('P1003', `Database \`${database}\` does not exist on the database server at \`${at}\`.`, {
+        database_name: database,
+        database_host: host,
+        database_port: port,
+      });
     case '28P01':
     case '28000':
-      return new UserFacingError('P1000', `Authentication failed against database server, the provided database credentials for \`${user}\` are not valid.\n\nPlease make sure to provide valid database credentials for the database server at the configured address.`, { database_user: user, database_host: host, database_port: port });
+      return new UserFacingError(
+        'P1000',
+        `Authentication failed against database server, the provided database credentials for \`${user}\` are not valid.\n\nPlease make sure to provide valid database credentials for the database server at the configured address.`,
+        { database_user: user, database_host: host, database_port: port },
+      );
     case '42P04':
-      return new UserFacingError('P1009', `Database \`${database}\` already exists on the database server at \`${at}\``, { database_name: database, database_host: host, database_port: port });
+      return new UserFacingError('P1009', `Database \`${database}\` already exists on the database server at \`${at}\``, {
+        database_name: database,
+        database_host: host,
+        database_port: port,
+      });
     case '42501':
-      return new UserFacingError('P1010', `User \`${user}\` was denied access on the database \`${database}\``, { database_user: user, database_name: database });
+      return new UserFacingError('P1010', `User \`${user}\` was denied access on the database \`${database}\``, {
+        database_user: user,
+        database_name: database,
+      });
     default:
       return error;
   }

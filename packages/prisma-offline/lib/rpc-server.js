@@ -164,10 +164,13 @@ function serve(args) {
     process.exit(code);
   }
 
-  readline.createInterface({ input: process.stdin, crlfDelay: Infinity }).on('line', onLine).on('close', () => {
-    // The CLI closes stdin when it is done; finish the request in flight first.
-    queue.then(() => shutdown(0));
-  });
+  readline
+    .createInterface({ input: process.stdin, crlfDelay: Infinity })
+    .on('line', onLine)
+    .on('close', () => {
+      // The CLI closes stdin when it is done; finish the request in flight first.
+      queue.then(() => shutdown(0));
+    });
   // The CLI sends SIGTERM right after closing stdin.
   process.on('SIGTERM', () => shutdown(0));
   process.on('SIGINT', () => shutdown(130));

@@ -14,7 +14,12 @@ let runtimePromise;
 
 // The engine's Rust panic hook reports the panic message through this global
 // before the wasm instance traps with a bare "RuntimeError: unreachable".
-const panicRegistry = { message: undefined, set_message(message) { this.message = message; } };
+const panicRegistry = {
+  message: undefined,
+  set_message(message) {
+    this.message = message;
+  },
+};
 globalThis.PRISMA_WASM_PANIC_REGISTRY = panicRegistry;
 
 /** The message of the last Rust panic, if any. */

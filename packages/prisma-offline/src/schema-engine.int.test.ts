@@ -79,9 +79,7 @@ describe('prisma-offline schema engine (wasm) against PostgreSQL', () => {
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual(['Clinic', 'Patient', '_prisma_migrations']);
-      const applied = await client.query(
-        `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-      );
+      const applied = await client.query(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
       expect(applied.rows).toEqual([{ migration_name: '20260101000000_init' }]);
     } finally {
       await client.end();
@@ -91,10 +89,7 @@ describe('prisma-offline schema engine (wasm) against PostgreSQL', () => {
   it('`migrate diff --exit-code` exits 0 when the migrations match the schema', async () => {
     // Replays the migrations into a temporary shadow database, then introspects it
     // (the introspection reads PostgreSQL's "char" catalog columns).
-    const result = await prisma(
-      ['migrate', 'diff', '--from-migrations', fixtureMigrations, '--to-schema', fixtureSchema, '--exit-code'],
-      dbUrl,
-    );
+    const result = await prisma(['migrate', 'diff', '--from-migrations', fixtureMigrations, '--to-schema', fixtureSchema, '--exit-code'], dbUrl);
     expect(result).toMatchObject({ code: 0 });
     expect(result.stdout).toContain('No difference detected');
   }, 30_000);
@@ -104,10 +99,7 @@ describe('prisma-offline schema engine (wasm) against PostgreSQL', () => {
     const original = readFileSync(path.join(fixtureSchema, 'schema.prisma'), 'utf8');
     writeFileSync(changed, original.replace('  name      String\n', '  name      String\n  phone     String?\n'));
 
-    const result = await prisma(
-      ['migrate', 'diff', '--from-migrations', fixtureMigrations, '--to-schema', changed, '--exit-code'],
-      dbUrl,
-    );
+    const result = await prisma(['migrate', 'diff', '--from-migrations', fixtureMigrations, '--to-schema', changed, '--exit-code'], dbUrl);
     expect(result).toMatchObject({ code: 2 });
     expect(result.stdout).toMatch(/Added column `phone`/);
   }, 30_000);

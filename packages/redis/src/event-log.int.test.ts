@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { RedisConfig } from '@waitlessq/config';
-import { createEventLog, createRedis, SequenceAheadError, SequenceNotAboveError, SequenceTooOldError, SerializedJson, type EventLog, type EventLogEntry, type RedisResources } from './index';
+import {
+  createEventLog,
+  createRedis,
+  SequenceAheadError,
+  SequenceNotAboveError,
+  SequenceTooOldError,
+  SerializedJson,
+  type EventLog,
+  type EventLogEntry,
+  type RedisResources,
+} from './index';
 
 // One contract, both implementations: the embedded log must behave like the Redis one.
 const redisConfig = (): RedisConfig => ({ kind: 'redis', url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: `test:${randomUUID()}:` });

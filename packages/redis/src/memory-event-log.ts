@@ -1,5 +1,16 @@
 import type { PubSubEngine } from 'graphql-subscriptions';
-import { assertSequence, contiguousAfter, eventChannel, SequenceAheadError, SequenceNotAboveError, SequenceTooOldError, toJson, type EventLog, type EventLogEntry, type EventLogOptions } from './event-log';
+import {
+  assertSequence,
+  contiguousAfter,
+  eventChannel,
+  SequenceAheadError,
+  SequenceNotAboveError,
+  SequenceTooOldError,
+  toJson,
+  type EventLog,
+  type EventLogEntry,
+  type EventLogOptions,
+} from './event-log';
 
 interface StoredEntry {
   sequence: number;
@@ -21,12 +32,7 @@ export type MemoryStreams = Map<string, MemoryStream>;
  * publishing happen in one synchronous step, so the order of the log and of live delivery is
  * the order of append calls.
  */
-export function createMemoryEventLog(
-  pubsub: PubSubEngine,
-  options: Required<EventLogOptions>,
-  streams: MemoryStreams,
-  now: () => number = Date.now,
-): EventLog {
+export function createMemoryEventLog(pubsub: PubSubEngine, options: Required<EventLogOptions>, streams: MemoryStreams, now: () => number = Date.now): EventLog {
   const streamOf = (name: string): MemoryStream => {
     let stream = streams.get(name);
     if (!stream) streams.set(name, (stream = { last: 0, entries: [] }));

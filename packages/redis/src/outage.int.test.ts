@@ -34,12 +34,22 @@ const until = async (condition: () => Promise<boolean>, timeoutMs: number) => {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 };
-const answers = () => redis.ping().then(() => true, () => false);
+const answers = () =>
+  redis.ping().then(
+    () => true,
+    () => false,
+  );
 
 describe('a Redis that hangs', () => {
   it('costs a few command timeouts, then every command fails at once; a missed invalidation is made when it answers again', async () => {
     const failures: boolean[] = [];
-    const cache = createJsonCache<string>({ store: redis.store, prefix: 'profiles', ttlSeconds: 60, retryDelayMs: 100, onInvalidationFailed: (_e, _k, willRetry) => failures.push(willRetry) });
+    const cache = createJsonCache<string>({
+      store: redis.store,
+      prefix: 'profiles',
+      ttlSeconds: 60,
+      retryDelayMs: 100,
+      onInvalidationFailed: (_e, _k, willRetry) => failures.push(willRetry),
+    });
     expect(await cache.get('a', async () => 'old')).toBe('old');
 
     const admin = new Redis(server.url);
@@ -72,13 +82,22 @@ describe('a Redis that is down', () => {
     await patient.store.set('kept', '1', 60);
     await server.stop();
     await until(async () => !(await answers()), 5_000);
-    const timings = await Promise.all(Array.from({ length: 50 }, (_, i) => elapsed(() => (i % 2 ? patient.store.get('kept') : patient.store.set('k', 'v', 60)))));
+    const timings = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => elapsed(() => (i % 2 ? patient.store.get('kept') : patient.store.set('k', 'v', 60)))),
+    );
     expect(Math.max(...timings)).toBeLessThan(200);
     await expect(patient.ping()).rejects.toThrow(/Redis is unavailable/);
     expect(await elapsed(() => patient.pubsub.publish('channel', { a: 1 }))).toBeLessThan(200);
 
     await server.start();
-    await until(() => patient.ping().then(() => true, () => false), 10_000);
+    await until(
+      () =>
+        patient.ping().then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+    );
     await patient.store.set('back', 'yes', 60);
     expect(await patient.store.get('back')).toBe('yes');
     await patient.close();

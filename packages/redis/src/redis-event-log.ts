@@ -1,6 +1,17 @@
 import type Redis from 'ioredis';
 import type { PubSubEngine } from 'graphql-subscriptions';
-import { assertSequence, contiguousAfter, eventChannel, SequenceAheadError, SequenceNotAboveError, SequenceTooOldError, toJson, type EventLog, type EventLogEntry, type EventLogOptions } from './event-log';
+import {
+  assertSequence,
+  contiguousAfter,
+  eventChannel,
+  SequenceAheadError,
+  SequenceNotAboveError,
+  SequenceTooOldError,
+  toJson,
+  type EventLog,
+  type EventLogEntry,
+  type EventLogOptions,
+} from './event-log';
 
 /**
  * Check that the given sequence is above the stream's last (its marker key, which never
@@ -41,7 +52,15 @@ return {last, redis.call('GET', KEYS[2]) == current and 1 or 0}
 `;
 
 interface EventLogCommands {
-  wlqAppendEvent(lastKey: string, streamKey: string, writerKey: string, channel: string, json: string, retentionMs: number, sequence: string): Promise<[number, number | string]>;
+  wlqAppendEvent(
+    lastKey: string,
+    streamKey: string,
+    writerKey: string,
+    channel: string,
+    json: string,
+    retentionMs: number,
+    sequence: string,
+  ): Promise<[number, number | string]>;
   wlqLastSequence(lastKey: string, writerKey: string): Promise<[string, number]>;
 }
 
@@ -64,7 +83,15 @@ export function createRedisEventLog(client: Redis, pubsub: PubSubEngine, options
     async append(stream, data, sequence) {
       assertSequence(sequence);
       const json = toJson(data);
-      const [stored, value] = await commands.wlqAppendEvent(lastKey(stream), streamKey(stream), writerKey(stream), eventChannel(keyPrefix, stream), json, options.retentionMs, String(sequence));
+      const [stored, value] = await commands.wlqAppendEvent(
+        lastKey(stream),
+        streamKey(stream),
+        writerKey(stream),
+        eventChannel(keyPrefix, stream),
+        json,
+        options.retentionMs,
+        String(sequence),
+      );
       if (Number(stored) === 0) throw new SequenceNotAboveError(stream, sequence, Number(value));
       return { sequence, at: Number(value), data };
     },

@@ -8,7 +8,13 @@ export interface PeerClient {
    * Runs an operation on another subgraph as this service (or, with `as`, as the caller, to ask
    * the peer what that caller may see); rethrows its first error with its code.
    */
-  request<T>(peer: Exclude<ServiceName, 'gateway' | 'workers'>, query: string, variables?: Record<string, unknown>, requestId?: string, as?: Identity): Promise<T>;
+  request<T>(
+    peer: Exclude<ServiceName, 'gateway' | 'workers'>,
+    query: string,
+    variables?: Record<string, unknown>,
+    requestId?: string,
+    as?: Identity,
+  ): Promise<T>;
 }
 
 /**

@@ -3,13 +3,42 @@ import { loadApiSchema } from './api-schema';
 import { buildProbe, idTakingFields, type IdSlot } from './probe-operations';
 
 const schema = buildSchema(/* GraphQL */ `
-  type Queue { id: ID! name: String! business: Business! visits(first: Int = 5): [Visit!]! history(since: String!): [String!]! }
-  type Business { id: ID! name: String! queues: [Queue!]! }
-  type Visit { id: ID! ticket: String }
-  input Inner { customerId: ID, note: String }
-  input JoinInput { queueId: ID!, serviceIds: [ID!], name: String, partySize: Int!, inner: Inner!, comment: String }
-  type Query { queue(id: ID!): Queue, plain(text: String): String }
-  type Mutation { join(input: JoinInput!, dryRun: Boolean): Visit, ping: Boolean }
+  type Queue {
+    id: ID!
+    name: String!
+    business: Business!
+    visits(first: Int = 5): [Visit!]!
+    history(since: String!): [String!]!
+  }
+  type Business {
+    id: ID!
+    name: String!
+    queues: [Queue!]!
+  }
+  type Visit {
+    id: ID!
+    ticket: String
+  }
+  input Inner {
+    customerId: ID
+    note: String
+  }
+  input JoinInput {
+    queueId: ID!
+    serviceIds: [ID!]
+    name: String
+    partySize: Int!
+    inner: Inner!
+    comment: String
+  }
+  type Query {
+    queue(id: ID!): Queue
+    plain(text: String): String
+  }
+  type Mutation {
+    join(input: JoinInput!, dryRun: Boolean): Visit
+    ping: Boolean
+  }
 `);
 
 describe('generated probes', () => {
@@ -31,10 +60,22 @@ describe('generated probes', () => {
 
   it('names the object an id refers to through a payload, or by the field name when the answer is a scalar', () => {
     const payloads = buildSchema(/* GraphQL */ `
-      type Hook { id: ID! url: String! }
-      type HookPayload { secret: String! hook: Hook! }
-      type Query { hooks: [Hook!]! }
-      type Mutation { rotateHookSecret(id: ID!): HookPayload!, deleteHook(id: ID!): ID!, enableHook(id: ID!): Hook! }
+      type Hook {
+        id: ID!
+        url: String!
+      }
+      type HookPayload {
+        secret: String!
+        hook: Hook!
+      }
+      type Query {
+        hooks: [Hook!]!
+      }
+      type Mutation {
+        rotateHookSecret(id: ID!): HookPayload!
+        deleteHook(id: ID!): ID!
+        enableHook(id: ID!): Hook!
+      }
     `);
     expect(idTakingFields(payloads).map((field) => [field.name, field.slots[0].target])).toEqual([
       ['rotateHookSecret', 'Hook'],
@@ -57,6 +98,7 @@ describe('generated probes', () => {
     const api = loadApiSchema();
     const probes = idTakingFields(api).map((field) => buildProbe(api, field));
     expect(probes.length).toBeGreaterThan(10);
-    for (const probe of probes) expect({ field: probe.field.coordinate, errors: validate(api, parse(probe.query)) }).toEqual({ field: probe.field.coordinate, errors: [] });
+    for (const probe of probes)
+      expect({ field: probe.field.coordinate, errors: validate(api, parse(probe.query)) }).toEqual({ field: probe.field.coordinate, errors: [] });
   });
 });

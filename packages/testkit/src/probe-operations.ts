@@ -84,7 +84,9 @@ function ownerOf(field: GraphQLField<unknown, unknown>): string {
   const hasId = (type: unknown) => isObjectType(type) && 'id' in type.getFields();
   if (hasId(named)) return named.name;
   if (isObjectType(named)) {
-    const inner = Object.values(named.getFields()).map((child) => getNamedType(child.type)).find(hasId);
+    const inner = Object.values(named.getFields())
+      .map((child) => getNamedType(child.type))
+      .find(hasId);
     if (inner) return inner.name;
     return named.name;
   }
@@ -154,7 +156,12 @@ export interface DocumentProbe {
 export function probeOfDocument(schema: GraphQLSchema, body: string): DocumentProbe {
   const operation = parse(body).definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
   if (!operation) throw new Error(`no operation in ${body}`);
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   const first = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
   const rootField = first?.kind === Kind.FIELD ? root?.getFields()[first.name.value] : undefined;
   const owner = rootField ? ownerOf(rootField) : '';

@@ -72,7 +72,9 @@ export async function startSubgraph<C extends BaseContext>(
 ): Promise<RunningSubgraph> {
   const owned = await createServiceRuntime(name, loadConfig(name, subgraphEnv(db, options.env)), options.shared);
   let statements = 0;
-  const runtime: ServiceRuntime = options.countStatements ? { ...owned, db: { ...owned.db, prisma: counting(owned.db.prisma, () => (statements += 1)) } } : owned;
+  const runtime: ServiceRuntime = options.countStatements
+    ? { ...owned, db: { ...owned.db, prisma: counting(owned.db.prisma, () => (statements += 1)) } }
+    : owned;
   options.prepare?.(runtime);
   const server = await createSubgraphServer(runtime, create(runtime));
   options.mount?.(server, runtime);

@@ -35,7 +35,9 @@ export interface TestSubscriptionClient {
  */
 export async function connectSubscriptions(url: string, connectionParams: Record<string, unknown> = {}): Promise<TestSubscriptionClient> {
   const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   const handlers = new Map<string, (message: { type: string; payload?: unknown }) => void>();
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: connectionParams })));

@@ -49,12 +49,19 @@ export const tenantPassword = 'tenant-password-1';
 export async function createTenant(api: string, name: string): Promise<Tenant> {
   const label = `${name}${randomBytes(4).toString('hex')}`;
   const lower = label.toLowerCase();
-  const call = <T>(query: string, variables: Record<string, unknown>, auth: { token?: string } = {}) =>
-    graphqlOk<T>(api, { query, variables, ...auth });
+  const call = <T>(query: string, variables: Record<string, unknown>, auth: { token?: string } = {}) => graphqlOk<T>(api, { query, variables, ...auth });
 
   const { signUp } = await call<{ signUp: AuthAnswer }>(
     `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken user { id organization { id } } } }`,
-    { input: { organizationName: `${label} Org`, organizationSlug: `${lower}-org`, name: `${label} Owner`, email: `owner@${lower}.test`, password: tenantPassword } },
+    {
+      input: {
+        organizationName: `${label} Org`,
+        organizationSlug: `${lower}-org`,
+        name: `${label} Owner`,
+        email: `owner@${lower}.test`,
+        password: tenantPassword,
+      },
+    },
   );
   const owner = { token: signUp.accessToken };
   const organizationId = signUp.user!.organization!.id;
@@ -165,7 +172,16 @@ export async function createTenant(api: string, name: string): Promise<Tenant> {
   const freed = await book(slotAt(3), {}, { name: `${label} Booker`, email: `booker@${lower}.test` });
   const { joinStandby } = await call<{ joinStandby: { token: string; entry: { id: string } } }>(
     `mutation($input: JoinStandbyInput!) { joinStandby(input: $input) { token entry { id } } }`,
-    { input: { businessId, serviceId, fromDay: slotAt(1).slice(0, 10), untilDay: slotAt(5).slice(0, 10), name: `${label} Standby`, email: `standby@${lower}.test` } },
+    {
+      input: {
+        businessId,
+        serviceId,
+        fromDay: slotAt(1).slice(0, 10),
+        untilDay: slotAt(5).slice(0, 10),
+        name: `${label} Standby`,
+        email: `standby@${lower}.test`,
+      },
+    },
   );
   await call(`mutation($v: ID!) { cancelVisit(visitId: $v) { id } }`, { v: freed.id }, owner);
   const { standbyEntry } = await call<{ standbyEntry: { offers: { id: string }[] } }>(

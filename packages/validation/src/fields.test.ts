@@ -1,9 +1,24 @@
 import { z } from 'zod';
-import { clockTime, email, hexColor, httpUrl, id, idempotencyKey, optionalEmail, optionalPhone, optionalText, password, phone, slug, text, timeZone, wholeNumber } from './fields';
+import {
+  clockTime,
+  email,
+  hexColor,
+  httpUrl,
+  id,
+  idempotencyKey,
+  optionalEmail,
+  optionalPhone,
+  optionalText,
+  password,
+  phone,
+  slug,
+  text,
+  timeZone,
+  wholeNumber,
+} from './fields';
 import { parse } from './parse';
 
-const refusal = (field: string, message?: string) =>
-  expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field }, ...(message ? { message } : {}) });
+const refusal = (field: string, message?: string) => expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field }, ...(message ? { message } : {}) });
 
 describe('field rules', () => {
   it('text: trimmed, required, at most max characters', () => {
@@ -71,7 +86,9 @@ describe('field rules', () => {
   it('whole numbers in a range', () => {
     expect(parse(wholeNumber(1, 50), 3, 'notifyAtPosition')).toBe(3);
     for (const bad of [0, 51, 2.5, '3']) {
-      expect(() => parse(wholeNumber(1, 50), bad, 'notifyAtPosition')).toThrow(refusal('notifyAtPosition', 'notifyAtPosition must be a whole number from 1 to 50.'));
+      expect(() => parse(wholeNumber(1, 50), bad, 'notifyAtPosition')).toThrow(
+        refusal('notifyAtPosition', 'notifyAtPosition must be a whole number from 1 to 50.'),
+      );
     }
   });
 
@@ -85,7 +102,8 @@ describe('field rules', () => {
 
   it('slugs: 2 to 63 lower-case letters, digits and single hyphens, never shaped like an id', () => {
     expect(parse(slug(), ' City-Clinic ', 'slug')).toBe('city-clinic');
-    for (const bad of ['a', 'a--b', '-ab', 'ab-', 'a_b', 'acme clinic', 'acmé', 'x'.repeat(64)]) expect(() => parse(slug(), bad, 'slug')).toThrow(refusal('slug'));
+    for (const bad of ['a', 'a--b', '-ab', 'ab-', 'a_b', 'acme clinic', 'acmé', 'x'.repeat(64)])
+      expect(() => parse(slug(), bad, 'slug')).toThrow(refusal('slug'));
     expect(() => parse(slug(), '00000000-0000-4000-8000-000000000001', 'slug')).toThrow(refusal('slug', 'slug must not look like an id.'));
   });
 

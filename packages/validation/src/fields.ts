@@ -12,12 +12,7 @@ export function optional<S extends z.ZodType>(rule: S) {
 }
 
 /** A trimmed, non-empty string of at most `max` characters. */
-export const text = (max: number) =>
-  z
-    .string({ error: 'is required' })
-    .trim()
-    .min(1, 'is required')
-    .max(max, `must be at most ${max} characters`);
+export const text = (max: number) => z.string({ error: 'is required' }).trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 
 export const optionalText = (max: number) => optional(text(max));
 
@@ -47,7 +42,10 @@ export const phone = ({ asTyped = false } = {}) =>
     const international = value.startsWith('00') ? `+${value.slice(2)}` : value;
     const normalised = phoneCharacters.test(international) ? international.replace(/[^0-9+]/g, '') : '';
     if (!e164.test(normalised)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a phone number with its country code, such as +49 30 1234567 (7 to 15 digits; spaces and ( ) - . / allowed)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a phone number with its country code, such as +49 30 1234567 (7 to 15 digits; spaces and ( ) - . / allowed)',
+      });
       return z.NEVER;
     }
     return asTyped ? value : normalised;
@@ -122,7 +120,10 @@ export const slug = () =>
     .string({ error: 'is required' })
     .trim()
     .toLowerCase()
-    .refine((value) => value.length >= 2 && value.length <= 63 && slugPattern.test(value), 'must be 2 to 63 lower-case letters, digits and single hyphens, like "city-clinic"')
+    .refine(
+      (value) => value.length >= 2 && value.length <= 63 && slugPattern.test(value),
+      'must be 2 to 63 lower-case letters, digits and single hyphens, like "city-clinic"',
+    )
     .refine((value) => !isUuid(value), 'must not look like an id');
 
 export const passwordMinLength = 10;

@@ -46,7 +46,9 @@ type Describe = (args: any, result: any) => AuditedChange;
 
 /** The names of the fields an input sets (besides its ids): what an entry says changed. */
 export const fieldsOf = (input: Record<string, unknown> | null | undefined): string[] =>
-  Object.keys(input ?? {}).filter((key) => key !== 'id' && key !== 'businessId' && key !== 'idempotencyKey' && (input ?? {})[key] !== undefined).sort();
+  Object.keys(input ?? {})
+    .filter((key) => key !== 'id' && key !== 'businessId' && key !== 'idempotencyKey' && (input ?? {})[key] !== undefined)
+    .sort();
 
 /** Wraps mutation resolvers: once one has returned (its change committed), its entry is queued. */
 export function auditedMutations<M extends Record<string, MutationResolver>>(mutations: M, describe: Partial<Record<keyof M, Describe>>): M {
@@ -63,18 +65,44 @@ export function auditedMutations<M extends Record<string, MutationResolver>>(mut
   return wrapped as M;
 }
 
-const idOf = (result: unknown): string | null => (result && typeof result === 'object' && typeof (result as { id?: unknown }).id === 'string' ? (result as { id: string }).id : null);
+const idOf = (result: unknown): string | null =>
+  result && typeof result === 'object' && typeof (result as { id?: unknown }).id === 'string' ? (result as { id: string }).id : null;
 
 /** This subgraph's administrative mutations and the entry each makes (provisionOrganization is the platform's, at sign-up). */
 export const businessAuditedChanges: Record<string, Describe> = {
-  updateOrganizationSettings: (args, result) => ({ action: 'settings.updated', targetType: 'Organization', targetId: idOf(result), detail: { fields: fieldsOf(args.input) } }),
+  updateOrganizationSettings: (args, result) => ({
+    action: 'settings.updated',
+    targetType: 'Organization',
+    targetId: idOf(result),
+    detail: { fields: fieldsOf(args.input) },
+  }),
   createBusiness: (args, result) => ({ action: 'business.created', targetType: 'Business', targetId: idOf(result), detail: { fields: fieldsOf(args.input) } }),
   updateBusiness: (args) => ({ action: 'business.updated', targetType: 'Business', targetId: args.input.id, detail: { fields: fieldsOf(args.input) } }),
-  createService: (args, result) => ({ action: 'service.created', targetType: 'Service', targetId: idOf(result), detail: { businessId: args.input.businessId, fields: fieldsOf(args.input) } }),
+  createService: (args, result) => ({
+    action: 'service.created',
+    targetType: 'Service',
+    targetId: idOf(result),
+    detail: { businessId: args.input.businessId, fields: fieldsOf(args.input) },
+  }),
   updateService: (args) => ({ action: 'service.updated', targetType: 'Service', targetId: args.input.id, detail: { fields: fieldsOf(args.input) } }),
   setOpeningHours: (args) => ({ action: 'opening_hours.set', targetType: 'Business', targetId: args.businessId, detail: { intervals: args.intervals.length } }),
-  setBookingPolicy: (args) => ({ action: 'booking_policy.set', targetType: 'Business', targetId: args.input.businessId, detail: { fields: fieldsOf(args.input) } }),
-  setAvailability: (args) => ({ action: 'availability.set', targetType: 'Business', targetId: args.input.businessId, detail: { serviceId: args.input.serviceId ?? null, fields: fieldsOf(args.input) } }),
-  addAvailabilityException: (args, result) => ({ action: 'availability_exception.added', targetType: 'AvailabilityException', targetId: idOf(result), detail: { businessId: args.input.businessId } }),
+  setBookingPolicy: (args) => ({
+    action: 'booking_policy.set',
+    targetType: 'Business',
+    targetId: args.input.businessId,
+    detail: { fields: fieldsOf(args.input) },
+  }),
+  setAvailability: (args) => ({
+    action: 'availability.set',
+    targetType: 'Business',
+    targetId: args.input.businessId,
+    detail: { serviceId: args.input.serviceId ?? null, fields: fieldsOf(args.input) },
+  }),
+  addAvailabilityException: (args, result) => ({
+    action: 'availability_exception.added',
+    targetType: 'AvailabilityException',
+    targetId: idOf(result),
+    detail: { businessId: args.input.businessId },
+  }),
   removeAvailabilityException: (args) => ({ action: 'availability_exception.removed', targetType: 'AvailabilityException', targetId: args.id }),
 };

@@ -80,7 +80,9 @@ describe('provisionOrganization', () => {
 
   it('returns the caller organization to its members only', async () => {
     const org = await provision('Members Only');
-    expect((await ok(staffOf(org.id, 'VIEWER'), `{ organization { id slug settings { timezone dataRetentionDays } businesses { id } } }`)).organization).toEqual({
+    expect(
+      (await ok(staffOf(org.id, 'VIEWER'), `{ organization { id slug settings { timezone dataRetentionDays } businesses { id } } }`)).organization,
+    ).toEqual({
       id: org.id,
       slug: 'members-only',
       settings: { timezone: 'UTC', dataRetentionDays: 365 },
@@ -204,10 +206,14 @@ describe('businesses and services', () => {
 
   it('answers the queue subgraph (a service identity) with the organization, zone and durations', async () => {
     const serviceId = (await prisma.service.findFirstOrThrow({ where: { businessId } })).id;
-    const answer = await ok(service, `query($b: ID, $s: ID!) { business(id: $b) { timezone organization { id } } service(id: $s) { durationMinutes business { id } } }`, {
-      b: businessId,
-      s: serviceId,
-    });
+    const answer = await ok(
+      service,
+      `query($b: ID, $s: ID!) { business(id: $b) { timezone organization { id } } service(id: $s) { durationMinutes business { id } } }`,
+      {
+        b: businessId,
+        s: serviceId,
+      },
+    );
     expect(answer).toEqual({
       business: { timezone: 'Europe/Zurich', organization: { id: orgA } },
       service: { durationMinutes: 5, business: { id: businessId } },
@@ -221,13 +227,17 @@ describe('businesses and services', () => {
   });
 
   it('refuses overlapping opening hours and keeps the stored week', async () => {
-    const refused = await call(staffOf(orgA, 'ADMIN'), `mutation($id: ID!, $i: [OpeningHoursIntervalInput!]!) { setOpeningHours(businessId: $id, intervals: $i) { id } }`, {
-      id: businessId,
-      i: [
-        { weekday: 3, opensAt: '09:00', closesAt: '12:00' },
-        { weekday: 3, opensAt: '11:00', closesAt: '15:00' },
-      ],
-    });
+    const refused = await call(
+      staffOf(orgA, 'ADMIN'),
+      `mutation($id: ID!, $i: [OpeningHoursIntervalInput!]!) { setOpeningHours(businessId: $id, intervals: $i) { id } }`,
+      {
+        id: businessId,
+        i: [
+          { weekday: 3, opensAt: '09:00', closesAt: '12:00' },
+          { weekday: 3, opensAt: '11:00', closesAt: '15:00' },
+        ],
+      },
+    );
     expect(errorCode(refused)).toBe('BAD_USER_INPUT');
     expect(await prisma.openingHours.count({ where: { businessId } })).toBe(2);
   });
@@ -265,7 +275,8 @@ describe('businesses and services', () => {
         await ok(manager, createServiceOp, { input: { businessId: id, name: `Dye ${name}`, durationMinutes: 20 } });
       }
     };
-    const tree = '{ businesses { name services { name business { name } } openingHours { weekday } bookingPolicy { slotMinutes } organization { plan businesses { id } } } }';
+    const tree =
+      '{ businesses { name services { name business { name } } openingHours { weekday } bookingPolicy { slotMinutes } organization { plan businesses { id } } } }';
     const countOperations = async () => {
       const before = subgraph.statements();
       const answer = await ok(manager, tree);
@@ -276,7 +287,10 @@ describe('businesses and services', () => {
     const small = await countOperations();
     expect(small.answer.businesses[1]).toEqual({
       name: 'South',
-      services: [{ name: 'Cut South', business: { name: 'South' } }, { name: 'Dye South', business: { name: 'South' } }],
+      services: [
+        { name: 'Cut South', business: { name: 'South' } },
+        { name: 'Dye South', business: { name: 'South' } },
+      ],
       openingHours: [],
       bookingPolicy: { slotMinutes: 15 },
       organization: { plan: 'PRO', businesses: [{ id: expect.any(String) }, { id: expect.any(String) }] },

@@ -26,7 +26,8 @@ export function createLoaders(prisma: PrismaClient, caches: BusinessCaches) {
     businessById,
     serviceById,
     businessesByOrganizationId: createGroupLoader<Business>(
-      async (ids) => primed(businessById, await prisma.business.findMany({ where: { organizationId: { in: ids } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })),
+      async (ids) =>
+        primed(businessById, await prisma.business.findMany({ where: { organizationId: { in: ids } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })),
       (row) => row.organizationId,
     ),
     /** Active services only: the public list, cached. A business with none is read each time (absence is not cached). */

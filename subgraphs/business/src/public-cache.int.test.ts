@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Identity } from '@waitlessq/auth';
 import { metricsRegistry } from '@waitlessq/observability';
 import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
-import { anonymous, createTestDatabase, ok as dataOf, serviceIdentity, staffIdentity, startSubgraph, type RunningSubgraph, type TestDatabase } from '@waitlessq/testkit';
+import {
+  anonymous,
+  createTestDatabase,
+  ok as dataOf,
+  serviceIdentity,
+  staffIdentity,
+  startSubgraph,
+  type RunningSubgraph,
+  type TestDatabase,
+} from '@waitlessq/testkit';
 import { createBusinessSubgraph } from './index';
 
 // The public profile cache, on the real Redis, with the streaming replica as the read replica:
@@ -61,8 +70,14 @@ beforeAll(async () => {
 
   organizationId = (await ok(service, `mutation { provisionOrganization(input: { name: "Cached Co" }) { id } }`)).provisionOrganization.id;
   const manager = staffOf(organizationId, 'MANAGER');
-  businessId = (await ok(manager, `mutation { createBusiness(input: { name: "Corner Salon", slug: "corner-salon-${prefix.slice(11, 19)}", timezone: "UTC", idempotencyKey: "secret-key-1" }) { id } }`)).createBusiness.id;
-  serviceId = (await ok(manager, `mutation($b: ID!) { createService(input: { businessId: $b, name: "Cut", durationMinutes: 30 }) { id } }`, { b: businessId })).createService.id;
+  businessId = (
+    await ok(
+      manager,
+      `mutation { createBusiness(input: { name: "Corner Salon", slug: "corner-salon-${prefix.slice(11, 19)}", timezone: "UTC", idempotencyKey: "secret-key-1" }) { id } }`,
+    )
+  ).createBusiness.id;
+  serviceId = (await ok(manager, `mutation($b: ID!) { createService(input: { businessId: $b, name: "Cut", durationMinutes: 30 }) { id } }`, { b: businessId }))
+    .createService.id;
   // The replica has the rows (and is in use) before the tests read.
   await waitFor(async () => runtime.db.replicaStates()[0]?.usable === true);
 });
@@ -99,7 +114,10 @@ describe('the public business cache', () => {
     const oldSlug = await slugOf();
     await ok(anonymous, profileOp, { slug: oldSlug });
 
-    await ok(manager, `mutation($id: ID!, $slug: String) { updateBusiness(input: { id: $id, name: "Corner Salon & Spa", slug: $slug }) { id } }`, { id: businessId, slug: `${oldSlug}-spa` });
+    await ok(manager, `mutation($id: ID!, $slug: String) { updateBusiness(input: { id: $id, name: "Corner Salon & Spa", slug: $slug }) { id } }`, {
+      id: businessId,
+      slug: `${oldSlug}-spa`,
+    });
     expect((await ok(anonymous, profileOp, { slug: oldSlug })).business).toBeNull();
     expect((await ok(anonymous, profileOp, { slug: `${oldSlug}-spa` })).business).toMatchObject({ name: 'Corner Salon & Spa' });
     expect((await ok(anonymous, byIdOp, { id: businessId })).business.name).toBe('Corner Salon & Spa');
@@ -109,7 +127,9 @@ describe('the public business cache', () => {
 
     await ok(manager, `mutation($id: ID!) { updateService(input: { id: $id, name: "Haircut", active: false }) { id } }`, { id: serviceId });
     expect((await ok(anonymous, profileOp, { slug: `${oldSlug}-spa` })).business.services).toEqual([{ name: 'Beard trim' }]);
-    const reference = await ok(service, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Service { name active } } }`, { r: [{ __typename: 'Service', id: serviceId }] });
+    const reference = await ok(service, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Service { name active } } }`, {
+      r: [{ __typename: 'Service', id: serviceId }],
+    });
     expect(reference._entities).toEqual([{ name: 'Haircut', active: false }]);
   });
 
@@ -119,7 +139,9 @@ describe('the public business cache', () => {
     const fill = await measure(() => ok(anonymous, byIdOp, { id: businessId }));
     expect(fill).toMatchObject({ misses: 1, primary: 1, replica: 0 });
     // Not cached (the staff-only list with inactive services): read by someone who wrote nothing, it goes to the replica.
-    const uncached = await measure(() => ok(staffOf(organizationId, 'VIEWER'), `query($id: ID) { business(id: $id) { services(includeInactive: true) { name } } }`, { id: businessId }));
+    const uncached = await measure(() =>
+      ok(staffOf(organizationId, 'VIEWER'), `query($id: ID) { business(id: $id) { services(includeInactive: true) { name } } }`, { id: businessId }),
+    );
     expect(uncached.replica).toBeGreaterThan(0);
   });
 
@@ -128,7 +150,9 @@ describe('the public business cache', () => {
     const stored = runtime.redis.client ? await runtime.redis.client.get(`cache:business-profile:${businessId}`) : null;
     expect(stored).not.toBeNull();
     expect(JSON.parse(stored!).d).toMatchObject({ id: businessId, idempotencyKey: null });
-    expect(await runtime.db.primary.business.findUnique({ where: { id: businessId }, select: { idempotencyKey: true } })).toEqual({ idempotencyKey: 'secret-key-1' });
+    expect(await runtime.db.primary.business.findUnique({ where: { id: businessId }, select: { idempotencyKey: true } })).toEqual({
+      idempotencyKey: 'secret-key-1',
+    });
 
     const stranger = staffOf(randomUUID(), 'OWNER');
     expect((await ok(stranger, byIdOp, { id: businessId })).business).toBeNull();

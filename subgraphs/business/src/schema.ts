@@ -23,7 +23,13 @@ const baseTypeDefs = gql`
 /** The business subgraph's SDL (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: baseTypeDefs.kind,
-  definitions: [baseTypeDefs, organizationTypeDefs, businessTypeDefs, serviceTypeDefs, openingHoursTypeDefs, bookingPolicyTypeDefs, availabilityTypeDefs].flatMap(
-    (document) => document.definitions,
-  ),
+  definitions: [
+    baseTypeDefs,
+    organizationTypeDefs,
+    businessTypeDefs,
+    serviceTypeDefs,
+    openingHoursTypeDefs,
+    bookingPolicyTypeDefs,
+    availabilityTypeDefs,
+  ].flatMap((document) => document.definitions),
 };

@@ -15,13 +15,22 @@ type Describe = (args: any, result: any) => AuditedChange;
 /** Any resolver: the wrapper needs only the base context of every subgraph. */
 type MutationResolver = (parent: never, args: never, ctx: never) => unknown;
 
-const fieldsOf = (input: Record<string, unknown>): string[] => Object.keys(input).filter((key) => key !== 'businessId' && input[key] !== undefined).sort();
-const idOf = (result: unknown): string | null => (result && typeof result === 'object' && typeof (result as { id?: unknown }).id === 'string' ? (result as { id: string }).id : null);
+const fieldsOf = (input: Record<string, unknown>): string[] =>
+  Object.keys(input)
+    .filter((key) => key !== 'businessId' && input[key] !== undefined)
+    .sort();
+const idOf = (result: unknown): string | null =>
+  result && typeof result === 'object' && typeof (result as { id?: unknown }).id === 'string' ? (result as { id: string }).id : null;
 
 /** Publishing and the app's configuration: the entries they make. */
 const pwaAuditedChanges: Record<string, Describe> = {
   publishPwa: (args, result) => ({ action: 'pwa.published', targetType: 'PwaBuild', targetId: idOf(result), detail: { businessId: args.businessId } }),
-  updatePwaConfig: (args) => ({ action: 'pwa_config.updated', targetType: 'Business', targetId: args.input.businessId, detail: { fields: fieldsOf(args.input) } }),
+  updatePwaConfig: (args) => ({
+    action: 'pwa_config.updated',
+    targetType: 'Business',
+    targetId: args.input.businessId,
+    detail: { fields: fieldsOf(args.input) },
+  }),
 };
 
 /**

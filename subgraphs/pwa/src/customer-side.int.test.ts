@@ -96,10 +96,13 @@ beforeAll(async () => {
   organizationId = (await prisma.organization.create({ data: { name: 'Clinic Org', slug: `org-${slug}` } })).id;
   businessId = (await prisma.business.create({ data: { organizationId, name: 'Praxis am Park', slug, timezone: 'Europe/Berlin' } })).id;
   otherOrganizationId = (await prisma.organization.create({ data: { name: 'Other Org', slug: `other-${slug}` } })).id;
-  otherBusinessId = (await prisma.business.create({ data: { organizationId: otherOrganizationId, name: 'Elsewhere', slug: `else-${slug}`, timezone: 'UTC' } })).id;
+  otherBusinessId = (await prisma.business.create({ data: { organizationId: otherOrganizationId, name: 'Elsewhere', slug: `else-${slug}`, timezone: 'UTC' } }))
+    .id;
 
   // A red 300 x 200 logo, served like a business's CDN would.
-  const logo = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ff0000' } }).png().toBuffer();
+  const logo = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ff0000' } })
+    .png()
+    .toBuffer();
   logoServer = http.createServer((req, res) => {
     if (req.url === '/logo.png') res.writeHead(200, { 'content-type': 'image/png' }).end(logo);
     else res.writeHead(404).end();
@@ -148,13 +151,15 @@ describe('published versions', () => {
       expect([file, metadata.format, metadata.width, metadata.height]).toEqual([file, 'png', size, size]);
     }
     // Full-bleed theme colour at the corner of the apple-touch icon; white initials in the middle.
-    const { data, info } = await sharp(await png(`${base}/apple-touch-icon.png`)).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(await png(`${base}/apple-touch-icon.png`))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect([...data.subarray(0, 3)]).toEqual([0x0f, 0x76, 0x6e]);
     const whitePixels = Array.from({ length: info.width * info.height }, (_, i) => data[i * info.channels]).filter((red) => red > 240).length;
     expect(whitePixels).toBeGreaterThan(500);
   });
 
-  it("draws the icons of a business with a logo from that logo", async () => {
+  it('draws the icons of a business with a logo from that logo', async () => {
     const icon = await png(`${origin}/apps/${businessId}/v/2/icon-512.png`);
     const { data, info } = await sharp(icon).raw().toBuffer({ resolveWithObject: true });
     const center = (256 * info.width + 256) * info.channels;
@@ -170,7 +175,7 @@ describe('published versions', () => {
     expect(oldHtml).toContain(`/apps/${businessId}/v/1/app.js`);
     const oldScript = await fetch(`${origin}/apps/${businessId}/v/1/app.js`);
     expect([oldScript.status, oldScript.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
-    expect((await fetch(`${origin}/apps/${businessId}/v/1/sw.js`).then((r) => r.text()))).toContain(`wlq-${businessId}-v1`);
+    expect(await fetch(`${origin}/apps/${businessId}/v/1/sw.js`).then((r) => r.text())).toContain(`wlq-${businessId}-v1`);
 
     const latest = await fetch(`${origin}/apps/${businessId}/latest/index.html`);
     expect(latest.headers.get('cache-control')).toBe('no-cache');
@@ -188,12 +193,15 @@ describe('the door', () => {
 
   beforeAll(async () => {
     queueId = (await ok(queueUrl, staff(), createQueueOp, { input: { businessId, name: 'Anmeldung' } })).createQueue.id;
-    otherQueueId = (await ok(queueUrl, staff('MANAGER', otherOrganizationId), createQueueOp, { input: { businessId: otherBusinessId, name: 'Elsewhere' } })).createQueue.id;
+    otherQueueId = (await ok(queueUrl, staff('MANAGER', otherOrganizationId), createQueueOp, { input: { businessId: otherBusinessId, name: 'Elsewhere' } }))
+      .createQueue.id;
   });
 
   it('links to the latest version of the app, or straight to one queue of the business', async () => {
     expect((await ok(pwaUrl, anonymous, joinLinkOp, business()))._entities[0].joinLink).toBe(`${origin}/apps/${businessId}/latest/index.html`);
-    expect((await ok(pwaUrl, anonymous, joinLinkOp, { ...business(), q: queueId }))._entities[0].joinLink).toBe(`${origin}/apps/${businessId}/latest/index.html?queue=${queueId}`);
+    expect((await ok(pwaUrl, anonymous, joinLinkOp, { ...business(), q: queueId }))._entities[0].joinLink).toBe(
+      `${origin}/apps/${businessId}/latest/index.html?queue=${queueId}`,
+    );
     const foreign = await call(pwaUrl, anonymous, joinLinkOp, { ...business(), q: otherQueueId });
     expect(errorCode(foreign)).toBe('NOT_FOUND');
     expect(foreign.errors?.[0].extensions?.field).toBe('queueId');
@@ -242,14 +250,15 @@ describe('registerPushSubscription', () => {
   it('stores the subscription of the visit token holder, once per endpoint', async () => {
     const first = (await ok(pwaUrl, anonymous, registerOp, { v: visit.id, t: visit.token, s: subscription() })).registerPushSubscription;
     expect(first.visitId).toBe(visit.id);
-    const again = (await ok(pwaUrl, anonymous, registerOp, { v: visit.id, t: visit.token, s: subscription(undefined, `B${'b'.repeat(86)}`) })).registerPushSubscription;
+    const again = (await ok(pwaUrl, anonymous, registerOp, { v: visit.id, t: visit.token, s: subscription(undefined, `B${'b'.repeat(86)}`) }))
+      .registerPushSubscription;
     expect(again.id).toBe(first.id);
     const rows = await prisma.pushSubscription.findMany({ where: { visitId: visit.id } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ organizationId, businessId, endpoint: 'https://push.example.test/send/abc123', p256dh: `B${'b'.repeat(86)}` });
   });
 
-  it("takes no token from whoever may read the visit (staff of its organization), and NOT_FOUND from others", async () => {
+  it('takes no token from whoever may read the visit (staff of its organization), and NOT_FOUND from others', async () => {
     const registerWithoutToken = `mutation($v: ID!, $s: PushSubscriptionInput!) { registerPushSubscription(visitId: $v, subscription: $s) { id } }`;
     const before = await prisma.pushSubscription.count();
     const staffDevice = subscription('https://push.example.test/send/staff-device');

@@ -99,7 +99,13 @@ describe('updatePwaConfig', () => {
     });
     const updated = (await ok(staff('ADMIN'), updateOp, { input: { businessId, appName: 'Haarmonie', layoutStyle: 'LIST', features: { appointments: true } } }))
       .updatePwaConfig;
-    expect(updated).toMatchObject({ id: created.id, appName: 'Haarmonie', themeColor: '#7c3aed', layoutStyle: 'LIST', features: { joinQueue: true, appointments: true } });
+    expect(updated).toMatchObject({
+      id: created.id,
+      appName: 'Haarmonie',
+      themeColor: '#7c3aed',
+      layoutStyle: 'LIST',
+      features: { joinQueue: true, appointments: true },
+    });
     expect(await prisma.pwaConfig.count({ where: { businessId } })).toBe(1);
   });
 });
@@ -150,7 +156,12 @@ describe('publishPwa', () => {
 
     const manifest = await fetch(second.manifestUrl);
     expect(manifest.headers.get('content-type')).toBe('application/manifest+json; charset=utf-8');
-    expect(await manifest.json()).toMatchObject({ name: 'Haarmonie Neu', display: 'standalone', theme_color: '#7c3aed', start_url: `/apps/${businessId}/latest/index.html` });
+    expect(await manifest.json()).toMatchObject({
+      name: 'Haarmonie Neu',
+      display: 'standalone',
+      theme_color: '#7c3aed',
+      start_url: `/apps/${businessId}/latest/index.html`,
+    });
 
     const latest = await fetch(`${origin}/apps/${businessId}/latest/index.html`);
     expect(latest.headers.get('cache-control')).toBe('no-cache');

@@ -49,7 +49,14 @@ export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgr
     resolvers: {
       DateTime: DateTimeScalar,
       JSON: JSONScalar,
-      Query: { ...queueResolvers.Query, ...visitResolvers.Query, ...appointmentResolvers.Query, ...standbyResolvers.Query, ...auditResolvers.Query, ...privacyResolvers.Query },
+      Query: {
+        ...queueResolvers.Query,
+        ...visitResolvers.Query,
+        ...appointmentResolvers.Query,
+        ...standbyResolvers.Query,
+        ...auditResolvers.Query,
+        ...privacyResolvers.Query,
+      },
       // Every change is published to subscribers once it has committed (events/publishing.ts).
       Mutation: { ...publishingChanges(publisher, mutations), ...privacyResolvers.Mutation },
       Subscription: subscriptionResolvers,

@@ -59,9 +59,7 @@ export function createBusinessPeer(runtime: ServiceRuntime): BusinessPeer {
       type Answer = { business: { id: string; timezone: string; organization: { id: string }; bookingSchedule: unknown } | null };
       const answer = await orNull(client.request<Answer>('business', scheduleQuery, { id }, requestId));
       const business = answer?.business;
-      return business
-        ? { id: business.id, timezone: business.timezone, organizationId: business.organization.id, schedule: business.bookingSchedule }
-        : null;
+      return business ? { id: business.id, timezone: business.timezone, organizationId: business.organization.id, schedule: business.bookingSchedule } : null;
     },
   };
 }

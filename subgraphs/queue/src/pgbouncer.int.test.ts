@@ -102,16 +102,23 @@ describeWithBouncer('the queue subgraph through PgBouncer in transaction mode', 
   });
 
   it('joins 40 walk-ins at once (locking transactions, raw upserts), calls, and reads the line, over two server connections', async () => {
-    const queueId = ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Bounced' } }))
-      .createQueue.id;
+    const queueId = ok(
+      await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, {
+        input: { businessId: tenant.businessId, name: 'Bounced' },
+      }),
+    ).createQueue.id;
     const joins = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => harness.call<{ joinQueue: { visit: { ticketNumber: number } } }>(anonymous, joinOp, { input: { queueId, name: `Walk-in ${i}` } })),
+      Array.from({ length: 40 }, (_, i) =>
+        harness.call<{ joinQueue: { visit: { ticketNumber: number } } }>(anonymous, joinOp, { input: { queueId, name: `Walk-in ${i}` } }),
+      ),
     );
     const numbers = joins.map((response) => ok(response).joinQueue.visit.ticketNumber).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
 
     expect(ok(await harness.call<{ callNext: { ticketNumber: number } }>(tenant.staff('STAFF'), callNextOp, { queueId })).callNext.ticketNumber).toBe(1);
-    const line = ok(await harness.call<{ queue: { waitingCount: number; waiting: { position: number }[] } }>(tenant.staff('VIEWER'), queueOp, { id: queueId })).queue;
+    const line = ok(
+      await harness.call<{ queue: { waitingCount: number; waiting: { position: number }[] } }>(tenant.staff('VIEWER'), queueOp, { id: queueId }),
+    ).queue;
     expect(line.waitingCount).toBe(39);
     expect(line.waiting.map((visit) => visit.position)).toEqual(Array.from({ length: 39 }, (_, i) => i + 1));
 
@@ -123,7 +130,7 @@ describeWithBouncer('the queue subgraph through PgBouncer in transaction mode', 
   });
 
   it('drops the statement_timeout startup parameter: the server-side setting applies instead', async () => {
-    const timeout = async () => ((await harness.prisma.$queryRaw<{ statement_timeout: string }[]>`SHOW statement_timeout`)[0]).statement_timeout;
+    const timeout = async () => (await harness.prisma.$queryRaw<{ statement_timeout: string }[]>`SHOW statement_timeout`)[0].statement_timeout;
     expect(await timeout()).toBe('0');
     const direct = new Client({ connectionString: `postgresql://postgres@127.0.0.1:5432/${databaseName}` });
     await direct.connect();

@@ -23,5 +23,17 @@ const base = gql`
 /** The queue subgraph's SDL (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: base.kind,
-  definitions: [...base.definitions, ...queueTypeDefs.definitions, ...visitTypeDefs.definitions, ...eventTypeDefs.definitions, ...slotTypeDefs.definitions, ...appointmentTypeDefs.definitions, ...standbyTypeDefs.definitions, ...insightsTypeDefs.definitions, ...notificationTypeDefs.definitions, ...auditTypeDefs.definitions, ...privacyTypeDefs.definitions],
+  definitions: [
+    ...base.definitions,
+    ...queueTypeDefs.definitions,
+    ...visitTypeDefs.definitions,
+    ...eventTypeDefs.definitions,
+    ...slotTypeDefs.definitions,
+    ...appointmentTypeDefs.definitions,
+    ...standbyTypeDefs.definitions,
+    ...insightsTypeDefs.definitions,
+    ...notificationTypeDefs.definitions,
+    ...auditTypeDefs.definitions,
+    ...privacyTypeDefs.definitions,
+  ],
 };

@@ -1,10 +1,4 @@
-import {
-  createPasswordHasher,
-  createTokenService,
-  randomToken,
-  type PasswordHasher,
-  type TokenService,
-} from '@waitlessq/auth';
+import { createPasswordHasher, createTokenService, randomToken, type PasswordHasher, type TokenService } from '@waitlessq/auth';
 import { createPeerClient, type BaseContext, type PeerClient, type ServiceRuntime } from '@waitlessq/subgraph-kit';
 import { createCustomerLoaders, type CustomerLoaders } from './customers/loaders';
 import { createStaffLoaders, type StaffLoaders } from './staff/loaders';

@@ -10,8 +10,7 @@ import { staffTypeDefs } from './staff/schema';
 import { webhookTypeDefs } from './webhooks/schema';
 
 const baseTypeDefs = gql`
-  extend schema
-    @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@inaccessible", "@external", "@requires"])
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@inaccessible", "@external", "@requires"])
 
   scalar DateTime
 
@@ -33,5 +32,15 @@ const baseTypeDefs = gql`
 /** The user subgraph's SDL, one document (the compose script imports it). */
 export const typeDefs: DocumentNode = {
   kind: Kind.DOCUMENT,
-  definitions: [baseTypeDefs, staffTypeDefs, authTypeDefs, customerTypeDefs, apiKeyTypeDefs, webhookTypeDefs, notificationPreferenceTypeDefs, auditTypeDefs, privacyTypeDefs].flatMap((doc) => doc.definitions),
+  definitions: [
+    baseTypeDefs,
+    staffTypeDefs,
+    authTypeDefs,
+    customerTypeDefs,
+    apiKeyTypeDefs,
+    webhookTypeDefs,
+    notificationPreferenceTypeDefs,
+    auditTypeDefs,
+    privacyTypeDefs,
+  ].flatMap((doc) => doc.definitions),
 };

@@ -48,7 +48,11 @@ afterAll(async () => {
 });
 
 async function post<T = Data>(query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<GraphQLResponse<T>> {
-  const response = await fetch(user.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(user.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await response.json()) as GraphQLResponse<T>;
 }
 
@@ -258,8 +262,11 @@ describe('customers', () => {
     expect(identity).toEqual({ kind: 'customer', subjectId: registered.data!.registerCustomer.customer.id, organizationId });
     expect((await call('{ meCustomer { email } me { id } }', {}, identity)).data).toEqual({ meCustomer: { email }, me: null });
 
-    const signIn = 'mutation($o: ID!, $e: String!, $p: String!) { signInCustomer(organizationId: $o, email: $e, password: $p) { refreshToken customer { id } } }';
-    expect((await call(signIn, { o: organizationId, e: email, p: password })).data!.signInCustomer.customer.id).toBe(identity.kind === 'customer' && identity.subjectId);
+    const signIn =
+      'mutation($o: ID!, $e: String!, $p: String!) { signInCustomer(organizationId: $o, email: $e, password: $p) { refreshToken customer { id } } }';
+    expect((await call(signIn, { o: organizationId, e: email, p: password })).data!.signInCustomer.customer.id).toBe(
+      identity.kind === 'customer' && identity.subjectId,
+    );
     expect(codeOf(await call(signIn, { o: organizationId, e: email, p: 'wrong password!' }))).toBe('UNAUTHENTICATED');
   });
 });

@@ -20,14 +20,20 @@ export const de: Messages = {
     },
     CALLED: {
       subject: (v) => `Sie sind an der Reihe bei ${v.business}`,
-      intro: (v) => (v.counter ? `Sie sind an der Reihe. Bitte kommen Sie jetzt zu: ${v.counter}.` : `Sie sind bei ${v.business} an der Reihe. Bitte kommen Sie jetzt nach vorne.`),
+      intro: (v) =>
+        v.counter
+          ? `Sie sind an der Reihe. Bitte kommen Sie jetzt zu: ${v.counter}.`
+          : `Sie sind bei ${v.business} an der Reihe. Bitte kommen Sie jetzt nach vorne.`,
       details: ['ticket', 'counter'],
       pushTitle: (v) => `Sie sind dran${ticket(v.ticket)}`,
       sms: (v) => `${v.business}: Sie sind dran${ticket(v.ticket)}!${v.counter ? ` Bitte zu: ${v.counter}.` : ''}`,
     },
     RECALLED: {
       subject: (v) => `Erneuter Aufruf bei ${v.business}`,
-      intro: (v) => (v.counter ? `Wir haben Sie aufgerufen, aber nicht angetroffen. Bitte kommen Sie jetzt zu: ${v.counter}.` : 'Wir haben Sie aufgerufen, aber nicht angetroffen. Bitte kommen Sie jetzt nach vorne.'),
+      intro: (v) =>
+        v.counter
+          ? `Wir haben Sie aufgerufen, aber nicht angetroffen. Bitte kommen Sie jetzt zu: ${v.counter}.`
+          : 'Wir haben Sie aufgerufen, aber nicht angetroffen. Bitte kommen Sie jetzt nach vorne.',
       details: ['ticket', 'counter'],
       pushTitle: (v) => `Erneuter Aufruf${ticket(v.ticket)}`,
       sms: (v) => `${v.business}: erneuter Aufruf${ticket(v.ticket)}!${v.counter ? ` Bitte zu: ${v.counter}.` : ''}`,

@@ -27,7 +27,10 @@ export const en: Messages = {
     },
     RECALLED: {
       subject: (v) => `You're being called again at ${v.business}`,
-      intro: (v) => (v.counter ? `We called you but couldn't find you. Please go to ${v.counter} now.` : `We called you but couldn't find you. Please come to the front now.`),
+      intro: (v) =>
+        v.counter
+          ? `We called you but couldn't find you. Please go to ${v.counter} now.`
+          : `We called you but couldn't find you. Please come to the front now.`,
       details: ['ticket', 'counter'],
       pushTitle: (v) => `Called again${ticket(v.ticket)}`,
       sms: (v) => `${v.business}: calling you again${ticket(v.ticket)}!${v.counter ? ` Go to ${v.counter}.` : ''}`,

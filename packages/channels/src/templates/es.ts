@@ -29,7 +29,10 @@ export const es: Messages = {
     },
     RECALLED: {
       subject: (v) => `Te volvemos a llamar en ${v.business}`,
-      intro: (v) => (v.counter ? `Te llamamos pero no te encontramos. Por favor, acude ahora a: ${v.counter}.` : 'Te llamamos pero no te encontramos. Por favor, acude ahora al mostrador.'),
+      intro: (v) =>
+        v.counter
+          ? `Te llamamos pero no te encontramos. Por favor, acude ahora a: ${v.counter}.`
+          : 'Te llamamos pero no te encontramos. Por favor, acude ahora al mostrador.',
       details: ['ticket', 'counter'],
       pushTitle: (v) => `Te volvemos a llamar${ticket(v.ticket)}`,
       sms: (v) => `${v.business}: te volvemos a llamar${ticket(v.ticket)}!${v.counter ? ` Acude a: ${v.counter}.` : ''}`,

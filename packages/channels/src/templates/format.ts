@@ -27,6 +27,10 @@ function validZone(timezone: string): string {
 
 /** A name short enough for an SMS: long business names would push it past one segment. */
 export function shorten(name: string, max: number): string {
-  const plain = name.replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, ' ').trim();
+  const plain = name
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim();
   return plain.length <= max ? plain : `${plain.slice(0, max - 3).trimEnd()}...`;
 }

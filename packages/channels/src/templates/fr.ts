@@ -22,14 +22,20 @@ export const fr: Messages = {
     },
     CALLED: {
       subject: (v) => `C'est votre tour chez ${v.business}`,
-      intro: (v) => (v.counter ? `C'est votre tour. Présentez-vous maintenant à : ${v.counter}.` : `C'est votre tour chez ${v.business}. Présentez-vous maintenant à l'accueil.`),
+      intro: (v) =>
+        v.counter
+          ? `C'est votre tour. Présentez-vous maintenant à : ${v.counter}.`
+          : `C'est votre tour chez ${v.business}. Présentez-vous maintenant à l'accueil.`,
       details: ['ticket', 'counter'],
       pushTitle: (v) => `C'est votre tour${ticket(v.ticket)}`,
       sms: (v) => `${v.business} : votre tour${ticket(v.ticket)} !${v.counter ? ` Allez à : ${v.counter}.` : ''}`,
     },
     RECALLED: {
       subject: (v) => `Nouvel appel chez ${v.business}`,
-      intro: (v) => (v.counter ? `Nous vous avons appelé sans vous trouver. Présentez-vous maintenant à : ${v.counter}.` : `Nous vous avons appelé sans vous trouver. Présentez-vous maintenant à l'accueil.`),
+      intro: (v) =>
+        v.counter
+          ? `Nous vous avons appelé sans vous trouver. Présentez-vous maintenant à : ${v.counter}.`
+          : `Nous vous avons appelé sans vous trouver. Présentez-vous maintenant à l'accueil.`,
       details: ['ticket', 'counter'],
       pushTitle: (v) => `Nouvel appel${ticket(v.ticket)}`,
       sms: (v) => `${v.business} : nouvel appel${ticket(v.ticket)} !${v.counter ? ` Allez à : ${v.counter}.` : ''}`,

@@ -31,7 +31,25 @@ export async function startPushEndpoint(vapidSubject: string): Promise<PushEndpo
   const dir = mkdtempSync(path.join(tmpdir(), 'push-endpoint-'));
   const made = spawnSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+    ],
     { encoding: 'utf8' },
   );
   if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
@@ -46,7 +64,10 @@ export async function startPushEndpoint(vapidSubject: string): Promise<PushEndpo
     const match = authorization.match(/^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/);
     if (!match) throw new Error('no VAPID authorization');
     const point = Buffer.from(match[2], 'base64url');
-    const key = await importJWK({ kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, 'ES256');
+    const key = await importJWK(
+      { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') },
+      'ES256',
+    );
     await jwtVerify(match[1], key, { algorithms: ['ES256'], audience: origin, subject: vapidSubject });
     if (encoding !== 'aes128gcm') throw new Error(`content-encoding ${encoding}`);
     const plaintext = decrypt(body, { version: 'aes128gcm', privateKey: browser, authSecret });
@@ -67,7 +88,10 @@ export async function startPushEndpoint(vapidSubject: string): Promise<PushEndpo
   origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const agent = new Agent({ ca: cert });
   return {
-    subscription: (status = 201) => ({ endpoint: `${origin}/status/${status}`, keys: { p256dh: browser.getPublicKey().toString('base64url'), auth: authSecret } }),
+    subscription: (status = 201) => ({
+      endpoint: `${origin}/status/${status}`,
+      keys: { p256dh: browser.getPublicKey().toString('base64url'), auth: authSecret },
+    }),
     received,
     agent,
     close: async () => {

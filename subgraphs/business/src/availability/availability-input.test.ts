@@ -25,9 +25,19 @@ describe('parseAvailabilityWeek', () => {
 
   it('accepts an empty week (removes the windows) and windows that touch', () => {
     expect(week([]).intervals).toEqual([]);
-    expect(week([{ weekday: 2, startsAt: '09:00', endsAt: '12:00' }, { weekday: 2, startsAt: '12:00', endsAt: '13:00' }]).intervals).toHaveLength(2);
+    expect(
+      week([
+        { weekday: 2, startsAt: '09:00', endsAt: '12:00' },
+        { weekday: 2, startsAt: '12:00', endsAt: '13:00' },
+      ]).intervals,
+    ).toHaveLength(2);
     // The same hours on two days do not overlap.
-    expect(week([{ weekday: 1, startsAt: '09:00', endsAt: '12:00' }, { weekday: 2, startsAt: '09:00', endsAt: '12:00' }]).intervals).toHaveLength(2);
+    expect(
+      week([
+        { weekday: 1, startsAt: '09:00', endsAt: '12:00' },
+        { weekday: 2, startsAt: '09:00', endsAt: '12:00' },
+      ]).intervals,
+    ).toHaveLength(2);
   });
 
   it('refuses overlapping windows of a day, naming the day and both windows', () => {
@@ -36,13 +46,29 @@ describe('parseAvailabilityWeek', () => {
         { weekday: 3, startsAt: '09:00', endsAt: '12:00' },
         { weekday: 3, startsAt: '08:00', endsAt: '09:30' },
       ]),
-    ).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: 'intervals overlap on Thursday: 08:00-09:30 and 09:00-12:00.', details: { field: 'intervals' } }));
-    expect(() => week([{ weekday: 6, startsAt: '10:00', endsAt: '11:00' }, { weekday: 6, startsAt: '10:00', endsAt: '11:00' }])).toThrow(badInput('intervals'));
+    ).toThrow(
+      expect.objectContaining({
+        code: 'BAD_USER_INPUT',
+        message: 'intervals overlap on Thursday: 08:00-09:30 and 09:00-12:00.',
+        details: { field: 'intervals' },
+      }),
+    );
+    expect(() =>
+      week([
+        { weekday: 6, startsAt: '10:00', endsAt: '11:00' },
+        { weekday: 6, startsAt: '10:00', endsAt: '11:00' },
+      ]),
+    ).toThrow(badInput('intervals'));
   });
 
   it('refuses windows that end before they start, bad times and bad weekdays, naming the field', () => {
     expect(() => week([{ weekday: 0, startsAt: '22:00', endsAt: '02:00' }])).toThrow(badInput('intervals[0].endsAt'));
-    expect(() => week([{ weekday: 0, startsAt: '09:00', endsAt: '10:00' }, { weekday: 0, startsAt: '11:00', endsAt: '11:00' }])).toThrow(badInput('intervals[1].endsAt'));
+    expect(() =>
+      week([
+        { weekday: 0, startsAt: '09:00', endsAt: '10:00' },
+        { weekday: 0, startsAt: '11:00', endsAt: '11:00' },
+      ]),
+    ).toThrow(badInput('intervals[1].endsAt'));
     expect(() => week([{ weekday: 0, startsAt: '24:00', endsAt: '24:00' }])).toThrow(badInput('intervals[0].startsAt'));
     expect(() => week([{ weekday: 0, startsAt: '9:00', endsAt: '10:00' }])).toThrow(badInput('intervals[0].startsAt'));
     expect(() => week([{ weekday: 0, startsAt: '09:00', endsAt: '24:30' }])).toThrow(badInput('intervals[0].endsAt'));

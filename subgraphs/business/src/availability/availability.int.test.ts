@@ -66,7 +66,8 @@ const createBusinessOp = `mutation($input: CreateBusinessInput!) { createBusines
 const createServiceOp = `mutation($input: CreateServiceInput!) { createService(input: $input) { id bufferBeforeMinutes bufferAfterMinutes bookableOnline } }`;
 
 const representations = (ids: string[]) => ids.map((id) => ({ __typename: 'Business', id }));
-const scheduleOf = async (identity: Identity, businessId: string) => (await ok(identity, scheduleOp, { r: representations([businessId]) }))._entities[0]?.bookingSchedule;
+const scheduleOf = async (identity: Identity, businessId: string) =>
+  (await ok(identity, scheduleOp, { r: representations([businessId]) }))._entities[0]?.bookingSchedule;
 
 let orgA: string;
 let orgB: string;
@@ -88,10 +89,14 @@ beforeAll(async () => {
   orgB = (await ok(service, `mutation { provisionOrganization(input: { name: "Avail B" }) { id } }`)).provisionOrganization.id;
   await prisma().organization.update({ where: { id: orgA }, data: { plan: 'PRO' } });
   manager = staffOf(orgA, 'MANAGER');
-  const business = (await ok(manager, createBusinessOp, { input: { name: 'Hudson Dental', slug: `hudson-${prefix.slice(18, 26)}`, timezone: 'America/New_York' } })).createBusiness;
+  const business = (
+    await ok(manager, createBusinessOp, { input: { name: 'Hudson Dental', slug: `hudson-${prefix.slice(18, 26)}`, timezone: 'America/New_York' } })
+  ).createBusiness;
   businessId = business.id;
   slug = business.slug;
-  const created = await ok(manager, createServiceOp, { input: { businessId, name: 'Check-up', durationMinutes: 30, bufferBeforeMinutes: 5, bufferAfterMinutes: 10 } });
+  const created = await ok(manager, createServiceOp, {
+    input: { businessId, name: 'Check-up', durationMinutes: 30, bufferBeforeMinutes: 5, bufferAfterMinutes: 10 },
+  });
   serviceId = created.createService.id;
   expect(created.createService).toEqual({ id: serviceId, bufferBeforeMinutes: 5, bufferAfterMinutes: 10, bookableOnline: true });
   const otherBusiness = (await ok(manager, createBusinessOp, { input: { name: 'Uptown Dental', timezone: 'America/New_York' } })).createBusiness.id;
@@ -115,7 +120,9 @@ describe('setAvailability', () => {
     expect(await refusal(staffOf(orgA, 'STAFF'), setAvailabilityOp, { input })).toMatchObject({ code: 'FORBIDDEN', data: null });
     expect(await refusal(anonymous, setAvailabilityOp, { input })).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(await refusal(staffOf(orgB, 'OWNER'), setAvailabilityOp, { input })).toMatchObject({ code: 'NOT_FOUND', data: null });
-    expect(await refusal(staffOf(orgB, 'OWNER'), setAvailabilityOp, { input: { businessId: 'not-a-uuid', intervals: weekdays } })).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await refusal(staffOf(orgB, 'OWNER'), setAvailabilityOp, { input: { businessId: 'not-a-uuid', intervals: weekdays } })).toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(await prisma().availabilityRule.count({ where: { businessId } })).toBe(0);
   });
 
@@ -132,12 +139,20 @@ describe('setAvailability', () => {
       { weekday: 2, startsAt: '09:00', endsAt: '12:00' },
       { weekday: 2, startsAt: '11:00', endsAt: '14:00' },
     ];
-    expect(await refusal(manager, setAvailabilityOp, { input: { businessId, intervals: overlapping } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'intervals' });
-    expect(await refusal(manager, setAvailabilityOp, { input: { businessId, intervals: [{ weekday: 1, startsAt: '10:00', endsAt: '09:00' }] } })).toMatchObject({
+    expect(await refusal(manager, setAvailabilityOp, { input: { businessId, intervals: overlapping } })).toMatchObject({
       code: 'BAD_USER_INPUT',
-      field: 'intervals[0].endsAt',
+      field: 'intervals',
     });
-    expect(await refusal(manager, setAvailabilityOp, { input: { businessId, intervals: [], validFrom: '2026-13-01' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'validFrom' });
+    expect(await refusal(manager, setAvailabilityOp, { input: { businessId, intervals: [{ weekday: 1, startsAt: '10:00', endsAt: '09:00' }] } })).toMatchObject(
+      {
+        code: 'BAD_USER_INPUT',
+        field: 'intervals[0].endsAt',
+      },
+    );
+    expect(await refusal(manager, setAvailabilityOp, { input: { businessId, intervals: [], validFrom: '2026-13-01' } })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'validFrom',
+    });
     expect(await refusal(manager, setAvailabilityOp, { input: { businessId, serviceId: foreignServiceId, intervals: weekdays } })).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'serviceId',
@@ -148,9 +163,12 @@ describe('setAvailability', () => {
 
   it("replaces only its own scope: a service's windows leave the business-wide ones alone, and the reverse", async () => {
     await ok(manager, setAvailabilityOp, { input: { businessId, serviceId, intervals: [{ weekday: 1, startsAt: '10:00', endsAt: '11:00' }] } });
-    const replaced = (await ok(manager, setAvailabilityOp, { input: { businessId, intervals: [{ weekday: 4, startsAt: '08:00', endsAt: '24:00' }], validUntil: '2027-12-31' } }))
-      .setAvailability;
-    expect(replaced).toEqual([{ id: expect.any(String), serviceId: null, weekday: 4, startsAt: '08:00', endsAt: '24:00', validFrom: null, validUntil: '2027-12-31' }]);
+    const replaced = (
+      await ok(manager, setAvailabilityOp, { input: { businessId, intervals: [{ weekday: 4, startsAt: '08:00', endsAt: '24:00' }], validUntil: '2027-12-31' } })
+    ).setAvailability;
+    expect(replaced).toEqual([
+      { id: expect.any(String), serviceId: null, weekday: 4, startsAt: '08:00', endsAt: '24:00', validFrom: null, validUntil: '2027-12-31' },
+    ]);
 
     const read = `query($slug: String, $s: ID) { business(slug: $slug) { all: availability { serviceId weekday startsAt } own: availability(serviceId: $s) { weekday startsAt endsAt } } }`;
     // Read by an anonymous PWA visitor: availability is public like the profile.
@@ -191,7 +209,9 @@ describe('availability exceptions', () => {
 
     const conflict = await refusal(manager, addExceptionOp, { input: { ...christmas, kind: 'CLOSED' } });
     expect(conflict).toMatchObject({ code: 'CONFLICT', field: 'date' });
-    expect(await prisma().availabilityException.findMany({ where: { businessId }, select: { kind: true, reason: true } })).toEqual([{ kind: 'HOLIDAY', reason: 'Christmas' }]);
+    expect(await prisma().availabilityException.findMany({ where: { businessId }, select: { kind: true, reason: true } })).toEqual([
+      { kind: 'HOLIDAY', reason: 'Christmas' },
+    ]);
 
     expect((await ok(manager, removeExceptionOp, { id: first.id })).removeAvailabilityException).toMatchObject({ id: first.id, date: first.date });
     expect(await refusal(manager, removeExceptionOp, { id: first.id })).toMatchObject({ code: 'NOT_FOUND' });
@@ -207,10 +227,22 @@ describe('availability exceptions', () => {
 
   it('checks kinds, hours and dates, naming the field, and writes nothing', async () => {
     const day = inDays(12);
-    expect(await refusal(manager, addExceptionOp, { input: { businessId, date: day, kind: 'SPECIAL_HOURS', opensAt: '10:00' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'closesAt' });
-    expect(await refusal(manager, addExceptionOp, { input: { businessId, date: day, kind: 'CLOSED', opensAt: '10:00' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'opensAt' });
-    expect(await refusal(manager, addExceptionOp, { input: { businessId, date: inDays(-1), kind: 'CLOSED' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'date' });
-    expect(await refusal(manager, addExceptionOp, { input: { businessId, date: 'tomorrow', kind: 'CLOSED' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'date' });
+    expect(await refusal(manager, addExceptionOp, { input: { businessId, date: day, kind: 'SPECIAL_HOURS', opensAt: '10:00' } })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'closesAt',
+    });
+    expect(await refusal(manager, addExceptionOp, { input: { businessId, date: day, kind: 'CLOSED', opensAt: '10:00' } })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'opensAt',
+    });
+    expect(await refusal(manager, addExceptionOp, { input: { businessId, date: inDays(-1), kind: 'CLOSED' } })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'date',
+    });
+    expect(await refusal(manager, addExceptionOp, { input: { businessId, date: 'tomorrow', kind: 'CLOSED' } })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'date',
+    });
     expect(await prisma().availabilityException.count({ where: { businessId, date: new Date(`${day}T00:00:00Z`) } })).toBe(0);
   });
 
@@ -234,8 +266,12 @@ describe('availability exceptions', () => {
       { date: inDays(20), kind: 'SPECIAL_HOURS', opensAt: '10:00', closesAt: '14:00', reason: 'Staff training' },
       { date: inDays(40), kind: 'CLOSED', opensAt: null, closesAt: null, reason: 'Inventory' },
     ]);
-    expect((await ok(anonymous, list, { slug, from: inDays(21), to: inDays(40) })).business.availabilityExceptions.map((e: Data) => e.date)).toEqual([inDays(40)]);
-    expect((await ok(anonymous, list, { slug, from: inDays(0), to: inDays(39) })).business.availabilityExceptions.map((e: Data) => e.date)).toEqual([inDays(20)]);
+    expect((await ok(anonymous, list, { slug, from: inDays(21), to: inDays(40) })).business.availabilityExceptions.map((e: Data) => e.date)).toEqual([
+      inDays(40),
+    ]);
+    expect((await ok(anonymous, list, { slug, from: inDays(0), to: inDays(39) })).business.availabilityExceptions.map((e: Data) => e.date)).toEqual([
+      inDays(20),
+    ]);
     expect(await refusal(anonymous, list, { slug, from: inDays(5), to: inDays(4) })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
   });
 });
@@ -243,19 +279,31 @@ describe('availability exceptions', () => {
 describe('setBookingPolicy', () => {
   it('takes spots per slot, no-show grace and standby offer time, in range, MANAGER or higher', async () => {
     expect(await refusal(manager, setPolicyOp, { input: { businessId, spotsPerSlot: 0 } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'spotsPerSlot' });
-    expect(await refusal(manager, setPolicyOp, { input: { businessId, standbyOfferMinutes: 1441 } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'standbyOfferMinutes' });
+    expect(await refusal(manager, setPolicyOp, { input: { businessId, standbyOfferMinutes: 1441 } })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'standbyOfferMinutes',
+    });
     expect(await refusal(staffOf(orgA, 'STAFF'), setPolicyOp, { input: { businessId, spotsPerSlot: 3 } })).toMatchObject({ code: 'FORBIDDEN' });
     expect(await prisma().bookingPolicy.count({ where: { businessId } })).toBe(0);
     // Unset until now: the defaults show.
     const read = `query($id: ID) { business(id: $id) { bookingPolicy { spotsPerSlot noShowGraceMinutes standbyOfferMinutes slotMinutes } } }`;
-    expect((await ok(anonymous, read, { id: businessId })).business.bookingPolicy).toEqual({ spotsPerSlot: 1, noShowGraceMinutes: 15, standbyOfferMinutes: 30, slotMinutes: 15 });
+    expect((await ok(anonymous, read, { id: businessId })).business.bookingPolicy).toEqual({
+      spotsPerSlot: 1,
+      noShowGraceMinutes: 15,
+      standbyOfferMinutes: 30,
+      slotMinutes: 15,
+    });
   });
 
   it('takes the reminder time and quiet hours as a pair, refusing a bad one by name and writing nothing', async () => {
     const remindersOp = `mutation($input: SetBookingPolicyInput!) { setBookingPolicy(input: $input) { bookingPolicy { reminderMinutesBefore quietHoursStart quietHoursEnd } } }`;
     const read = `query($id: ID) { business(id: $id) { bookingPolicy { reminderMinutesBefore quietHoursStart quietHoursEnd } } }`;
     // Unset: a reminder an hour before, no quiet hours.
-    expect((await ok(anonymous, read, { id: businessId })).business.bookingPolicy).toEqual({ reminderMinutesBefore: 60, quietHoursStart: null, quietHoursEnd: null });
+    expect((await ok(anonymous, read, { id: businessId })).business.bookingPolicy).toEqual({
+      reminderMinutesBefore: 60,
+      quietHoursStart: null,
+      quietHoursEnd: null,
+    });
     for (const [input, field] of [
       [{ reminderMinutesBefore: 10081 }, 'reminderMinutesBefore'],
       [{ reminderMinutesBefore: -1 }, 'reminderMinutesBefore'],
@@ -271,11 +319,19 @@ describe('setBookingPolicy', () => {
 
     const set = await ok(manager, remindersOp, { input: { businessId, reminderMinutesBefore: 1440, quietHoursStart: '21:00', quietHoursEnd: '08:00' } });
     expect(set.setBookingPolicy.bookingPolicy).toEqual({ reminderMinutesBefore: 1440, quietHoursStart: '21:00', quietHoursEnd: '08:00' });
-    expect(await prisma().bookingPolicy.findUniqueOrThrow({ where: { businessId } })).toMatchObject({ reminderMinutesBefore: 1440, quietHoursStart: '21:00', quietHoursEnd: '08:00' });
+    expect(await prisma().bookingPolicy.findUniqueOrThrow({ where: { businessId } })).toMatchObject({
+      reminderMinutesBefore: 1440,
+      quietHoursStart: '21:00',
+      quietHoursEnd: '08:00',
+    });
     expect((await scheduleOf(service, businessId)).policy).toMatchObject({ reminderMinutesBefore: 1440, quietHoursStart: '21:00', quietHoursEnd: '08:00' });
     // Other settings leave them alone; null together removes the quiet hours; 0 means no reminder.
     await ok(manager, remindersOp, { input: { businessId, slotMinutes: 15 } });
-    expect((await ok(anonymous, read, { id: businessId })).business.bookingPolicy).toEqual({ reminderMinutesBefore: 1440, quietHoursStart: '21:00', quietHoursEnd: '08:00' });
+    expect((await ok(anonymous, read, { id: businessId })).business.bookingPolicy).toEqual({
+      reminderMinutesBefore: 1440,
+      quietHoursStart: '21:00',
+      quietHoursEnd: '08:00',
+    });
     await ok(manager, remindersOp, { input: { businessId, reminderMinutesBefore: 0, quietHoursStart: null, quietHoursEnd: null } });
     expect((await scheduleOf(service, businessId)).policy).toMatchObject({ reminderMinutesBefore: 0, quietHoursStart: null, quietHoursEnd: null });
     // Back to the defaults, which the schedule tests below expect.
@@ -323,8 +379,12 @@ describe('bookingSchedule (for the queue subgraph)', () => {
     await scheduleOf(service, businessId); // the profile is cached now
     await ok(manager, setPolicyOp, { input: { businessId, spotsPerSlot: 3, noShowGraceMinutes: 0, standbyOfferMinutes: 5, slotMinutes: 20 } });
     await ok(manager, setAvailabilityOp, { input: { businessId, serviceId, intervals: [{ weekday: 6, startsAt: '10:00', endsAt: '12:00' }] } });
-    await ok(manager, `mutation($id: ID!) { updateService(input: { id: $id, bufferAfterMinutes: 0, bookableOnline: false, active: false }) { id } }`, { id: serviceId });
-    await ok(manager, `mutation($id: ID!) { setOpeningHours(businessId: $id, intervals: [{ weekday: 0, opensAt: "08:00", closesAt: "18:00" }]) { id } }`, { id: businessId });
+    await ok(manager, `mutation($id: ID!) { updateService(input: { id: $id, bufferAfterMinutes: 0, bookableOnline: false, active: false }) { id } }`, {
+      id: serviceId,
+    });
+    await ok(manager, `mutation($id: ID!) { setOpeningHours(businessId: $id, intervals: [{ weekday: 0, opensAt: "08:00", closesAt: "18:00" }]) { id } }`, {
+      id: businessId,
+    });
     await ok(manager, `mutation($id: ID!) { updateBusiness(input: { id: $id, timezone: "Asia/Tokyo" }) { id } }`, { id: businessId });
     const exception = await prisma().availabilityException.findFirstOrThrow({ where: { businessId, kind: 'CLOSED' } });
     await ok(manager, removeExceptionOp, { id: exception.id });
@@ -336,7 +396,9 @@ describe('bookingSchedule (for the queue subgraph)', () => {
       { serviceId: null, weekday: 4, startsAt: 480, endsAt: 1440, validFrom: null, validUntil: '2027-12-31' },
       { serviceId, weekday: 6, startsAt: 600, endsAt: 720, validFrom: null, validUntil: null },
     ]);
-    expect(schedule.services).toEqual([{ id: serviceId, name: 'Check-up', durationMinutes: 30, bufferBeforeMinutes: 5, bufferAfterMinutes: 0, bookableOnline: false, active: false }]);
+    expect(schedule.services).toEqual([
+      { id: serviceId, name: 'Check-up', durationMinutes: 30, bufferBeforeMinutes: 5, bufferAfterMinutes: 0, bookableOnline: false, active: false },
+    ]);
     expect(schedule.openingHours).toEqual([{ weekday: 0, opensAt: 480, closesAt: 1080 }]);
     expect(schedule.exceptions.map((e: Data) => e.kind)).toEqual(['SPECIAL_HOURS']);
   });
@@ -348,8 +410,18 @@ describe('bookingSchedule (for the queue subgraph)', () => {
       ids.push(id);
       await ok(manager, createServiceOp, { input: { businessId: id, name: `Cut ${i}`, durationMinutes: 20 } });
       await ok(manager, createServiceOp, { input: { businessId: id, name: `Dye ${i}`, durationMinutes: 40 } });
-      await ok(manager, setAvailabilityOp, { input: { businessId: id, intervals: [{ weekday: 0, startsAt: '09:00', endsAt: '12:00' }, { weekday: 1, startsAt: '09:00', endsAt: '12:00' }] } });
-      await ok(manager, `mutation($id: ID!) { setOpeningHours(businessId: $id, intervals: [{ weekday: 0, opensAt: "08:00", closesAt: "18:00" }]) { id } }`, { id });
+      await ok(manager, setAvailabilityOp, {
+        input: {
+          businessId: id,
+          intervals: [
+            { weekday: 0, startsAt: '09:00', endsAt: '12:00' },
+            { weekday: 1, startsAt: '09:00', endsAt: '12:00' },
+          ],
+        },
+      });
+      await ok(manager, `mutation($id: ID!) { setOpeningHours(businessId: $id, intervals: [{ weekday: 0, opensAt: "08:00", closesAt: "18:00" }]) { id } }`, {
+        id,
+      });
       await ok(manager, addExceptionOp, { input: { businessId: id, date: inDays(3), kind: 'HOLIDAY' } });
       await ok(manager, setPolicyOp, { input: { businessId: id, spotsPerSlot: i + 1 } });
     }

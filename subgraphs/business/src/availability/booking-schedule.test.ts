@@ -6,9 +6,27 @@ const date = (day: string) => new Date(`${day}T00:00:00.000Z`);
 
 describe('buildBookingSchedule', () => {
   it('copies the listed fields only, with days as YYYY-MM-DD and times in minutes', () => {
-    const rule: AvailabilityRule = { id: 'r', businessId: 'b', serviceId: null, staffUserId: 'u', weekday: 0, startsAt: 540, endsAt: 720, validFrom: date('2027-01-01'), validUntil: null };
+    const rule: AvailabilityRule = {
+      id: 'r',
+      businessId: 'b',
+      serviceId: null,
+      staffUserId: 'u',
+      weekday: 0,
+      startsAt: 540,
+      endsAt: 720,
+      validFrom: date('2027-01-01'),
+      validUntil: null,
+    };
     const hours: OpeningHours = { id: 'h', businessId: 'b', weekday: 1, opensAt: 480, closesAt: 1440 };
-    const exception: AvailabilityException = { id: 'e', businessId: 'b', date: date('2026-12-24'), kind: 'SPECIAL_HOURS', opensAt: 600, closesAt: 720, reason: 'private' };
+    const exception: AvailabilityException = {
+      id: 'e',
+      businessId: 'b',
+      date: date('2026-12-24'),
+      kind: 'SPECIAL_HOURS',
+      opensAt: 600,
+      closesAt: 720,
+      reason: 'private',
+    };
     const service = {
       id: 's',
       name: 'Cut',

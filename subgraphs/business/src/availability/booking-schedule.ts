@@ -14,12 +14,21 @@ export interface BookingSchedule {
   businessId: string;
   timezone: string; // IANA zone of the business
   policy: {
-    slotMinutes: number; bufferBeforeMinutes: number; bufferAfterMinutes: number;
-    minNoticeMinutes: number; maxAdvanceDays: number; maxBookingsPerDay: number | null;
-    approvalRequired: boolean; cancellationWindowMinutes: number;
-    spotsPerSlot: number; noShowGraceMinutes: number; standbyOfferMinutes: number;
+    slotMinutes: number;
+    bufferBeforeMinutes: number;
+    bufferAfterMinutes: number;
+    minNoticeMinutes: number;
+    maxAdvanceDays: number;
+    maxBookingsPerDay: number | null;
+    approvalRequired: boolean;
+    cancellationWindowMinutes: number;
+    spotsPerSlot: number;
+    noShowGraceMinutes: number;
+    standbyOfferMinutes: number;
     /** 0 = no reminder. Quiet hours: HH:MM business-local, both or neither. */
-    reminderMinutesBefore: number; quietHoursStart: string | null; quietHoursEnd: string | null;
+    reminderMinutesBefore: number;
+    quietHoursStart: string | null;
+    quietHoursEnd: string | null;
   };
   /** Weekly windows; serviceId null = every service. Minutes after local midnight; weekday 0 = Monday. */
   availability: { serviceId: string | null; weekday: number; startsAt: number; endsAt: number; validFrom: string | null; validUntil: string | null }[];
@@ -28,7 +37,15 @@ export interface BookingSchedule {
   /** Exceptions from yesterday (UTC) on, by date (YYYY-MM-DD, business-local). */
   exceptions: { date: string; kind: 'CLOSED' | 'HOLIDAY' | 'SPECIAL_HOURS'; opensAt: number | null; closesAt: number | null }[];
   /** Every service of the business, inactive ones included (with active: false). */
-  services: { id: string; name: string; durationMinutes: number; bufferBeforeMinutes: number; bufferAfterMinutes: number; bookableOnline: boolean; active: boolean }[];
+  services: {
+    id: string;
+    name: string;
+    durationMinutes: number;
+    bufferBeforeMinutes: number;
+    bufferAfterMinutes: number;
+    bookableOnline: boolean;
+    active: boolean;
+  }[];
 }
 
 export interface BookingScheduleRows {

@@ -22,7 +22,10 @@ describe('parseExceptionInput', () => {
   });
 
   it('needs both hours for SPECIAL_HOURS, closing after opening (24:00 allowed)', () => {
-    expect(parseExceptionInput({ ...base, kind: 'SPECIAL_HOURS', opensAt: '18:00', closesAt: '24:00' }, today)).toMatchObject({ opensAt: 1080, closesAt: 1440 });
+    expect(parseExceptionInput({ ...base, kind: 'SPECIAL_HOURS', opensAt: '18:00', closesAt: '24:00' }, today)).toMatchObject({
+      opensAt: 1080,
+      closesAt: 1440,
+    });
     expect(() => parseExceptionInput({ ...base, kind: 'SPECIAL_HOURS', closesAt: '12:00' }, today)).toThrow(badInput('opensAt'));
     expect(() => parseExceptionInput({ ...base, kind: 'SPECIAL_HOURS', opensAt: '09:00' }, today)).toThrow(badInput('closesAt'));
     expect(() => parseExceptionInput({ ...base, kind: 'SPECIAL_HOURS', opensAt: '12:00', closesAt: '09:00' }, today)).toThrow(badInput('closesAt'));

@@ -31,8 +31,14 @@ describe('parseBookingPolicyInput', () => {
   });
 
   it('takes quiet hours as a pair of HH:MM times (the end may be past midnight), or both null to remove them', () => {
-    expect(parseBookingPolicyInput({ businessId: 'b', quietHoursStart: '21:00', quietHoursEnd: '08:00' })).toEqual({ quietHoursStart: '21:00', quietHoursEnd: '08:00' });
-    expect(parseBookingPolicyInput({ businessId: 'b', quietHoursStart: '00:00', quietHoursEnd: '23:59' })).toEqual({ quietHoursStart: '00:00', quietHoursEnd: '23:59' });
+    expect(parseBookingPolicyInput({ businessId: 'b', quietHoursStart: '21:00', quietHoursEnd: '08:00' })).toEqual({
+      quietHoursStart: '21:00',
+      quietHoursEnd: '08:00',
+    });
+    expect(parseBookingPolicyInput({ businessId: 'b', quietHoursStart: '00:00', quietHoursEnd: '23:59' })).toEqual({
+      quietHoursStart: '00:00',
+      quietHoursEnd: '23:59',
+    });
     expect(parseBookingPolicyInput({ businessId: 'b', quietHoursStart: null, quietHoursEnd: null })).toEqual({ quietHoursStart: null, quietHoursEnd: null });
     expect(parseBookingPolicyInput({ businessId: 'b' })).toEqual({});
   });

@@ -93,7 +93,9 @@ export const bookingPolicySchema = z.object({
  * so they are sent together: both times to set them, both null to remove them. Sending one
  * alone would pair it with whatever is stored, which the manager cannot see in the same call.
  */
-function parseQuietHours(input: Pick<SetBookingPolicyInput, 'quietHoursStart' | 'quietHoursEnd'>): Pick<Partial<BookingPolicyValues>, 'quietHoursStart' | 'quietHoursEnd'> {
+function parseQuietHours(
+  input: Pick<SetBookingPolicyInput, 'quietHoursStart' | 'quietHoursEnd'>,
+): Pick<Partial<BookingPolicyValues>, 'quietHoursStart' | 'quietHoursEnd'> {
   const { quietHoursStart: start, quietHoursEnd: end } = input;
   if (start === undefined && end === undefined) return {};
   if (start === undefined) throw badInput('quietHoursStart', 'must be sent with quietHoursEnd (both times, or both null)');

@@ -3,8 +3,7 @@ import { bookingPolicyOf, setBookingPolicy } from './booking-policy-service';
 
 export const bookingPolicyResolvers = {
   Mutation: {
-    setBookingPolicy: (_, args, ctx) =>
-      setBookingPolicy(ctx, args.input),
+    setBookingPolicy: (_, args, ctx) => setBookingPolicy(ctx, args.input),
   },
   Business: {
     bookingPolicy: (business, _, ctx) => bookingPolicyOf(ctx, business.id),

@@ -8,10 +8,8 @@ export const businessResolvers = {
     businesses: (_, __, ctx) => listBusinesses(ctx),
   },
   Mutation: {
-    createBusiness: (_, args, ctx) =>
-      createBusiness(ctx, args.input),
-    updateBusiness: (_, args, ctx) =>
-      updateBusiness(ctx, args.input),
+    createBusiness: (_, args, ctx) => createBusiness(ctx, args.input),
+    updateBusiness: (_, args, ctx) => updateBusiness(ctx, args.input),
   },
   Business: {
     __resolveReference: (reference, ctx) => findBusinessReference(ctx, reference.id),

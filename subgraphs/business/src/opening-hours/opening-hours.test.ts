@@ -19,7 +19,12 @@ describe('validateOpeningHours', () => {
 
   it('accepts an empty week (closed) and touching intervals', () => {
     expect(validateOpeningHours([])).toEqual([]);
-    expect(validateOpeningHours([{ weekday: 1, opensAt: '09:00', closesAt: '12:00' }, { weekday: 1, opensAt: '12:00', closesAt: '13:00' }])).toHaveLength(2);
+    expect(
+      validateOpeningHours([
+        { weekday: 1, opensAt: '09:00', closesAt: '12:00' },
+        { weekday: 1, opensAt: '12:00', closesAt: '13:00' },
+      ]),
+    ).toHaveLength(2);
   });
 
   it('refuses overlapping intervals of a day, naming the day', () => {

@@ -40,10 +40,7 @@ export function validateOpeningHours(intervals: readonly OpeningHoursIntervalInp
     const previous = parsed[i - 1];
     const current = parsed[i];
     if (current.weekday === previous.weekday && current.opensAt < previous.closesAt) {
-      throw badInput(
-        'intervals',
-        `overlap on ${weekdayNames[current.weekday]}: ${describe(previous)} and ${describe(current)}`,
-      );
+      throw badInput('intervals', `overlap on ${weekdayNames[current.weekday]}: ${describe(previous)} and ${describe(current)}`);
     }
   }
   return parsed;

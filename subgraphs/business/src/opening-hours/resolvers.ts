@@ -4,11 +4,9 @@ import { setOpeningHours } from './opening-hours-service';
 
 export const openingHoursResolvers = {
   Mutation: {
-    setOpeningHours: (_, args, ctx) =>
-      setOpeningHours(ctx, args.businessId, args.intervals),
+    setOpeningHours: (_, args, ctx) => setOpeningHours(ctx, args.businessId, args.intervals),
   },
   Business: {
-    openingHours: async (business, _, ctx) =>
-      (await ctx.loaders.openingHoursByBusinessId.load(business.id)).map(toIntervalOutput),
+    openingHours: async (business, _, ctx) => (await ctx.loaders.openingHoursByBusinessId.load(business.id)).map(toIntervalOutput),
   },
 } satisfies Pick<Resolvers, 'Mutation' | 'Business'>;

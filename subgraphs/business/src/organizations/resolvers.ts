@@ -16,10 +16,8 @@ export const organizationResolvers = {
     },
   },
   Mutation: {
-    provisionOrganization: (_, args, ctx) =>
-      provisionOrganization(ctx, args.input),
-    updateOrganizationSettings: (_, args, ctx) =>
-      updateOrganizationSettings(ctx, args.input),
+    provisionOrganization: (_, args, ctx) => provisionOrganization(ctx, args.input),
+    updateOrganizationSettings: (_, args, ctx) => updateOrganizationSettings(ctx, args.input),
   },
   Organization: {
     // Like a business profile, an organization's name and slug are public to anonymous callers
@@ -32,8 +30,7 @@ export const organizationResolvers = {
     plan: (organization, _, ctx) => membersOnly(ctx, organization).plan,
     createdAt: (organization, _, ctx) => membersOnly(ctx, organization).createdAt,
     settings: (organization, _, ctx) => readOrganizationSettings(membersOnly(ctx, organization).settings),
-    businesses: (organization, _, ctx) =>
-      ctx.loaders.businessesByOrganizationId.load(membersOnly(ctx, organization).id),
+    businesses: (organization, _, ctx) => ctx.loaders.businessesByOrganizationId.load(membersOnly(ctx, organization).id),
   },
 } satisfies Pick<Resolvers, 'Query' | 'Mutation' | 'Organization'>;
 

@@ -45,11 +45,22 @@ describe('updateOrganizationSettings', () => {
     const id = await createOrganization({ provisioningKey: 'signup-key', dateFormat: 'dd.MM.yyyy' });
     const response = await call(staffOf(id, 'ADMIN'), updateOp, { input: { timezone: 'europe/berlin', language: 'DE-ch', dataRetentionDays: 90 } });
     expect(response.errors).toBeUndefined();
-    expect(response.data?.updateOrganizationSettings).toEqual({ id, settings: { timezone: 'Europe/Berlin', language: 'de-CH', dateFormat: 'dd.MM.yyyy', dataRetentionDays: 90 } });
-    expect(await storedSettings(id)).toEqual({ provisioningKey: 'signup-key', timezone: 'Europe/Berlin', language: 'de-CH', dateFormat: 'dd.MM.yyyy', dataRetentionDays: 90 });
+    expect(response.data?.updateOrganizationSettings).toEqual({
+      id,
+      settings: { timezone: 'Europe/Berlin', language: 'de-CH', dateFormat: 'dd.MM.yyyy', dataRetentionDays: 90 },
+    });
+    expect(await storedSettings(id)).toEqual({
+      provisioningKey: 'signup-key',
+      timezone: 'Europe/Berlin',
+      language: 'de-CH',
+      dateFormat: 'dd.MM.yyyy',
+      dataRetentionDays: 90,
+    });
 
     // A second change of one setting leaves the first change alone; the organization query agrees.
-    expect((await call(staffOf(id, 'OWNER'), updateOp, { input: { dateFormat: 'yyyy/MM/dd', timezone: null } })).data?.updateOrganizationSettings.settings).toEqual({
+    expect(
+      (await call(staffOf(id, 'OWNER'), updateOp, { input: { dateFormat: 'yyyy/MM/dd', timezone: null } })).data?.updateOrganizationSettings.settings,
+    ).toEqual({
       timezone: 'Europe/Berlin',
       language: 'de-CH',
       dateFormat: 'yyyy/MM/dd',
@@ -76,18 +87,22 @@ describe('updateOrganizationSettings', () => {
     expect(await storedSettings(id)).toEqual({ timezone: 'UTC' });
     // The bounds themselves are accepted.
     for (const days of [30, 3650]) {
-      expect((await call(staffOf(id, 'OWNER'), updateOp, { input: { dataRetentionDays: days } })).data?.updateOrganizationSettings.settings.dataRetentionDays).toBe(days);
+      expect(
+        (await call(staffOf(id, 'OWNER'), updateOp, { input: { dataRetentionDays: days } })).data?.updateOrganizationSettings.settings.dataRetentionDays,
+      ).toBe(days);
     }
   });
 
-  it('is for OWNER and ADMIN only, and changes only the caller\'s own organization', async () => {
+  it("is for OWNER and ADMIN only, and changes only the caller's own organization", async () => {
     const id = await createOrganization();
     const other = await createOrganization({ dataRetentionDays: 400 });
     for (const role of ['MANAGER', 'STAFF', 'VIEWER'] as const) {
       expect(errorCode(await call(staffOf(id, role), updateOp, { input: { dataRetentionDays: 31 } }))).toBe('FORBIDDEN');
     }
     expect(errorCode(await call({ kind: 'anonymous' }, updateOp, { input: { dataRetentionDays: 31 } }))).toBe('UNAUTHENTICATED');
-    expect(errorCode(await call({ kind: 'customer', subjectId: randomUUID(), organizationId: id }, updateOp, { input: { dataRetentionDays: 31 } }))).toMatch(/FORBIDDEN|UNAUTHENTICATED/);
+    expect(errorCode(await call({ kind: 'customer', subjectId: randomUUID(), organizationId: id }, updateOp, { input: { dataRetentionDays: 31 } }))).toMatch(
+      /FORBIDDEN|UNAUTHENTICATED/,
+    );
     expect(await storedSettings(id)).toEqual({});
 
     const response = await call(staffOf(id, 'OWNER'), updateOp, { input: { dataRetentionDays: 31 } });
@@ -101,10 +116,12 @@ describe('retentionPolicies', () => {
     const set = await createOrganization({ dataRetentionDays: 45 });
     const unset = await createOrganization();
     const policies = await retentionPolicies(runtime.db.prisma);
-    expect(policies).toEqual(expect.arrayContaining([
-      { organizationId: set, dataRetentionDays: 45 },
-      { organizationId: unset, dataRetentionDays: 365 },
-    ]));
+    expect(policies).toEqual(
+      expect.arrayContaining([
+        { organizationId: set, dataRetentionDays: 45 },
+        { organizationId: unset, dataRetentionDays: 365 },
+      ]),
+    );
     expect(policies.length).toBe(await runtime.db.prisma.organization.count());
     expect(await retentionPolicies(runtime.db.prisma, [set])).toEqual([{ organizationId: set, dataRetentionDays: 45 }]);
   });

@@ -7,17 +7,14 @@ export const serviceResolvers = {
     service: (_, args, ctx) => findService(ctx, args.id),
   },
   Mutation: {
-    createService: (_, args, ctx) =>
-      createService(ctx, args.input),
-    updateService: (_, args, ctx) =>
-      updateService(ctx, args.input),
+    createService: (_, args, ctx) => createService(ctx, args.input),
+    updateService: (_, args, ctx) => updateService(ctx, args.input),
   },
   Service: {
     __resolveReference: (reference, ctx) => findService(ctx, reference.id),
     business: (service, _, ctx) => loadReferenced(ctx.loaders.businessById, service.businessId, 'Business'),
   },
   Business: {
-    services: (business, args, ctx) =>
-      servicesOfBusiness(ctx, business.id, args.includeInactive === true),
+    services: (business, args, ctx) => servicesOfBusiness(ctx, business.id, args.includeInactive === true),
   },
 } satisfies Pick<Resolvers, 'Query' | 'Mutation' | 'Service' | 'Business'>;

@@ -26,7 +26,9 @@ export async function createService(ctx: BusinessContext, input: CreateServiceIn
   if (retried) return retried;
   const business = await requireOwnBusiness(prisma, organizationId, input.businessId);
   try {
-    const created = await prisma.service.create({ data: { ...columns, organizationId, businessId: business.id, idempotencyKey, idempotencyFingerprint: fingerprint } });
+    const created = await prisma.service.create({
+      data: { ...columns, organizationId, businessId: business.id, idempotencyKey, idempotencyFingerprint: fingerprint },
+    });
     await caches.serviceChanged(created);
     return created;
   } catch (error) {

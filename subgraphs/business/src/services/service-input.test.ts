@@ -6,7 +6,17 @@ const base = { businessId: 'b', name: ' Haircut ', durationMinutes: 30 };
 describe('parseCreateServiceInput', () => {
   it('fills defaults and normalises', () => {
     expect(parseCreateServiceInput({ ...base, currency: 'chf', priceCents: 2500 })).toEqual({
-      columns: { name: 'Haircut', category: null, description: null, durationMinutes: 30, priceCents: 2500, currency: 'CHF', bookableOnline: true, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 },
+      columns: {
+        name: 'Haircut',
+        category: null,
+        description: null,
+        durationMinutes: 30,
+        priceCents: 2500,
+        currency: 'CHF',
+        bookableOnline: true,
+        bufferBeforeMinutes: 0,
+        bufferAfterMinutes: 0,
+      },
       idempotencyKey: null,
     });
   });
@@ -16,7 +26,10 @@ describe('parseCreateServiceInput', () => {
   });
 
   it('takes buffers from 0 to 240 minutes, naming the field it refuses', () => {
-    expect(parseCreateServiceInput({ ...base, bufferBeforeMinutes: 10, bufferAfterMinutes: 240 }).columns).toMatchObject({ bufferBeforeMinutes: 10, bufferAfterMinutes: 240 });
+    expect(parseCreateServiceInput({ ...base, bufferBeforeMinutes: 10, bufferAfterMinutes: 240 }).columns).toMatchObject({
+      bufferBeforeMinutes: 10,
+      bufferAfterMinutes: 240,
+    });
     expect(() => parseCreateServiceInput({ ...base, bufferBeforeMinutes: -5 })).toThrow(badInput('bufferBeforeMinutes'));
     expect(() => parseCreateServiceInput({ ...base, bufferAfterMinutes: 241 })).toThrow(badInput('bufferAfterMinutes'));
   });

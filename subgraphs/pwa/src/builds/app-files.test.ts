@@ -118,7 +118,9 @@ describe('generateAppFiles', () => {
   it('writes a precache list and a service worker that precaches it under a versioned cache and handles push', () => {
     const precache = JSON.parse(file('precache.json').content);
     expect(precache).toEqual(
-      ['app.css', 'app.js', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png', 'icon-maskable-512.png', 'apple-touch-icon.png'].map((f) => `${base}/v/3/${f}`),
+      ['app.css', 'app.js', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png', 'icon-maskable-512.png', 'apple-touch-icon.png'].map(
+        (f) => `${base}/v/3/${f}`,
+      ),
     );
     const sw = file('sw.js').content;
     expect(sw).toContain(`const CACHE = "wlq-${businessId}-v3";`);

@@ -26,7 +26,10 @@ export function mountPwaRoutes(app: SubgraphServer['app'], runtime: ServiceRunti
     '/apps/:app/v/:version/:file',
     handle((req) => (/^[1-9]\d{0,8}$/.test(String(req.params.version)) ? { kind: 'number', version: Number(req.params.version) } : null)),
   );
-  app.get('/apps/:app/latest/:file', handle(() => ({ kind: 'latest' })));
+  app.get(
+    '/apps/:app/latest/:file',
+    handle(() => ({ kind: 'latest' })),
+  );
   app.get('/apps/:app', (req, res) => {
     const app = encodeURIComponent(String(req.params.app));
     // The query travels on: a queue's code may open `/apps/<slug>?queue=<id>`.

@@ -24,7 +24,10 @@ export function escapeHtml(text: string): string {
 
 /** JSON that may sit inside a <script> element: no "</script>" and no line separators that break JS. */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Black or white, whichever reads better on the colour (WCAG relative luminance). */

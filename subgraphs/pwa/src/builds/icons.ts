@@ -76,7 +76,10 @@ export async function renderIcons(config: PwaConfigView, logo: Buffer | null): P
       if (logo) {
         // The logo fits inside the square (inside the safe zone when full-bleed) on the background colour.
         const inner = Math.round(spec.size * (opaque ? 0.7 : 0.9));
-        const fitted = await sharp(logo).resize(inner, inner, { fit: 'contain', background: { r: 0, g: 0, b: 0, alpha: 0 } }).png().toBuffer();
+        const fitted = await sharp(logo)
+          .resize(inner, inner, { fit: 'contain', background: { r: 0, g: 0, b: 0, alpha: 0 } })
+          .png()
+          .toBuffer();
         image = sharp({
           create: { width: spec.size, height: spec.size, channels: 4, background: opaque ? config.backgroundColor : { r: 0, g: 0, b: 0, alpha: 0 } },
         }).composite([{ input: fitted, gravity: 'center' }]);

@@ -33,7 +33,9 @@ export async function publishPwa(ctx: PwaContext, businessId: string): Promise<P
     const view = toConfigView(config);
     const [bundle, logo] = await Promise.all([
       readAppBundle(),
-      fetchLogo(view.iconUrl ?? view.logoUrl, (problem) => ctx.logger.warn({ buildId: build.id, problem }, 'the logo could not be read; icons use the initials')),
+      fetchLogo(view.iconUrl ?? view.logoUrl, (problem) =>
+        ctx.logger.warn({ buildId: build.id, problem }, 'the logo could not be read; icons use the initials'),
+      ),
     ]);
     const files = await generateAppFiles(
       {

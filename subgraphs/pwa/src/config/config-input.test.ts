@@ -47,14 +47,36 @@ describe('applyConfigInput', () => {
   });
 
   it('accepts a language change together with its default, and quiet hours as a pair', () => {
-    const next = applyConfigInput(start, { businessId: 'b', languages: ['ar', 'en'], defaultLanguage: 'ar', rightToLeft: true, push: { quietHoursStart: '22:00', quietHoursEnd: '07:00' } });
-    expect(next).toMatchObject({ languages: ['ar', 'en'], defaultLanguage: 'ar', rightToLeft: true, push: { reminderMinutesBefore: 30, quietHoursStart: '22:00', quietHoursEnd: '07:00' } });
+    const next = applyConfigInput(start, {
+      businessId: 'b',
+      languages: ['ar', 'en'],
+      defaultLanguage: 'ar',
+      rightToLeft: true,
+      push: { quietHoursStart: '22:00', quietHoursEnd: '07:00' },
+    });
+    expect(next).toMatchObject({
+      languages: ['ar', 'en'],
+      defaultLanguage: 'ar',
+      rightToLeft: true,
+      push: { reminderMinutesBefore: 30, quietHoursStart: '22:00', quietHoursEnd: '07:00' },
+    });
   });
 });
 
 describe('toConfigView', () => {
   it('defaults each key of the JSON columns on its own', () => {
-    const row = { ...start, id: 'c', organizationId: 'o', businessId: 'b', createdAt: new Date(), updatedAt: new Date(), statusColors: { waiting: '#000000', called: 3 }, typography: {}, features: { offline: false }, push: {} } as unknown as PwaConfig;
+    const row = {
+      ...start,
+      id: 'c',
+      organizationId: 'o',
+      businessId: 'b',
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      statusColors: { waiting: '#000000', called: 3 },
+      typography: {},
+      features: { offline: false },
+      push: {},
+    } as unknown as PwaConfig;
     const view = toConfigView(row);
     expect(view.statusColors).toEqual({ ...start.statusColors, waiting: '#000000' });
     expect(view.features).toEqual({ ...start.features, offline: false });

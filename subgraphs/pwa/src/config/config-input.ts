@@ -73,7 +73,17 @@ const configFieldsSchema = z.object({
  * an optional field), then rules across fields are checked on the result.
  */
 export function applyConfigInput(current: PwaConfigView, input: UpdatePwaConfigInput): PwaConfigView {
-  for (const field of ['appName', 'shortName', 'themeColor', 'backgroundColor', 'accentColor', 'layoutStyle', 'languages', 'defaultLanguage', 'rightToLeft'] as const) {
+  for (const field of [
+    'appName',
+    'shortName',
+    'themeColor',
+    'backgroundColor',
+    'accentColor',
+    'layoutStyle',
+    'languages',
+    'defaultLanguage',
+    'rightToLeft',
+  ] as const) {
     if (input[field] === null) throw badInput(field, 'cannot be null');
   }
   const next: PwaConfigView = { ...current };

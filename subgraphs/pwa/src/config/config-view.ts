@@ -42,7 +42,13 @@ export const defaultStatusColors: Readonly<StatusColors> = Object.freeze({
 });
 export const defaultTypography: Readonly<Typography> = Object.freeze({ fontFamily: 'system-ui, sans-serif', baseSize: 16, headingWeight: 700 });
 /** The same as the column default of PwaConfig.features. */
-export const defaultFeatures: Readonly<Features> = Object.freeze({ joinQueue: true, appointments: false, visitHistory: true, notifications: true, offline: true });
+export const defaultFeatures: Readonly<Features> = Object.freeze({
+  joinQueue: true,
+  appointments: false,
+  visitHistory: true,
+  notifications: true,
+  offline: true,
+});
 export const defaultPush: Readonly<PushSettings> = Object.freeze({ reminderMinutesBefore: 30, quietHoursStart: null, quietHoursEnd: null });
 
 /** The configuration a business starts with, before its manager changes anything. */

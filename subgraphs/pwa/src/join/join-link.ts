@@ -22,7 +22,12 @@ export function joinLinkOf(publicUrl: string, target: JoinTarget): string {
 }
 
 /** The queue must be one of the business's (asked of the queue subgraph, which owns queues). */
-export async function resolveJoinTarget(runtime: ServiceRuntime, businessId: string, queueId: string | null | undefined, requestId?: string): Promise<JoinTarget> {
+export async function resolveJoinTarget(
+  runtime: ServiceRuntime,
+  businessId: string,
+  queueId: string | null | undefined,
+  requestId?: string,
+): Promise<JoinTarget> {
   if (queueId === null || queueId === undefined) return { businessId, queue: null };
   const notFound = new AppError('NOT_FOUND', 'queueId is not a queue of this business.', { field: 'queueId' });
   if (!isUuid(queueId)) throw notFound;

@@ -58,6 +58,9 @@ export async function buildPosterSvg(config: PwaConfigView, link: string, queueN
 export async function renderPoster(config: PwaConfigView, link: string, queueName: string | null, format: PosterFormat) {
   const svg = await buildPosterSvg(config, link, queueName);
   if (format === 'SVG') return { format, contentType: 'image/svg+xml', content: svg, bytes: Buffer.byteLength(svg) };
-  const png = await sharp(Buffer.from(svg), { density: 72 * pngScale }).flatten({ background: '#ffffff' }).png({ compressionLevel: 9 }).toBuffer();
+  const png = await sharp(Buffer.from(svg), { density: 72 * pngScale })
+    .flatten({ background: '#ffffff' })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
   return { format, contentType: 'image/png', content: png.toString('base64'), bytes: png.byteLength };
 }

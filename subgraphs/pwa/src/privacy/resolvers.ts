@@ -5,11 +5,9 @@ import { erasePushSubscriptionsOfVisits, pushSubscriptionsOfVisits } from './pus
 export const privacyResolvers = {
   JSON: JSONScalar,
   Query: {
-    visitPushSubscriptions: (_, args, ctx) =>
-      pushSubscriptionsOfVisits(ctx, args.visitIds),
+    visitPushSubscriptions: (_, args, ctx) => pushSubscriptionsOfVisits(ctx, args.visitIds),
   },
   Mutation: {
-    eraseVisitPushSubscriptions: (_, args, ctx) =>
-      erasePushSubscriptionsOfVisits(ctx, args.visitIds),
+    eraseVisitPushSubscriptions: (_, args, ctx) => erasePushSubscriptionsOfVisits(ctx, args.visitIds),
   },
 } satisfies Pick<Resolvers, 'JSON' | 'Query' | 'Mutation'>;

@@ -20,7 +20,12 @@ const visitQuery = `query PwaPushVisit($id: ID!, $visitToken: String) { visit(id
  * itself, so it applies the very checks the app's own reads get. A wrong token, another
  * tenant's visit and an unknown one are the same NOT_FOUND.
  */
-export async function registerPushSubscription(ctx: PwaContext, visitId: string, visitToken: string | null | undefined, input: PushSubscriptionInput): Promise<PushSubscription> {
+export async function registerPushSubscription(
+  ctx: PwaContext,
+  visitId: string,
+  visitToken: string | null | undefined,
+  input: PushSubscriptionInput,
+): Promise<PushSubscription> {
   if (!isUuid(visitId)) throw badInput('visitId', 'is not a visit id');
   const subscription = validSubscription(input);
   const notFound = new AppError('NOT_FOUND', 'No visit with this id and token.');

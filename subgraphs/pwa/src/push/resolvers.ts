@@ -3,7 +3,6 @@ import { registerPushSubscription } from './push-service';
 
 export const pushResolvers = {
   Mutation: {
-    registerPushSubscription: (_, args, ctx) =>
-      registerPushSubscription(ctx, args.visitId, args.visitToken, args.subscription),
+    registerPushSubscription: (_, args, ctx) => registerPushSubscription(ctx, args.visitId, args.visitToken, args.subscription),
   },
 } satisfies Pick<Resolvers, 'Mutation'>;

@@ -71,7 +71,7 @@ export async function rescheduleAppointment(
   assertCancellable(visit, who, now);
   const { schedule } = await loadScheduledBusiness(context, visit.businessId);
   const prisma = context.runtime.db.prisma;
-  const bookings = (await readBusinessBookings(prisma, schedule, startsAt, startsAt, [visit.id]));
+  const bookings = await readBusinessBookings(prisma, schedule, startsAt, startsAt, [visit.id]);
   const serviceId = visit.serviceId!;
   const slot = findSlot({ schedule, serviceId, startsAt, now, bookings });
   if (!slot) throw slotUnavailable('This time is not a free slot of the service; ask availableSlots for one.');
@@ -121,7 +121,17 @@ export async function approveAppointment(context: QueueContext, visitId: string)
     // On the row this transaction now holds, whatever a concurrent reschedule wrote before it.
     await tx.visit.updateMany({ where: { id: visit.id, remindAt: { lte: now } }, data: { remindAt: null } });
     await tx.visitEvent.create({
-      data: { visitId: visit.id, organizationId: visit.organizationId, queueId: visit.queueId, fromStatus: 'PENDING', toStatus: 'BOOKED', ...who.actor, action: 'APPROVED', requestId: currentRequestId(), at: now },
+      data: {
+        visitId: visit.id,
+        organizationId: visit.organizationId,
+        queueId: visit.queueId,
+        fromStatus: 'PENDING',
+        toStatus: 'BOOKED',
+        ...who.actor,
+        action: 'APPROVED',
+        requestId: currentRequestId(),
+        at: now,
+      },
     });
     return tx.visit.findUniqueOrThrow({ where: { id: visit.id } });
   });
@@ -150,10 +160,14 @@ export async function checkIn(context: QueueContext, visitId: string, visitToken
   const now = new Date();
   const opensAt = visit.scheduledAt!.getTime() - checkInOpensMinutesBefore * 60_000;
   if (now.getTime() < opensAt) {
-    throw new AppError('INVALID_TRANSITION', `Check-in opens ${checkInOpensMinutesBefore} minutes before the appointment, at ${new Date(opensAt).toISOString()}.`, {
-      from: 'BOOKED',
-      to: 'WAITING',
-    });
+    throw new AppError(
+      'INVALID_TRANSITION',
+      `Check-in opens ${checkInOpensMinutesBefore} minutes before the appointment, at ${new Date(opensAt).toISOString()}.`,
+      {
+        from: 'BOOKED',
+        to: 'WAITING',
+      },
+    );
   }
   const prisma = context.runtime.db.prisma;
   const serviceTimes = (await readServiceTimes(prisma, [visit.businessId])).get(visit.businessId)!;
@@ -167,7 +181,14 @@ export async function checkIn(context: QueueContext, visitId: string, visitToken
       const day = localDay(now, locked.timezone);
       const lastNumber = await nextTicketNumber(tx, visit.queueId, day);
       const lineAt = lineTimeOfCheckIn(visit.scheduledAt!, now);
-      const place = { id: visit.id, priority: visit.priority, lineAt, ticketNumber: lastNumber, serviceId: visit.serviceId, expectedServiceMinutes: visit.expectedServiceMinutes };
+      const place = {
+        id: visit.id,
+        priority: visit.priority,
+        lineAt,
+        ticketNumber: lastNumber,
+        serviceId: visit.serviceId,
+        expectedServiceMinutes: visit.expectedServiceMinutes,
+      };
       const estimate = waitInLine(createLine([...line.places, place], line.appointments), visit.id, serviceTimes, locked.countersOpen)!.estimatedWaitMinutes;
       const { count } = await tx.visit.updateMany({
         where: { id: visit.id, status: 'BOOKED' },

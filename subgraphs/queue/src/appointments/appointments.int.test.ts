@@ -140,9 +140,11 @@ describe('bookAppointment', () => {
 });
 
 describe('reminders and language', () => {
-  const remindersOf = (visitId: string) => harness.prisma.visit.findUniqueOrThrow({ where: { id: visitId }, select: { remindAt: true, remindedAt: true, locale: true } });
+  const remindersOf = (visitId: string) =>
+    harness.prisma.visit.findUniqueOrThrow({ where: { id: visitId }, select: { remindAt: true, remindedAt: true, locale: true } });
   /** An instant at a business-local wall-clock time, some days ahead (as the shop's slots are). */
-  const localAt = (s: Shop, daysAhead: number, hour: number, minute = 0) => new Date(DateTime.fromISO(s.slot(daysAhead, hour)).set({ minute }).toUTC().toISO()!);
+  const localAt = (s: Shop, daysAhead: number, hour: number, minute = 0) =>
+    new Date(DateTime.fromISO(s.slot(daysAhead, hour)).set({ minute }).toUTC().toISO()!);
 
   it('sets remindAt at booking, out of the quiet hours, and resets it (and remindedAt) when the appointment moves', async () => {
     const s = await shop({ reminderMinutesBefore: 600, quietHoursStart: '21:00', quietHoursEnd: '08:00' });
@@ -232,10 +234,14 @@ describe('the life of an appointment', () => {
     expect(errorCode(await harness.call(anonymous, rescheduleOp, { visitId: soon.visit.id, visitToken: soon.visitToken, startsAt: s.slot(5) }))).toBe(
       'CANCELLATION_WINDOW_PASSED',
     );
-    expect(ok(await harness.call<{ cancelVisit: { status: string } }>(s.tenant.staff('STAFF'), cancelOp, { visitId: soon.visit.id })).cancelVisit.status).toBe('CANCELLED');
+    expect(ok(await harness.call<{ cancelVisit: { status: string } }>(s.tenant.staff('STAFF'), cancelOp, { visitId: soon.visit.id })).cancelVisit.status).toBe(
+      'CANCELLED',
+    );
 
     const later = ok(await book(s, { startsAt: s.slot(4) })).bookAppointment;
-    type Moved = { rescheduleAppointment: { scheduledAt: string; history: { action: string; fromScheduledAt: string | null; toScheduledAt: string | null }[] } };
+    type Moved = {
+      rescheduleAppointment: { scheduledAt: string; history: { action: string; fromScheduledAt: string | null; toScheduledAt: string | null }[] };
+    };
     const moved = ok(await harness.call<Moved>(anonymous, rescheduleOp, { visitId: later.visit.id, visitToken: later.visitToken, startsAt: s.slot(6) }));
     expect(new Date(moved.rescheduleAppointment.scheduledAt).toISOString()).toBe(new Date(s.slot(6)).toISOString());
     expect(moved.rescheduleAppointment.history.map((event) => [event.action, event.fromScheduledAt, event.toScheduledAt])).toEqual([
@@ -244,7 +250,10 @@ describe('the life of an appointment', () => {
     ]);
     // The old time is free again: another booking takes it.
     expect(ok(await book(s, { startsAt: s.slot(4), name: 'Bo' })).bookAppointment.visit.status).toBe('BOOKED');
-    expect(ok(await harness.call<{ cancelVisit: { status: string } }>(anonymous, cancelOp, { visitId: later.visit.id, visitToken: later.visitToken })).cancelVisit.status).toBe('CANCELLED');
+    expect(
+      ok(await harness.call<{ cancelVisit: { status: string } }>(anonymous, cancelOp, { visitId: later.visit.id, visitToken: later.visitToken })).cancelVisit
+        .status,
+    ).toBe('CANCELLED');
   });
 
   it('becomes NO_SHOW by itself once its check-in deadline passes, once, with its history', async () => {
@@ -268,7 +277,10 @@ describe('the no-show sweep on several replicas at once', () => {
     for (const name of ['a', 'b', 'c', 'd', 'e']) ids.push(ok(await book(s, { name, startsAt: s.slot(1) })).bookAppointment.visit.id);
     const after = new Date(new Date(s.slot(1)).getTime() + 60_000);
     const sweeps = await Promise.all([markNoShows(harness.prisma, after), markNoShows(harness.prisma, after), markNoShows(harness.prisma, after)]);
-    const marked = sweeps.flat().map((row) => row.id).filter((id) => ids.includes(id));
+    const marked = sweeps
+      .flat()
+      .map((row) => row.id)
+      .filter((id) => ids.includes(id));
     expect(marked.sort()).toEqual([...ids].sort());
     const events = await harness.prisma.visitEvent.count({ where: { visitId: { in: ids }, action: 'NOT_CHECKED_IN' } });
     expect(events).toBe(5);
@@ -279,14 +291,29 @@ describe('standby', () => {
   type Joined = { joinStandby: { token: string; entry: { id: string; status: string } } };
   const joinStandby = (s: Shop, name: string) =>
     harness.call<Joined>(anonymous, joinStandbyOp, {
-      input: { businessId: s.tenant.businessId, serviceId: s.serviceId, fromDay: DateTime.now().toISODate(), untilDay: DateTime.now().plus({ days: 7 }).toISODate(), name, email: `${name}@example.com` },
+      input: {
+        businessId: s.tenant.businessId,
+        serviceId: s.serviceId,
+        fromDay: DateTime.now().toISODate(),
+        untilDay: DateTime.now().plus({ days: 7 }).toISODate(),
+        name,
+        email: `${name}@example.com`,
+      },
     });
   type Entry = { standbyEntry: { status: string; offers: { id: string; status: string; startsAt: string }[]; visit: { id: string } | null } };
   const entryOf = async (id: string, token: string) => ok(await harness.call<Entry>(anonymous, standbyOp, { id, token })).standbyEntry;
 
   it('answers a retry of joinStandby with the first entry and token; another caller or another input gets IDEMPOTENCY_KEY_REUSED', async () => {
     const s = await shop();
-    const input = { businessId: s.tenant.businessId, serviceId: s.serviceId, fromDay: DateTime.now().toISODate(), untilDay: DateTime.now().plus({ days: 7 }).toISODate(), name: 'Kim', email: 'kim@example.com', idempotencyKey: 'sb-1' };
+    const input = {
+      businessId: s.tenant.businessId,
+      serviceId: s.serviceId,
+      fromDay: DateTime.now().toISODate(),
+      untilDay: DateTime.now().plus({ days: 7 }).toISODate(),
+      name: 'Kim',
+      email: 'kim@example.com',
+      idempotencyKey: 'sb-1',
+    };
     const send = (identity: Identity, extra: Record<string, unknown> = {}) => harness.call<Joined>(identity, joinStandbyOp, { input: { ...input, ...extra } });
     const phone = { kind: 'anonymous', clientFingerprint: 'kims-phone' } as const;
     const first = ok(await send(phone)).joinStandby;
@@ -316,12 +343,19 @@ describe('standby', () => {
     // Not yet expired at that instant: nothing moved.
     expect((await entryOf(first.entry.id, first.token)).status).toBe('OFFERED');
 
-    const accepted = ok(await harness.call<{ acceptStandbyOffer: { visit: { id: string; status: string } } }>(anonymous, acceptOp, { offerId: offered.offers[0].id, token: first.token }));
+    const accepted = ok(
+      await harness.call<{ acceptStandbyOffer: { visit: { id: string; status: string } } }>(anonymous, acceptOp, {
+        offerId: offered.offers[0].id,
+        token: first.token,
+      }),
+    );
     expect(accepted.acceptStandbyOffer.visit.status).toBe('BOOKED');
     const after = await entryOf(first.entry.id, first.token);
     expect(after).toMatchObject({ status: 'BOOKED', visit: { id: accepted.acceptStandbyOffer.visit.id } });
     // A retry of the acceptance gives the same booking.
-    const retry = ok(await harness.call<{ acceptStandbyOffer: { visit: { id: string } } }>(anonymous, acceptOp, { offerId: offered.offers[0].id, token: first.token }));
+    const retry = ok(
+      await harness.call<{ acceptStandbyOffer: { visit: { id: string } } }>(anonymous, acceptOp, { offerId: offered.offers[0].id, token: first.token }),
+    );
     expect(retry.acceptStandbyOffer.visit.id).toBe(accepted.acceptStandbyOffer.visit.id);
     expect(await appointmentsOf(s)).toBe(2);
   });
@@ -332,10 +366,7 @@ describe('standby', () => {
     const entry = ok(await joinStandby(s, 'waiting')).joinStandby;
     ok(await harness.call(s.tenant.staff('STAFF'), cancelOp, { visitId: booked.visit.id }));
     const [offer] = (await entryOf(entry.entry.id, entry.token)).offers;
-    const [viaOffer, direct] = await Promise.all([
-      harness.call(anonymous, acceptOp, { offerId: offer.id, token: entry.token }),
-      book(s, { name: 'Direct' }),
-    ]);
+    const [viaOffer, direct] = await Promise.all([harness.call(anonymous, acceptOp, { offerId: offer.id, token: entry.token }), book(s, { name: 'Direct' })]);
     const outcomes = [viaOffer, direct].map((answer) => (answer.errors?.length ? errorCode(answer) : 'BOOKED')).sort();
     expect(outcomes).toEqual(['BOOKED', 'SLOT_UNAVAILABLE']);
     const active = await harness.prisma.visit.count({ where: { businessId: s.tenant.businessId, kind: 'APPOINTMENT', status: { in: ['BOOKED', 'PENDING'] } } });

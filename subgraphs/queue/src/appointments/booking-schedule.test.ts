@@ -41,14 +41,46 @@ describe('parseBookingSchedule', () => {
 
   it.each([
     ['no policy', (v: ReturnType<typeof valid>) => ({ ...v, policy: undefined }), 'bookingSchedule.policy must be an object, received undefined'],
-    ['an unknown zone', (v: ReturnType<typeof valid>) => ({ ...v, timezone: 'Mars/Olympus' }), 'bookingSchedule.timezone must be an IANA time zone, received "Mars/Olympus"'],
-    ['a window ending before it starts', (v: ReturnType<typeof valid>) => ({ ...v, availability: [{ ...v.availability[0], endsAt: 500 }] }), 'bookingSchedule.availability[0] must be a window that starts before it ends'],
-    ['special hours without hours', (v: ReturnType<typeof valid>) => ({ ...v, exceptions: [{ ...v.exceptions[1], closesAt: null }] }), 'bookingSchedule.exceptions[0].closesAt must be an integer'],
-    ['a fractional duration', (v: ReturnType<typeof valid>) => ({ ...v, services: [{ ...v.services[0], durationMinutes: 7.5 }] }), 'bookingSchedule.services[0].durationMinutes must be an integer'],
-    ['a bad date', (v: ReturnType<typeof valid>) => ({ ...v, exceptions: [{ ...v.exceptions[0], date: '26/01/2027' }] }), 'bookingSchedule.exceptions[0].date must be a date (YYYY-MM-DD), received "26/01/2027"'],
-    ['half of the quiet hours', (v: ReturnType<typeof valid>) => ({ ...v, policy: { ...v.policy, quietHoursStart: '21:00', quietHoursEnd: null } }), 'bookingSchedule.policy.quietHours must be both start and end, or neither'],
-    ['a bad quiet hour', (v: ReturnType<typeof valid>) => ({ ...v, policy: { ...v.policy, quietHoursStart: '9pm', quietHoursEnd: '08:00' } }), 'bookingSchedule.policy.quietHoursStart must be a time of day (HH:MM), received "9pm"'],
-    ['a negative reminder time', (v: ReturnType<typeof valid>) => ({ ...v, policy: { ...v.policy, reminderMinutesBefore: -5 } }), 'bookingSchedule.policy.reminderMinutesBefore must be an integer'],
+    [
+      'an unknown zone',
+      (v: ReturnType<typeof valid>) => ({ ...v, timezone: 'Mars/Olympus' }),
+      'bookingSchedule.timezone must be an IANA time zone, received "Mars/Olympus"',
+    ],
+    [
+      'a window ending before it starts',
+      (v: ReturnType<typeof valid>) => ({ ...v, availability: [{ ...v.availability[0], endsAt: 500 }] }),
+      'bookingSchedule.availability[0] must be a window that starts before it ends',
+    ],
+    [
+      'special hours without hours',
+      (v: ReturnType<typeof valid>) => ({ ...v, exceptions: [{ ...v.exceptions[1], closesAt: null }] }),
+      'bookingSchedule.exceptions[0].closesAt must be an integer',
+    ],
+    [
+      'a fractional duration',
+      (v: ReturnType<typeof valid>) => ({ ...v, services: [{ ...v.services[0], durationMinutes: 7.5 }] }),
+      'bookingSchedule.services[0].durationMinutes must be an integer',
+    ],
+    [
+      'a bad date',
+      (v: ReturnType<typeof valid>) => ({ ...v, exceptions: [{ ...v.exceptions[0], date: '26/01/2027' }] }),
+      'bookingSchedule.exceptions[0].date must be a date (YYYY-MM-DD), received "26/01/2027"',
+    ],
+    [
+      'half of the quiet hours',
+      (v: ReturnType<typeof valid>) => ({ ...v, policy: { ...v.policy, quietHoursStart: '21:00', quietHoursEnd: null } }),
+      'bookingSchedule.policy.quietHours must be both start and end, or neither',
+    ],
+    [
+      'a bad quiet hour',
+      (v: ReturnType<typeof valid>) => ({ ...v, policy: { ...v.policy, quietHoursStart: '9pm', quietHoursEnd: '08:00' } }),
+      'bookingSchedule.policy.quietHoursStart must be a time of day (HH:MM), received "9pm"',
+    ],
+    [
+      'a negative reminder time',
+      (v: ReturnType<typeof valid>) => ({ ...v, policy: { ...v.policy, reminderMinutesBefore: -5 } }),
+      'bookingSchedule.policy.reminderMinutesBefore must be an integer',
+    ],
   ])('refuses %s with a message naming the path', (_name, change, message) => {
     expect(() => parseBookingSchedule(change(valid()))).toThrow(message);
   });

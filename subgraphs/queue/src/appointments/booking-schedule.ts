@@ -150,8 +150,11 @@ const reminderDefaults = { reminderMinutesBefore: 60, quietHoursStart: null, qui
 
 function parseReminderPolicy(policy: Record<string, unknown>, at: (path: string) => string) {
   const reminderMinutesBefore =
-    policy.reminderMinutesBefore === undefined ? reminderDefaults.reminderMinutesBefore : int(policy.reminderMinutesBefore, at('policy.reminderMinutesBefore'), 0);
-  const start = policy.quietHoursStart === undefined || policy.quietHoursStart === null ? null : timeOfDay(policy.quietHoursStart, at('policy.quietHoursStart'));
+    policy.reminderMinutesBefore === undefined
+      ? reminderDefaults.reminderMinutesBefore
+      : int(policy.reminderMinutesBefore, at('policy.reminderMinutesBefore'), 0);
+  const start =
+    policy.quietHoursStart === undefined || policy.quietHoursStart === null ? null : timeOfDay(policy.quietHoursStart, at('policy.quietHoursStart'));
   const end = policy.quietHoursEnd === undefined || policy.quietHoursEnd === null ? null : timeOfDay(policy.quietHoursEnd, at('policy.quietHoursEnd'));
   if ((start === null) !== (end === null)) malformed(at('policy.quietHours'), 'both start and end, or neither', { start, end });
   return { reminderMinutesBefore, quietHoursStart: start, quietHoursEnd: end };

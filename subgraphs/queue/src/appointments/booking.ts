@@ -65,7 +65,17 @@ export async function bookAppointment(context: QueueContext, input: BookAppointm
   const earlier = await replay();
   if (earlier) return earlier;
   try {
-    return await placeAppointment(context, { business, queue, serviceId, startsAt, booker, person, locale, idempotencyKey, idempotencyFingerprint: fingerprint });
+    return await placeAppointment(context, {
+      business,
+      queue,
+      serviceId,
+      startsAt,
+      booker,
+      person,
+      locale,
+      idempotencyKey,
+      idempotencyFingerprint: fingerprint,
+    });
   } catch (error) {
     // A retry raced the first attempt: the loser was refused (the key's unique index, or the
     // slot the winner just took); the winner is the answer to both.

@@ -15,5 +15,4 @@ export function isSlotUnavailable(error: unknown): boolean {
   return meta.includes(slotUnavailableState) || error.message.includes('SLOT_UNAVAILABLE');
 }
 
-export const slotUnavailable = (detail = 'This time is no longer available; choose another slot.') =>
-  new AppError('SLOT_UNAVAILABLE', detail);
+export const slotUnavailable = (detail = 'This time is no longer available; choose another slot.') => new AppError('SLOT_UNAVAILABLE', detail);

@@ -90,4 +90,3 @@ export function cancellingAppointments(cancelVisit: CancelVisit): CancelVisit {
     return visit;
   };
 }
-

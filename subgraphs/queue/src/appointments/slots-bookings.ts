@@ -26,7 +26,13 @@ const DAY_MS = 24 * 60 * 60_000;
  * PostgreSQL: with 10,000 bookings that alone was three times faster than 10,000 rows through
  * the driver adapter (measured: 22 against 61 ms).
  */
-export async function readBusinessBookings(db: Db, schedule: Pick<BookingSchedule, 'businessId'>, from: Date, to: Date, excludeVisitIds: readonly string[] = []): Promise<SlotBooking[]> {
+export async function readBusinessBookings(
+  db: Db,
+  schedule: Pick<BookingSchedule, 'businessId'>,
+  from: Date,
+  to: Date,
+  excludeVisitIds: readonly string[] = [],
+): Promise<SlotBooking[]> {
   const overlapFrom = new Date(from.getTime() - 2 * DAY_MS);
   const overlapUntil = new Date(to.getTime() + 2 * DAY_MS);
   const scanFrom = new Date(from.getTime() - 3 * DAY_MS);

@@ -47,7 +47,6 @@ function scheduleOf(business: ScheduledBusinessReference): BookingSchedule {
 export const slotResolvers = {
   Business: {
     // Public: the schedule and free times are what a business publishes; no visitor data is read.
-    availableSlots: (business, args, context) =>
-      readAvailableSlots(context.runtime.db.prisma, scheduleOf(business), args, new Date()),
+    availableSlots: (business, args, context) => readAvailableSlots(context.runtime.db.prisma, scheduleOf(business), args, new Date()),
   },
 } satisfies Pick<Resolvers, 'Business'>;

@@ -32,7 +32,9 @@ export function windowsOn(schedule: BookingSchedule, serviceId: string, date: st
   }
   const weekday = weekdayOf(date);
   if (schedule.availability.length === 0) {
-    return mergeWindows(schedule.openingHours.filter((hours) => hours.weekday === weekday).map((hours) => ({ startsAt: hours.opensAt, endsAt: hours.closesAt })));
+    return mergeWindows(
+      schedule.openingHours.filter((hours) => hours.weekday === weekday).map((hours) => ({ startsAt: hours.opensAt, endsAt: hours.closesAt })),
+    );
   }
   const own = schedule.availability.filter((window) => window.serviceId === serviceId);
   const applicable = own.length > 0 ? own : schedule.availability.filter((window) => window.serviceId === null);

@@ -91,12 +91,20 @@ async function slotsOf(schedule: BookingSchedule, from: Date, to: Date) {
 }
 
 async function newQueue(tenant: SeededTenant): Promise<string> {
-  const queue = await harness.prisma.queue.create({ data: { organizationId: tenant.organizationId, businessId: tenant.businessId, name: 'Appointments', timezone: ZONE } });
+  const queue = await harness.prisma.queue.create({
+    data: { organizationId: tenant.organizationId, businessId: tenant.businessId, name: 'Appointments', timezone: ZONE },
+  });
   return queue.id;
 }
 
 /** An appointment row as the booking code writes it (occupancy from slots.ts). */
-async function insertAppointment(schedule: BookingSchedule, queueId: string, tenant: SeededTenant, startsAt: Date, status: 'BOOKED' | 'CANCELLED' | 'NO_SHOW' | 'DONE' = 'BOOKED') {
+async function insertAppointment(
+  schedule: BookingSchedule,
+  queueId: string,
+  tenant: SeededTenant,
+  startsAt: Date,
+  status: 'BOOKED' | 'CANCELLED' | 'NO_SHOW' | 'DONE' = 'BOOKED',
+) {
   const occupancy = occupancyOf(schedule, schedule.services[0], startsAt);
   return harness.prisma.visit.create({
     data: {

@@ -105,7 +105,11 @@ describe('windows', () => {
   });
 
   it('uses the service’s own windows over the business-wide ones, on every day', () => {
-    const availability = [window(0, '09:00', '12:00'), window(0, '10:00', '11:00', { serviceId: 'svc-a' }), window(1, '14:00', '15:00', { serviceId: 'svc-a' })];
+    const availability = [
+      window(0, '09:00', '12:00'),
+      window(0, '10:00', '11:00', { serviceId: 'svc-a' }),
+      window(1, '14:00', '15:00', { serviceId: 'svc-a' }),
+    ];
     expect(starts({ schedule: schedule({ availability }) })).toEqual(['2027-01-11T09:00:00.000Z']);
     expect(starts({ schedule: schedule({ availability }), serviceId: 'svc-b' })).toHaveLength(3);
     // A service with windows on Tuesday only is not bookable on Monday under the business's hours.
@@ -115,7 +119,10 @@ describe('windows', () => {
   });
 
   it('falls back to opening hours only when the business has no availability window at all', () => {
-    const openingHours = [{ weekday: 0, opensAt: minutes('08:00'), closesAt: minutes('10:00') }, { weekday: 1, opensAt: minutes('08:00'), closesAt: minutes('18:00') }];
+    const openingHours = [
+      { weekday: 0, opensAt: minutes('08:00'), closesAt: minutes('10:00') },
+      { weekday: 1, opensAt: minutes('08:00'), closesAt: minutes('18:00') },
+    ];
     expect(starts({ schedule: schedule({ availability: [], openingHours }) })).toEqual(['2027-01-11T07:00:00.000Z', '2027-01-11T08:00:00.000Z']);
     const otherServiceOnly = [window(0, '09:00', '12:00', { serviceId: 'svc-b' })];
     expect(starts({ schedule: schedule({ availability: otherServiceOnly, openingHours }) })).toEqual([]);
@@ -170,7 +177,11 @@ describe('occupancy and capacity', () => {
     expect(starts({ schedule: schedule({ ...base, policy: { slotMinutes: 30 } }), bookings: taken })).toEqual(
       ['08:00', '08:30', '09:00', '09:30', '10:30', '11:00', '11:30'].map((time) => `2027-01-11T${time}:00.000Z`),
     );
-    const buffered = schedule({ ...base, services: [service({ durationMinutes: 30, bufferBeforeMinutes: 15 })], policy: { slotMinutes: 30, bufferAfterMinutes: 20 } });
+    const buffered = schedule({
+      ...base,
+      services: [service({ durationMinutes: 30, bufferBeforeMinutes: 15 })],
+      policy: { slotMinutes: 30, bufferAfterMinutes: 20 },
+    });
     // A start t blocks [t - 15 min, t + 50 min): 09:30, 10:00 and 10:30 would overlap [10:00, 10:30).
     expect(starts({ schedule: buffered, bookings: taken })).toEqual(['08:00', '08:30', '09:00', '11:00', '11:30'].map((time) => `2027-01-11T${time}:00.000Z`));
   });
@@ -182,7 +193,8 @@ describe('occupancy and capacity', () => {
       booking('2027-01-11T08:30:00Z', '2027-01-11T09:30:00Z'),
       booking('2027-01-11T10:00:00Z', '2027-01-11T11:00:00Z'),
     ];
-    const spots = (list: SlotBooking[]) => slots({ schedule: rules, bookings: list }).map((slot) => [slot.startsAt.toISOString().slice(11, 16), slot.spotsLeft]);
+    const spots = (list: SlotBooking[]) =>
+      slots({ schedule: rules, bookings: list }).map((slot) => [slot.startsAt.toISOString().slice(11, 16), slot.spotsLeft]);
     expect(spots(bookings)).toEqual([
       ['08:00', 1],
       ['09:00', 2],
@@ -200,12 +212,16 @@ describe('occupancy and capacity', () => {
     const two = [booking('2027-01-11T12:00:00Z', '2027-01-11T13:00:00Z'), booking('2027-01-11T13:00:00Z', '2027-01-11T14:00:00Z')];
     expect(slots({ schedule: rules, ...range, bookings: two }).map((slot) => slot.spotsLeft)).toEqual([1, 1, 1, 3, 3, 3]);
     const three = [...two, booking('2027-01-11T14:00:00Z', '2027-01-11T15:00:00Z')];
-    expect(starts({ schedule: rules, ...range, bookings: three })).toEqual(['2027-01-18T08:00:00.000Z', '2027-01-18T09:00:00.000Z', '2027-01-18T10:00:00.000Z']);
+    expect(starts({ schedule: rules, ...range, bookings: three })).toEqual([
+      '2027-01-18T08:00:00.000Z',
+      '2027-01-18T09:00:00.000Z',
+      '2027-01-18T10:00:00.000Z',
+    ]);
   });
 
   it('counts overlaps exactly like the database rule, for any bookings', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     // Some grouped (count > 1, as readBusinessBookings returns them), some zero-length.
     const bookings = Array.from({ length: 400 }, () => {
       const from = Math.floor(random() * 1000);
@@ -226,7 +242,11 @@ describe('when a slot may start', () => {
   it('never before now plus the minimum notice', () => {
     const rules = schedule({ policy: { minNoticeMinutes: 60 } });
     expect(starts({ schedule: rules, now: at('2027-01-11T07:10:00Z') })).toEqual(['2027-01-11T09:00:00.000Z', '2027-01-11T10:00:00.000Z']);
-    expect(starts({ schedule: rules, now: at('2027-01-11T07:00:00Z') })).toEqual(['2027-01-11T08:00:00.000Z', '2027-01-11T09:00:00.000Z', '2027-01-11T10:00:00.000Z']);
+    expect(starts({ schedule: rules, now: at('2027-01-11T07:00:00Z') })).toEqual([
+      '2027-01-11T08:00:00.000Z',
+      '2027-01-11T09:00:00.000Z',
+      '2027-01-11T10:00:00.000Z',
+    ]);
     // Nothing in the past, even with no notice.
     expect(starts({ schedule: schedule(), now: at('2027-01-11T09:00:00.001Z') })).toEqual(['2027-01-11T10:00:00.000Z']);
   });
@@ -245,7 +265,12 @@ describe('when a slot may start', () => {
 
 describe('time zones', () => {
   const newYork = (weekday: number, from: string, until: string, step = 60) =>
-    schedule({ timezone: 'America/New_York', availability: [window(weekday, from, until)], policy: { slotMinutes: step }, services: [service({ durationMinutes: step })] });
+    schedule({
+      timezone: 'America/New_York',
+      availability: [window(weekday, from, until)],
+      policy: { slotMinutes: step },
+      services: [service({ durationMinutes: step })],
+    });
   const iso = (dates: Date[]) => dates.map((date) => date.toISOString());
 
   it('has 3 real hours in 00:00-04:00 on the March change in New York, and never 02:00 local', () => {
@@ -255,7 +280,11 @@ describe('time zones', () => {
       startsAt: at('2027-03-14T05:00:00Z').getTime(),
       endsAt: at('2027-03-14T08:00:00Z').getTime(),
     });
-    expect(starts({ schedule: newYork(6, '00:00', '04:00'), ...range })).toEqual(['2027-03-14T05:00:00.000Z', '2027-03-14T06:00:00.000Z', '2027-03-14T07:00:00.000Z']);
+    expect(starts({ schedule: newYork(6, '00:00', '04:00'), ...range })).toEqual([
+      '2027-03-14T05:00:00.000Z',
+      '2027-03-14T06:00:00.000Z',
+      '2027-03-14T07:00:00.000Z',
+    ]);
     expect(starts({ schedule: newYork(6, '00:00', '04:00', 30), ...range })).toHaveLength(6);
     // A window that starts at a time the change skips begins when the day resumes (02:30 -> 03:30 EDT).
     expect(starts({ schedule: newYork(6, '02:30', '04:00', 30), ...range })).toEqual(['2027-03-14T07:30:00.000Z']);
@@ -286,8 +315,16 @@ describe('time zones', () => {
   });
 
   it('puts 09:00 in Kolkata at 03:30Z and counts the day by the local date', () => {
-    const kolkata = schedule({ timezone: 'Asia/Kolkata', availability: [window(0, '09:00', '10:00'), window(1, '00:00', '01:00')], policy: { slotMinutes: 30 }, services: [service({ durationMinutes: 30 })] });
-    expect(starts({ schedule: kolkata, from: at('2027-01-10T18:00:00Z'), to: at('2027-01-11T18:00:00Z') })).toEqual(['2027-01-11T03:30:00.000Z', '2027-01-11T04:00:00.000Z']);
+    const kolkata = schedule({
+      timezone: 'Asia/Kolkata',
+      availability: [window(0, '09:00', '10:00'), window(1, '00:00', '01:00')],
+      policy: { slotMinutes: 30 },
+      services: [service({ durationMinutes: 30 })],
+    });
+    expect(starts({ schedule: kolkata, from: at('2027-01-10T18:00:00Z'), to: at('2027-01-11T18:00:00Z') })).toEqual([
+      '2027-01-11T03:30:00.000Z',
+      '2027-01-11T04:00:00.000Z',
+    ]);
     // 00:30 on Tuesday 12 January in Kolkata is still Monday evening in UTC.
     const tuesday = starts({ schedule: kolkata, from: at('2027-01-11T18:00:00Z'), to: at('2027-01-12T00:00:00Z') });
     expect(tuesday).toEqual(['2027-01-11T18:30:00.000Z', '2027-01-11T19:00:00.000Z']);
@@ -295,7 +332,12 @@ describe('time zones', () => {
   });
 
   it('applies the per-day limit to the business-local day, not the UTC one', () => {
-    const kolkata = schedule({ timezone: 'Asia/Kolkata', availability: [window(0, '09:00', '10:00'), window(1, '00:00', '01:00')], policy: { slotMinutes: 30, maxBookingsPerDay: 1 }, services: [service({ durationMinutes: 30 })] });
+    const kolkata = schedule({
+      timezone: 'Asia/Kolkata',
+      availability: [window(0, '09:00', '10:00'), window(1, '00:00', '01:00')],
+      policy: { slotMinutes: 30, maxBookingsPerDay: 1 },
+      services: [service({ durationMinutes: 30 })],
+    });
     const range = { from: at('2027-01-11T00:00:00Z'), to: at('2027-01-12T00:00:00Z') };
     // Booked on Tuesday 12 January locally (an instant still on Monday in UTC): Tuesday is full, Monday is not.
     const tuesday = [booking('2027-01-12T02:00:00Z', '2027-01-12T02:30:00Z', '2027-01-12')];
@@ -314,7 +356,11 @@ describe('findSlot', () => {
   const input = { schedule: schedule({ policy: { spotsPerSlot: 2 } }), serviceId: 'svc-a', now: at('2027-01-01T00:00:00Z') };
 
   it('returns the offered slot at exactly that start, or null', () => {
-    expect(findSlot({ ...input, bookings: [], startsAt: at('2027-01-11T09:00:00Z') })).toEqual({ startsAt: at('2027-01-11T09:00:00Z'), endsAt: at('2027-01-11T10:00:00Z'), spotsLeft: 2 });
+    expect(findSlot({ ...input, bookings: [], startsAt: at('2027-01-11T09:00:00Z') })).toEqual({
+      startsAt: at('2027-01-11T09:00:00Z'),
+      endsAt: at('2027-01-11T10:00:00Z'),
+      spotsLeft: 2,
+    });
     expect(findSlot({ ...input, bookings: [], startsAt: at('2027-01-11T09:10:00Z') })).toBeNull();
     expect(findSlot({ ...input, bookings: [], startsAt: at('2027-01-11T12:00:00Z') })).toBeNull();
     const full = [booking('2027-01-11T09:00:00Z', '2027-01-11T10:00:00Z'), booking('2027-01-11T09:30:00Z', '2027-01-11T09:45:00Z')];
@@ -324,7 +370,11 @@ describe('findSlot', () => {
 });
 
 describe('input errors', () => {
-  const base = { schedule: schedule({ services: [service(), service({ id: 'old', active: false }), service({ id: 'phone', bookableOnline: false })] }), now: at('2027-01-01T00:00:00Z'), bookings: [] };
+  const base = {
+    schedule: schedule({ services: [service(), service({ id: 'old', active: false }), service({ id: 'phone', bookableOnline: false })] }),
+    now: at('2027-01-01T00:00:00Z'),
+    bookings: [],
+  };
 
   it('refuses an unknown, inactive or offline-only service (field serviceId)', () => {
     for (const serviceId of ['nope', 'old', 'phone']) {

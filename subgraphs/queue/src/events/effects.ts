@@ -87,10 +87,12 @@ function webhookEvents(row: OutboxRow, type: string, line: LineRows): Effect[] {
   };
   if (row.visitIds.length === 0) return [event('', {})];
   const waits = waitsOf(line);
-  return line.named
-    // A transfer is told once, by the queue the visit went to.
-    .filter((visit) => !(row.kind === 'TRANSFERRED' && visit.queueId !== row.queueId))
-    .map((visit, index) => event(index === 0 ? '' : `_${index}`, { visit: partnerVisit(visit, waits.get(visit.id)?.position ?? null) }));
+  return (
+    line.named
+      // A transfer is told once, by the queue the visit went to.
+      .filter((visit) => !(row.kind === 'TRANSFERRED' && visit.queueId !== row.queueId))
+      .map((visit, index) => event(index === 0 ? '' : `_${index}`, { visit: partnerVisit(visit, waits.get(visit.id)?.position ?? null) }))
+  );
 }
 
 /** What partners see of a visit: no names or contact details. */

@@ -16,7 +16,10 @@ import type { QueueEvent } from './queue-event';
 export function createEventLoaders(event: QueueEvent): Loaders {
   const fromEvent = <K, V>(lookup: (key: K) => V | Error) => memoryLoader<K, V>(lookup);
   const elsewhere = (what: string) => new Error(`The event of queue ${event.queueId} holds nothing about another ${what}.`);
-  const ofThisQueue = <V>(value: V) => (queueId: string) => (queueId === event.queueId ? value : elsewhere('queue'));
+  const ofThisQueue =
+    <V>(value: V) =>
+    (queueId: string) =>
+      queueId === event.queueId ? value : elsewhere('queue');
   const servingNow = [...event.visits.values()]
     .filter((visit) => visit.queueId === event.queueId && (visit.status === 'CALLED' || visit.status === 'SERVING'))
     .sort((a, b) => (a.calledAt?.getTime() ?? 0) - (b.calledAt?.getTime() ?? 0) || (a.id < b.id ? -1 : 1));
@@ -43,7 +46,11 @@ export function createEventLoaders(event: QueueEvent): Loaders {
 }
 
 function notInPayloads<K, V>(field: string): DataLoader<K, V, string> {
-  return memoryLoader<K, V>(() => new AppError('BAD_USER_INPUT', `${field} is not available in subscription payloads; query it instead.`)) as DataLoader<K, V, string>;
+  return memoryLoader<K, V>(() => new AppError('BAD_USER_INPUT', `${field} is not available in subscription payloads; query it instead.`)) as DataLoader<
+    K,
+    V,
+    string
+  >;
 }
 
 /**

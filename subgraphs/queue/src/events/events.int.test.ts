@@ -22,7 +22,8 @@ afterAll(() => harness?.close());
 type Joined = { joinQueue: { visitToken: string; visit: VisitData } };
 
 const newQueue = async () =>
-  ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } })).createQueue.id;
+  ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } }))
+    .createQueue.id;
 const join = async (queueId: string, name: string, phone?: string) =>
   ok(await harness.call<Joined>(anonymous, joinOp, { input: { queueId, name, phone, serviceId: tenant.serviceIds[0] } })).joinQueue;
 const events = async (queueId: string, after = 0): Promise<QueueEvent[]> => (await log.readAfter(queueEventStream(queueId), after)).map(queueEventOf);
@@ -138,7 +139,9 @@ describe('projecting an event', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(JSON.stringify(refused)).not.toContain('Ada');
 
-    const history = await project(event, tenant.staff('VIEWER'), 'subscription($q: ID!) { queueUpdated(queueId: $q) { visits { history { toStatus } } } }', { q: queueId });
+    const history = await project(event, tenant.staff('VIEWER'), 'subscription($q: ID!) { queueUpdated(queueId: $q) { visits { history { toStatus } } } }', {
+      q: queueId,
+    });
     expect(history.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('Visit.history') });
   });
 });

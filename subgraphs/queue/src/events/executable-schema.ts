@@ -1,6 +1,7 @@
 import { buildASTSchema, GraphQLScalarType, isObjectType, isScalarType, type DocumentNode, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 
-type FieldResolver = GraphQLFieldResolver<unknown, unknown> | { resolve?: GraphQLFieldResolver<unknown, unknown>; subscribe?: GraphQLFieldResolver<unknown, unknown> };
+type FieldResolver =
+  GraphQLFieldResolver<unknown, unknown> | { resolve?: GraphQLFieldResolver<unknown, unknown>; subscribe?: GraphQLFieldResolver<unknown, unknown> };
 
 /**
  * The subgraph's types with its resolvers, as plain graphql-js: what projecting an event needs

@@ -29,7 +29,7 @@ describe('latest estimates kept current', () => {
     expect(latestEstimateChanges(rows([0, 10, null]))).toEqual({ ids: ['c'], minutes: [20] });
   });
 
-  it('counts a booked appointment due before a visit joined in that visit\'s wait', () => {
+  it("counts a booked appointment due before a visit joined in that visit's wait", () => {
     // Due at 10:01:30, 25 minutes of service: ahead of b (10:02) and c, behind a (10:01).
     const appointment: LineRows['appointments'][number] = ['appt', 0, at(1.5), null, null, 25, null];
     expect(latestEstimateChanges(rows([0, 10, 20], [appointment]))).toEqual({ ids: ['b', 'c'], minutes: [35, 45] });

@@ -39,7 +39,8 @@ afterAll(async () => {
 });
 
 const newQueue = async () =>
-  ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } })).createQueue.id;
+  ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } }))
+    .createQueue.id;
 const lastIssued = async (queueId: string) =>
   Number((await harness.prisma.queue.findUniqueOrThrow({ where: { id: queueId }, select: { lastEventSequence: true } })).lastEventSequence);
 const outboxRows = (queueId: string) =>
@@ -55,9 +56,20 @@ async function commitJoin(queueId: string): Promise<string> {
   const at = new Date();
   await harness.prisma.$transaction([
     harness.prisma.visit.create({
-      data: { id, organizationId: tenant.organizationId, queueId, businessId: tenant.businessId, customerName: `Walk-in ${id.slice(0, 4)}`, status: 'WAITING', joinedAt: at, lineAt: at },
+      data: {
+        id,
+        organizationId: tenant.organizationId,
+        queueId,
+        businessId: tenant.businessId,
+        customerName: `Walk-in ${id.slice(0, 4)}`,
+        status: 'WAITING',
+        joinedAt: at,
+        lineAt: at,
+      },
     }),
-    harness.prisma.visitEvent.create({ data: { visitId: id, organizationId: tenant.organizationId, queueId, fromStatus: null, toStatus: 'WAITING', actorKind: 'anonymous', at } }),
+    harness.prisma.visitEvent.create({
+      data: { visitId: id, organizationId: tenant.organizationId, queueId, fromStatus: null, toStatus: 'WAITING', actorKind: 'anonymous', at },
+    }),
   ]);
   return id;
 }

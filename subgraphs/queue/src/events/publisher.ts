@@ -159,7 +159,12 @@ async function setSequence(tx: Db, queueId: string, sequence: number): Promise<v
 export const staleAfterMs = 2_000;
 
 export function createStaleRelayTask(runtime: ServiceRuntime, publisher: QueueEventPublisher): BackgroundTask {
-  const task = createTimerTask({ name: 'outbox relay', intervalMs: runtime.config.subscriptions.outboxSweepIntervalMs, logger: runtime.logger, run: () => publisher.relayStale(staleAfterMs) });
+  const task = createTimerTask({
+    name: 'outbox relay',
+    intervalMs: runtime.config.subscriptions.outboxSweepIntervalMs,
+    logger: runtime.logger,
+    run: () => publisher.relayStale(staleAfterMs),
+  });
   return {
     // At start too: a replica that restarts after a crash hands on what it left at once.
     start: () => {

@@ -5,8 +5,9 @@ import { publishedMutations, publishingChanges, unpublishedMutations } from './p
 describe('publishing changes', () => {
   it('knows the queues every mutation of the schema changes, or that it changes none', () => {
     const mutations = typeDefs.definitions
-      .filter((definition): definition is ObjectTypeDefinitionNode | ObjectTypeExtensionNode =>
-        (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) && definition.name.value === 'Mutation',
+      .filter(
+        (definition): definition is ObjectTypeDefinitionNode | ObjectTypeExtensionNode =>
+          (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) && definition.name.value === 'Mutation',
       )
       .flatMap((definition) => definition.fields?.map((field) => field.name.value) ?? []);
     expect(mutations.length).toBeGreaterThan(5);

@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 const newQueue = async () =>
-  ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } })).createQueue.id;
+  ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } }))
+    .createQueue.id;
 const lastIssued = async (queueId: string) =>
   Number((await harness.prisma.queue.findUniqueOrThrow({ where: { id: queueId }, select: { lastEventSequence: true } })).lastEventSequence);
 const sequences = (entries: EventLogEntry[]) => entries.map((entry) => entry.sequence);

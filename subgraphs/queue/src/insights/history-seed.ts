@@ -16,7 +16,11 @@ export interface HistoryTarget {
  * call, 12% left the line before being called, 5% cancelled after a call; waits up to an hour,
  * services up to half an hour; a tenth without a service; estimates for most.
  */
-export async function seedFinishedVisits(prisma: PrismaClient, target: HistoryTarget, options: { count: number; from: Date; days: number; seed?: number }): Promise<number> {
+export async function seedFinishedVisits(
+  prisma: PrismaClient,
+  target: HistoryTarget,
+  options: { count: number; from: Date; days: number; seed?: number },
+): Promise<number> {
   let inserted = 0;
   // In chunks, each statement well inside the statement timeout.
   for (let first = 1; first <= options.count; first += seedChunk) {
@@ -27,7 +31,13 @@ export async function seedFinishedVisits(prisma: PrismaClient, target: HistoryTa
 
 const seedChunk = 5_000;
 
-function seedChunkOf(prisma: PrismaClient, target: HistoryTarget, options: { from: Date; days: number; seed?: number }, first: number, last: number): Promise<number> {
+function seedChunkOf(
+  prisma: PrismaClient,
+  target: HistoryTarget,
+  options: { from: Date; days: number; seed?: number },
+  first: number,
+  last: number,
+): Promise<number> {
   const seed = options.seed ?? 1;
   return prisma.$executeRaw`
     WITH facts AS (

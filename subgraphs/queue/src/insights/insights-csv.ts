@@ -2,9 +2,25 @@ import { DateTime } from 'luxon';
 import type { InsightFigures, Insights } from './insights-report';
 
 const columns = [
-  'section', 'start', 'serviceId', 'staffId', 'joined', 'served', 'noShows', 'cancelled', 'abandoned', 'abandonmentRate',
-  'waitP50Minutes', 'waitP90Minutes', 'serviceP50Minutes', 'serviceP90Minutes', 'throughputPerHour',
-  'etaMeanAbsoluteMinutes', 'etaMeanAbsoluteLatestMinutes', 'etaBiasMinutes', 'etaSamples',
+  'section',
+  'start',
+  'serviceId',
+  'staffId',
+  'joined',
+  'served',
+  'noShows',
+  'cancelled',
+  'abandoned',
+  'abandonmentRate',
+  'waitP50Minutes',
+  'waitP90Minutes',
+  'serviceP50Minutes',
+  'serviceP90Minutes',
+  'throughputPerHour',
+  'etaMeanAbsoluteMinutes',
+  'etaMeanAbsoluteLatestMinutes',
+  'etaBiasMinutes',
+  'etaSamples',
 ] as const;
 
 const cell = (value: string | number | null) => {
@@ -14,9 +30,21 @@ const cell = (value: string | number | null) => {
 };
 
 const figureCells = (f: InsightFigures) => [
-  f.joined, f.served, f.noShows, f.cancelled, f.abandoned, f.abandonmentRate,
-  f.waitMinutes.p50, f.waitMinutes.p90, f.serviceMinutes.p50, f.serviceMinutes.p90, f.throughputPerHour,
-  f.etaError.meanAbsoluteMinutes, f.etaError.meanAbsoluteLatestMinutes, f.etaError.biasMinutes, f.etaError.samples,
+  f.joined,
+  f.served,
+  f.noShows,
+  f.cancelled,
+  f.abandoned,
+  f.abandonmentRate,
+  f.waitMinutes.p50,
+  f.waitMinutes.p90,
+  f.serviceMinutes.p50,
+  f.serviceMinutes.p90,
+  f.throughputPerHour,
+  f.etaError.meanAbsoluteMinutes,
+  f.etaError.meanAbsoluteLatestMinutes,
+  f.etaError.biasMinutes,
+  f.etaError.samples,
 ];
 
 /**

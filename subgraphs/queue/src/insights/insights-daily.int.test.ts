@@ -27,16 +27,39 @@ beforeAll(async () => {
   for (const name of ['Desk', 'Counter']) {
     queueIds.push((await harness.prisma.queue.create({ data: { organizationId: tenant.organizationId, businessId: tenant.businessId, name, timezone } })).id);
   }
-  target = { organizationId: tenant.organizationId, businessId: tenant.businessId, queueIds, serviceIds: tenant.serviceIds, staffIds: [randomUUID(), randomUUID(), randomUUID()] };
+  target = {
+    organizationId: tenant.organizationId,
+    businessId: tenant.businessId,
+    queueIds,
+    serviceIds: tenant.serviceIds,
+    staffIds: [randomUUID(), randomUUID(), randomUUID()],
+  };
   // 20 days around the end of summer time (Sunday 25 October 2026, 25 hours in Berlin), 07:00-19:00 UTC...
   await seedFinishedVisits(harness.prisma, target, { count: 4000, from: at('2026-10-15T00:00:00Z'), days: 20, seed: 5 });
   // ...and on the DST day itself, the two 02:00 hours (CEST then CET) and its 25th hour (23:30 CET).
-  const base = { organizationId: tenant.organizationId, businessId: tenant.businessId, queueId: queueIds[0], serviceId: tenant.serviceIds[0], customerName: 'Guest' };
+  const base = {
+    organizationId: tenant.organizationId,
+    businessId: tenant.businessId,
+    queueId: queueIds[0],
+    serviceId: tenant.serviceIds[0],
+    customerName: 'Guest',
+  };
   const done = (joined: string, waitMinutes: number) => {
     const joinedAt = at(joined);
     const calledAt = new Date(joinedAt.getTime() + waitMinutes * 60_000);
-    return { ...base, status: 'DONE' as const, calledById: target.staffIds[0], joinedAt, lineAt: joinedAt, calledAt, servedAt: calledAt,
-      doneAt: new Date(calledAt.getTime() + 600_000), waitSeconds: waitMinutes * 60, firstEstimateMinutes: 5, latestEstimateMinutes: 2 };
+    return {
+      ...base,
+      status: 'DONE' as const,
+      calledById: target.staffIds[0],
+      joinedAt,
+      lineAt: joinedAt,
+      calledAt,
+      servedAt: calledAt,
+      doneAt: new Date(calledAt.getTime() + 600_000),
+      waitSeconds: waitMinutes * 60,
+      firstEstimateMinutes: 5,
+      latestEstimateMinutes: 2,
+    };
   };
   const data: Prisma.VisitCreateManyInput[] = [done('2026-10-25T00:30:00Z', 3), done('2026-10-25T01:30:00Z', 7), done('2026-10-25T22:30:00Z', 12)];
   await harness.prisma.visit.createMany({ data });
@@ -62,14 +85,27 @@ const dayKey = (day: string, row: { queueId: string; serviceId: string; staffId:
 
 async function dailyRows(): Promise<Map<string, Comparable>> {
   const rows = await harness.prisma.insightsDailyRollup.findMany({ where: { businessId: tenant.businessId } });
-  return new Map(rows.map((row) => {
-    const key = dayKey(row.day.toISOString().slice(0, 10), row);
-    return [key, {
-      key, joined: row.joined, served: row.served, noShows: row.noShows, cancelled: row.cancelled, abandoned: row.abandoned, hoursMask: row.hoursMask,
-      joinedByHour: row.joinedByHour, waitHistogram: row.waitHistogram, serviceHistogram: row.serviceHistogram,
-      eta: [row.etaSamples, Number(row.etaAbsSeconds), Number(row.etaSignedSeconds), row.etaLatestSamples, Number(row.etaLatestAbsSeconds)],
-    }];
-  }));
+  return new Map(
+    rows.map((row) => {
+      const key = dayKey(row.day.toISOString().slice(0, 10), row);
+      return [
+        key,
+        {
+          key,
+          joined: row.joined,
+          served: row.served,
+          noShows: row.noShows,
+          cancelled: row.cancelled,
+          abandoned: row.abandoned,
+          hoursMask: row.hoursMask,
+          joinedByHour: row.joinedByHour,
+          waitHistogram: row.waitHistogram,
+          serviceHistogram: row.serviceHistogram,
+          eta: [row.etaSamples, Number(row.etaAbsSeconds), Number(row.etaSignedSeconds), row.etaLatestSamples, Number(row.etaLatestAbsSeconds)],
+        },
+      ];
+    }),
+  );
 }
 
 /** The daily rows as they must be: the hourly rows summed per local day, at the four levels. */
@@ -78,10 +114,26 @@ async function hourlySums(): Promise<Map<string, Comparable>> {
   const sums = new Map<string, Comparable>();
   for (const row of rows) {
     const { day, hourIndex, clockHour } = localDayOf(row.hourStart, timezone);
-    for (const [byService, byStaff] of [[true, true], [true, false], [false, true], [false, false]]) {
+    for (const [byService, byStaff] of [
+      [true, true],
+      [true, false],
+      [false, true],
+      [false, false],
+    ]) {
       const key = dayKey(day, { queueId: row.queueId, serviceId: byService ? row.serviceId : allId, staffId: byStaff ? row.staffId : allId });
-      const sum = sums.get(key) ?? { key, joined: 0, served: 0, noShows: 0, cancelled: 0, abandoned: 0, hoursMask: 0,
-        joinedByHour: Array.from({ length: 24 }, () => 0), waitHistogram: [], serviceHistogram: [], eta: [0, 0, 0, 0, 0] };
+      const sum = sums.get(key) ?? {
+        key,
+        joined: 0,
+        served: 0,
+        noShows: 0,
+        cancelled: 0,
+        abandoned: 0,
+        hoursMask: 0,
+        joinedByHour: Array.from({ length: 24 }, () => 0),
+        waitHistogram: [],
+        serviceHistogram: [],
+        eta: [0, 0, 0, 0, 0],
+      };
       sum.joined += row.joined;
       sum.served += row.served;
       sum.noShows += row.noShows;
@@ -91,7 +143,9 @@ async function hourlySums(): Promise<Map<string, Comparable>> {
       sum.joinedByHour[clockHour] += row.joined;
       sum.waitHistogram = mergeHistograms(sum.waitHistogram, row.waitHistogram);
       sum.serviceHistogram = mergeHistograms(sum.serviceHistogram, row.serviceHistogram);
-      [row.etaSamples, Number(row.etaAbsSeconds), Number(row.etaSignedSeconds), row.etaLatestSamples, Number(row.etaLatestAbsSeconds)].forEach((value, i) => (sum.eta[i] += value));
+      [row.etaSamples, Number(row.etaAbsSeconds), Number(row.etaSignedSeconds), row.etaLatestSamples, Number(row.etaLatestAbsSeconds)].forEach(
+        (value, i) => (sum.eta[i] += value),
+      );
       sums.set(key, sum);
     }
   }
@@ -111,7 +165,7 @@ describe('daily insights rollups', () => {
     expect(dstDay.some((row) => (row.hoursMask >>> 24) & 1)).toBe(true);
   });
 
-  it('are rebuilt the same by the migration\'s backfill from the hourly rows', async () => {
+  it("are rebuilt the same by the migration's backfill from the hourly rows", async () => {
     const migrations = path.join(__dirname, '../../../../prisma/migrations');
     const folder = readdirSync(migrations).find((name) => name.endsWith('_insights_daily_rollups'))!;
     const sql = readFileSync(path.join(migrations, folder, 'migration.sql'), 'utf8');
@@ -121,30 +175,60 @@ describe('daily insights rollups', () => {
     let rebuilt: Comparable[] = [];
     // In a transaction rolled back at the end: the table is emptied and refilled by the backfill alone.
     const rolledBack = new Error('roll back');
-    await expect(harness.prisma.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe('DELETE FROM "InsightsDailyRollup"');
-      await tx.$executeRawUnsafe(backfill);
-      const rows = await tx.insightsDailyRollup.findMany({ where: { businessId: tenant.businessId } });
-      rebuilt = rows.map((row) => ({
-        key: dayKey(row.day.toISOString().slice(0, 10), row), joined: row.joined, served: row.served, noShows: row.noShows, cancelled: row.cancelled,
-        abandoned: row.abandoned, hoursMask: row.hoursMask, joinedByHour: row.joinedByHour, waitHistogram: row.waitHistogram, serviceHistogram: row.serviceHistogram,
-        eta: [row.etaSamples, Number(row.etaAbsSeconds), Number(row.etaSignedSeconds), row.etaLatestSamples, Number(row.etaLatestAbsSeconds)],
-      })).sort((a, b) => (a.key < b.key ? -1 : 1));
-      throw rolledBack;
-    }, { timeout: 60_000 })).rejects.toBe(rolledBack);
+    await expect(
+      harness.prisma.$transaction(
+        async (tx) => {
+          await tx.$executeRawUnsafe('DELETE FROM "InsightsDailyRollup"');
+          await tx.$executeRawUnsafe(backfill);
+          const rows = await tx.insightsDailyRollup.findMany({ where: { businessId: tenant.businessId } });
+          rebuilt = rows
+            .map((row) => ({
+              key: dayKey(row.day.toISOString().slice(0, 10), row),
+              joined: row.joined,
+              served: row.served,
+              noShows: row.noShows,
+              cancelled: row.cancelled,
+              abandoned: row.abandoned,
+              hoursMask: row.hoursMask,
+              joinedByHour: row.joinedByHour,
+              waitHistogram: row.waitHistogram,
+              serviceHistogram: row.serviceHistogram,
+              eta: [row.etaSamples, Number(row.etaAbsSeconds), Number(row.etaSignedSeconds), row.etaLatestSamples, Number(row.etaLatestAbsSeconds)],
+            }))
+            .sort((a, b) => (a.key < b.key ? -1 : 1));
+          throw rolledBack;
+        },
+        { timeout: 60_000 },
+      ),
+    ).rejects.toBe(rolledBack);
     expect(rebuilt).toEqual(before);
     expect(sorted(await dailyRows())).toEqual(before);
   });
 });
 
 describe('insights read from daily rows', () => {
-  const scopeOf = (from: string, to: string, granularity: InsightsScope['granularity'], filters: Partial<Pick<InsightsScope, 'queueId' | 'serviceId' | 'staffId'>> = {}): InsightsScope => ({
-    businessId: tenant.businessId, from: at(from), to: at(to), granularity, timezone, queueId: null, serviceId: null, staffId: null, ...filters,
+  const scopeOf = (
+    from: string,
+    to: string,
+    granularity: InsightsScope['granularity'],
+    filters: Partial<Pick<InsightsScope, 'queueId' | 'serviceId' | 'staffId'>> = {},
+  ): InsightsScope => ({
+    businessId: tenant.businessId,
+    from: at(from),
+    to: at(to),
+    granularity,
+    timezone,
+    queueId: null,
+    serviceId: null,
+    staffId: null,
+    ...filters,
   });
   const both = async (scope: InsightsScope) => {
     const [rows, histograms, hourlyRows, hourlyHistograms] = await Promise.all([
-      readFigures(harness.prisma, scope), readHistograms(harness.prisma, scope),
-      readFigures(harness.prisma, scope, { hourlyOnly: true }), readHistograms(harness.prisma, scope, { hourlyOnly: true }),
+      readFigures(harness.prisma, scope),
+      readHistograms(harness.prisma, scope),
+      readFigures(harness.prisma, scope, { hourlyOnly: true }),
+      readHistograms(harness.prisma, scope, { hourlyOnly: true }),
     ]);
     return { daily: assembleInsights(scope, rows, histograms), hourly: assembleInsights(scope, hourlyRows, hourlyHistograms) };
   };
@@ -178,7 +262,10 @@ describe('insights read from daily rows', () => {
     expect(readPlan(scopeOf('2026-10-16T09:30:00Z', '2026-10-23T09:30:00Z', 'HOUR'))).toBeNull();
     expect(readPlan(scopeOf('2026-10-16T09:30:00Z', '2026-10-17T09:30:00Z', 'DAY'))).toBeNull();
     expect(readPlan(scopeOf('2026-10-24T22:00:00Z', '2026-10-25T23:00:00Z', 'DAY'))).toEqual({
-      firstDay: '2026-10-25', endDay: '2026-10-26', wholeFrom: at('2026-10-24T22:00:00Z'), wholeTo: at('2026-10-25T23:00:00Z'),
+      firstDay: '2026-10-25',
+      endDay: '2026-10-26',
+      wholeFrom: at('2026-10-24T22:00:00Z'),
+      wholeTo: at('2026-10-25T23:00:00Z'),
     });
   });
 });

@@ -45,8 +45,23 @@ const round = (value: number, digits: number) => Number(value.toFixed(digits));
 const ratio = (part: number, whole: number, digits: number) => (whole > 0 ? round(part / whole, digits) : null);
 
 const emptyRow = (grouping: FigureRow['grouping']): FigureRow => ({
-  grouping, bucket: null, serviceId: null, staffId: null, dow: null, hour: null, joined: 0, served: 0, noShows: 0, cancelled: 0, abandoned: 0,
-  hours: 0, etaSamples: 0, etaAbsSeconds: 0, etaSignedSeconds: 0, etaLatestSamples: 0, etaLatestAbsSeconds: 0,
+  grouping,
+  bucket: null,
+  serviceId: null,
+  staffId: null,
+  dow: null,
+  hour: null,
+  joined: 0,
+  served: 0,
+  noShows: 0,
+  cancelled: 0,
+  abandoned: 0,
+  hours: 0,
+  etaSamples: 0,
+  etaAbsSeconds: 0,
+  etaSignedSeconds: 0,
+  etaLatestSamples: 0,
+  etaLatestAbsSeconds: 0,
 });
 
 const percentiles = (histogram: Histogram | undefined): MinutePercentiles => ({
@@ -87,14 +102,19 @@ export function bucketStarts(scope: Pick<InsightsScope, 'from' | 'to' | 'granula
     return starts;
   }
   const unit = scope.granularity === 'DAY' ? 'day' : 'week';
-  for (let at = DateTime.fromJSDate(scope.from, { zone: scope.timezone }).startOf(unit); at.toMillis() < scope.to.getTime(); at = at.plus({ [unit + 's']: 1 })) {
+  for (
+    let at = DateTime.fromJSDate(scope.from, { zone: scope.timezone }).startOf(unit);
+    at.toMillis() < scope.to.getTime();
+    at = at.plus({ [unit + 's']: 1 })
+  ) {
     starts.push(at.toJSDate());
   }
   return starts;
 }
 
 const orNull = (id: string | null) => (id === noneId ? null : id);
-const busiest = (a: InsightFigures & { key: string }, b: InsightFigures & { key: string }) => b.joined - a.joined || b.served - a.served || (a.key < b.key ? -1 : 1);
+const busiest = (a: InsightFigures & { key: string }, b: InsightFigures & { key: string }) =>
+  b.joined - a.joined || b.served - a.served || (a.key < b.key ? -1 : 1);
 
 /** The answer, from the two statements' rows (insights-query.ts). */
 export function assembleInsights(scope: InsightsScope, rows: FigureRow[], histograms: MergedHistograms): Insights {

@@ -86,15 +86,45 @@ describe('Business.insights on a hand-made day (Europe/Berlin, CET)', () => {
       const joinedAt = at(joined);
       const calledAt = new Date(joinedAt.getTime() + minutes(waitMin));
       const servedAt = new Date(calledAt.getTime() + minutes(1));
-      return { ...base, customerName: `Served ${id}`, status: 'DONE' as const, serviceId, calledById: staff, joinedAt, lineAt: joinedAt, calledAt, servedAt,
-        doneAt: new Date(servedAt.getTime() + minutes(serviceMin)), waitSeconds: waitMin * 60, firstEstimateMinutes: first, latestEstimateMinutes: latest };
+      return {
+        ...base,
+        customerName: `Served ${id}`,
+        status: 'DONE' as const,
+        serviceId,
+        calledById: staff,
+        joinedAt,
+        lineAt: joinedAt,
+        calledAt,
+        servedAt,
+        doneAt: new Date(servedAt.getTime() + minutes(serviceMin)),
+        waitSeconds: waitMin * 60,
+        firstEstimateMinutes: first,
+        latestEstimateMinutes: latest,
+      };
     };
     const data: Prisma.VisitCreateManyInput[] = [
       served(1, '2026-03-02T08:10:00Z', 5, 10, staffA, s1, 7, 2),
       served(2, '2026-03-02T08:20:00Z', 12, 4, staffA, s1, 10, 0),
-      { ...base, status: 'CANCELLED', serviceId: s2, joinedAt: at('2026-03-02T08:40:00Z'), lineAt: at('2026-03-02T08:40:00Z'), cancelledAt: at('2026-03-02T08:50:00Z') },
-      { ...base, status: 'NO_SHOW', joinedAt: at('2026-03-02T09:05:00Z'), lineAt: at('2026-03-02T09:05:00Z'), calledById: staffB, calledAt: at('2026-03-02T09:07:00Z'),
-        noShowAt: at('2026-03-02T09:12:00Z'), waitSeconds: 120, firstEstimateMinutes: 3, latestEstimateMinutes: 1 },
+      {
+        ...base,
+        status: 'CANCELLED',
+        serviceId: s2,
+        joinedAt: at('2026-03-02T08:40:00Z'),
+        lineAt: at('2026-03-02T08:40:00Z'),
+        cancelledAt: at('2026-03-02T08:50:00Z'),
+      },
+      {
+        ...base,
+        status: 'NO_SHOW',
+        joinedAt: at('2026-03-02T09:05:00Z'),
+        lineAt: at('2026-03-02T09:05:00Z'),
+        calledById: staffB,
+        calledAt: at('2026-03-02T09:07:00Z'),
+        noShowAt: at('2026-03-02T09:12:00Z'),
+        waitSeconds: 120,
+        firstEstimateMinutes: 3,
+        latestEstimateMinutes: 1,
+      },
       served(5, '2026-03-02T09:30:00Z', 30, 20, staffB, s2, 20, 5),
       { ...base, status: 'CANCELLED', kind: 'APPOINTMENT', serviceId: s1, scheduledAt: at('2026-03-02T10:00:00Z'), cancelledAt: at('2026-03-01T12:00:00Z') },
       // Still waiting: not final, so not counted.
@@ -110,7 +140,12 @@ describe('Business.insights on a hand-made day (Europe/Berlin, CET)', () => {
     const insights = await insightsOf(tenant, week);
     expect(insights).toMatchObject({
       timezone: 'Europe/Berlin',
-      joined: 5, served: 3, noShows: 1, cancelled: 2, abandoned: 1, abandonmentRate: 0.2,
+      joined: 5,
+      served: 3,
+      noShows: 1,
+      cancelled: 2,
+      abandoned: 1,
+      abandonmentRate: 0.2,
       // Waits 2, 5, 12, 30: p50 is the 2nd (5), p90 the 4th (30). Services 4, 10, 20: p50 10, p90 20.
       waitMinutes: { p50: 5, p90: 30 },
       serviceMinutes: { p50: 10, p90: 20 },
@@ -123,9 +158,14 @@ describe('Business.insights on a hand-made day (Europe/Berlin, CET)', () => {
     const busy = insights.busyHours.flatMap((hours, day) => hours.map((count, hour) => ({ day, hour, count }))).filter((cell) => cell.count > 0);
     expect(insights.busyHours).toHaveLength(7);
     expect(insights.busyHours.every((hours) => hours.length === 24)).toBe(true);
-    expect(busy).toEqual([{ day: 0, hour: 9, count: 3 }, { day: 0, hour: 10, count: 2 }]);
+    expect(busy).toEqual([
+      { day: 0, hour: 9, count: 3 },
+      { day: 0, hour: 10, count: 2 },
+    ]);
     expect(insights.series.map((bucket) => [bucket.start, bucket.joined])).toEqual([
-      ['2026-03-01T23:00:00.000Z', 5], ['2026-03-02T23:00:00.000Z', 0], ['2026-03-03T23:00:00.000Z', 0],
+      ['2026-03-01T23:00:00.000Z', 5],
+      ['2026-03-02T23:00:00.000Z', 0],
+      ['2026-03-03T23:00:00.000Z', 0],
     ]);
     expect(insights.series[1]).toMatchObject({ abandonmentRate: null, waitMinutes: { p50: null, p90: null }, etaError: { samples: 0, biasMinutes: null } });
   });
@@ -138,7 +178,11 @@ describe('Business.insights on a hand-made day (Europe/Berlin, CET)', () => {
     expect(byStaff.none).toMatchObject({ joined: 1, cancelled: 2, abandoned: 1, waitMinutes: { p50: null } });
     const [s1, s2] = tenant.serviceIds;
     expect(insights.byService.map((entry) => [entry.serviceId, entry.joined, entry.cancelled])).toEqual(
-      expect.arrayContaining([[s1, 2, 1], [s2, 2, 1], [null, 1, 0]]),
+      expect.arrayContaining([
+        [s1, 2, 1],
+        [s2, 2, 1],
+        [null, 1, 0],
+      ]),
     );
     const filtered = await insightsOf(tenant, { ...week, staffId: staffB, serviceId: s2 });
     expect(filtered).toMatchObject({ joined: 1, served: 1, waitMinutes: { p50: 30, p90: 30 }, byStaff: [{ staffId: staffB, joined: 1 }] });
@@ -147,14 +191,16 @@ describe('Business.insights on a hand-made day (Europe/Berlin, CET)', () => {
   it('exports the same figures as CSV', async () => {
     const response = await harness.call<{ _entities: [{ insightsCsv: string }] }>(tenant.staff('MANAGER'), csvOp, { id: tenant.businessId, ...week });
     const lines = ok(response)._entities[0].insightsCsv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('section,start,serviceId,staffId,joined,served,noShows,cancelled,abandoned,abandonmentRate,waitP50Minutes,waitP90Minutes,serviceP50Minutes,serviceP90Minutes,throughputPerHour,etaMeanAbsoluteMinutes,etaMeanAbsoluteLatestMinutes,etaBiasMinutes,etaSamples');
+    expect(lines[0]).toBe(
+      'section,start,serviceId,staffId,joined,served,noShows,cancelled,abandoned,abandonmentRate,waitP50Minutes,waitP90Minutes,serviceP50Minutes,serviceP90Minutes,throughputPerHour,etaMeanAbsoluteMinutes,etaMeanAbsoluteLatestMinutes,etaBiasMinutes,etaSamples',
+    );
     expect(lines[1]).toBe('total,2026-03-02T00:00:00.000+01:00,,,5,3,1,2,1,0.2,5,30,10,20,1,3.75,10.25,-2.25,4');
     expect(lines[2]).toBe('bucket,2026-03-02T00:00:00.000+01:00,,,5,3,1,2,1,0.2,5,30,10,20,1,3.75,10.25,-2.25,4');
     expect(lines[3]).toBe('bucket,2026-03-03T00:00:00.000+01:00,,,0,0,0,0,0,,,,,,,,,,0');
     expect(lines.filter((line) => line.startsWith('staff,'))).toHaveLength(3);
   });
 
-  it('is for MANAGER or higher of the business\'s organization; bad input names its field', async () => {
+  it("is for MANAGER or higher of the business's organization; bad input names its field", async () => {
     expect(errorCode(await ask(tenant, week, 'STAFF'))).toBe('FORBIDDEN');
     expect(ok(await ask(tenant, week, 'OWNER'))._entities[0].insights.joined).toBe(5);
     const stranger = await harness.createTenant();
@@ -169,7 +215,7 @@ describe('Business.insights on a hand-made day (Europe/Berlin, CET)', () => {
   });
 });
 
-describe('Business.insights in the business\'s zone', () => {
+describe("Business.insights in the business's zone", () => {
   it('counts a DST day in Europe/Berlin as one day of 25 hours, the two 02:00 hours apart', async () => {
     const tenant = await harness.createTenant({ timezone: 'Europe/Berlin' });
     const queueId = await newQueue(tenant, 'Europe/Berlin');
@@ -180,11 +226,17 @@ describe('Business.insights in the business\'s zone', () => {
     await rollUpAll();
 
     const days = await insightsOf(tenant, { from: '2026-10-24T22:00:00Z', to: '2026-10-26T23:00:00Z' });
-    expect(days.series.map((bucket) => [bucket.start, bucket.joined])).toEqual([['2026-10-24T22:00:00.000Z', 4], ['2026-10-25T23:00:00.000Z', 1]]);
+    expect(days.series.map((bucket) => [bucket.start, bucket.joined])).toEqual([
+      ['2026-10-24T22:00:00.000Z', 4],
+      ['2026-10-25T23:00:00.000Z', 1],
+    ]);
     const hours = await insightsOf(tenant, { from: '2026-10-24T22:00:00Z', to: '2026-10-25T23:00:00Z', granularity: 'HOUR' });
     expect(hours.series).toHaveLength(25);
     expect(hours.series.filter((bucket) => bucket.joined > 0).map((bucket) => bucket.start)).toEqual([
-      '2026-10-24T23:00:00.000Z', '2026-10-25T00:00:00.000Z', '2026-10-25T01:00:00.000Z', '2026-10-25T22:00:00.000Z',
+      '2026-10-24T23:00:00.000Z',
+      '2026-10-25T00:00:00.000Z',
+      '2026-10-25T01:00:00.000Z',
+      '2026-10-25T22:00:00.000Z',
     ]);
     // Sunday (row 6): 01:00 once, 02:00 twice (both of them), 23:00 once; Monday 00:00 once.
     expect(days.busyHours[6][1]).toBe(1);
@@ -204,11 +256,16 @@ describe('Business.insights in the business\'s zone', () => {
     const hours = await insightsOf(tenant, { from: '2026-03-01T18:30:00Z', to: '2026-03-02T18:30:00Z', granularity: 'HOUR' });
     expect(hours.series).toHaveLength(24);
     expect(hours.series.filter((bucket) => bucket.joined > 0).map((bucket) => bucket.start)).toEqual([
-      '2026-03-02T09:30:00.000Z', '2026-03-02T10:30:00.000Z', '2026-03-02T17:30:00.000Z',
+      '2026-03-02T09:30:00.000Z',
+      '2026-03-02T10:30:00.000Z',
+      '2026-03-02T17:30:00.000Z',
     ]);
     expect([hours.busyHours[0][15], hours.busyHours[0][16], hours.busyHours[0][23], hours.busyHours[1][0]]).toEqual([1, 1, 1, 0]);
     const days = await insightsOf(tenant, { from: '2026-03-01T18:30:00Z', to: '2026-03-03T18:30:00Z' });
-    expect(days.series.map((bucket) => [bucket.start, bucket.joined])).toEqual([['2026-03-01T18:30:00.000Z', 3], ['2026-03-02T18:30:00.000Z', 0]]);
+    expect(days.series.map((bucket) => [bucket.start, bucket.joined])).toEqual([
+      ['2026-03-01T18:30:00.000Z', 3],
+      ['2026-03-02T18:30:00.000Z', 0],
+    ]);
   });
 });
 
@@ -239,14 +296,21 @@ interface ReferenceRow {
 }
 
 /** The reference: the same figures straight from the visits, grouped by `key` (an SQL expression over v). */
-async function fromRawRows(businessId: string, timezone: string, from: string, to: string, key: 'day' | 'service' | 'staff' | 'total'): Promise<Map<string | null, Figures>> {
+async function fromRawRows(
+  businessId: string,
+  timezone: string,
+  from: string,
+  to: string,
+  key: 'day' | 'service' | 'staff' | 'total',
+): Promise<Map<string | null, Figures>> {
   const keySql = {
     day: `to_char((date_trunc('day', (a."anchor" AT TIME ZONE 'UTC') AT TIME ZONE '${timezone}') AT TIME ZONE '${timezone}') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
     service: `a."serviceId"::text`,
     staff: `a."calledById"::text`,
     total: `NULL::text`,
   }[key];
-  const rows = await harness.prisma.$queryRawUnsafe<ReferenceRow[]>(`
+  const rows = await harness.prisma.$queryRawUnsafe<ReferenceRow[]>(
+    `
     WITH a AS (
       SELECT v.*, coalesce(v."joinedAt", v."scheduledAt", v."createdAt") AS "anchor",
              least(floor(v."waitSeconds" / 60.0), ${histogramCap}) AS "waitMinute",
@@ -271,21 +335,48 @@ async function fromRawRows(businessId: string, timezone: string, from: string, t
       count(*) FILTER (WHERE "waitSeconds" IS NOT NULL AND "latestEstimateMinutes" IS NOT NULL)::int AS "latestSamples",
       coalesce(sum(abs("latestEstimateMinutes" * 60 - "waitSeconds")), 0)::float8 AS "latestAbs"
     FROM a WHERE "anchor" >= $2::timestamp(3) AND "anchor" < $3::timestamp(3)
-    GROUP BY 1`, businessId, from, to);
+    GROUP BY 1`,
+    businessId,
+    from,
+    to,
+  );
   const ratio = (part: number, whole: number, digits: number) => (whole > 0 ? Number((part / whole).toFixed(digits)) : null);
-  return new Map(rows.map((row) => [row.key, {
-    joined: row.joined, served: row.served, noShows: row.noShows, cancelled: row.cancelled, abandoned: row.abandoned,
-    abandonmentRate: ratio(row.abandoned, row.joined, 4),
-    waitMinutes: { p50: row.waitP50, p90: row.waitP90 },
-    serviceMinutes: { p50: row.serviceP50, p90: row.serviceP90 },
-    throughputPerHour: ratio(row.served, row.hours, 2),
-    etaError: { meanAbsoluteMinutes: ratio(row.etaAbs / 60, row.etaSamples, 2), meanAbsoluteLatestMinutes: ratio(row.latestAbs / 60, row.latestSamples, 2),
-      biasMinutes: ratio(row.etaSigned / 60, row.etaSamples, 2), samples: row.etaSamples },
-  }]));
+  return new Map(
+    rows.map((row) => [
+      row.key,
+      {
+        joined: row.joined,
+        served: row.served,
+        noShows: row.noShows,
+        cancelled: row.cancelled,
+        abandoned: row.abandoned,
+        abandonmentRate: ratio(row.abandoned, row.joined, 4),
+        waitMinutes: { p50: row.waitP50, p90: row.waitP90 },
+        serviceMinutes: { p50: row.serviceP50, p90: row.serviceP90 },
+        throughputPerHour: ratio(row.served, row.hours, 2),
+        etaError: {
+          meanAbsoluteMinutes: ratio(row.etaAbs / 60, row.etaSamples, 2),
+          meanAbsoluteLatestMinutes: ratio(row.latestAbs / 60, row.latestSamples, 2),
+          biasMinutes: ratio(row.etaSigned / 60, row.etaSamples, 2),
+          samples: row.etaSamples,
+        },
+      },
+    ]),
+  );
 }
 
-const figuresOf = ({ joined, served, noShows, cancelled, abandoned, abandonmentRate, waitMinutes, serviceMinutes, throughputPerHour, etaError }: Figures): Figures =>
-  ({ joined, served, noShows, cancelled, abandoned, abandonmentRate, waitMinutes, serviceMinutes, throughputPerHour, etaError });
+const figuresOf = ({
+  joined,
+  served,
+  noShows,
+  cancelled,
+  abandoned,
+  abandonmentRate,
+  waitMinutes,
+  serviceMinutes,
+  throughputPerHour,
+  etaError,
+}: Figures): Figures => ({ joined, served, noShows, cancelled, abandoned, abandonmentRate, waitMinutes, serviceMinutes, throughputPerHour, etaError });
 
 describe('rollups against raw rows', () => {
   it('give the same figures as the visits themselves: total, every day, every service and staff member', async () => {
@@ -317,7 +408,8 @@ describe('rollups against raw rows', () => {
     await seedFinishedVisits(harness.prisma, target, { count: 3000, from: at('2026-04-06T00:00:00Z'), days: 10, seed: 7 });
     const drain = async () => {
       let visits = 0;
-      for (let result = await rollUpFinishedVisits(harness.prisma, 100); result.visits > 0; result = await rollUpFinishedVisits(harness.prisma, 100)) visits += result.visits;
+      for (let result = await rollUpFinishedVisits(harness.prisma, 100); result.visits > 0; result = await rollUpFinishedVisits(harness.prisma, 100))
+        visits += result.visits;
       return visits;
     };
     const [first, second] = await Promise.all([drain(), drain()]);

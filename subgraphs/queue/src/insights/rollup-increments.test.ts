@@ -4,9 +4,24 @@ const at = (iso: string) => new Date(iso);
 
 function visit(overrides: Partial<FinishedVisit>): FinishedVisit {
   return {
-    id: 'v', businessId: 'b', organizationId: 'o', queueId: 'q', serviceId: null, calledById: null, status: 'DONE', timezone: 'UTC',
-    joinedAt: at('2026-03-02T10:05:00Z'), scheduledAt: null, createdAt: at('2026-03-02T10:05:00Z'), calledAt: null, servedAt: null, doneAt: null,
-    waitSeconds: null, firstEstimateMinutes: null, latestEstimateMinutes: null, ...overrides,
+    id: 'v',
+    businessId: 'b',
+    organizationId: 'o',
+    queueId: 'q',
+    serviceId: null,
+    calledById: null,
+    status: 'DONE',
+    timezone: 'UTC',
+    joinedAt: at('2026-03-02T10:05:00Z'),
+    scheduledAt: null,
+    createdAt: at('2026-03-02T10:05:00Z'),
+    calledAt: null,
+    servedAt: null,
+    doneAt: null,
+    waitSeconds: null,
+    firstEstimateMinutes: null,
+    latestEstimateMinutes: null,
+    ...overrides,
   };
 }
 
@@ -34,8 +49,14 @@ describe('rollup increments', () => {
   it('count each visit once in its key, with its histograms and estimate errors', () => {
     const staff = '11111111-1111-1111-1111-111111111111';
     const served = visit({
-      id: 'a', calledById: staff, calledAt: at('2026-03-02T10:12:00Z'), servedAt: at('2026-03-02T10:13:00Z'), doneAt: at('2026-03-02T10:20:30Z'),
-      waitSeconds: 7 * 60 + 10, firstEstimateMinutes: 5, latestEstimateMinutes: 1,
+      id: 'a',
+      calledById: staff,
+      calledAt: at('2026-03-02T10:12:00Z'),
+      servedAt: at('2026-03-02T10:13:00Z'),
+      doneAt: at('2026-03-02T10:20:30Z'),
+      waitSeconds: 7 * 60 + 10,
+      firstEstimateMinutes: 5,
+      latestEstimateMinutes: 1,
     });
     const servedToo = visit({ ...served, id: 'b', waitSeconds: 65, firstEstimateMinutes: 3, latestEstimateMinutes: null, doneAt: at('2026-03-02T10:13:59Z') });
     const abandoned = visit({ id: 'c', status: 'CANCELLED', joinedAt: at('2026-03-02T10:40:00Z') });
@@ -50,11 +71,17 @@ describe('rollup increments', () => {
     expect(left).toMatchObject({ joined: 1, cancelled: 1, abandoned: 1, served: 0, waitHistogram: [] });
     expect(missed).toMatchObject({ joined: 0, noShows: 1, abandoned: 0 });
     expect(byStaff).toMatchObject({
-      joined: 2, served: 2, abandoned: 0,
+      joined: 2,
+      served: 2,
+      abandoned: 0,
       waitHistogram: [0, 1, 0, 0, 0, 0, 0, 1],
       serviceHistogram: [1, 0, 0, 0, 0, 0, 0, 1],
       // |300 - 430| + |180 - 65| = 130 + 115; (300 - 430) + (180 - 65) = -15; latest |60 - 430|.
-      etaSamples: 2, etaAbsSeconds: 245, etaSignedSeconds: -15, etaLatestSamples: 1, etaLatestAbsSeconds: 370,
+      etaSamples: 2,
+      etaAbsSeconds: 245,
+      etaSignedSeconds: -15,
+      etaLatestSamples: 1,
+      etaLatestAbsSeconds: 370,
     });
   });
 });

@@ -93,8 +93,22 @@ export function rollupIncrements(visits: readonly FinishedVisit[]): RollupIncrem
     const id = keyOf(key);
     let row = byKey.get(id);
     if (!row) {
-      row = { ...key, organizationId: visit.organizationId, joined: 0, served: 0, noShows: 0, cancelled: 0, abandoned: 0, waitHistogram: [], serviceHistogram: [],
-        etaSamples: 0, etaAbsSeconds: 0, etaSignedSeconds: 0, etaLatestSamples: 0, etaLatestAbsSeconds: 0 };
+      row = {
+        ...key,
+        organizationId: visit.organizationId,
+        joined: 0,
+        served: 0,
+        noShows: 0,
+        cancelled: 0,
+        abandoned: 0,
+        waitHistogram: [],
+        serviceHistogram: [],
+        etaSamples: 0,
+        etaAbsSeconds: 0,
+        etaSignedSeconds: 0,
+        etaLatestSamples: 0,
+        etaLatestAbsSeconds: 0,
+      };
       byKey.set(id, row);
     }
     count(row, visit);
@@ -173,8 +187,24 @@ export function dailyIncrements(visits: readonly FinishedVisit[]): DailyIncremen
       const id = [key.businessId, key.day, key.queueId, key.serviceId, key.staffId].join('|');
       let row = byKey.get(id);
       if (!row) {
-        row = { ...key, organizationId: visit.organizationId, joined: 0, served: 0, noShows: 0, cancelled: 0, abandoned: 0, waitHistogram: [], serviceHistogram: [],
-          etaSamples: 0, etaAbsSeconds: 0, etaSignedSeconds: 0, etaLatestSamples: 0, etaLatestAbsSeconds: 0, hoursMask: 0, joinedByHour: Array.from({ length: 24 }, () => 0) };
+        row = {
+          ...key,
+          organizationId: visit.organizationId,
+          joined: 0,
+          served: 0,
+          noShows: 0,
+          cancelled: 0,
+          abandoned: 0,
+          waitHistogram: [],
+          serviceHistogram: [],
+          etaSamples: 0,
+          etaAbsSeconds: 0,
+          etaSignedSeconds: 0,
+          etaLatestSamples: 0,
+          etaLatestAbsSeconds: 0,
+          hoursMask: 0,
+          joinedByHour: Array.from({ length: 24 }, () => 0),
+        };
         byKey.set(id, row);
       }
       row.hoursMask |= 1 << hourIndex;

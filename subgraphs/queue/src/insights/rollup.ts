@@ -17,7 +17,8 @@ export interface RollupResult {
 }
 
 /** `array + array` element-wise, the shorter one read as zeros past its end. */
-const elementwise = (column: string) => Prisma.raw(`ARRAY(
+const elementwise = (column: string) =>
+  Prisma.raw(`ARRAY(
           SELECT coalesce(r."${column}"[i], 0) + coalesce(excluded."${column}"[i], 0)
           FROM generate_series(1, greatest(cardinality(r."${column}"), cardinality(excluded."${column}"))) AS i ORDER BY i)`);
 
@@ -35,8 +36,9 @@ const elementwise = (column: string) => Prisma.raw(`ARRAY(
  * cannot deadlock.
  */
 export async function rollUpFinishedVisits(prisma: PrismaClient, batchSize = rollupBatchSize, now = new Date()): Promise<RollupResult> {
-  return prisma.$transaction(async (tx) => {
-    const visits = await tx.$queryRaw<FinishedVisit[]>`
+  return prisma.$transaction(
+    async (tx) => {
+      const visits = await tx.$queryRaw<FinishedVisit[]>`
       SELECT v."id", v."businessId", v."organizationId", v."queueId", v."serviceId", v."calledById", v."status"::text AS "status",
              q."timezone", v."joinedAt", v."scheduledAt", v."createdAt", v."calledAt", v."servedAt", v."doneAt",
              v."waitSeconds", v."firstEstimateMinutes", v."latestEstimateMinutes"
@@ -44,17 +46,19 @@ export async function rollUpFinishedVisits(prisma: PrismaClient, batchSize = rol
       WHERE v."rolledUpAt" IS NULL AND v."status" IN ('DONE'::"VisitStatus", 'NO_SHOW'::"VisitStatus", 'CANCELLED'::"VisitStatus")
       LIMIT ${batchSize}
       FOR UPDATE OF v SKIP LOCKED`;
-    if (visits.length === 0) return { visits: 0, rows: 0, dailyRows: 0 };
-    const increments = rollupIncrements(visits);
-    const daily = dailyIncrements(visits);
-    await addIncrements(tx, increments, daily, now);
-    const ids = visits.map((visit) => visit.id);
-    const marked = await tx.$executeRaw`
+      if (visits.length === 0) return { visits: 0, rows: 0, dailyRows: 0 };
+      const increments = rollupIncrements(visits);
+      const daily = dailyIncrements(visits);
+      await addIncrements(tx, increments, daily, now);
+      const ids = visits.map((visit) => visit.id);
+      const marked = await tx.$executeRaw`
       UPDATE "Visit" SET "rolledUpAt" = ${now}::timestamp(3) WHERE "id" = ANY(${ids}::uuid[]) AND "rolledUpAt" IS NULL`;
-    // The visits are locked by this transaction, so all are still unmarked; anything else rolls the increments back.
-    if (marked !== ids.length) throw new Error(`insights rollup: marked ${marked} of ${ids.length} visits`);
-    return { visits: visits.length, rows: increments.length, dailyRows: daily.length };
-  }, { timeout: rollupTransactionTimeoutMs });
+      // The visits are locked by this transaction, so all are still unmarked; anything else rolls the increments back.
+      if (marked !== ids.length) throw new Error(`insights rollup: marked ${marked} of ${ids.length} visits`);
+      return { visits: visits.length, rows: increments.length, dailyRows: daily.length };
+    },
+    { timeout: rollupTransactionTimeoutMs },
+  );
 }
 
 /**
@@ -62,7 +66,7 @@ export async function rollUpFinishedVisits(prisma: PrismaClient, batchSize = rol
  * the one way rows are written, so any two writers lock rows in the same order.
  */
 export async function addIncrements(tx: Prisma.TransactionClient | PrismaClient, hourly: RollupIncrement[], daily: DailyIncrement[], now: Date): Promise<void> {
-    await tx.$executeRaw`
+  await tx.$executeRaw`
       INSERT INTO "InsightsRollup" AS r ("businessId", "organizationId", "queueId", "serviceId", "staffId", "hourStart",
         "joined", "served", "noShows", "cancelled", "abandoned", "waitHistogram", "serviceHistogram",
         "etaSamples", "etaAbsSeconds", "etaSignedSeconds", "etaLatestSamples", "etaLatestAbsSeconds", "updatedAt")
@@ -88,7 +92,7 @@ export async function addIncrements(tx: Prisma.TransactionClient | PrismaClient,
         "etaLatestSamples" = r."etaLatestSamples" + excluded."etaLatestSamples",
         "etaLatestAbsSeconds" = r."etaLatestAbsSeconds" + excluded."etaLatestAbsSeconds",
         "updatedAt" = excluded."updatedAt"`;
-    await tx.$executeRaw`
+  await tx.$executeRaw`
       INSERT INTO "InsightsDailyRollup" AS r ("businessId", "organizationId", "queueId", "serviceId", "staffId", "day",
         "joined", "served", "noShows", "cancelled", "abandoned", "hoursMask", "joinedByHour", "waitHistogram", "serviceHistogram",
         "etaSamples", "etaAbsSeconds", "etaSignedSeconds", "etaLatestSamples", "etaLatestAbsSeconds", "updatedAt")

@@ -22,7 +22,10 @@ export interface NotificationSender {
 const sendJobOf = { EMAIL: 'send-email', PUSH: 'send-push', SMS: 'send-sms' } as const;
 
 /** The sends a "notify this visit" job fans out to, one job per channel, each at most once per visit and kind. */
-export async function planVisitNotification(prisma: PrismaClient, job: NotifyVisitJob): Promise<{ name: (typeof sendJobOf)[NotificationChannel]; data: SendNotificationJob; jobId: string }[]> {
+export async function planVisitNotification(
+  prisma: PrismaClient,
+  job: NotifyVisitJob,
+): Promise<{ name: (typeof sendJobOf)[NotificationChannel]; data: SendNotificationJob; jobId: string }[]> {
   const visit = await prisma.visit.findUnique({ where: { id: job.visitId } });
   if (!visit || !stillApplies(job.kind, visit)) return [];
   return channelsOf(visit).map((channel) => ({
@@ -71,8 +74,13 @@ export async function sendVisitNotification(sender: NotificationSender, job: Sen
   }
 }
 
-async function deliver(sender: NotificationSender, visit: Visit, job: SendNotificationJob): Promise<{ status: 'SENT' | 'SKIPPED'; providerMessageId?: string; error?: string }> {
-  const address = job.channel === 'EMAIL' ? visit.customerEmail : job.channel === 'SMS' ? visit.customerPhone : visit.customerId ? `customer:${visit.customerId}` : null;
+async function deliver(
+  sender: NotificationSender,
+  visit: Visit,
+  job: SendNotificationJob,
+): Promise<{ status: 'SENT' | 'SKIPPED'; providerMessageId?: string; error?: string }> {
+  const address =
+    job.channel === 'EMAIL' ? visit.customerEmail : job.channel === 'SMS' ? visit.customerPhone : visit.customerId ? `customer:${visit.customerId}` : null;
   if (address && (await sender.isOptedOut(visit.organizationId, job.channel, address))) return { status: 'SKIPPED', error: 'opted out' };
   const business = await sender.business(visit.businessId);
   if (!business) return { status: 'SKIPPED', error: 'the business is gone' };
@@ -97,7 +105,11 @@ async function deliver(sender: NotificationSender, visit: Visit, job: SendNotifi
     case 'SMS': {
       if (!visit.customerPhone || !sender.channels.sms) return { status: 'SKIPPED', error: visit.customerPhone ? 'SMS is not configured' : 'no phone number' };
       const message = await render(null);
-      const { messageId } = await sender.channels.sms.send({ to: visit.customerPhone, body: message.sms, ...(sender.smsStatusCallbackUrl ? { statusCallbackUrl: sender.smsStatusCallbackUrl } : {}) });
+      const { messageId } = await sender.channels.sms.send({
+        to: visit.customerPhone,
+        body: message.sms,
+        ...(sender.smsStatusCallbackUrl ? { statusCallbackUrl: sender.smsStatusCallbackUrl } : {}),
+      });
       return { status: 'SENT', providerMessageId: messageId };
     }
     case 'PUSH': {

@@ -46,4 +46,3 @@ export function createQueueLoaders(prisma: PrismaClient, identity: Identity): Qu
     }),
   };
 }
-

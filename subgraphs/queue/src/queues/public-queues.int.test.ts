@@ -17,10 +17,13 @@ afterAll(() => harness?.close());
 type PublicQueue = { id: string; name: string; status: string; waitingCount: number; estimatedWaitMinutes: number | null };
 const businessQueues = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Business { queues { id name status waitingCount estimatedWaitMinutes } } } }`;
 const publicQueues = async () =>
-  ok(await harness.call<{ _entities: { queues: PublicQueue[] }[] }>(anonymous, businessQueues, { r: [{ __typename: 'Business', id: tenant.businessId }] }))._entities[0].queues;
+  ok(await harness.call<{ _entities: { queues: PublicQueue[] }[] }>(anonymous, businessQueues, { r: [{ __typename: 'Business', id: tenant.businessId }] }))
+    ._entities[0].queues;
 
 async function createQueue(name: string, countersOpen = 1): Promise<string> {
-  const created = await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name, countersOpen } });
+  const created = await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, {
+    input: { businessId: tenant.businessId, name, countersOpen },
+  });
   return ok(created).createQueue.id;
 }
 
@@ -32,7 +35,13 @@ describe('Business.queues for anonymous callers', () => {
     ok(await harness.call(tenant.staff('MANAGER'), queueStatusOp('pauseQueue'), { queueId: paused }));
     ok(await harness.call(tenant.staff('MANAGER'), queueStatusOp('closeQueue'), { queueId: closed }));
 
-    expect((await publicQueues()).find((queue) => queue.id === open)).toEqual({ id: open, name: 'Walk-ins', status: 'OPEN', waitingCount: 0, estimatedWaitMinutes: 0 });
+    expect((await publicQueues()).find((queue) => queue.id === open)).toEqual({
+      id: open,
+      name: 'Walk-ins',
+      status: 'OPEN',
+      waitingCount: 0,
+      estimatedWaitMinutes: 0,
+    });
     for (const name of ['Ana', 'Ben', 'Cem']) {
       ok(await harness.call(anonymous, joinOp, { input: { queueId: open, name, serviceId: tenant.serviceIds[0] } }));
     }
@@ -45,14 +54,22 @@ describe('Business.queues for anonymous callers', () => {
   it('never shows the people in line', async () => {
     const queueId = await createQueue('Private line');
     ok(await harness.call(anonymous, joinOp, { input: { queueId, name: 'Dora' } }));
-    const waiting = await harness.call(anonymous, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Business { queues { waiting { customerName } } } } }`, {
-      r: [{ __typename: 'Business', id: tenant.businessId }],
-    });
+    const waiting = await harness.call(
+      anonymous,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Business { queues { waiting { customerName } } } } }`,
+      {
+        r: [{ __typename: 'Business', id: tenant.businessId }],
+      },
+    );
     expect(errorCode(waiting)).toBe('FORBIDDEN');
     expect(JSON.stringify(waiting)).not.toContain('Dora');
-    const serving = await harness.call(anonymous, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Business { queues { servingNow { customerName } } } } }`, {
-      r: [{ __typename: 'Business', id: tenant.businessId }],
-    });
+    const serving = await harness.call(
+      anonymous,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Business { queues { servingNow { customerName } } } } }`,
+      {
+        r: [{ __typename: 'Business', id: tenant.businessId }],
+      },
+    );
     expect(errorCode(serving)).toBe('FORBIDDEN');
   });
 });

@@ -91,7 +91,18 @@ export async function createQueue(context: QueueContext, input: CreateQueueInput
   }
   try {
     return await context.runtime.db.prisma.queue.create({
-      data: { organizationId, businessId, name, capacity, countersOpen, ticketPrefix, timezone, serviceIds, idempotencyKey, idempotencyFingerprint: fingerprint },
+      data: {
+        organizationId,
+        businessId,
+        name,
+        capacity,
+        countersOpen,
+        ticketPrefix,
+        timezone,
+        serviceIds,
+        idempotencyKey,
+        idempotencyFingerprint: fingerprint,
+      },
     });
   } catch (error) {
     const winner = isUniqueViolation(error) ? await replay() : null;

@@ -36,7 +36,9 @@ async function measure<T>(fn: () => Promise<T>) {
 type Summary = { queue: { id: string; status: string; countersOpen: number; waitingCount: number; nextTickets: string[] } };
 
 async function newQueue(): Promise<string> {
-  return ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Screen' } })).createQueue.id;
+  return ok(
+    await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Screen' } }),
+  ).createQueue.id;
 }
 const screen = (queueId: string) => harness.call<Summary>(tenant.partner(), summaryOp, { id: queueId }).then((response) => ok(response).queue);
 const join = async (queueId: string, name: string) =>
@@ -79,7 +81,7 @@ describe('the queue summary cache', () => {
     expect((await screen(queueId)).countersOpen).toBe(3);
   });
 
-  it("keeps names out of the cache and other organizations out of the queue", async () => {
+  it('keeps names out of the cache and other organizations out of the queue', async () => {
     const queueId = await newQueue();
     await join(queueId, 'Zelda Secretname');
     await screen(queueId);
@@ -90,6 +92,8 @@ describe('the queue summary cache', () => {
 
     const stranger = await harness.createTenant();
     expect(errorCode(await harness.call(stranger.partner(), summaryOp, { id: queueId }))).toBe('NOT_FOUND');
-    expect(errorCode(await harness.call(tenant.partner(), `query($id: ID!) { queue(id: $id) { nextTickets(first: 11) } }`, { id: queueId }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await harness.call(tenant.partner(), `query($id: ID!) { queue(id: $id) { nextTickets(first: 11) } }`, { id: queueId }))).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 });

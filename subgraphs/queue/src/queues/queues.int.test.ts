@@ -14,7 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
-type Created = { createQueue: { id: string; name: string; status: string; capacity: number | null; countersOpen: number; ticketPrefix: string; business: { id: string } } };
+type Created = {
+  createQueue: { id: string; name: string; status: string; capacity: number | null; countersOpen: number; ticketPrefix: string; business: { id: string } };
+};
 const create = (input: Record<string, unknown>, identity = tenant.staff('MANAGER')) =>
   harness.call<Created>(identity, createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk', ...input } });
 
@@ -22,7 +24,10 @@ describe('the identity header', () => {
   it('refuses a request without the signed header, or with one the gateway did not sign', async () => {
     const unsigned = await graphql(harness.url, { query: '{ queues(businessId: "x") { id } }' });
     expect(errorCode(unsigned)).toBe('UNAUTHENTICATED');
-    const forged = await graphql(harness.url, { query: '{ queues(businessId: "x") { id } }', headers: { [identityHeader]: 'eyJhbGciOiJIUzI1NiJ9.e30.forged' } });
+    const forged = await graphql(harness.url, {
+      query: '{ queues(businessId: "x") { id } }',
+      headers: { [identityHeader]: 'eyJhbGciOiJIUzI1NiJ9.e30.forged' },
+    });
     expect(errorCode(forged)).toBe('UNAUTHENTICATED');
   });
 });
@@ -95,7 +100,8 @@ describe('reading queues', () => {
     for (let i = 0; i < 3; i += 1) ok(await harness.call(tenant.customer(customerId), joinOp, { input: { queueId, name: `Visit ${i}` } }));
     const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { visits(first: 2) { ticket } } } }`;
     const visitsAs = async (identity: Parameters<QueueHarness['call']>[0]) =>
-      ok(await harness.call<{ _entities: { visits: { ticket: string }[] }[] }>(identity, entities, { r: [{ __typename: 'Customer', id: customerId }] }))._entities[0].visits;
+      ok(await harness.call<{ _entities: { visits: { ticket: string }[] }[] }>(identity, entities, { r: [{ __typename: 'Customer', id: customerId }] }))
+        ._entities[0].visits;
     expect((await visitsAs(tenant.customer(customerId))).map((visit) => visit.ticket)).toEqual(['A-003', 'A-002']);
     expect(await visitsAs(tenant.staff('VIEWER'))).toHaveLength(2);
     expect(await visitsAs(tenant.customer())).toEqual([]);
@@ -141,8 +147,15 @@ describe('queue status and settings', () => {
     const queueId = ok(await create({ capacity: 5 })).createQueue.id;
     type Updated = { updateQueue: { notifyAtPosition: number; countersOpen: number } };
     const update = (input: Record<string, unknown>, identity = tenant.staff('MANAGER')) =>
-      harness.call<Updated>(identity, 'mutation($input: UpdateQueueInput!) { updateQueue(input: $input) { notifyAtPosition countersOpen } }', { input: { queueId, ...input } });
-    const read = async () => ok(await harness.call<{ queue: { notifyAtPosition: number } }>(tenant.staff('VIEWER'), 'query($id: ID!) { queue(id: $id) { notifyAtPosition } }', { id: queueId })).queue;
+      harness.call<Updated>(identity, 'mutation($input: UpdateQueueInput!) { updateQueue(input: $input) { notifyAtPosition countersOpen } }', {
+        input: { queueId, ...input },
+      });
+    const read = async () =>
+      ok(
+        await harness.call<{ queue: { notifyAtPosition: number } }>(tenant.staff('VIEWER'), 'query($id: ID!) { queue(id: $id) { notifyAtPosition } }', {
+          id: queueId,
+        }),
+      ).queue;
     expect(await read()).toEqual({ notifyAtPosition: 3 });
     expect(ok(await update({ notifyAtPosition: 1 })).updateQueue).toEqual({ notifyAtPosition: 1, countersOpen: 1 });
     expect(ok(await update({ notifyAtPosition: 50 })).updateQueue.notifyAtPosition).toBe(50);

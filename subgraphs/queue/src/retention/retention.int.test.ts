@@ -56,22 +56,48 @@ describe('applyVisitRetention', () => {
   let queueId: string;
   const now = Date.now();
   const cutoff = new Date(now - 365 * day);
-  const oldFrom = new Date(Date.UTC(new Date(now - 400 * day).getUTCFullYear(), new Date(now - 400 * day).getUTCMonth(), new Date(now - 400 * day).getUTCDate()));
+  const oldFrom = new Date(
+    Date.UTC(new Date(now - 400 * day).getUTCFullYear(), new Date(now - 400 * day).getUTCMonth(), new Date(now - 400 * day).getUTCDate()),
+  );
   const oldPeriod = { from: oldFrom.toISOString(), to: new Date(oldFrom.getTime() + 30 * day).toISOString() };
 
   beforeAll(async () => {
     tenant = await harness.createTenant({ timezone: 'UTC', serviceMinutes: [10, 20] });
     other = await harness.createTenant({ timezone: 'UTC', serviceMinutes: [10] });
-    queueId = (await harness.prisma.queue.create({ data: { organizationId: tenant.organizationId, businessId: tenant.businessId, name: 'Desk', timezone: 'UTC' } })).id;
-    const otherQueue = (await harness.prisma.queue.create({ data: { organizationId: other.organizationId, businessId: other.businessId, name: 'Desk', timezone: 'UTC' } })).id;
+    queueId = (
+      await harness.prisma.queue.create({ data: { organizationId: tenant.organizationId, businessId: tenant.businessId, name: 'Desk', timezone: 'UTC' } })
+    ).id;
+    const otherQueue = (
+      await harness.prisma.queue.create({ data: { organizationId: other.organizationId, businessId: other.businessId, name: 'Desk', timezone: 'UTC' } })
+    ).id;
     const staffIds = [randomUUID(), randomUUID()];
     // 300 finished visits a year and more ago, 60 in the last weeks; the other organization's are all old.
-    await seedFinishedVisits(harness.prisma, { organizationId: tenant.organizationId, businessId: tenant.businessId, queueIds: [queueId], serviceIds: tenant.serviceIds, staffIds }, { count: 300, from: oldFrom, days: 30, seed: 7 });
-    await seedFinishedVisits(harness.prisma, { organizationId: tenant.organizationId, businessId: tenant.businessId, queueIds: [queueId], serviceIds: tenant.serviceIds, staffIds }, { count: 60, from: new Date(now - 20 * day), days: 10, seed: 8 });
-    await seedFinishedVisits(harness.prisma, { organizationId: other.organizationId, businessId: other.businessId, queueIds: [otherQueue], serviceIds: other.serviceIds, staffIds }, { count: 40, from: oldFrom, days: 30, seed: 9 });
+    await seedFinishedVisits(
+      harness.prisma,
+      { organizationId: tenant.organizationId, businessId: tenant.businessId, queueIds: [queueId], serviceIds: tenant.serviceIds, staffIds },
+      { count: 300, from: oldFrom, days: 30, seed: 7 },
+    );
+    await seedFinishedVisits(
+      harness.prisma,
+      { organizationId: tenant.organizationId, businessId: tenant.businessId, queueIds: [queueId], serviceIds: tenant.serviceIds, staffIds },
+      { count: 60, from: new Date(now - 20 * day), days: 10, seed: 8 },
+    );
+    await seedFinishedVisits(
+      harness.prisma,
+      { organizationId: other.organizationId, businessId: other.businessId, queueIds: [otherQueue], serviceIds: other.serviceIds, staffIds },
+      { count: 40, from: oldFrom, days: 30, seed: 9 },
+    );
     // An appointment booked long ago and not over yet keeps everything.
     await harness.prisma.visit.create({
-      data: { organizationId: tenant.organizationId, businessId: tenant.businessId, queueId, kind: 'APPOINTMENT', status: 'BOOKED', customerName: 'x', createdAt: new Date(now - 380 * day) },
+      data: {
+        organizationId: tenant.organizationId,
+        businessId: tenant.businessId,
+        queueId,
+        kind: 'APPOINTMENT',
+        status: 'BOOKED',
+        customerName: 'x',
+        createdAt: new Date(now - 380 * day),
+      },
     });
     await personalize(tenant.organizationId);
     await personalize(other.organizationId);
@@ -86,9 +112,29 @@ describe('applyVisitRetention', () => {
 
     // History of an old visit: the customer's own action and a staff call.
     const oldVisit = before.find((row) => (row.createdAt as Date) < cutoff && row.status === 'DONE')!;
-    const customerEvent = await harness.prisma.visitEvent.create({ data: { visitId: oldVisit.id, organizationId: tenant.organizationId, queueId, toStatus: 'WAITING', actorId: oldVisit.customerId as string, actorKind: 'customer' } });
+    const customerEvent = await harness.prisma.visitEvent.create({
+      data: {
+        visitId: oldVisit.id,
+        organizationId: tenant.organizationId,
+        queueId,
+        toStatus: 'WAITING',
+        actorId: oldVisit.customerId as string,
+        actorKind: 'customer',
+      },
+    });
     const staffActor = randomUUID();
-    const staffEvent = await harness.prisma.visitEvent.create({ data: { visitId: oldVisit.id, organizationId: tenant.organizationId, queueId, fromStatus: 'WAITING', toStatus: 'CALLED', actorId: staffActor, actorKind: 'staff', detail: { counter: '3' } } });
+    const staffEvent = await harness.prisma.visitEvent.create({
+      data: {
+        visitId: oldVisit.id,
+        organizationId: tenant.organizationId,
+        queueId,
+        fromStatus: 'WAITING',
+        toStatus: 'CALLED',
+        actorId: staffActor,
+        actorKind: 'staff',
+        detail: { counter: '3' },
+      },
+    });
 
     // Small batches: the loop, not one statement, does the work.
     const result = await applyVisitRetention(harness.prisma, tenant.organizationId, cutoff, 37);
@@ -104,7 +150,14 @@ describe('applyVisitRetention', () => {
       if (old) {
         anonymized += 1;
         expect(Object.fromEntries(personal.map((key) => [key, now[key]]))).toEqual({
-          customerName: '', customerPhone: null, customerEmail: null, customerNotes: null, internalNotes: null, customerId: null, visitTokenHash: null, locale: null,
+          customerName: '',
+          customerPhone: null,
+          customerEmail: null,
+          customerNotes: null,
+          internalNotes: null,
+          customerId: null,
+          visitTokenHash: null,
+          locale: null,
         });
       } else {
         expect(now).toEqual(row);
@@ -132,9 +185,18 @@ describe('applyVisitRetention', () => {
     const entry = (status: 'WAITING' | 'EXPIRED' | 'CANCELLED' | 'BOOKED', ageDays: number) =>
       harness.prisma.standbyEntry.create({
         data: {
-          organizationId: tenant.organizationId, businessId: tenant.businessId, serviceId: tenant.serviceIds[0], queueId,
-          customerId: randomUUID(), customerName: 'Ann', customerPhone: '+491511', customerEmail: 'ann@example.com',
-          fromDay: new Date(now - ageDays * day), untilDay: new Date(now - ageDays * day + 7 * day), status, tokenHash: randomUUID(),
+          organizationId: tenant.organizationId,
+          businessId: tenant.businessId,
+          serviceId: tenant.serviceIds[0],
+          queueId,
+          customerId: randomUUID(),
+          customerName: 'Ann',
+          customerPhone: '+491511',
+          customerEmail: 'ann@example.com',
+          fromDay: new Date(now - ageDays * day),
+          untilDay: new Date(now - ageDays * day + 7 * day),
+          status,
+          tokenHash: randomUUID(),
           createdAt: new Date(now - ageDays * day),
         },
       });
@@ -145,7 +207,13 @@ describe('applyVisitRetention', () => {
 
     expect(await applyVisitRetention(harness.prisma, tenant.organizationId, cutoff)).toEqual({ visits: 0, visitEvents: 0, standbyEntries: 2 });
     for (const cleared of [oldExpired, oldBooked]) {
-      expect(await harness.prisma.standbyEntry.findUniqueOrThrow({ where: { id: cleared.id } })).toEqual({ ...cleared, customerId: null, customerName: '', customerPhone: null, customerEmail: null });
+      expect(await harness.prisma.standbyEntry.findUniqueOrThrow({ where: { id: cleared.id } })).toEqual({
+        ...cleared,
+        customerId: null,
+        customerName: '',
+        customerPhone: null,
+        customerEmail: null,
+      });
     }
     for (const kept of [oldWaiting, recent]) expect(await harness.prisma.standbyEntry.findUniqueOrThrow({ where: { id: kept.id } })).toEqual(kept);
     expect((await applyVisitRetention(harness.prisma, tenant.organizationId, cutoff)).standbyEntries).toBe(0);

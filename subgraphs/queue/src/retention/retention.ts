@@ -28,7 +28,12 @@ export interface VisitRetentionResult {
  * Only rows that still hold something personal are touched, so a second run changes nothing;
  * rows another transaction holds are skipped and taken by the next run.
  */
-export async function applyVisitRetention(prisma: PrismaClient, organizationId: string, cutoff: Date, batchSize = retentionBatchSize): Promise<VisitRetentionResult> {
+export async function applyVisitRetention(
+  prisma: PrismaClient,
+  organizationId: string,
+  cutoff: Date,
+  batchSize = retentionBatchSize,
+): Promise<VisitRetentionResult> {
   const result: VisitRetentionResult = { visits: 0, visitEvents: 0, standbyEntries: 0 };
   // Keyset over (createdAt, id): one run reads the old history once, however many batches it takes.
   let after: { createdAt: Date; id: string } = { createdAt: new Date(0), id: '00000000-0000-0000-0000-000000000000' };

@@ -95,4 +95,3 @@ export async function expireStandbyOffers(deps: OfferDeps, now = new Date()): Pr
     WHERE "status" = 'WAITING'::"StandbyStatus" AND "untilDay" < (${now}::timestamp(3) - interval '1 day')::date`;
   return expired.length;
 }
-

@@ -140,8 +140,9 @@ export function offersOf(context: QueueContext, entry: StandbyEntry): Promise<St
 /** `leaveStandby`: off the list; an open offer lapses with it. Leaving twice is harmless. */
 export async function leaveStandby(context: QueueContext, id: string, token: string | null | undefined): Promise<StandbyEntry> {
   const entry = await readStandbyEntry(context, id, token);
-  if (!canAct(context, entry, token)) throw new AppError('FORBIDDEN', 'This needs the STAFF role or higher, or the entry\'s token.');
-  if (entry.status === 'BOOKED') throw new AppError('INVALID_TRANSITION', 'The entry already booked its slot; cancel the appointment instead.', { from: 'BOOKED' });
+  if (!canAct(context, entry, token)) throw new AppError('FORBIDDEN', "This needs the STAFF role or higher, or the entry's token.");
+  if (entry.status === 'BOOKED')
+    throw new AppError('INVALID_TRANSITION', 'The entry already booked its slot; cancel the appointment instead.', { from: 'BOOKED' });
   if (entry.status === 'CANCELLED' || entry.status === 'EXPIRED') return entry;
   return context.runtime.db.prisma.$transaction(async (tx) => {
     await tx.standbyOffer.updateMany({ where: { entryId: id, status: 'OPEN' }, data: { status: 'EXPIRED' } });

@@ -42,7 +42,10 @@ export async function startQueueHarness(env: Record<string, string> | ((db: Test
   const { createBusinessSubgraph } = require('@waitlessq/business-subgraph') as BusinessModule;
   const business = await startSubgraph('business', createBusinessSubgraph, db, { env: queueEnv });
   const extra = typeof env === 'function' ? env(db) : env;
-  const queue = await startSubgraph('queue', createQueueSubgraph, db, { env: { ...queueEnv, BUSINESS_SUBGRAPH_URL: business.url, ...extra }, countStatements: true });
+  const queue = await startSubgraph('queue', createQueueSubgraph, db, {
+    env: { ...queueEnv, BUSINESS_SUBGRAPH_URL: business.url, ...extra },
+    countStatements: true,
+  });
   return {
     url: queue.url,
     prisma: queue.prisma,

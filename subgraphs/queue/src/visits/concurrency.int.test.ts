@@ -12,7 +12,9 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 async function newQueue(name: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const data = ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name, ...extra } }));
+  const data = ok(
+    await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name, ...extra } }),
+  );
   return data.createQueue.id;
 }
 

@@ -22,7 +22,8 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 const newQueue = async () =>
-  ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } })).createQueue.id;
+  ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } }))
+    .createQueue.id;
 const join = async (queueId: string, name: string) =>
   ok(await harness.call<{ joinQueue: { visit: VisitData } }>(anonymous, joinOp, { input: { queueId, name, serviceId: tenant.serviceIds[0] } })).joinQueue.visit;
 const latest = async (queueId: string) =>
@@ -106,11 +107,13 @@ describe('latest estimates', () => {
     expect([ada.position, ben.position]).toEqual([1, 2]);
 
     // A query (the line loader) and the event agree, and the stored latest estimates with them.
-    const queue = ok(await harness.call<{ queue: { waitingCount: number; waiting: { id: string; position: number; estimatedWaitMinutes: number }[] } }>(
-      tenant.staff('STAFF'),
-      queueOp,
-      { id: queueId },
-    )).queue;
+    const queue = ok(
+      await harness.call<{ queue: { waitingCount: number; waiting: { id: string; position: number; estimatedWaitMinutes: number }[] } }>(
+        tenant.staff('STAFF'),
+        queueOp,
+        { id: queueId },
+      ),
+    ).queue;
     expect(queue.waitingCount).toBe(2);
     expect(queue.waiting.map((visit) => [visit.position, visit.estimatedWaitMinutes])).toEqual([
       [1, 20],

@@ -40,7 +40,13 @@ describe('estimateWaitMinutes', () => {
 
   it('does not round float noise up a whole minute', () => {
     const times = new Map([[anyService, 0.1 * 60 * 3]]);
-    expect(estimateWaitMinutes(Array.from({ length: 10 }, () => ({ serviceId: null, expectedServiceMinutes: null })), times, 1)).toBe(3);
+    expect(
+      estimateWaitMinutes(
+        Array.from({ length: 10 }, () => ({ serviceId: null, expectedServiceMinutes: null })),
+        times,
+        1,
+      ),
+    ).toBe(3);
   });
 });
 

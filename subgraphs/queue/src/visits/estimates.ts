@@ -86,12 +86,7 @@ function computeWaits(line: Line<LinePlace & EstimatePlace>, serviceTimes: Servi
 }
 
 /** Position and estimate of one visit of an ordered line; null when it is not in the line. */
-export function waitInLine(
-  line: Line<LinePlace & EstimatePlace>,
-  visitId: string,
-  serviceTimes: ServiceTimes,
-  countersOpen: number,
-): WaitInLine | null {
+export function waitInLine(line: Line<LinePlace & EstimatePlace>, visitId: string, serviceTimes: ServiceTimes, countersOpen: number): WaitInLine | null {
   if (positionIn(line, visitId) === null) return null;
   return waitsInLine(line, serviceTimes, countersOpen).get(visitId) ?? null;
 }

@@ -24,7 +24,9 @@ const join = (queueId: string, identity: Identity, input: Record<string, unknown
   harness.call<Joined>(identity, joinOp, { input: { queueId, name: 'Ada', ...input } });
 
 async function newQueue(): Promise<string> {
-  const { createQueue } = ok(await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } }));
+  const { createQueue } = ok(
+    await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Desk' } }),
+  );
   return createQueue.id;
 }
 const visitsOf = (queueId: string) => harness.prisma.visit.count({ where: { queueId } });
@@ -79,7 +81,10 @@ describe('createQueue with an idempotency key', () => {
     const first = ok(await create(manager, { idempotencyKey: 'q-scope', name: 'Front' })).createQueue;
     expect(errorCode(await create(tenant.staff('OWNER'), { idempotencyKey: 'q-scope', name: 'Front' }))).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(errorCode(await create(manager, { idempotencyKey: 'q-scope', name: 'Back' }))).toBe('IDEMPOTENCY_KEY_REUSED');
-    const retries = await Promise.all([create(manager, { idempotencyKey: 'q-scope', name: 'Front' }), create(manager, { name: 'Front', idempotencyKey: 'q-scope' })]);
+    const retries = await Promise.all([
+      create(manager, { idempotencyKey: 'q-scope', name: 'Front' }),
+      create(manager, { name: 'Front', idempotencyKey: 'q-scope' }),
+    ]);
     for (const retry of retries) expect(ok(retry).createQueue.id).toBe(first.id);
     expect(await queuesWithKey('q-scope')).toBe(1);
   });

@@ -201,7 +201,16 @@ export async function joinQueue(context: QueueContext, input: JoinQueueInput): P
           },
         });
         await tx.visitEvent.create({
-          data: { visitId: id, organizationId: queue.organizationId, queueId: queue.id, fromStatus: null, toStatus: 'WAITING', ...joiner.actor, requestId: currentRequestId(), at: joinedAt },
+          data: {
+            visitId: id,
+            organizationId: queue.organizationId,
+            queueId: queue.id,
+            fromStatus: null,
+            toStatus: 'WAITING',
+            ...joiner.actor,
+            requestId: currentRequestId(),
+            at: joinedAt,
+          },
         });
         return { visit, visitToken };
       },

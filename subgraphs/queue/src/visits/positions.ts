@@ -33,10 +33,7 @@ export function lineTimeOfCheckIn(scheduledAt: Date, checkedInAt: Date): Date {
  */
 export function compareLine(a: LinePlace, b: LinePlace): number {
   return (
-    b.priority - a.priority ||
-    time(a.lineAt) - time(b.lineAt) ||
-    ticket(a.ticketNumber) - ticket(b.ticketNumber) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    b.priority - a.priority || time(a.lineAt) - time(b.lineAt) || ticket(a.ticketNumber) - ticket(b.ticketNumber) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
 }
 

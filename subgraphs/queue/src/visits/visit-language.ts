@@ -15,7 +15,8 @@ const maxLength = 16;
 export function optionalLanguage(value: string | null | undefined, field = 'language'): string | null {
   const text = value?.trim() ?? '';
   if (!text) return null;
-  if (text.length > maxLength || !languageTag.test(text)) throw badInput(field, `must be a BCP 47 language tag such as en or de-DE (at most ${maxLength} characters).`);
+  if (text.length > maxLength || !languageTag.test(text))
+    throw badInput(field, `must be a BCP 47 language tag such as en or de-DE (at most ${maxLength} characters).`);
   return canonicalCase(text);
 }
 

@@ -40,7 +40,8 @@ async function newQueue(extra: Record<string, unknown> = {}, owner = tenant, bus
   return ok(await harness.call<{ createQueue: { id: string } }>(owner.staff('MANAGER'), createQueueOp, { input })).createQueue.id;
 }
 const joined = async (queueId: string, name: string, input: Record<string, unknown> = {}) =>
-  ok(await harness.call<{ joinQueue: { visit: VisitData } }>(anonymous, joinOp, { input: { queueId, name, serviceId: tenant.serviceIds[0], ...input } })).joinQueue.visit;
+  ok(await harness.call<{ joinQueue: { visit: VisitData } }>(anonymous, joinOp, { input: { queueId, name, serviceId: tenant.serviceIds[0], ...input } }))
+    .joinQueue.visit;
 const callNext = async (queueId: string, staff: Identity = tenant.staff('STAFF'), counter = 'Desk 1') =>
   ok(await harness.call<{ callNext: VisitData | null }>(staff, callNextOp, { queueId, counter })).callNext;
 const life = async (id: string) => ok(await harness.call<{ visit: VisitLifeData }>(tenant.staff('STAFF'), visitLifeOp, { id })).visit;
@@ -51,9 +52,9 @@ const transfer = (visitId: string, queueId: string, serviceId?: string, staff: I
   harness.call<{ transferVisit: VisitLifeData }>(staff, transferOp, { visitId, queueId, serviceId });
 const events = async (queueId: string): Promise<QueueEvent[]> => (await log.readAfter(queueEventStream(queueId), 0)).map(queueEventOf);
 const line = async (queueId: string) =>
-  (await harness.prisma.visit.findMany({ where: { queueId, status: 'WAITING' }, orderBy: [{ priority: 'desc' }, { lineAt: 'asc' }, { ticketNumber: 'asc' }] })).map(
-    (visit) => visit.customerName,
-  );
+  (
+    await harness.prisma.visit.findMany({ where: { queueId, status: 'WAITING' }, orderBy: [{ priority: 'desc' }, { lineAt: 'asc' }, { ticketNumber: 'asc' }] })
+  ).map((visit) => visit.customerName);
 
 /** Everything a refused change could have written: the visit's row and the history of its queue. */
 async function written(visitId: string) {
@@ -70,7 +71,13 @@ describe('callNext', () => {
     await harness.prisma.visit.update({ where: { id: ada.id }, data: { lineAt: new Date(Date.now() - 7 * 60_000) } });
     await callNext(queueId, staff, 'Desk 3');
     const called = await life(ada.id);
-    expect(called).toMatchObject({ status: 'CALLED', counter: 'Desk 3', calledBy: { id: staff.kind === 'staff' ? staff.subjectId : '' }, recallCount: 0, waitMinutes: 7 });
+    expect(called).toMatchObject({
+      status: 'CALLED',
+      counter: 'Desk 3',
+      calledBy: { id: staff.kind === 'staff' ? staff.subjectId : '' },
+      recallCount: 0,
+      waitMinutes: 7,
+    });
     expect(called.history.at(-1)).toMatchObject({ fromStatus: 'WAITING', toStatus: 'CALLED', action: null, counter: 'Desk 3' });
     const { waitSeconds } = await harness.prisma.visit.findUniqueOrThrow({ where: { id: ada.id } });
     expect(waitSeconds).toBeGreaterThanOrEqual(7 * 60);
@@ -115,7 +122,13 @@ describe('recallVisit', () => {
     const recaller = tenant.staff('STAFF');
     ok(await recall(ada.id));
     const twice = ok(await recall(ada.id, recaller)).recallVisit;
-    expect(twice).toMatchObject({ status: 'CALLED', calledAt: before.calledAt, recallCount: 2, counter: 'Desk 1', calledBy: { id: (recaller as { subjectId: string }).subjectId } });
+    expect(twice).toMatchObject({
+      status: 'CALLED',
+      calledAt: before.calledAt,
+      recallCount: 2,
+      counter: 'Desk 1',
+      calledBy: { id: (recaller as { subjectId: string }).subjectId },
+    });
     expect(twice.history.slice(-2)).toEqual([
       expect.objectContaining({ fromStatus: 'CALLED', toStatus: 'CALLED', action: 'RECALLED', recallCount: 1, counter: 'Desk 1', actorKind: 'staff' }),
       expect.objectContaining({ fromStatus: 'CALLED', toStatus: 'CALLED', action: 'RECALLED', recallCount: 2 }),
@@ -210,7 +223,15 @@ describe('transferVisit', () => {
     const before = await life(ada.id);
 
     const moved = ok(await transfer(ada.id, to, tenant.serviceIds[1])).transferVisit;
-    expect(moved).toMatchObject({ status: 'WAITING', ticket: 'F-001', ticketNumber: 1, lineAt: before.lineAt, counter: null, queue: { id: to }, service: { id: tenant.serviceIds[1] } });
+    expect(moved).toMatchObject({
+      status: 'WAITING',
+      ticket: 'F-001',
+      ticketNumber: 1,
+      lineAt: before.lineAt,
+      counter: null,
+      queue: { id: to },
+      service: { id: tenant.serviceIds[1] },
+    });
     // Ada joined before Tom: she stands ahead of him in her new line.
     expect(moved.position).toBe(1);
     expect(await line(to)).toEqual(['Ada', 'Tom']);
@@ -247,7 +268,9 @@ describe('transferVisit', () => {
       requestId: 'test',
       logger,
     });
-    expect(projected).toEqual({ data: { visitUpdated: { change: 'TRANSFERRED', visit: { status: 'WAITING', ticket: 'F-001', position: null, queue: { id: to, name: 'Desk' } } } } });
+    expect(projected).toEqual({
+      data: { visitUpdated: { change: 'TRANSFERRED', visit: { status: 'WAITING', ticket: 'F-001', position: null, queue: { id: to, name: 'Desk' } } } },
+    });
   });
 
   it('refuses what a join would refuse, and other businesses and tenants, writing nothing', async () => {
@@ -255,7 +278,9 @@ describe('transferVisit', () => {
     const closed = await newQueue();
     const full = await newQueue({ capacity: 1 });
     const onlyFirstService = await newQueue({ serviceIds: [tenant.serviceIds[1]] });
-    const elsewhere = await harness.prisma.business.create({ data: { organizationId: tenant.organizationId, name: 'Branch', slug: `branch-${Date.now()}`, timezone: 'Europe/Berlin' } });
+    const elsewhere = await harness.prisma.business.create({
+      data: { organizationId: tenant.organizationId, name: 'Branch', slug: `branch-${Date.now()}`, timezone: 'Europe/Berlin' },
+    });
     const otherBusiness = await newQueue({}, tenant, elsewhere.id);
     const otherTenant = await newQueue({}, other);
     ok(await harness.call(tenant.staff('MANAGER'), queueStatusOp('closeQueue'), { queueId: closed }));

@@ -93,8 +93,7 @@ export function markNoShow(context: QueueContext, visitId: string): Promise<Visi
 /** Completing a visit measures how long serving took: the moving average behind every estimate. */
 export function completeVisit(context: QueueContext, visitId: string): Promise<Visit> {
   return moveVisit(context, visitId, 'DONE', staffActor(context.identity), {
-    after: (tx, visit, now) =>
-      visit.servedAt ? recordServiceTime(tx, visit, (now.getTime() - visit.servedAt.getTime()) / 1000, now) : Promise.resolve(),
+    after: (tx, visit, now) => (visit.servedAt ? recordServiceTime(tx, visit, (now.getTime() - visit.servedAt.getTime()) / 1000, now) : Promise.resolve()),
   });
 }
 

@@ -104,8 +104,12 @@ describe('joinQueue', () => {
   it("keeps the visitor's language (BCP 47, canonical case) for the holder of the visit to read; a bad one is BAD_USER_INPUT with nothing written", async () => {
     const queueId = await newQueue();
     const languageOf = async (id: string, visitToken: string) =>
-      ok(await harness.call<{ visit: { language: string | null } }>(anonymous, 'query($id: ID!, $t: String) { visit(id: $id, visitToken: $t) { language } }', { id, t: visitToken })).visit
-        .language;
+      ok(
+        await harness.call<{ visit: { language: string | null } }>(anonymous, 'query($id: ID!, $t: String) { visit(id: $id, visitToken: $t) { language } }', {
+          id,
+          t: visitToken,
+        }),
+      ).visit.language;
     const german = await joined(queueId, { language: 'de-at' });
     expect(await languageOf(german.visit.id, german.visitToken)).toBe('de-AT');
     expect((await harness.prisma.visit.findUniqueOrThrow({ where: { id: german.visit.id } })).locale).toBe('de-AT');
@@ -127,16 +131,35 @@ describe('the line', () => {
     const ids = [];
     for (let i = 0; i < 3; i += 1) ids.push((await joined(queueId, { name: `P${i}` })).visit.id);
     const positions = async () => {
-      const queue = ok(await harness.call<{ queue: { waitingCount: number; waiting: { id: string; position: number; estimatedWaitMinutes: number }[] } }>(tenant.staff('VIEWER'), queueOp, { id: queueId })).queue;
+      const queue = ok(
+        await harness.call<{ queue: { waitingCount: number; waiting: { id: string; position: number; estimatedWaitMinutes: number }[] } }>(
+          tenant.staff('VIEWER'),
+          queueOp,
+          { id: queueId },
+        ),
+      ).queue;
       return { count: queue.waitingCount, line: queue.waiting.map((visit) => [visit.id, visit.position, visit.estimatedWaitMinutes]) };
     };
-    expect(await positions()).toEqual({ count: 3, line: [[ids[0], 1, 0], [ids[1], 2, 10], [ids[2], 3, 20]] });
+    expect(await positions()).toEqual({
+      count: 3,
+      line: [
+        [ids[0], 1, 0],
+        [ids[1], 2, 10],
+        [ids[2], 3, 20],
+      ],
+    });
 
     const called = ok(await callNext(queueId)).callNext!;
     expect(called.id).toBe(ids[0]);
     expect(called.position).toBeNull();
     expect(called.estimatedWaitMinutes).toBeNull();
-    expect(await positions()).toEqual({ count: 2, line: [[ids[1], 1, 0], [ids[2], 2, 10]] });
+    expect(await positions()).toEqual({
+      count: 2,
+      line: [
+        [ids[1], 1, 0],
+        [ids[2], 2, 10],
+      ],
+    });
   });
 
   it('calls a higher priority first', async () => {
@@ -217,7 +240,11 @@ describe('transitions', () => {
     const queueId = await newQueue({}, own);
     const businessId = own.businessId;
     const key = { businessId_serviceKey: { businessId, serviceKey: '*' } };
-    await harness.prisma.serviceTimeStat.upsert({ where: key, create: { businessId, serviceKey: '*', averageSeconds: 600, samples: 3 }, update: { averageSeconds: 600, samples: 3 } });
+    await harness.prisma.serviceTimeStat.upsert({
+      where: key,
+      create: { businessId, serviceKey: '*', averageSeconds: 600, samples: 3 },
+      update: { averageSeconds: 600, samples: 3 },
+    });
     const { visit } = await joined(queueId);
     ok(await callNext(queueId, own.staff('STAFF')));
     // Served two minutes ago: the sample is about 120 s.

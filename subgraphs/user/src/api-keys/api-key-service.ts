@@ -1,13 +1,5 @@
 import { createHmac } from 'node:crypto';
-import {
-  apiKeyPrefix,
-  hashApiKey,
-  partnerKeyCacheKey,
-  randomToken,
-  requireRole,
-  revokedPartnerKey,
-  revokedPartnerKeyTtlSeconds,
-} from '@waitlessq/auth';
+import { apiKeyPrefix, hashApiKey, partnerKeyCacheKey, randomToken, requireRole, revokedPartnerKey, revokedPartnerKeyTtlSeconds } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import { assertSameRequest, idempotencyFingerprint } from '@waitlessq/subgraph-kit';
 import { isUniqueViolation, type ApiKey } from '@waitlessq/database';
@@ -64,7 +56,10 @@ export async function createApiKey(ctx: UserContext, input: CreateApiKeyInput): 
           idempotencyFingerprint: fingerprint,
         },
       });
-      await recordAudit(tx, changeEntry(ctx, { action: 'api_key.created', targetType: 'ApiKey', targetId: created.id, detail: { name, prefix: created.prefix } }));
+      await recordAudit(
+        tx,
+        changeEntry(ctx, { action: 'api_key.created', targetType: 'ApiKey', targetId: created.id, detail: { name, prefix: created.prefix } }),
+      );
       return created;
     });
     ctx.logger.info({ apiKeyId: apiKey.id }, 'API key created');

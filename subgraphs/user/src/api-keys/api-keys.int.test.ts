@@ -50,7 +50,13 @@ async function call(query: string, variables: Record<string, unknown>, identity:
 }
 
 const codeOf = (response: Response) => response.errors?.[0]?.extensions?.code;
-const staff = (organizationId: string, role: StaffRole = 'OWNER'): Identity => ({ kind: 'staff', subjectId: randomUUID(), organizationId, role, platformAdmin: false });
+const staff = (organizationId: string, role: StaffRole = 'OWNER'): Identity => ({
+  kind: 'staff',
+  subjectId: randomUUID(),
+  organizationId,
+  role,
+  platformAdmin: false,
+});
 const gateway: Identity = { kind: 'service', subjectId: 'gateway' };
 const keyRows = async () => (await sql.query('SELECT * FROM "ApiKey" ORDER BY "id"')).rows;
 

@@ -43,8 +43,11 @@ let business: Service;
 let queue: Service;
 let user: Service;
 
-const start = <C extends BaseContext>(name: 'business' | 'queue' | 'user', make: (runtime: ServiceRuntime) => SubgraphDefinition<C>, extra: Record<string, string> = {}): Promise<Service> =>
-  startSubgraph(name, make, db, { env: { REDIS_KEY_PREFIX: `test:${db.name}:`, WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: 'true', ...extra } });
+const start = <C extends BaseContext>(
+  name: 'business' | 'queue' | 'user',
+  make: (runtime: ServiceRuntime) => SubgraphDefinition<C>,
+  extra: Record<string, string> = {},
+): Promise<Service> => startSubgraph(name, make, db, { env: { REDIS_KEY_PREFIX: `test:${db.name}:`, WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: 'true', ...extra } });
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -58,7 +61,13 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function call(service: Service, query: string, variables: Record<string, unknown>, identity: Identity, requestId: string = randomUUID()): Promise<Response> {
+async function call(
+  service: Service,
+  query: string,
+  variables: Record<string, unknown>,
+  identity: Identity,
+  requestId: string = randomUUID(),
+): Promise<Response> {
   const response = await fetch(service.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-request-id': requestId, [identityHeader]: await service.runtime.signer.sign(identity) },
@@ -100,7 +109,8 @@ describe('audit log', () => {
     await ok(user, REVOKE_KEY, { id: key }, admin, revokeRequest);
     await ok(user, REVOKE_KEY, { id: key }, admin); // a repeat changes nothing: no entry
     const invitation = (await ok(user, INVITE, { input: { email: 'new.hire@example.com', role: 'STAFF' } }, owner)).inviteStaff.invitation.id as string;
-    const endpoint = (await ok(user, CREATE_ENDPOINT, { input: { url: 'http://127.0.0.1:9/hook', eventTypes: ['visit.called'] } }, admin)).createWebhookEndpoint.endpoint.id as string;
+    const endpoint = (await ok(user, CREATE_ENDPOINT, { input: { url: 'http://127.0.0.1:9/hook', eventTypes: ['visit.called'] } }, admin)).createWebhookEndpoint
+      .endpoint.id as string;
     await ok(user, ROTATE, { id: endpoint }, admin);
     await ok(user, ENABLE, { id: endpoint }, admin);
     await ok(user, DELETE, { id: endpoint }, admin);
@@ -115,7 +125,12 @@ describe('audit log', () => {
       ['api_key.revoked', key],
       ['api_key.created', key],
     ]);
-    expect(entries.find((e) => e.action === 'api_key.created')).toMatchObject({ actorId: owner.subjectId, actorKind: 'STAFF', targetType: 'ApiKey', requestId: keyRequest });
+    expect(entries.find((e) => e.action === 'api_key.created')).toMatchObject({
+      actorId: owner.subjectId,
+      actorKind: 'STAFF',
+      targetType: 'ApiKey',
+      requestId: keyRequest,
+    });
     expect(entries.find((e) => e.action === 'api_key.revoked')).toMatchObject({ actorId: admin.subjectId, requestId: revokeRequest });
     // No personal data: the invitation's entry has the role, not the email.
     expect(entries.find((e) => e.action === 'staff.invited')!.detail).toEqual({ role: 'STAFF' });
@@ -156,7 +171,9 @@ describe('audit log', () => {
     for (const role of ['MANAGER', 'STAFF', 'VIEWER'] as const) {
       expect(codeOf(await call(user, AUDIT_LOG, { from: hourAgo(), to: inAnHour() }, staff(organizationId, role)))).toBe('FORBIDDEN');
     }
-    expect(codeOf(await call(user, AUDIT_LOG, { from: hourAgo(), to: inAnHour() }, { kind: 'partner', subjectId: randomUUID(), organizationId }))).toBe('FORBIDDEN');
+    expect(codeOf(await call(user, AUDIT_LOG, { from: hourAgo(), to: inAnHour() }, { kind: 'partner', subjectId: randomUUID(), organizationId }))).toBe(
+      'FORBIDDEN',
+    );
     expect(codeOf(await call(user, AUDIT_LOG, { from: hourAgo(), to: inAnHour() }, { kind: 'anonymous' }))).toBe('UNAUTHENTICATED');
     const cases: [Record<string, unknown>, string][] = [
       [{ from: inAnHour(), to: hourAgo() }, 'from'],
@@ -181,7 +198,7 @@ describe('audit log', () => {
     expect((await auditLog(elsewhere)).map((e) => e.action)).toEqual(['api_key.created']);
   });
 
-  it("stores a business settings change once, however often its job runs", async () => {
+  it('stores a business settings change once, however often its job runs', async () => {
     const organization = await user.runtime.db.prisma.organization.create({ data: { name: 'Audited', slug: `audited-${randomUUID()}` } });
     const settingsOwner = staff(organization.id);
     const add = jest.spyOn(business.runtime.jobs.queue, 'add');

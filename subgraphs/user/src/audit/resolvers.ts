@@ -7,7 +7,11 @@ import { auditLog } from './audit-log';
  * subgraph-kit's JSON scalar under its own name: the other subgraphs declare JSON
  * @inaccessible (internal data), which would hide any public field of that type.
  */
-export const AuditDetailScalar = new GraphQLScalarType({ ...JSONScalar.toConfig(), name: 'AuditDetail', description: 'Facts of an audited change, as a JSON object.' });
+export const AuditDetailScalar = new GraphQLScalarType({
+  ...JSONScalar.toConfig(),
+  name: 'AuditDetail',
+  description: 'Facts of an audited change, as a JSON object.',
+});
 
 export const auditResolvers = {
   AuditDetail: AuditDetailScalar,

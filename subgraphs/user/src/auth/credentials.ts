@@ -10,11 +10,7 @@ export const wrongCredentials = () => new AppError('UNAUTHENTICATED', 'Wrong ema
  * password is checked against a dummy hash, so an unknown email costs as much time as a wrong
  * password and the answer's timing does not reveal which emails have accounts.
  */
-export async function verifyCredentials<T extends { passwordHash: string | null }>(
-  services: UserServices,
-  account: T | null,
-  password: string,
-): Promise<T> {
+export async function verifyCredentials<T extends { passwordHash: string | null }>(services: UserServices, account: T | null, password: string): Promise<T> {
   // No account has a longer password (sign-up refuses it); do not spend hashing time on one.
   const candidate = password.length <= passwordMaxLength ? password : '';
   const hash = account?.passwordHash ?? (await services.dummyPasswordHash());

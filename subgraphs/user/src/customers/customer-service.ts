@@ -20,8 +20,7 @@ export interface ListCustomersArgs {
 
 export const maxCustomersPerPage = 200;
 
-export const customerEmailTaken = () =>
-  new AppError('CONFLICT', 'A customer with this email already exists in this organization.', { field: 'email' });
+export const customerEmailTaken = () => new AppError('CONFLICT', 'A customer with this email already exists in this organization.', { field: 'email' });
 
 /** Staff (STAFF or higher) add a customer; a retry with the same key (same caller, same input) returns the first one. */
 export async function createCustomer(ctx: UserContext, input: CreateCustomerInput): Promise<Customer> {

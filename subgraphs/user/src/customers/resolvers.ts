@@ -1,12 +1,6 @@
 import type { Resolvers } from '../generated/resolvers-types';
 import { registerCustomer, signInCustomer } from './customer-auth';
-import {
-  createCustomer,
-  customerReference,
-  findCustomer,
-  listCustomers,
-  meCustomer,
-} from './customer-service';
+import { createCustomer, customerReference, findCustomer, listCustomers, meCustomer } from './customer-service';
 
 export const customerResolvers = {
   Query: {
@@ -17,8 +11,7 @@ export const customerResolvers = {
   Mutation: {
     createCustomer: (_, args, ctx) => createCustomer(ctx, args.input),
     registerCustomer: (_, args, ctx) => registerCustomer(ctx, args.input),
-    signInCustomer: (_, args, ctx) =>
-      signInCustomer(ctx, args.organizationId, args.email, args.password),
+    signInCustomer: (_, args, ctx) => signInCustomer(ctx, args.organizationId, args.email, args.password),
   },
   Customer: {
     __resolveReference: (reference, ctx) => customerReference(ctx, reference.id),

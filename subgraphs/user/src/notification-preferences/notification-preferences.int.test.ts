@@ -49,7 +49,13 @@ async function call(query: string, variables: Record<string, unknown>, identity:
 }
 
 const codeOf = (response: Response) => response.errors?.[0]?.extensions?.code;
-const staff = (organizationId: string, role: StaffRole = 'OWNER'): Identity => ({ kind: 'staff', subjectId: randomUUID(), organizationId, role, platformAdmin: false });
+const staff = (organizationId: string, role: StaffRole = 'OWNER'): Identity => ({
+  kind: 'staff',
+  subjectId: randomUUID(),
+  organizationId,
+  role,
+  platformAdmin: false,
+});
 const prisma = () => runtime.db.prisma;
 const optOutRows = async (organizationId: string) =>
   (await sql.query('SELECT "channel", "address", "source" FROM "NotificationOptOut" WHERE "organizationId" = $1 ORDER BY "channel"', [organizationId])).rows;
@@ -94,7 +100,7 @@ describe('notification preferences', () => {
     expect(await optOutRows(other)).toEqual([]);
   });
 
-  it('is for customers only; staff of the organization read a customer\'s preferences, nobody else does', async () => {
+  it("is for customers only; staff of the organization read a customer's preferences, nobody else does", async () => {
     const org = randomUUID();
     const { customer, identity } = await newCustomer(org, 'cyd@example.test', null);
     await call(UPDATE, { input: { email: false } }, identity);
@@ -106,7 +112,11 @@ describe('notification preferences', () => {
     expect(asStaff.data!.customer).toEqual({ id: customer.id, notificationPreferences: { email: false, sms: null, push: true } });
     // Partners reach customers as references (Visit.customer): without the preferences.
     const ENTITY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id notificationPreferences { email } } } }`;
-    const asPartner = await call(ENTITY, { r: [{ __typename: 'Customer', id: customer.id }] }, { kind: 'partner', subjectId: randomUUID(), organizationId: org });
+    const asPartner = await call(
+      ENTITY,
+      { r: [{ __typename: 'Customer', id: customer.id }] },
+      { kind: 'partner', subjectId: randomUUID(), organizationId: org },
+    );
     expect(asPartner.data!._entities).toEqual([{ id: customer.id, notificationPreferences: null }]);
     const asSelf = await call(ENTITY, { r: [{ __typename: 'Customer', id: customer.id }] }, identity);
     expect(asSelf.data!._entities).toEqual([{ id: customer.id, notificationPreferences: { email: false } }]);
@@ -155,7 +165,9 @@ describe('opt-outs and the one-click unsubscribe link', () => {
 
     const done = await call(UNSUBSCRIBE, { token }, { kind: 'anonymous' });
     expect(done.data!.unsubscribe).toBe(true);
-    expect((await sql.query('SELECT "source" FROM "NotificationOptOut" WHERE "address" = $1', ['eve@example.test'])).rows).toEqual([{ source: 'UNSUBSCRIBE_LINK' }]);
+    expect((await sql.query('SELECT "source" FROM "NotificationOptOut" WHERE "address" = $1', ['eve@example.test'])).rows).toEqual([
+      { source: 'UNSUBSCRIBE_LINK' },
+    ]);
     // Clicking again is fine.
     expect((await call(UNSUBSCRIBE, { token }, { kind: 'anonymous' })).data!.unsubscribe).toBe(true);
     expect((await call(MINE, {}, identity)).data!.meCustomer).toEqual({ id: customer.id, notificationPreferences: { email: false, sms: null, push: true } });

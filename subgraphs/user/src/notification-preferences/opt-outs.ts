@@ -65,7 +65,9 @@ const macOf = (secret: string, payload: string) => createHmac('sha256', unsubscr
  * It never expires: a link in an old email must still work.
  */
 export function unsubscribeToken(secret: string, subject: UnsubscribeSubject): string {
-  const payload = Buffer.from(JSON.stringify([subject.organizationId, subject.channel, normalizeAddress(subject.channel, subject.address)])).toString('base64url');
+  const payload = Buffer.from(JSON.stringify([subject.organizationId, subject.channel, normalizeAddress(subject.channel, subject.address)])).toString(
+    'base64url',
+  );
   return `${payload}.${macOf(secret, payload).toString('base64url')}`;
 }
 

@@ -27,7 +27,10 @@ function addressesOf(customer: Pick<Customer, 'id' | 'email' | 'phone'>): Record
   return { EMAIL: customer.email, SMS: customer.phone, PUSH: pushAddressOf(customer.id) };
 }
 
-export async function preferencesOf(prisma: PrismaClient, customer: Pick<Customer, 'id' | 'organizationId' | 'email' | 'phone'>): Promise<NotificationPreferences> {
+export async function preferencesOf(
+  prisma: PrismaClient,
+  customer: Pick<Customer, 'id' | 'organizationId' | 'email' | 'phone'>,
+): Promise<NotificationPreferences> {
   const addresses = addressesOf(customer);
   const present = fields.filter(([, channel]) => addresses[channel] !== null);
   const optedOut = await prisma.notificationOptOut.findMany({

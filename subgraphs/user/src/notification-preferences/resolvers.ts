@@ -3,8 +3,7 @@ import { customerPreferences, unsubscribe, updateNotificationPreferences } from 
 
 export const notificationPreferenceResolvers = {
   Mutation: {
-    updateNotificationPreferences: (_, args, ctx) =>
-      updateNotificationPreferences(ctx, args.input),
+    updateNotificationPreferences: (_, args, ctx) => updateNotificationPreferences(ctx, args.input),
     unsubscribe: (_, args, ctx) => unsubscribe(ctx, args.token),
   },
   Customer: {

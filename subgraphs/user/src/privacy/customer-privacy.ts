@@ -127,7 +127,10 @@ async function eraseOf(ctx: UserContext, organizationId: string, customerId: str
   if (!customer) {
     const erasedBefore =
       isUuid(customerId) &&
-      (await prisma.auditEntry.findFirst({ where: { organizationId, action: 'customer.erased', targetType: 'Customer', targetId: customerId }, select: { id: true } }));
+      (await prisma.auditEntry.findFirst({
+        where: { organizationId, action: 'customer.erased', targetType: 'Customer', targetId: customerId },
+        select: { id: true },
+      }));
     if (!erasedBefore) throw notFound();
     return { customerId, erased: false, visits: 0, notifications: 0, standbyEntries: 0, pushSubscriptions: 0, sessions: 0 };
   }
@@ -156,7 +159,10 @@ async function eraseOf(ctx: UserContext, organizationId: string, customerId: str
     };
     if (deleted.count > 0) {
       const { customerId: _id, erased: _erased, ...detail } = erasure;
-      await recordAudit(tx, changeEntry(ctx, { action: 'customer.erased', targetType: 'Customer', targetId: customer.id, detail: { ...detail } }, organizationId));
+      await recordAudit(
+        tx,
+        changeEntry(ctx, { action: 'customer.erased', targetType: 'Customer', targetId: customer.id, detail: { ...detail } }, organizationId),
+      );
     }
     ctx.logger.info({ ...erasure }, 'customer erased');
     return erasure;

@@ -17,7 +17,13 @@ export interface CustomerRetentionResult {
  * must outlive the account (a new visit with the same phone must still not be texted).
  * In batches, each one statement; a second run deletes nothing.
  */
-export async function deleteInactiveCustomers(prisma: PrismaClient, organizationId: string, cutoff: Date, keep: string[], batchSize = 500): Promise<CustomerRetentionResult> {
+export async function deleteInactiveCustomers(
+  prisma: PrismaClient,
+  organizationId: string,
+  cutoff: Date,
+  keep: string[],
+  batchSize = 500,
+): Promise<CustomerRetentionResult> {
   const result: CustomerRetentionResult = { customers: 0, refreshSessions: 0, pushOptOuts: 0 };
   for (;;) {
     const [batch] = await prisma.$queryRaw<{ customers: number; sessions: number; optOuts: number }[]>`

@@ -3,8 +3,7 @@ import { isUniqueViolation, type Prisma, type PrismaClient, type User } from '@w
 import type { UserContext } from '../context';
 import { issueRefreshToken } from '../auth/sessions';
 
-export const staffEmailTaken = () =>
-  new AppError('CONFLICT', 'A staff account with this email already exists; sign in instead.', { field: 'email' });
+export const staffEmailTaken = () => new AppError('CONFLICT', 'A staff account with this email already exists; sign in instead.', { field: 'email' });
 
 /** Emails are unique across the platform: one staff account belongs to one organization. */
 export async function ensureStaffEmailFree(prisma: PrismaClient, email: string): Promise<void> {

@@ -205,7 +205,9 @@ describe('invitation emails', () => {
     const sent = await invite(identity, 'sent@example.test', 'STAFF');
     await sendInvitationEmail(prisma(), new RecordingEmail(), options, sent.invitation.id);
     const fresh = await invite(identity, 'fresh@example.test', 'STAFF');
-    await sql.query(`UPDATE "Invitation" SET "createdAt" = now() - interval '10 minutes' WHERE "id" = ANY($1::uuid[])`, [[lost.invitation.id, sent.invitation.id]]);
+    await sql.query(`UPDATE "Invitation" SET "createdAt" = now() - interval '10 minutes' WHERE "id" = ANY($1::uuid[])`, [
+      [lost.invitation.id, sent.invitation.id],
+    ]);
 
     const pending = await pendingInvitationIds(prisma(), 5 * 60_000);
     expect(pending).toContain(lost.invitation.id);

@@ -35,8 +35,7 @@ export interface InvitationEmailOptions {
 
 const roleNames: Record<string, string> = { OWNER: 'an owner', ADMIN: 'an admin', MANAGER: 'a manager', STAFF: 'a staff member', VIEWER: 'a viewer' };
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The default, English template. */
 export function renderInvitationEmail(content: InvitationEmailContent): RenderedInvitationEmail {
@@ -44,7 +43,12 @@ export function renderInvitationEmail(content: InvitationEmailContent): Rendered
   const expires = `${content.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   const subject = `${content.inviterName} invited you to ${content.organizationName} on WaitLessQ`;
   const intro = `${content.inviterName} invited you to join ${content.organizationName} on WaitLessQ as ${role}.`;
-  const text = [intro, `Accept the invitation: ${content.acceptUrl}`, `The link works until ${expires}.`, 'If you did not expect this email, you can ignore it.'].join('\n\n');
+  const text = [
+    intro,
+    `Accept the invitation: ${content.acceptUrl}`,
+    `The link works until ${expires}.`,
+    'If you did not expect this email, you can ignore it.',
+  ].join('\n\n');
   const html = [
     '<!doctype html><html lang="en"><body style="font-family:sans-serif">',
     `<p>${escapeHtml(intro)}</p>`,

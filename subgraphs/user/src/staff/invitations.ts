@@ -65,18 +65,18 @@ export async function inviteStaff(ctx: UserContext, input: InviteStaffInput): Pr
   try {
     const invitation = await prisma.$transaction(async (tx) => {
       const created = await tx.invitation.create({
-      data: {
-        organizationId,
-        email,
-        role: input.role,
-        tokenHash: sha256(token),
-        invitedById: inviter.subjectId,
-        expiresAt: new Date(Date.now() + invitationLifetimeMs),
-        // The email's outbox, in the invitation's own statement: kept until the email is sent.
-        pendingEmailToken: token,
-        idempotencyKey,
-        idempotencyFingerprint: fingerprint,
-      },
+        data: {
+          organizationId,
+          email,
+          role: input.role,
+          tokenHash: sha256(token),
+          invitedById: inviter.subjectId,
+          expiresAt: new Date(Date.now() + invitationLifetimeMs),
+          // The email's outbox, in the invitation's own statement: kept until the email is sent.
+          pendingEmailToken: token,
+          idempotencyKey,
+          idempotencyFingerprint: fingerprint,
+        },
       });
       // The role, not the email: the entry carries no personal data.
       await recordAudit(tx, changeEntry(ctx, { action: 'staff.invited', targetType: 'Invitation', targetId: created.id, detail: { role: created.role } }));
@@ -128,16 +128,17 @@ export async function acceptInvitation(ctx: UserContext, input: AcceptInvitation
     { organizationId: invitation.organizationId, email: invitation.email, name, role: invitation.role, passwordHash },
     claim,
     // The new account is the actor: the invitee acted, not yet signed in.
-    (tx, created) => recordAudit(tx, {
-      organizationId: created.organizationId,
-      actorId: created.id,
-      actorKind: 'STAFF',
-      action: 'staff.joined',
-      targetType: 'User',
-      targetId: created.id,
-      detail: { role: created.role, invitationId: invitation.id, invitedById: invitation.invitedById },
-      requestId: ctx.requestId,
-    }),
+    (tx, created) =>
+      recordAudit(tx, {
+        organizationId: created.organizationId,
+        actorId: created.id,
+        actorKind: 'STAFF',
+        action: 'staff.joined',
+        targetType: 'User',
+        targetId: created.id,
+        detail: { role: created.role, invitationId: invitation.id, invitedById: invitation.invitedById },
+        requestId: ctx.requestId,
+      }),
   );
   ctx.logger.info({ userId: user.id, invitationId: invitation.id }, 'invitation accepted');
   return staffAuthPayload(ctx, user, refreshToken);

@@ -78,7 +78,7 @@ export async function rotateWebhookSecret(ctx: UserContext, id: string): Promise
     await recordAudit(tx, changeEntry(ctx, { action: 'webhook.secret_rotated', targetType: 'WebhookEndpoint', targetId: id }));
   });
   ctx.logger.info({ webhookEndpointId: id }, 'webhook secret rotated');
-  return { endpoint: (await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } })), secret };
+  return { endpoint: await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } }), secret };
 }
 
 /** Deletes the endpoint and its delivery log; jobs still queued for it find nothing and stop. */
@@ -170,7 +170,11 @@ export async function sendTestWebhook(ctx: UserContext, endpointId: string): Pro
   const endpoint = await prisma.webhookEndpoint.findFirst({ where: { id: endpointId, organizationId }, select: { id: true, enabled: true } });
   if (!endpoint) throw endpointNotFound();
   if (!endpoint.enabled) throw new AppError('CONFLICT', 'This endpoint is disabled; enable it first.');
-  const payload: WebhookPayload = { type: testEventType, timestamp: new Date().toISOString(), data: { endpointId, sentBy: subjectId, message: 'A test event from WaitLessQ.' } };
+  const payload: WebhookPayload = {
+    type: testEventType,
+    timestamp: new Date().toISOString(),
+    data: { endpointId, sentBy: subjectId, message: 'A test event from WaitLessQ.' },
+  };
   const delivery = await prisma.webhookDelivery.create({
     data: { organizationId, endpointId, eventId: `evt_test_${randomUUID()}`, eventType: testEventType, payload: payload as unknown as Prisma.InputJsonValue },
     include: attemptsInOrder,

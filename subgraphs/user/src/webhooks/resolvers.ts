@@ -13,8 +13,7 @@ import {
 export const webhookResolvers = {
   Query: {
     webhookEndpoints: (_, __, ctx) => listWebhookEndpoints(ctx),
-    webhookDeliveries: (_, args, ctx) =>
-      listWebhookDeliveries(ctx, args.endpointId, args.first, args.after),
+    webhookDeliveries: (_, args, ctx) => listWebhookDeliveries(ctx, args.endpointId, args.first, args.after),
   },
   Mutation: {
     createWebhookEndpoint: (_, args, ctx) => createWebhookEndpoint(ctx, args.input),

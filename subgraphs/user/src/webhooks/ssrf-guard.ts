@@ -49,7 +49,10 @@ export interface ResolvedAddress {
 }
 
 export class BlockedAddressError extends Error {
-  constructor(readonly hostname: string, readonly address: string) {
+  constructor(
+    readonly hostname: string,
+    readonly address: string,
+  ) {
     super(`${hostname} resolves to ${address}, a loopback, private, link-local or reserved address`);
     this.name = 'BlockedAddressError';
   }

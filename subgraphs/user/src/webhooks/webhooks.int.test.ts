@@ -112,7 +112,11 @@ const recording = (runtime: ServiceRuntime) => void Object.assign(runtime, { job
 beforeAll(async () => {
   db = await createTestDatabase();
   const strictOne = await startSubgraph('user', createUserSubgraph, db, { env: env(false), prepare: recording });
-  const lenientOne = await startSubgraph('user', createUserSubgraph, db, { env: env(true), shared: { db: strictOne.runtime.db, redis: strictOne.runtime.redis }, prepare: recording });
+  const lenientOne = await startSubgraph('user', createUserSubgraph, db, {
+    env: env(true),
+    shared: { db: strictOne.runtime.db, redis: strictOne.runtime.redis },
+    prepare: recording,
+  });
   subgraphs = [lenientOne, strictOne];
   [strict, strictUrl, lenient, lenientUrl] = [strictOne.runtime, strictOne.url, lenientOne.runtime, lenientOne.url];
   sql = new Client({ connectionString: db.url });
@@ -139,7 +143,13 @@ async function call(query: string, variables: Record<string, unknown>, identity:
 
 const codeOf = (response: Response) => response.errors?.[0]?.extensions?.code;
 const fieldOf = (response: Response) => response.errors?.[0]?.extensions?.field;
-const staff = (organizationId: string, role: StaffRole = 'OWNER'): Identity => ({ kind: 'staff', subjectId: randomUUID(), organizationId, role, platformAdmin: false });
+const staff = (organizationId: string, role: StaffRole = 'OWNER'): Identity => ({
+  kind: 'staff',
+  subjectId: randomUUID(),
+  organizationId,
+  role,
+  platformAdmin: false,
+});
 const endpointRows = async () => (await sql.query('SELECT * FROM "WebhookEndpoint" ORDER BY "id"')).rows;
 const prisma = () => lenient.db.prisma;
 const options = (disableAfterFailures = 5) => ({ allowPrivateAddresses: true, disableAfterFailures, timeoutMs: 5_000 });
@@ -174,7 +184,12 @@ describe('webhook endpoints', () => {
     const created = await createEndpoint(owner, ['visit.called', 'queue.paused', 'visit.called'], '  CRM sync ');
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(Buffer.from(created.secret.slice(6), 'base64')).toHaveLength(32);
-    expect(created.endpoint).toMatchObject({ url: `${receiver.url}${created.path}`, enabled: true, description: 'CRM sync', eventTypes: ['visit.called', 'queue.paused'] });
+    expect(created.endpoint).toMatchObject({
+      url: `${receiver.url}${created.path}`,
+      enabled: true,
+      description: 'CRM sync',
+      eventTypes: ['visit.called', 'queue.paused'],
+    });
     const listed = await call(LIST, {}, staff(organizationId, 'ADMIN'));
     expect(listed.data!.webhookEndpoints).toEqual([expect.objectContaining({ id: created.endpoint.id, enabled: true })]);
     expect(JSON.stringify(listed)).not.toContain(created.secret);
@@ -247,7 +262,13 @@ describe('webhook endpoints', () => {
     const publicOne = await call(CREATE, { input: { url: 'https://203.0.113.7/hooks', eventTypes: ['visit.called'] } }, owner, strictUrl);
     expect(publicOne.errors).toBeUndefined();
     // Allowed (tests): the same addresses, and http.
-    for (const url of ['https://127.0.0.1/hooks', 'https://10.1.2.3/hooks', 'https://169.254.169.254/latest/meta-data', 'http://localhost/hooks', `${receiver.url}/hooks`]) {
+    for (const url of [
+      'https://127.0.0.1/hooks',
+      'https://10.1.2.3/hooks',
+      'https://169.254.169.254/latest/meta-data',
+      'http://localhost/hooks',
+      `${receiver.url}/hooks`,
+    ]) {
       const response = await call(CREATE, { input: { url, eventTypes: ['visit.called'] } }, owner, lenientUrl);
       expect([url, response.errors]).toEqual([url, undefined]);
     }
@@ -394,7 +415,9 @@ describe('fan-out and delivery', () => {
   it('checks the address again when sending (DNS rebinding): a private one is refused and logged, nothing sent', async () => {
     const { path } = await createEndpoint(owner, ['visit.no_show']);
     const [deliveryId] = await fanOutWebhookEvent(prisma(), event(organizationId, 'visit.no_show'));
-    await expect(deliverWebhook(prisma(), { ...options(), allowPrivateAddresses: false }, deliveryId, { attempt: 1, maxAttempts: 15 })).rejects.toThrow(/127\.0\.0\.1/);
+    await expect(deliverWebhook(prisma(), { ...options(), allowPrivateAddresses: false }, deliveryId, { attempt: 1, maxAttempts: 15 })).rejects.toThrow(
+      /127\.0\.0\.1/,
+    );
     expect(receiver.at(path)).toHaveLength(0);
     const delivery = await deliveryOf(deliveryId);
     expect(delivery.attempts).toEqual([expect.objectContaining({ succeeded: false, statusCode: null, error: expect.stringContaining('private') })]);
@@ -407,7 +430,9 @@ describe('fan-out and delivery', () => {
       const port = (silent.address() as AddressInfo).port;
       const created = await call(CREATE, { input: { url: `http://127.0.0.1:${port}/slow`, eventTypes: ['visit.checked_in'] } }, owner);
       const [deliveryId] = await fanOutWebhookEvent(prisma(), event(organizationId, 'visit.checked_in'));
-      await expect(deliverWebhook(prisma(), { ...options(), timeoutMs: 300 }, deliveryId, { attempt: 1, maxAttempts: 15 })).rejects.toThrow(/no answer within 300 ms/);
+      await expect(deliverWebhook(prisma(), { ...options(), timeoutMs: 300 }, deliveryId, { attempt: 1, maxAttempts: 15 })).rejects.toThrow(
+        /no answer within 300 ms/,
+      );
       const delivery = await deliveryOf(deliveryId);
       expect(delivery.endpointId).toBe(created.data!.createWebhookEndpoint.endpoint.id);
       expect(delivery.attempts).toEqual([expect.objectContaining({ succeeded: false, statusCode: null, error: 'no answer within 300 ms' })]);
@@ -428,7 +453,10 @@ describe('fan-out and delivery', () => {
 
   it('fails a delivery on its last attempt, disables the endpoint after repeated final failures, and enableWebhookEndpoint re-enables it', async () => {
     const { endpoint, path } = await createEndpoint(owner, ['queue.paused']);
-    receiver.script.set(path, Array.from({ length: 10 }, () => 503));
+    receiver.script.set(
+      path,
+      Array.from({ length: 10 }, () => 503),
+    );
     const deliveries = [];
     for (let i = 0; i < 3; i += 1) deliveries.push((await fanOutWebhookEvent(prisma(), event(organizationId, 'queue.paused')))[0]);
 
@@ -492,7 +520,9 @@ describe('fan-out and delivery', () => {
     added.length = 0;
     const answer = await call(REDELIVER, { id: deliveryId }, owner);
     expect(answer.data!.redeliverWebhook).toMatchObject({ id: deliveryId, status: 'PENDING' });
-    expect(added).toEqual([{ name: 'webhook-delivery', data: { deliveryId }, options: { jobId: expect.stringMatching(new RegExp(`^webhook-delivery:${deliveryId}:`)) } }]);
+    expect(added).toEqual([
+      { name: 'webhook-delivery', data: { deliveryId }, options: { jobId: expect.stringMatching(new RegExp(`^webhook-delivery:${deliveryId}:`)) } },
+    ]);
     // The job then sends it again with the same webhook-id.
     await deliverWebhook(prisma(), options(), deliveryId, { attempt: 1, maxAttempts: 15 });
     const delivery = await deliveryOf(deliveryId);
@@ -509,7 +539,10 @@ describe('fan-out and delivery', () => {
     expect(added).toEqual([{ name: 'webhook-delivery', data: { deliveryId: delivery.id }, options: { jobId: `webhook-delivery:${delivery.id}` } }]);
     await deliverWebhook(prisma(), options(), delivery.id, { attempt: 1, maxAttempts: 15 });
     const [request] = receiver.at(path);
-    expect(new Webhook(secret).verify(request.body, request.headers as Record<string, string>)).toMatchObject({ type: 'webhook.test', data: { endpointId: endpoint.id } });
+    expect(new Webhook(secret).verify(request.body, request.headers as Record<string, string>)).toMatchObject({
+      type: 'webhook.test',
+      data: { endpointId: endpoint.id },
+    });
     await sql.query('UPDATE "WebhookEndpoint" SET "enabled" = false WHERE "id" = $1', [endpoint.id]);
     expect(codeOf(await call(SEND_TEST, { e: endpoint.id }, owner))).toBe('CONFLICT');
   });
