@@ -16,7 +16,7 @@
 #                                                           \-> prod-deps (npm prune) -> runtime (target, default)
 # Works with BuildKit and with the legacy builder (no RUN --mount).
 
-FROM node:20-bookworm-slim AS base
+FROM node:24-bookworm-slim AS base
 WORKDIR /app
 
 # --- manifests: package.json files, lockfile and .npmrc only ---------------------------------
