@@ -2,7 +2,7 @@
 // (transpiled by SWC); end-to-end suites start the built services (`npm run build` first).
 
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
-// Node 20 can require() ES modules but jest's module system cannot: ESM-only dependencies
+// Node can require() ES modules but jest's module system cannot: ESM-only dependencies
 // (jose) are transpiled to CommonJS for the tests. PGlite's CommonJS build loads Node's own
 // modules with import(), which jest refuses without --experimental-vm-modules: transpiled too.
 const transform = { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swc, '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': swc };
@@ -42,7 +42,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
-      testMatch: ['**/src/**/*.int.test.ts', '<rootDir>/prisma/**/*.int.test.ts', '<rootDir>/schema/**/*.int.test.ts'],
+      testMatch: ['**/src/**/*.int.test.ts', '<rootDir>/prisma/**/*.int.test.ts', '<rootDir>/schema/**/*.int.test.ts', '<rootDir>/deploy/**/*.int.test.ts'],
       testTimeout: 60_000,
     },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e.test.ts'], testTimeout: 120_000 },
