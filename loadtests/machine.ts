@@ -1,0 +1,154 @@
+/**
+ * How quiet the machine was while a benchmark ran. Every benchmark in loadtests/ wraps each
+ * measured round in `watchMachine()` and stores its verdict with the figures, so a figure taken
+ * on a busy machine is marked (and the RESULTS files only quote quiet rounds).
+ *
+ * Two readings, sampled every second from /proc:
+ * - the 1-minute load average (it counts the benchmark's own processes too, so it is context);
+ * - the CPU spent by processes outside the benchmark, in cores: all busy CPU time (/proc/stat)
+ *   minus that of the benchmark's process tree (this process and every descendant: the services
+ *   it started) and of the servers it drives (PostgreSQL and Redis). That is the figure that
+ *   decides: someone else's test suite or build shows in it whatever the benchmark itself does.
+ *   (Another client of the same PostgreSQL or Redis is counted as the benchmark's: the
+ *   servers' processes cannot be split by client.)
+ * A round is busy when the outside CPU averaged more than `busyOutsideCores` (default 0.2, a
+ * fifth of a core) or peaked above 1 core for a second.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** Processes that serve the benchmark rather than compete with it. */
+const SERVERS = new Set(['postgres', 'redis-server']);
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+export interface MachineLoad {
+  cores: number;
+  seconds: number;
+  /** 1-minute load average: at the start, at the end, and the highest seen. */
+  load1: { start: number; end: number; max: number };
+  /** CPU of processes outside the benchmark, in cores. */
+  outsideCores: { mean: number; max: number };
+  busy: boolean;
+}
+
+interface ProcessTicks {
+  pid: number;
+  ppid: number;
+  name: string;
+  ticks: number;
+}
+
+function readProcesses(): ProcessTicks[] {
+  const processes: ProcessTicks[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the listing
+    }
+    // pid (comm) state ppid ... utime(14) stime(15): comm may hold spaces, so split after ')'.
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    processes.push({
+      pid: Number(entry),
+      ppid: Number(fields[1]),
+      name: stat.slice(stat.indexOf('(') + 1, close),
+      ticks: Number(fields[11]) + Number(fields[12]),
+    });
+  }
+  return processes;
+}
+
+/** Busy ticks of all CPUs together (user, nice, system, irq, softirq, steal). */
+function busyTicks(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return user + nice + system + irq + softirq + steal;
+}
+
+/** Ticks of the benchmark: this process, its descendants, and the servers it drives. */
+function insideTicks(processes: ProcessTicks[]): Map<number, number> {
+  const children = new Map<number, number[]>();
+  for (const p of processes) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const tree = new Set<number>();
+  const pending = [process.pid];
+  while (pending.length > 0) {
+    const pid = pending.pop()!;
+    if (tree.has(pid)) continue;
+    tree.add(pid);
+    pending.push(...(children.get(pid) ?? []));
+  }
+  const inside = new Map<number, number>();
+  for (const p of processes) if (tree.has(p.pid) || SERVERS.has(p.name)) inside.set(p.pid, p.ticks);
+  return inside;
+}
+
+export interface MachineWatch {
+  /** Stops sampling and gives the verdict over the watched span. */
+  stop(): MachineLoad;
+}
+
+export function watchMachine(options: { busyOutsideCores?: number; intervalMs?: number } = {}): MachineWatch {
+  const busyOutsideCores = options.busyOutsideCores ?? 0.2;
+  const cores = os.cpus().length;
+  const started = performance.now();
+  const load1 = { start: os.loadavg()[0], end: 0, max: os.loadavg()[0] };
+  const outside: number[] = [];
+  let last = { at: started, busy: busyTicks(), inside: insideTicks(readProcesses()) };
+
+  const sample = () => {
+    const at = performance.now();
+    const busy = busyTicks();
+    const inside = insideTicks(readProcesses());
+    // Only processes seen at both ends count as inside: one that started or ended in between
+    // is charged to outside for that second, an overestimate that errs towards "busy".
+    let insideDelta = 0;
+    for (const [pid, ticks] of inside) {
+      const before = last.inside.get(pid);
+      if (before !== undefined) insideDelta += Math.max(0, ticks - before);
+    }
+    const seconds = (at - last.at) / 1_000;
+    if (seconds > 0) outside.push(Math.max(0, busy - last.busy - insideDelta) / TICKS_PER_SECOND / seconds);
+    load1.max = Math.max(load1.max, os.loadavg()[0]);
+    last = { at, busy, inside };
+  };
+  const timer = setInterval(sample, options.intervalMs ?? 1_000);
+  timer.unref();
+
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      load1.end = os.loadavg()[0];
+      const mean = outside.length > 0 ? outside.reduce((a, b) => a + b, 0) / outside.length : 0;
+      const max = Math.max(0, ...outside);
+      const round = (value: number) => Math.round(value * 100) / 100;
+      return {
+        cores,
+        seconds: round((performance.now() - started) / 1_000),
+        load1: { start: round(load1.start), end: round(load1.end), max: round(load1.max) },
+        outsideCores: { mean: round(mean), max: round(max) },
+        busy: mean > busyOutsideCores || max > 1,
+      };
+    },
+  };
+}
+
+/** Runs `fn` watched: its result with the machine's load beside it. */
+export async function watched<T>(fn: () => Promise<T>, options?: Parameters<typeof watchMachine>[0]): Promise<{ result: T; machine: MachineLoad }> {
+  const watch = watchMachine(options);
+  try {
+    const result = await fn();
+    return { result, machine: watch.stop() };
+  } catch (error) {
+    watch.stop();
+    throw error;
+  }
+}
+
+/** One line for a benchmark's console: "load 0.4→0.6 (max 0.7), outside 0.03 cores" plus BUSY. */
+export function describeMachine(machine: MachineLoad): string {
+  const { load1, outsideCores } = machine;
+  return `load ${load1.start}→${load1.end} (max ${load1.max}), outside ${outsideCores.mean} cores (max ${outsideCores.max})${machine.busy ? ' BUSY: figure not to be quoted' : ''}`;
+}
