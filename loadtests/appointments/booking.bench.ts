@@ -4,8 +4,8 @@
  * the integration tests' harness over a scratch database). Every slot has 5 spots, so exactly
  * 250 bookings must succeed and 250 get SLOT_UNAVAILABLE; the database is then asked how many
  * active bookings each slot holds (a double booking is a slot over 5). Rounds alternate nothing:
- * this measures one path; the machine's load average is recorded before and after, and a run
- * with the 1-minute load at or above the number of cores is marked busy.
+ * this measures one path; each round records the machine's load (loadtests/machine.ts) and is
+ * marked busy when processes outside the benchmark took CPU.
  *
  *   npx tsx --tsconfig loadtests/appointments/tsconfig.json loadtests/appointments/booking.bench.ts [--rounds 3]
  *
@@ -17,6 +17,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { anonymous } from '@waitlessq/testkit';
 import { startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
+import { describeMachine, watchMachine } from '../machine';
 
 const ZONE = 'Europe/Berlin';
 const SLOTS = 50;
@@ -25,7 +26,6 @@ const ATTEMPTS = 500;
 
 const bookOp = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { visit { id } } }`;
 const round = (value: number) => Math.round(value * 100) / 100;
-const load = () => os.loadavg().map(round);
 
 async function scenario(harness: QueueHarness) {
   const tenant = await harness.createTenant({ timezone: ZONE, serviceMinutes: [30] });
@@ -44,7 +44,7 @@ async function scenario(harness: QueueHarness) {
       .toISO()!,
   );
 
-  const loadBefore = load();
+  const watch = watchMachine();
   const started = process.hrtime.bigint();
   const answers = await Promise.all(
     Array.from({ length: ATTEMPTS }, (_, i) =>
@@ -60,7 +60,8 @@ async function scenario(harness: QueueHarness) {
     ),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const loadAfter = load();
+  const machine = watch.stop();
+  console.log(`round: ${round(ATTEMPTS / seconds)} attempts/s, ${describeMachine(machine)}`);
   const codes: Record<string, number> = {};
   for (const answer of answers) {
     const code = answer.errors?.length ? String(answer.errors[0].extensions?.code) : 'BOOKED';
@@ -80,9 +81,7 @@ async function scenario(harness: QueueHarness) {
     codes,
     slotsFilled: perSlot.filter((slot) => slot._count._all === SPOTS).length,
     overbookedSlots: overbooked,
-    loadBefore,
-    loadAfter,
-    busy: Math.max(loadBefore[0], loadAfter[0]) >= os.cpus().length,
+    machine,
   };
 }
 

@@ -6,9 +6,9 @@
  * Prisma operation counted), bookings seeded with one INSERT ... SELECT, a warm-up, then a
  * bounded number of sequential calls. Measured: client-side latency p50/p95/max, SQL
  * statements per call, the bookings read alone and the pure computation alone (in this process, same data),
- * the plan PostgreSQL picks for the bookings read, and the machine's load average before and
- * after (other engineers share the two cores: a run with the 1-minute load at or above the
- * number of cores is marked busy).
+ * the plan PostgreSQL picks for the bookings read, and the machine's load while the calls
+ * ran (loadtests/machine.ts: a run during which processes outside the benchmark took CPU is
+ * marked busy).
  *
  *   npx tsx --tsconfig loadtests/appointments/tsconfig.json loadtests/appointments/slots.bench.ts [--calls 200] [--warmup 20]
  *
@@ -23,6 +23,7 @@ import { anonymous, ok, type SeededTenant } from '@waitlessq/testkit';
 import { startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
 import type { BookingSchedule } from '../../subgraphs/queue/src/appointments/booking-schedule';
 import { availableSlots, readBusinessBookings } from '../../subgraphs/queue/src/appointments/slots';
+import { describeMachine, watchMachine } from '../machine';
 
 const ZONE = 'Europe/Berlin';
 const DAYS = 30;
@@ -164,7 +165,6 @@ async function explainTriggerCount(harness: QueueHarness, tenant: SeededTenant, 
 
 const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const round = (value: number) => Math.round(value * 100) / 100;
-const load = () => os.loadavg().map(round);
 
 async function scenario(harness: QueueHarness, bookings: number, options: Options) {
   const tenant = await harness.createTenant({ timezone: ZONE, serviceMinutes: [30] });
@@ -198,7 +198,7 @@ async function scenario(harness: QueueHarness, bookings: number, options: Option
     ok(await harness.call<{ _entities: { availableSlots: unknown[] }[] }>(anonymous, slotsOp, variables))._entities[0].availableSlots.length;
 
   for (let i = 0; i < options.warmup; i += 1) await call();
-  const loadBefore = load();
+  const watch = watchMachine();
   const latencies: number[] = [];
   const statements: number[] = [];
   let slots = 0;
@@ -209,7 +209,8 @@ async function scenario(harness: QueueHarness, bookings: number, options: Option
     latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
     statements.push(harness.statements() - before);
   }
-  const loadAfter = load();
+  const machine = watch.stop();
+  console.log(`${bookings} bookings: ${describeMachine(machine)}`);
 
   // The bookings read alone (the resolver's one statement, through Prisma), then the pure computation alone on its rows.
   const readMs: number[] = [];
@@ -242,7 +243,6 @@ async function scenario(harness: QueueHarness, bookings: number, options: Option
   latencies.sort((a, b) => a - b);
   computeMs.sort((a, b) => a - b);
   readMs.sort((a, b) => a - b);
-  const busy = Math.max(loadBefore[0], loadAfter[0]) >= os.cpus().length;
   return {
     bookings,
     bookingsRead: rows.reduce((sum, row) => sum + (row.count ?? 1), 0),
@@ -276,9 +276,7 @@ async function scenario(harness: QueueHarness, bookings: number, options: Option
     oneBookingMs,
     plan: plan.map((row) => row['QUERY PLAN']),
     triggerCountPlan,
-    loadBefore,
-    loadAfter,
-    busy,
+    machine,
   };
 }
 

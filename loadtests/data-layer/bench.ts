@@ -18,6 +18,7 @@ import { Client } from 'pg';
 import { createTestDatabase, graphEnv, graphqlOk, rateLimitsOff, startGraph, type RunningGraph, type TestDatabase } from '@waitlessq/testkit';
 import { databaseWork, readMetrics, type DatabaseWork, type Sample } from './metrics';
 import { chooseOperation, type Seed } from './mix';
+import { describeMachine, watchMachine, type MachineLoad } from '../machine';
 
 interface Options {
   seconds: number;
@@ -62,6 +63,8 @@ interface RunResult {
   cpuMsPerRequest: number;
   byOperation: Record<string, { count: number; p95Ms: number }>;
   database: DatabaseWork;
+  /** The machine's load in each round of this configuration (loadtests/machine.ts). */
+  machine: { busyRounds: number; rounds: MachineLoad[] };
 }
 
 async function waitForReplica(url: string): Promise<void> {
@@ -193,6 +196,7 @@ interface Totals {
   /** Sums of the metric deltas of every round. */
   deltas: Sample;
   cpuSeconds: number;
+  machines: MachineLoad[];
 }
 
 /** CPU seconds (user + system) the five service processes have used so far. */
@@ -232,7 +236,7 @@ async function prepare(configuration: (typeof configurations)[number], options: 
     api,
     subgraphUrls: Object.values(graph.subgraphs).map((service) => service.baseUrl),
     seed: seedData,
-    totals: { latencies: [], byOperation: new Map(), errors: 0, firstErrors: [], seconds: 0, deltas: { series: new Map() }, cpuSeconds: 0 },
+    totals: { latencies: [], byOperation: new Map(), errors: 0, firstErrors: [], seconds: 0, deltas: { series: new Map() }, cpuSeconds: 0, machines: [] },
   };
 }
 
@@ -241,8 +245,12 @@ async function round(prepared: Prepared, options: Options): Promise<void> {
   const { totals } = prepared;
   const before = await readMetrics(prepared.subgraphUrls);
   const cpuBefore = cpuSeconds(prepared.graph);
+  const watch = watchMachine();
   const run = await load(prepared.api, prepared.seed, options.seconds / options.rounds, options.concurrency);
+  const machine = watch.stop();
   const cpuAfter = cpuSeconds(prepared.graph);
+  totals.machines.push(machine);
+  process.stderr.write(`  ${prepared.configuration.name}: ${describeMachine(machine)}\n`);
   const after = await readMetrics(prepared.subgraphUrls);
   for (const [key, value] of after.series) totals.deltas.series.set(key, (totals.deltas.series.get(key) ?? 0) + value - (before.series.get(key) ?? 0));
   totals.latencies.push(...run.latencies);
@@ -275,6 +283,7 @@ function summarize(prepared: Prepared): RunResult {
       }),
     ),
     database: databaseWork({ series: new Map() }, totals.deltas),
+    machine: { busyRounds: totals.machines.filter((machine) => machine.busy).length, rounds: totals.machines },
   };
 }
 
@@ -316,6 +325,9 @@ async function main(): Promise<void> {
   const out = path.join(__dirname, 'results.json');
   writeFileSync(out, `${JSON.stringify({ options, at: new Date().toISOString(), results }, null, 2)}\n`);
   console.log(table(results));
+  const busy = results.filter((r) => r.machine.busyRounds > 0);
+  if (busy.length)
+    console.log(`\nBUSY: ${busy.map((r) => `${r.configuration} (${r.machine.busyRounds} of ${options.rounds} rounds)`).join(', ')}: not figures to quote`);
   console.log(`\nper operation p95 (ms):\n${results.map((r) => `${r.configuration}: ${JSON.stringify(r.byOperation)}`).join('\n')}`);
   console.log(`\nwritten: ${path.relative(process.cwd(), out)}`);
 }

@@ -9,7 +9,9 @@
  *
  *   npx tsx --tsconfig loadtests/estimates/tsconfig.json loadtests/estimates/publish-cost.ts [--changes 30]
  *
- * Needs PostgreSQL on 127.0.0.1:5432 and Redis on 6379, like the integration tests.
+ * Each line length records the machine's load (loadtests/machine.ts) and is marked busy when
+ * processes outside the benchmark took CPU. Needs PostgreSQL on 127.0.0.1:5432 and Redis on
+ * 6379, like the integration tests.
  */
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import type { PrismaClient } from '@waitlessq/database';
 import { createEventLog } from '@waitlessq/redis';
 import type { ServiceRuntime } from '@waitlessq/subgraph-kit';
 import { createQueueEventPublisher } from '../../subgraphs/queue/src/events';
+import { describeMachine, watched } from '../machine';
 import { ok } from '@waitlessq/testkit';
 import { startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
 import { createQueueOp } from '../../subgraphs/queue/src/test-support/operations';
@@ -87,12 +90,15 @@ async function measureLine(harness: QueueHarness, length: number) {
 }
 
 async function main() {
-  const loadBefore = os.loadavg()[0];
   const harness = await startQueueHarness();
   try {
     const results = [];
-    for (const length of lengths) results.push(await measureLine(harness, length));
-    const report = { changes, loadBefore: round(loadBefore), loadAfter: round(os.loadavg()[0]), cores: os.cpus().length, results };
+    for (const length of lengths) {
+      const { result, machine } = await watched(() => measureLine(harness, length));
+      console.log(`line of ${length}: ${describeMachine(machine)}`);
+      results.push({ ...result, machine });
+    }
+    const report = { changes, cores: os.cpus().length, results };
     console.log(JSON.stringify(report, null, 2));
     writeFileSync(path.join(__dirname, 'publish-cost.json'), `${JSON.stringify(report, null, 2)}\n`);
   } finally {

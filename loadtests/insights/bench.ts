@@ -9,8 +9,8 @@
  * up by the real task (rollUpFinishedVisits), then ANALYZE. Then 10,000 more visits, rolled up in
  * batches of 1,000 and timed; then `insights` over the year through the queue subgraph's HTTP
  * `_entities`, as the gateway sends it; then the two statements of a year by day straight
- * against the database, daily path against hourly-only path, with EXPLAIN ANALYZE. Records os.loadavg() around each phase: the machine is
- * shared, and a phase whose 1-minute load is at or above the number of cores is marked busy.
+ * against the database, daily path against hourly-only path, with EXPLAIN ANALYZE. Each phase records the machine's load
+ * (loadtests/machine.ts) and is marked busy when processes outside the benchmark took CPU.
  * Needs PostgreSQL on 127.0.0.1:5432 and Redis on 6379, like the integration tests.
  */
 import os from 'node:os';
@@ -24,6 +24,7 @@ import { readFigures, readHistograms, type InsightsScope } from '../../subgraphs
 import { Prisma, type PrismaClient } from '@waitlessq/database';
 import { ok, type SeededTenant } from '@waitlessq/testkit';
 import { startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/test-support/harness';
+import { describeMachine, watched, type MachineLoad } from '../machine';
 
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -35,27 +36,21 @@ const warmup = 2;
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
-const load = () => os.loadavg().map((value) => round(value, 2));
 
 interface Phase {
   name: string;
-  loadBefore: number[];
-  loadAfter: number[];
-  busy: boolean;
+  machine: MachineLoad;
   seconds: number;
   [figure: string]: unknown;
 }
 
 async function phase(name: string, run: () => Promise<Record<string, unknown>>): Promise<Phase> {
-  const loadBefore = load();
   const started = performance.now();
-  const figures = await run();
+  const { result: figures, machine } = await watched(run);
   const seconds = round((performance.now() - started) / 1000);
-  const loadAfter = load();
-  // Busy: a 1-minute load above 1.5 on 2 cores (other engineers' suites share the machine).
-  const busy = Math.max(loadBefore[0], loadAfter[0]) > 0.75 * os.cpus().length;
-  const result = { name, loadBefore, loadAfter, busy, seconds, ...figures };
+  const result = { name, machine, seconds, ...figures };
   console.log(JSON.stringify(result));
+  console.log(`  ${name}: ${describeMachine(machine)}`);
   return result;
 }
 

@@ -20,8 +20,8 @@
  *    second, every signature verified at the receiver. Rounds alternate the fan-out running
  *    with the deliveries (as the workers run) and before them (the senders' own pace).
  *
- * Every phase records os.loadavg() before and after; a figure taken with the 1-minute load
- * above 1.5 (2 cores shared with other engineers' test suites) is marked busy.
+ * Every phase records the machine's load (loadtests/machine.ts); a figure taken while processes
+ * outside the benchmark took CPU is marked busy.
  *
  *   npx tsx --tsconfig loadtests/notifications/tsconfig.json loadtests/notifications/bench.ts [--only latency,throughput,relay,webhooks] [--calls 200] [--jobs 200] [--rounds 2] [--seconds 5]
  *
@@ -42,6 +42,7 @@ import { startQueueHarness, type QueueHarness } from '../../subgraphs/queue/src/
 import { callNextOp, createQueueOp, joinOp } from '../../subgraphs/queue/src/test-support/operations';
 import { createHandlers } from '../../workers/src/handlers';
 import { startPushEndpoint, startSmsProvider, startSmtp, startWebhookReceiver, type Arrival, type PushEndpoint } from './providers';
+import { describeMachine, watchMachine } from '../machine';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -58,13 +59,9 @@ const SECONDS = option('seconds', 5);
 const JOINS_PER_SECOND = option('rate', 200);
 const ENDPOINTS = option('endpoints', 1_000);
 const QUEUES = option('queues', 1);
-const BUSY_ABOVE = 1.5;
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const load = () => os.loadavg().map(round2);
-const machine = () => ({ nproc: os.cpus().length, loadavg: load() });
-const busy = (before: number[], after: number[]) => Math.max(before[0], after[0]) > BUSY_ABOVE;
 
 function percentiles(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -145,7 +142,7 @@ async function latency(setup: Setup) {
   await until('the joined notifications', () => drained(runner, channelQueues), 120_000, 200);
   await sleep(500);
 
-  const before = machine();
+  const watch = watchMachine();
   const calls: { visitId: string; sentAt: number; returnedAt: number; calledAt: number }[] = [];
   for (let i = 0; i < CALLS; i++) {
     const sentAt = Date.now();
@@ -163,10 +160,10 @@ async function latency(setup: Setup) {
   };
   const channels = ['push', 'sms', 'email'] as const;
   await until('every called message', () => calls.every((call) => channels.every((channel) => calledArrival(channel, call.visitId))), 60_000, 100);
-  const after = machine();
+  const machine = watch.stop();
   await runner.close(5_000);
 
-  const result: Record<string, unknown> = { calls: CALLS, gapMs: CALL_GAP_MS, before, after, busy: busy(before.loadavg, after.loadavg) };
+  const result: Record<string, unknown> = { calls: CALLS, gapMs: CALL_GAP_MS, machine };
   result.callNextResponseMs = percentiles(calls.map((call) => call.returnedAt - call.sentAt));
   for (const channel of channels) {
     const fromCommit: number[] = [];
@@ -227,7 +224,7 @@ async function relay(setup: Setup) {
       await sleep(100);
     }
   })();
-  const before = machine();
+  const watch = watchMachine();
   const joins: Promise<{ visitId: string | null; sentAt: number; ms: number; error?: string }>[] = [];
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1_000) / JOINS_PER_SECOND;
@@ -252,7 +249,7 @@ async function relay(setup: Setup) {
   sampling = false;
   await sampler;
   await counter.end();
-  const after = machine();
+  const machine = watch.stop();
 
   const joined = answers.filter((answer) => answer.visitId);
   const visitRows = await harness.prisma.visit.findMany({ where: { queueId: { in: queueIds } }, select: { id: true, joinedAt: true } });
@@ -300,9 +297,7 @@ async function relay(setup: Setup) {
     joinedVisitsInLog: seen.size,
     lagFromJoinedAtMs: percentiles(lags),
     outboxRows: { max: Math.max(...samples.map((s) => s.rows)), samples: samples.filter((_, i) => i % 5 === 0) },
-    before,
-    after,
-    busy: busy(before.loadavg, after.loadavg),
+    machine,
     visitIds: visitRows.map((row) => row.id),
   };
 }
@@ -338,14 +333,14 @@ async function throughput(setup: Setup, visitIds: string[], calledVisitIds: stri
       const from = arrivals.length;
       for (const job of jobs) await harness.runtime.jobs.queue.add(name, { ...job, channel }, { jobId: `${name}:${job.visitId}:${job.kind}` });
       const handlers: JobHandlers = { [name]: all[name] };
-      const before = machine();
+      const watch = watchMachine();
       const started = Date.now();
       const runner = await harness.runtime.jobs.startRunner(handlers, { repeat: false, perSecond: { [queue]: 0 } });
       await until(`${JOBS} ${channel} sends`, () => arrivals.length - from >= JOBS, 120_000, 10);
       const lastArrival = Math.max(...arrivals.slice(from).map((a) => a.at));
       await until('the jobs to complete', () => drained(runner, [queue]), 30_000, 20);
       const done = Date.now();
-      const after = machine();
+      const machine = watch.stop();
       await runner.close(5_000);
       const sent = await harness.prisma.notification.count({
         where: { channel, status: 'SENT', OR: jobs.map((job) => ({ visitId: job.visitId, kind: job.kind })) },
@@ -362,11 +357,9 @@ async function throughput(setup: Setup, visitIds: string[], calledVisitIds: stri
         secondsToLastArrival: round2(seconds),
         perSecond: round2(JOBS / seconds),
         perSecondToCompletion: round2(JOBS / ((done - started) / 1_000)),
-        before,
-        after,
-        busy: busy(before.loadavg, after.loadavg),
+        machine,
       });
-      console.log(`  round ${r + 1} ${channel}: ${round2(JOBS / seconds)}/s (load ${before.loadavg[0]} -> ${after.loadavg[0]})`);
+      console.log(`  round ${r + 1} ${channel}: ${round2(JOBS / seconds)}/s (${describeMachine(machine)})`);
     }
   }
   return runs;
@@ -413,7 +406,7 @@ async function webhooks(setup: Setup) {
     const runner = await harness.runtime.jobs.startRunner(mode === 'pre-queued' ? { 'webhook-delivery': handlers['webhook-delivery'] } : handlers, {
       repeat: false,
     });
-    const before = machine();
+    const watch = watchMachine();
     const started = Date.now();
     if (mode === 'together') await harness.runtime.jobs.queue.add('webhook-event', event, { jobId: `webhook-event:${eventId}` });
     await until(`${ENDPOINTS} deliveries`, () => receiver.arrivals.length - from >= ENDPOINTS, 300_000, 20);
@@ -426,7 +419,7 @@ async function webhooks(setup: Setup) {
       30_000,
       100,
     );
-    const after = machine();
+    const machine = watch.stop();
     await runner.close(5_000);
     const succeeded = await harness.prisma.webhookDelivery.count({ where: { eventId, status: 'SUCCEEDED' } });
     const endpointsReached = new Set(arrivals.map((a) => a.to)).size;
@@ -445,13 +438,9 @@ async function webhooks(setup: Setup) {
       lastDeliveryMs: last - started,
       perSecond: round2(arrivals.length / ((last - started) / 1_000)),
       perSecondAfterFirst: round2((arrivals.length - 1) / ((last - first) / 1_000)),
-      before,
-      after,
-      busy: busy(before.loadavg, after.loadavg),
+      machine,
     });
-    console.log(
-      `  round ${r + 1} (${mode}): ${round2(arrivals.length / ((last - started) / 1_000))}/s, fan-out ${fanOutMs} ms (load ${before.loadavg[0]} -> ${after.loadavg[0]})`,
-    );
+    console.log(`  round ${r + 1} (${mode}): ${round2(arrivals.length / ((last - started) / 1_000))}/s, fan-out ${fanOutMs} ms (${describeMachine(machine)})`);
   }
   await receiver.close();
   return runs;
@@ -473,7 +462,7 @@ async function main() {
     // Enough connections for a burst's joins and a runner's jobs at once.
     DATABASE_POOL_SIZE: '30',
   });
-  const results: Record<string, unknown> = { startedAt, machine: machine() };
+  const results: Record<string, unknown> = { startedAt, cores: os.cpus().length };
   try {
     const tenant = await harness.createTenant({ serviceMinutes: [10] });
     const vapid = webpush.generateVAPIDKeys();
@@ -505,7 +494,6 @@ async function main() {
     if (only.includes('throughput')) results.throughput = await throughput(setup, visitIds, calledVisitIds);
   } finally {
     results.finishedAt = new Date().toISOString();
-    results.machineAfter = machine();
     writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log(JSON.stringify(results, (key, value) => (key === 'samples' ? undefined : value), 2));
     await harness.close();

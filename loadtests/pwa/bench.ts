@@ -13,7 +13,8 @@
  *
  *   npm run build && npx tsx --tsconfig loadtests/pwa/tsconfig.json loadtests/pwa/bench.ts
  *
- * Records os.loadavg() before and after: other work on the machine shows in the figures.
+ * Records the machine's load for the publishing phase and the browser phase (loadtests/machine.ts):
+ * a phase during which processes outside the benchmark took CPU is marked busy.
  * Writes results.json beside this file.
  */
 import { createECDH } from 'node:crypto';
@@ -26,6 +27,7 @@ import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { createTestDatabase, freePort, graphEnv, graphqlOk, rateLimitsOff, startGraph } from '@waitlessq/testkit';
+import { describeMachine, watchMachine } from '../machine';
 
 const PUBLISHES = 30;
 const LOGO_PUBLISHES = 10;
@@ -42,7 +44,6 @@ const chromiumArgs = [
 ];
 
 const round = (value: number) => Math.round(value * 10) / 10;
-const load = () => os.loadavg().map((value) => Math.round(value * 100) / 100);
 function percentiles(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -50,7 +51,7 @@ function percentiles(values: number[]) {
 }
 
 async function main() {
-  const loadBefore = load();
+  const publishWatch = watchMachine();
   const db = await createTestDatabase();
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -98,7 +99,9 @@ async function main() {
     await call(`mutation($i: UpdatePwaConfigInput!) { updatePwaConfig(input: $i) { id } }`, { i: { businessId, logoUrl } });
     const withLogo = [];
     for (let i = 0; i < LOGO_PUBLISHES; i += 1) withLogo.push(await publish());
-    const loadAfterPublish = load();
+    const publishMachine = publishWatch.stop();
+    console.log(`publishing: ${describeMachine(publishMachine)}`);
+    const browserWatch = watchMachine();
 
     // First load in a fresh profile.
     context = await chromium.launchPersistentContext(profile, {
@@ -172,10 +175,12 @@ async function main() {
     await cdp.send('Network.clearBrowserCache');
     const cold = await measure();
 
+    const browserMachine = browserWatch.stop();
+    console.log(`browser: ${describeMachine(browserMachine)}`);
     const results = {
       date: new Date().toISOString(),
       cores: os.cpus().length,
-      loadavg: { before: loadBefore, afterPublish: loadAfterPublish, after: load() },
+      machine: { publish: publishMachine, browser: browserMachine },
       publish: {
         initials: {
           recordedMs: percentiles(initials.map((r) => r.recorded)),

@@ -3,8 +3,8 @@
  * through the gateway with Redis up, down and back, p50 and p95 each, and how many requests
  * failed in each phase. A graph of built processes (npm run build first) on a scratch database
  * and a Redis of its own (redis-server on a free port, no persistence), closed-loop clients.
- * The machine's load average is recorded before and after: the figures of a busy machine
- * (1-minute load at or above the cores) compare phases of one run, not runs.
+ * The machine's load is recorded (loadtests/machine.ts): the figures of a run marked busy
+ * (processes outside the benchmark took CPU) compare phases of one run, not runs.
  *
  *   npx tsx --tsconfig loadtests/redis-outage/tsconfig.json loadtests/redis-outage/bench.ts [--clients 8] [--phase-ms 10000]
  *
@@ -14,13 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createPrivateRedis, createTenant, createTestDatabase, graphEnv, graphqlOk, rateLimitsOff, startGraph } from '@waitlessq/testkit';
+import { describeMachine, watchMachine } from '../machine';
 import { addressBudgetOn, figures, runOutageScenario } from './outage-load';
 
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
 };
-const load = () => os.loadavg().map((value) => Math.round(value * 100) / 100);
 
 async function main() {
   const clients = argument('clients', 8);
@@ -39,7 +39,7 @@ async function main() {
       variables: { input: { businessId: tenant.businessId, name: 'Bench desk' } },
       token: tenant.staff.OWNER.accessToken,
     });
-    const loadBefore = load();
+    const watch = watchMachine();
     const samples = await runOutageScenario({
       graph,
       queueId: createQueue.id,
@@ -48,7 +48,8 @@ async function main() {
       stopRedis: () => redis.stop(),
       startRedis: () => redis.start(),
     });
-    const loadAfter = load();
+    const machine = watch.stop();
+    console.log(describeMachine(machine));
     const phases = (['up', 'down', 'back'] as const).map((phase) => ({
       phase,
       join: figures(samples, phase, 'join'),
@@ -59,9 +60,7 @@ async function main() {
       clients,
       phaseMs,
       cores: os.cpus().length,
-      loadBefore,
-      loadAfter,
-      busy: loadBefore[0] >= os.cpus().length || loadAfter[0] >= os.cpus().length,
+      machine,
       phases,
       p95ExtraWhileDownMs: {
         join: Math.round((phases[1].join.p95Ms - phases[0].join.p95Ms) * 10) / 10,

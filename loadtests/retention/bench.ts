@@ -14,8 +14,9 @@
  * deleteInactiveCustomers, each timed and its statements counted (Prisma operations below the
  * client); then the same steps again (the no-op pass over a cleared history), and the first
  * batch statement of each pass under EXPLAIN ANALYZE (rows read and discarded); then the no-op
- * pass once more after VACUUM (ANALYZE) "Visit", as it runs once autovacuum has been by. Records
- * os.loadavg() around each phase: a phase whose 1-minute load is above 1.5 on 2 cores is busy.
+ * pass once more after VACUUM (ANALYZE) "Visit", as it runs once autovacuum has been by. Each phase
+ * records the machine's load (loadtests/machine.ts) and is marked busy when processes outside the
+ * benchmark took CPU.
  */
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import { applyVisitRetention, customersWithVisitsSince } from '../../subgraphs/q
 import { deletePushSubscriptionsBefore } from '../../subgraphs/pwa/src/retention';
 import { deleteInactiveCustomers } from '../../subgraphs/user/src/retention/retention';
 import { startQueueHarness } from '../../subgraphs/queue/src/test-support/harness';
+import { describeMachine, watched, type MachineLoad } from '../machine';
 
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -39,26 +41,21 @@ const pushSubscriptions = 5_000;
 const day = 86_400_000;
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
-const load = () => os.loadavg().map((value) => round(value, 2));
 
 interface Phase {
   name: string;
-  loadBefore: number[];
-  loadAfter: number[];
-  busy: boolean;
+  machine: MachineLoad;
   seconds: number;
   [figure: string]: unknown;
 }
 
 async function phase(name: string, run: () => Promise<Record<string, unknown>>): Promise<Phase> {
-  const loadBefore = load();
   const started = performance.now();
-  const figures = await run();
+  const { result: figures, machine } = await watched(run);
   const seconds = round((performance.now() - started) / 1000, 2);
-  const loadAfter = load();
-  const busy = Math.max(loadBefore[0], loadAfter[0]) > 0.75 * os.cpus().length;
-  const result = { name, loadBefore, loadAfter, busy, seconds, ...figures };
+  const result = { name, machine, seconds, ...figures };
   console.log(JSON.stringify(result));
+  console.log(`  ${name}: ${describeMachine(machine)}`);
   return result;
 }
 

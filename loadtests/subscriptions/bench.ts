@@ -13,12 +13,14 @@
  * calledAt, stamped by callNext just before it commits) to receipt by each subscriber; the
  * callNext mutation's own latency; database statements per change (the queue subgraph's
  * statement counter below Prisma, wlq_db_statements_total: BEGIN and COMMIT included);
- * gateway payload executions per event; and, at 5,000, gateway memory per idle connection. Needs PostgreSQL
+ * gateway payload executions per event; at 5,000, gateway memory per idle connection; and the
+ * machine's load (loadtests/machine.ts: a scenario is busy when processes outside it took CPU). Needs PostgreSQL
  * on 127.0.0.1:5432 and Redis on 6379, like the integration tests. Targets 127.0.0.1 only.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTenant, createTestDatabase, graphEnv, graphqlOk, startGraph, testSecrets, type RunningGraph, type Tenant } from '@waitlessq/testkit';
+import { describeMachine, watched, type MachineLoad } from '../machine';
 import { closeAll, openConnections, subscribe, type BenchSocket } from './clients';
 import { scrape, waitUntil } from './scrape';
 import { seedWaitingVisits } from './seed';
@@ -113,20 +115,22 @@ async function main(): Promise<void> {
       SUBSCRIPTIONS_CONNECTIONS_PER_CREDENTIAL: '0',
     }),
   );
-  const results: ScenarioResult[] = [];
+  const results: (ScenarioResult & { machine: MachineLoad })[] = [];
   try {
     const tenant = await createTenant(graph.gateway.url, 'Bench');
     for (const scenario of scenarios) {
       process.stdout.write(`\n${scenario.name}: `);
-      results.push(await run(graph, db.url, tenant, scenario));
-      printResult(results[results.length - 1]);
+      const { result, machine } = await watched(() => run(graph, db.url, tenant, scenario));
+      results.push({ ...result, machine });
+      printResult(result);
+      process.stdout.write(`  ${describeMachine(machine)}\n`);
     }
   } finally {
     await graph.stop();
     await db.drop();
   }
   const file = path.join(__dirname, 'results.json');
-  writeFileSync(file, JSON.stringify({ machine: machine(), at: new Date().toISOString(), results }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ host: host(), at: new Date().toISOString(), results }, null, 2) + '\n');
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), file)}\n`);
 }
 
@@ -298,7 +302,7 @@ function printResult(result: ScenarioResult): void {
   );
 }
 
-function machine(): string {
+function host(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const os = require('node:os') as typeof import('node:os');
   return `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;

@@ -10,7 +10,8 @@
  *
  * Measures per scenario: refused subscribes per second (first send to last answer), the
  * gateway's CPU per refused subscribe (utime + stime of its process from /proc/<pid>/stat,
- * before and after), its RSS, os.loadavg() before and after. Needs Redis on 127.0.0.1:6379.
+ * before and after), its RSS, and the machine's load (loadtests/machine.ts: busy when processes
+ * outside the benchmark took CPU). Needs Redis on 127.0.0.1:6379.
  * Targets 127.0.0.1 only.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { createTokenService } from '@waitlessq/auth';
 import { startService, testRedisUrl, testSecrets, type RunningService } from '@waitlessq/testkit';
+import { describeMachine, watchMachine, type MachineLoad } from '../machine';
 
 const quick = process.argv.includes('--quick');
 const perScenario = quick ? 5_000 : 40_000;
@@ -69,8 +71,7 @@ interface Result {
   gatewayCpuMicrosecondsPerRefusal: number;
   gatewayRssMiB: number;
   subgraphRequests: number;
-  loadavgBefore: number[];
-  loadavgAfter: number[];
+  machine: MachineLoad;
 }
 
 const ticksPerSecond = 100;
@@ -179,11 +180,11 @@ async function runScenario(scenario: Scenario, stub: Awaited<ReturnType<typeof s
     await flood(sockets.slice(0, 1), scenario, 200);
     for (const socket of sockets) socket.removeAllListeners('message');
     const subgraphBefore = stub.requests();
-    const loadavgBefore = os.loadavg();
+    const watch = watchMachine();
     const cpuBefore = cpuSeconds(pid);
     const run = await flood(sockets, scenario, perScenario);
     const gatewayCpuSeconds = cpuSeconds(pid) - cpuBefore;
-    const loadavgAfter = os.loadavg();
+    const machine = watch.stop();
     const refused = Object.entries(run.codes)
       .filter(([code]) => code !== 'next')
       .reduce((sum, [, count]) => sum + count, 0);
@@ -199,8 +200,7 @@ async function runScenario(scenario: Scenario, stub: Awaited<ReturnType<typeof s
       gatewayCpuMicrosecondsPerRefusal: Math.round((gatewayCpuSeconds * 1e6) / Math.max(1, refused)),
       gatewayRssMiB: rssMiB(pid),
       subgraphRequests: stub.requests() - subgraphBefore,
-      loadavgBefore: loadavgBefore.map((value) => Number(value.toFixed(2))),
-      loadavgAfter: loadavgAfter.map((value) => Number(value.toFixed(2))),
+      machine,
     };
   } finally {
     await gateway.stop();
@@ -221,7 +221,7 @@ async function main(): Promise<void> {
     for (const [index, scenario] of scenarios.entries()) {
       const result = await runScenario(scenario, stub, token, `bench:ws-refusals:${Date.now()}:${index}:`);
       results.push(result);
-      process.stdout.write(`${JSON.stringify(result)}\n`);
+      process.stdout.write(`${JSON.stringify(result)}\n${scenario.name}: ${describeMachine(result.machine)}\n`);
     }
   } finally {
     await stub.close();
