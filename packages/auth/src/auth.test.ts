@@ -44,6 +44,33 @@ describe('access tokens', () => {
   });
 });
 
+describe('access token verification cache', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('serves a verified token no longer than its expiry', async () => {
+    jest.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z'), doNotFake: ['setTimeout', 'setImmediate', 'nextTick'] });
+    const tokens = createTokenService({ secret, ttlSeconds: 60 });
+    const token = await tokens.signAccessToken({ sub: 'u', org: 'o', kind: 'customer' });
+    await expect(tokens.verifyAccessToken(token)).resolves.toEqual({ kind: 'customer', subjectId: 'u', organizationId: 'o' });
+    jest.setSystemTime(Date.parse('2026-01-01T00:00:59Z'));
+    await expect(tokens.verifyAccessToken(token)).resolves.toMatchObject({ subjectId: 'u' });
+    // fast-jwt accepts a token up to and including the millisecond of its exp (jose refused at that millisecond).
+    jest.setSystemTime(Date.parse('2026-01-01T00:01:00.001Z'));
+    await expect(tokens.verifyAccessToken(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'The access token has expired.' });
+  });
+
+  it('does not let a tampered copy of a cached token through', async () => {
+    const tokens = createTokenService({ secret, ttlSeconds: 60 });
+    const token = await tokens.signAccessToken({ sub: 'u', org: 'o', kind: 'staff', role: 'VIEWER' });
+    await tokens.verifyAccessToken(token);
+    const [header, , signature] = token.split('.');
+    const owner = Buffer.from(
+      JSON.stringify({ org: 'o', kind: 'staff', role: 'OWNER', sub: 'u', iss: 'waitlessq', aud: 'waitlessq-api', exp: 4102444800 }),
+    ).toString('base64url');
+    await expect(tokens.verifyAccessToken(`${header}.${owner}.${signature}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+});
+
 describe('identity header', () => {
   it('accepts only what was signed with the shared secret', async () => {
     const signer = createIdentitySigner(secret);
@@ -52,6 +79,25 @@ describe('identity header', () => {
     await expect(createIdentitySigner('z'.repeat(40)).verify(header)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(signer.verify(undefined)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(signer.verify('{"kind":"staff","role":"OWNER"}')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('refuses a tampered, truncated or expired header and an access token signed with the same secret', async () => {
+    const signer = createIdentitySigner(secret);
+    const header = await signer.sign({ kind: 'staff', subjectId: 's', organizationId: 'o', role: 'VIEWER', platformAdmin: false });
+    const [version, payload, mac] = header.split('.');
+    const raised = Buffer.from(Buffer.from(payload!, 'base64url').toString().replace('VIEWER', 'OWNER')).toString('base64url');
+    for (const forged of [`${version}.${raised}.${mac}`, `${version}.${payload}.${mac!.slice(0, 20)}`, `${version}.${payload}.`, `${version}.${payload}`]) {
+      await expect(signer.verify(forged)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+    const token = await createTokenService({ secret, ttlSeconds: 60 }).signAccessToken({ sub: 's', org: 'o', kind: 'staff', role: 'OWNER' });
+    await expect(signer.verify(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    jest.useFakeTimers({ now: Date.now() + 61_000, doNotFake: ['setTimeout', 'setImmediate', 'nextTick'] });
+    try {
+      await expect(signer.verify(header)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 

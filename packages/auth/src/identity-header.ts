@@ -1,12 +1,15 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { AppError } from '@waitlessq/errors';
 import type { Identity } from './identity';
 
 /** The header in which the gateway (or a subgraph calling another) sends the caller's identity. */
 export const identityHeader = 'x-waitlessq-identity';
 
-const ISSUER = 'waitlessq-gateway';
-const AUDIENCE = 'waitlessq-subgraph';
+/** Names the format and what the MAC is for, so no other value signed with the same secret (an access token) passes. */
+const version = 'wq1';
+const purpose = 'waitlessq-gateway>waitlessq-subgraph:';
+const lifetimeSeconds = 60;
+const macBytes = 32;
 
 export interface IdentitySigner {
   sign(identity: Identity): Promise<string>;
@@ -14,31 +17,56 @@ export interface IdentitySigner {
   verify(header: string | undefined): Promise<Identity>;
 }
 
+interface SignedIdentity {
+  identity: Identity;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
 /**
- * Subgraphs trust no client header: the identity travels as a JWT signed with a secret only
- * the gateway and the subgraphs share, valid for a minute, so a request sent straight to a
- * subgraph with a made-up identity is refused.
+ * Subgraphs trust no client header: the identity travels signed with a secret only the gateway
+ * and the subgraphs share, valid for a minute, so a request sent straight to a subgraph with a
+ * made-up identity is refused.
+ *
+ * The header is `wq1.<base64url JSON {identity, exp}>.<base64url HMAC-SHA256>`: node:crypto's
+ * HMAC with the key imported once costs a few µs where a JWT through WebCrypto cost 60-110 µs,
+ * and it is signed once per request and verified by every subgraph call. The MAC is compared in
+ * constant time.
  */
 export function createIdentitySigner(secret: string): IdentitySigner {
-  const key = new TextEncoder().encode(secret);
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
   return {
-    sign(identity) {
-      return new SignJWT({ identity })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setIssuer(ISSUER)
-        .setAudience(AUDIENCE)
-        .setIssuedAt()
-        .setExpirationTime('60s')
-        .sign(key);
+    async sign(identity) {
+      const claims: SignedIdentity = { identity, exp: Math.floor(Date.now() / 1000) + lifetimeSeconds };
+      const payload = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
+      return `${version}.${payload}.${mac(key, payload).toString('base64url')}`;
     },
     async verify(header) {
       if (!header) throw new AppError('UNAUTHENTICATED', 'This service only answers requests that come through the gateway.');
-      try {
-        const { payload } = await jwtVerify(header, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-        return payload.identity as Identity;
-      } catch {
-        throw new AppError('UNAUTHENTICATED', 'The identity of this request is not signed by the gateway.');
-      }
+      const identity = verified(key, header);
+      if (!identity) throw new AppError('UNAUTHENTICATED', 'The identity of this request is not signed by the gateway.');
+      return identity;
     },
   };
+}
+
+function mac(key: KeyObject, payload: string): Buffer {
+  return createHmac('sha256', key).update(purpose).update(payload).digest();
+}
+
+function verified(key: KeyObject, header: string): Identity | undefined {
+  const parts = header.split('.');
+  if (parts.length !== 3 || parts[0] !== version) return undefined;
+  const [, payload, signature] = parts as [string, string, string];
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== macBytes || !timingSafeEqual(given, mac(key, payload))) return undefined;
+  let claims: Partial<SignedIdentity>;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<SignedIdentity>;
+  } catch {
+    return undefined;
+  }
+  if (typeof claims.exp !== 'number' || claims.exp <= Date.now() / 1000) return undefined;
+  if (typeof claims.identity !== 'object' || claims.identity === null || typeof claims.identity.kind !== 'string') return undefined;
+  return claims.identity;
 }
