@@ -150,6 +150,8 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
   app.use(useSecurityHeaders({ landingPage: edge.introspection }));
   app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/ready', async (_req, res) => {
+    // From the start of a stop (subscriptions closing, then the HTTP drain): no new work here.
+    if (connections.stopping) return void res.status(503).json({ status: 'draining' });
     const report = await checkReadiness(readinessChecks, readinessTimeoutMs);
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'unavailable', checks: report.checks });
   });
@@ -196,6 +198,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
         });
       }),
     stop: async () => {
+      connections.stop();
       await subscriptions.close();
       // Requests on open connections are answered (with Connection: close) until they are quiet.
       if (httpServer.listening) await connections.drain();

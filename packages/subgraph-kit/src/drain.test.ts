@@ -53,3 +53,17 @@ describe('draining an HTTP server with keep-alive clients', () => {
     quiet.destroy();
   });
 });
+
+describe('the stopping flag (readiness fails from it on)', () => {
+  it('is set by stop() before any drain, and by drain() on its own', async () => {
+    const server = http.createServer((_req, res) => res.end('ok'));
+    const announced = trackConnections(server);
+    expect(announced.stopping).toBe(false);
+    announced.stop();
+    expect(announced).toMatchObject({ stopping: true, draining: false });
+
+    const direct = trackConnections(http.createServer());
+    await direct.drain({ graceMs: 100 });
+    expect(direct).toMatchObject({ stopping: true, draining: true });
+  });
+});

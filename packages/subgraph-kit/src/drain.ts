@@ -4,6 +4,15 @@ import net from 'node:net';
 export interface HttpDrain {
   readonly draining: boolean;
   /**
+   * True from the moment a stop begins (`stopping()` or `drain()`): the service's readiness
+   * endpoint answers 503 from then on, so a load balancer that polls it sends no new work while
+   * the service finishes what it has (Kubernetes takes a terminating pod out of its Service on
+   * its own; other balancers learn it from the probe).
+   */
+  readonly stopping: boolean;
+  /** Marks the stop as begun, before the work that precedes the drain (closing WebSockets, background jobs). */
+  stop(): void;
+  /**
    * Stops taking connections and lets the open ones finish: every request that arrives on one
    * from now on is answered, with `Connection: close`, so its client opens its next connection
    * elsewhere; a connection with nothing in flight is closed once it has been quiet for
@@ -29,6 +38,7 @@ interface Tracked {
 export function trackConnections(server: http.Server): HttpDrain {
   const connections = new Map<net.Socket, Tracked>();
   let draining = false;
+  let stopping = false;
   let wake = () => {};
 
   server.on('connection', (socket: net.Socket) => {
@@ -60,7 +70,14 @@ export function trackConnections(server: http.Server): HttpDrain {
     get draining() {
       return draining;
     },
+    get stopping() {
+      return stopping;
+    },
+    stop() {
+      stopping = true;
+    },
     async drain({ graceMs = 10_000, quietMs = 500 } = {}) {
+      stopping = true;
       draining = true;
       // net.Server's close: no new connections, and, unlike http.Server's, the idle ones stay.
       net.Server.prototype.close.call(server);

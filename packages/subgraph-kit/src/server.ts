@@ -81,6 +81,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 
   app.get('/health', (_req, res) => void res.json({ status: 'ok', service: runtime.name }));
   app.get('/ready', async (_req, res) => {
+    // From the start of a stop: no new work for this instance (drain.ts).
+    if (connections.stopping) return void res.status(503).json({ service: runtime.name, status: 'draining' });
     const checks = await readiness(runtime);
     res.status(Object.values(checks).every((c) => c === 'ok') ? 200 : 503).json({ service: runtime.name, checks });
   });
@@ -136,6 +138,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
         });
       }),
     stop: async () => {
+      connections.stop();
       await definition.background?.stop();
       // Requests on open connections are answered (with Connection: close) until they are quiet.
       if (httpServer.listening) await connections.drain();
