@@ -43,6 +43,7 @@ import { createPartnerKeys, createUserSubgraphKeyLookup } from './partner-keys';
 import { checkReadiness, subgraphHealthChecks, type ReadinessCheck } from './readiness';
 import { requestId } from './request-id';
 import { SubgraphDataSource } from './subgraph-data-source';
+import { createSubgraphPool, type SubgraphPool } from './subgraph-pool';
 import { attachSubscriptions, refuseSubscriptionsOverHttp } from './subscriptions';
 import { readSupergraph } from './supergraph';
 
@@ -55,6 +56,14 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Redis (or the in-process store) shared with the subgraphs; opened from config.redis, and closed on stop, when absent. */
   redis?: RedisResources;
+  /**
+   * The URL of each subgraph the supergraph names; config.subgraphUrls (ours) when absent. With
+   * supergraphSdl and `subscriptions: false`, the gateway serves any composed supergraph (the
+   * federation benchmark in loadtests/federation does).
+   */
+  subgraphUrls?: Record<string, string>;
+  /** Live updates over WebSocket (our queue's events); true unless turned off. */
+  subscriptions?: boolean;
 }
 
 export interface GatewayServer {
@@ -81,7 +90,8 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
     logger.warn({ err: error }, 'the partner key cache is unavailable; asking the user subgraph'),
   );
   const authenticate = createAuthenticator(createTokenService({ secret: config.auth.jwtSecret, ttlSeconds: config.auth.accessTokenTtlSeconds }), partnerKeys);
-  const subgraphUrls: Record<string, string> = config.subgraphUrls;
+  const subgraphUrls: Record<string, string> = options.subgraphUrls ?? config.subgraphUrls;
+  const pools: SubgraphPool[] = [];
   const edge = config.edge;
   const trusted = await loadTrustedDocuments({ file: edge.operationsManifestPath, store: redis.store, logger });
   const rateLimiters = createRateLimiters({ ...edge.rateLimits, ...config.subscriptions.rateLimits }, redis, logger);
@@ -93,7 +103,9 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
     buildService: ({ name }) => {
       const url = subgraphUrls[name];
       if (!url) throw new Error(`The supergraph names a subgraph "${name}" that has no URL in the configuration.`);
-      const source = new SubgraphDataSource(name, url, signServiceIdentity);
+      const pool = createSubgraphPool(url);
+      pools.push(pool);
+      const source = new SubgraphDataSource(name, url, signServiceIdentity, pool.fetcher);
       source.fetcher = withRequestDeadline(source.fetcher);
       return source;
     },
@@ -129,7 +141,9 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
   });
   await apollo.start();
   // Subscriptions: graphql-ws on the same server and path (gateway/src/subscriptions/README.md).
-  const subscriptions = attachSubscriptions({
+  // A foreign supergraph (the federation benchmark's) has no queue events to subscribe to.
+  const attach = options.subscriptions === false ? () => undefined : attachSubscriptions;
+  const subscriptions = attach({
     httpServer,
     config,
     logger,
@@ -199,10 +213,11 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
       }),
     stop: async () => {
       connections.stop();
-      await subscriptions.close();
+      await subscriptions?.close();
       // Requests on open connections are answered (with Connection: close) until they are quiet.
       if (httpServer.listening) await connections.drain();
       await apollo.stop();
+      await Promise.all(pools.map((pool) => pool.close()));
       await ownedRedis?.close();
     },
   };

@@ -19,11 +19,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     readonly name: string,
     url: string,
     private readonly signServiceIdentity: () => Promise<string>,
+    /** The gateway passes its keep-alive pool's (subgraph-pool.ts); Node's fetch otherwise. */
+    fetcher: RemoteGraphQLDataSource['fetcher'] = fetch as unknown as RemoteGraphQLDataSource['fetcher'],
   ) {
-    // Node's own fetch (undici) honours the subgraph's Keep-Alive timeout and drops idle sockets
-    // before the server closes them; the default fetcher reuses sockets the server has just
-    // closed, which surfaces as an occasional "socket hang up" (apollographql/federation#2313).
-    super({ url, fetcher: fetch as unknown as RemoteGraphQLDataSource['fetcher'] });
+    // Node's own fetch and undici's Pool honour the subgraph's Keep-Alive timeout and drop idle
+    // sockets before the server closes them; the default fetcher reuses sockets the server has
+    // just closed, which surfaces as an occasional "socket hang up" (apollographql/federation#2313).
+    super({ url, fetcher });
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
