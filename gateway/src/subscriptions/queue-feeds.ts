@@ -169,5 +169,6 @@ class Feed implements QueueFeed {
     // The last slice's payloads are computed and written within the turn after it.
     await new Promise((resolve) => setImmediate(resolve));
     stopTimer();
+    metrics.delivery.observe(Math.max(0, Date.now() - entry.at) / 1000);
   }
 }

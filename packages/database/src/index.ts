@@ -5,6 +5,8 @@ export type { RequestScope } from './request-scope';
 export type { ReplicaState } from './replica-health';
 export type { WriteMarkStore } from './write-tracker';
 export type { QueryTarget } from './query-metrics';
+export { outboxMetrics } from './outbox-metrics';
+export type { OutboxMetrics } from './outbox-metrics';
 export { applyMigrations, migrationsDir } from './embedded-migrations';
 export { PrismaClient, Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';

@@ -1,11 +1,12 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { metricsRegistry } from '@waitlessq/observability';
-import type { QueueName } from './catalog';
+import { jobQueue, type QueueName } from './catalog';
 import type { QueueCounts } from './jobs';
 import { queueNames } from './runner-settings';
 
 /** How a run of a job ended: done, failed with attempts left, or failed for good (dead). */
 export type JobOutcome = 'completed' | 'retry' | 'dead';
+const jobOutcomes: readonly JobOutcome[] = ['completed', 'retry', 'dead'];
 
 export interface JobMetrics {
   duration: Histogram<'queue' | 'name' | 'outcome'>;
@@ -51,6 +52,9 @@ export function jobMetrics(): JobMetrics {
       registers: [metricsRegistry],
     }),
   };
+  // Every job's outcomes from 0: a series that appears with its first failure has no earlier
+  // sample, so increase() and rate() would not see that failure (the dead-jobs alert).
+  for (const [name, queue] of Object.entries(jobQueue)) for (const outcome of jobOutcomes) instruments.processed.inc({ queue, name, outcome }, 0);
   return instruments;
 }
 

@@ -54,6 +54,8 @@ export interface SubscriptionMetrics {
   eventLag: Histogram;
   /** Handing one event to every subscriber of its queue on this gateway, payloads computed and written. */
   eventFanOut: Histogram;
+  /** From an event's record in the log to its payloads written to every subscriber on this gateway: the live delivery latency. */
+  delivery: Histogram;
 }
 
 let subscriptionInstruments: SubscriptionMetrics | undefined;
@@ -85,6 +87,12 @@ export function subscriptionMetrics(): SubscriptionMetrics {
       name: 'wlq_subscription_event_fanout_seconds',
       help: 'Handing one event to every subscriber of its queue on this gateway (queue-field payloads computed and written)',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [metricsRegistry],
+    }),
+    delivery: new Histogram({
+      name: 'wlq_subscription_delivery_seconds',
+      help: "From an event recorded in the log to its payloads written to every subscriber of its queue on this gateway (the plan's live delivery target: p95 under 50 ms)",
+      buckets: [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [metricsRegistry],
     }),
   };

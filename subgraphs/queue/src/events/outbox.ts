@@ -32,24 +32,32 @@ export async function recordChange(db: Db, queueId: string, change: QueueChange)
  * deleted in the caller's transaction (which holds the queue's relay lock), so they come back
  * if the relay fails before its commit.
  */
-export async function takeRows(db: Db, queueId: string, limit: number): Promise<OutboxRow[]> {
-  const rows = await db.$queryRaw<OutboxRow[]>`
+export async function takeRows(db: Db, queueId: string, limit: number): Promise<(OutboxRow & { lagSeconds: number })[]> {
+  // lagSeconds: from the row's commit to now, on the server's clock (createdAt is its local time).
+  const rows = await db.$queryRaw<(OutboxRow & { lagSeconds: number })[]>`
     DELETE FROM "OutboxEvent" WHERE "id" IN (
       SELECT "id" FROM "OutboxEvent" WHERE "queueId" = ${queueId}::uuid ORDER BY "id" LIMIT ${limit}
     )
-    RETURNING "id"::text AS "id", "organizationId", "queueId", "kind", "visitIds", "createdAt"`;
+    RETURNING "id"::text AS "id", "organizationId", "queueId", "kind", "visitIds", "createdAt",
+      EXTRACT(EPOCH FROM clock_timestamp()::timestamp - "createdAt")::float8 AS "lagSeconds"`;
   // RETURNING keeps no order.
   return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
 }
 
 /**
  * Queues with rows older than `olderThanMs`: left by a process that died between its commit
- * and its relay (or whose relay failed), oldest first.
+ * and its relay (or whose relay failed), oldest first; and the age of the oldest row not
+ * relayed yet (0 when none), in the same statement (the outbox lag metric).
  */
-export async function queuesWithStaleRows(db: Db, olderThanMs: number, limit: number): Promise<string[]> {
-  const rows = await db.$queryRaw<{ queueId: string }[]>`
-    SELECT "queueId" FROM "OutboxEvent"
-    WHERE "createdAt" < ${new Date(Date.now() - olderThanMs)}::timestamp(3)
-    GROUP BY "queueId" ORDER BY min("id") LIMIT ${limit}`;
-  return rows.map((row) => row.queueId);
+export async function queuesWithStaleRows(db: Db, olderThanMs: number, limit: number): Promise<{ queueIds: string[]; oldestAgeSeconds: number }> {
+  const [row] = await db.$queryRaw<{ queueIds: string[] | null; oldestAgeSeconds: number | null }[]>`
+    SELECT (
+      SELECT array_agg("queueId"::text) FROM (
+        SELECT "queueId" FROM "OutboxEvent"
+        WHERE "createdAt" < ${new Date(Date.now() - olderThanMs)}::timestamp(3)
+        GROUP BY "queueId" ORDER BY min("id") LIMIT ${limit}
+      ) AS stale
+    ) AS "queueIds",
+    (SELECT EXTRACT(EPOCH FROM clock_timestamp()::timestamp - min("createdAt"))::float8 FROM "OutboxEvent") AS "oldestAgeSeconds"`;
+  return { queueIds: row?.queueIds ?? [], oldestAgeSeconds: Math.max(0, row?.oldestAgeSeconds ?? 0) };
 }

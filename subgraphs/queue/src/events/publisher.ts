@@ -1,4 +1,4 @@
-import { currentRequestScope } from '@waitlessq/database';
+import { currentRequestScope, outboxMetrics } from '@waitlessq/database';
 import type { JobQueue } from '@waitlessq/jobs';
 import { createEventLog, SequenceNotAboveError, SerializedJson, type EventLog } from '@waitlessq/redis';
 import { createTimerTask, type BackgroundTask, type ServiceRuntime } from '@waitlessq/subgraph-kit';
@@ -44,17 +44,22 @@ const batchSize = 100;
 export function createQueueEventPublisher(runtime: ServiceRuntime, options: { log?: EventLog; jobs?: JobQueue } = {}): QueueEventPublisher {
   const events = options.log ?? createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs });
   const jobs = options.jobs ?? runtime.jobs.queue;
-  const relayBatch = (queueId: string): Promise<number> =>
-    runtime.db.primary.$transaction(
+  const { relayLag, oldestPending } = outboxMetrics();
+  const relayBatch = async (queueId: string): Promise<number> => {
+    const rows = await runtime.db.primary.$transaction(
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(${relayLockNamespace}::int, hashtext(${queueId}))`;
-        const rows = await takeRows(tx, queueId, batchSize);
-        for (const row of rows) await relayRow(tx, events, jobs, row);
-        return rows.length;
+        const taken = await takeRows(tx, queueId, batchSize);
+        for (const row of taken) await relayRow(tx, events, jobs, row);
+        return taken;
       },
       // Hundreds may join one queue in the same second: their relays wait in turn.
       { maxWait: 10_000, timeout: 20_000 },
     );
+    // Once committed: a relay that fails leaves its rows to a later one, which measures them.
+    for (const row of rows) relayLag.observe(Math.max(0, row.lagSeconds));
+    return rows.length;
+  };
   const relayNow = async (queueId: string): Promise<void> => {
     try {
       while ((await relayBatch(queueId)) === batchSize);
@@ -80,7 +85,8 @@ export function createQueueEventPublisher(runtime: ServiceRuntime, options: { lo
       await relay(queueId);
     },
     async relayStale(olderThanMs) {
-      const queueIds = await queuesWithStaleRows(runtime.db.primary, olderThanMs, 100);
+      const { queueIds, oldestAgeSeconds } = await queuesWithStaleRows(runtime.db.primary, olderThanMs, 100);
+      oldestPending.set(oldestAgeSeconds);
       for (const queueId of queueIds) await relay(queueId);
       return queueIds.length;
     },
