@@ -1,3 +1,4 @@
+import './all-in-one-tracing';
 import { createPasswordHasher } from '@waitlessq/auth';
 import { defaultPorts, freePort, loadConfig, type Config, type ServiceName } from '@waitlessq/config';
 import { createDatabase, type Database } from '@waitlessq/database';

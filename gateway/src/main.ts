@@ -1,3 +1,4 @@
+import './tracing';
 import { loadConfig, type Config } from '@waitlessq/config';
 import { createDatabase } from '@waitlessq/database';
 import { createLogger, type Logger } from '@waitlessq/observability';

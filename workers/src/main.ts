@@ -1,3 +1,4 @@
+import './tracing';
 import { loadConfig } from '@waitlessq/config';
 import { createServiceRuntime, runUntilSignalled } from '@waitlessq/subgraph-kit';
 import { createHandlers } from './handlers';

@@ -1,3 +1,4 @@
+import './tracing';
 import { startSubgraph } from '@waitlessq/subgraph-kit';
 import { createBusinessSubgraph } from './index';
 
