@@ -1,5 +1,6 @@
 import IORedis from 'ioredis';
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { currentTraceCarrier, parseTraceCarrier, runInTrace } from '@waitlessq/observability';
 import { jobQueue, repeatEveryMs, retryPolicy, type JobCatalog, type JobName, type QueueName } from './catalog';
 import type { AddOptions, DeadJob, JobHandler, JobHandlers, JobRunner, Jobs, NewJob, QueueCounts, RunnerOptions } from './jobs';
 import { gaugeCounts, measured } from './job-metrics';
@@ -104,8 +105,11 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     priority: lowestPriority,
   });
 
-  const optionsOf = (name: JobName, addOptions: AddOptions = {}): JobsOptions => ({
+  // The producer's trace context (when tracing is on) travels in BullMQ's own field for it,
+  // telemetry.metadata (stored with the job, never in its data): the worker continues the trace.
+  const optionsOf = (name: JobName, addOptions: AddOptions = {}, trace = currentTraceCarrier()): JobsOptions => ({
     ...jobOptions(name),
+    ...(trace && { telemetry: { metadata: JSON.stringify(trace) } }),
     ...(addOptions.jobId !== undefined && { jobId: queueJobId(addOptions.jobId) }),
     ...(addOptions.delayMs && addOptions.delayMs > 0 && { delay: addOptions.delayMs }),
     ...(addOptions.priority !== undefined && { priority: Math.min(lowestPriority, Math.max(1, Math.floor(addOptions.priority))) }),
@@ -115,6 +119,7 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
     await bounded(`adding ${name}`, producerQueueOf(jobQueue[name]).add(name, data, optionsOf(name, addOptions)));
   };
   const addBulk = async (jobs: readonly NewJob[]) => {
+    const trace = currentTraceCarrier();
     const byQueue = new Map<QueueName, NewJob[]>();
     for (const job of jobs) byQueue.set(jobQueue[job.name], [...(byQueue.get(jobQueue[job.name]) ?? []), job]);
     await bounded(
@@ -122,7 +127,7 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       producerReady(`adding ${jobs.length} jobs`).then(() =>
         Promise.all(
           [...byQueue].map(([queue, group]) =>
-            producerQueueOf(queue).addBulk(group.map((job) => ({ name: job.name, data: job.data, opts: optionsOf(job.name, job.options) }))),
+            producerQueueOf(queue).addBulk(group.map((job) => ({ name: job.name, data: job.data, opts: optionsOf(job.name, job.options, trace) }))),
           ),
         ),
       ),
@@ -227,10 +232,13 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       const handler = handlers[name] as JobHandler<JobName> | undefined;
       const attempt = job.attemptsMade + 1;
       const maxAttempts = job.opts.attempts ?? 1;
-      await measured(queue, name, attempt >= maxAttempts, async () => {
-        if (!handler) throw new Error(`No handler for job ${name} in this runner`);
-        await handler(job.data as JobCatalog[JobName], { id: job.id!, attempt, maxAttempts });
-      });
+      const attributes = { 'messaging.system': 'bullmq', 'messaging.destination.name': queue, 'messaging.message.id': job.id!, 'job.attempt': attempt };
+      await runInTrace(`job ${name}`, parseTraceCarrier(job.opts.telemetry?.metadata), attributes, () =>
+        measured(queue, name, attempt >= maxAttempts, async () => {
+          if (!handler) throw new Error(`No handler for job ${name} in this runner`);
+          await handler(job.data as JobCatalog[JobName], { id: job.id!, attempt, maxAttempts });
+        }),
+      );
     }
 
     const stopGauge = gaugeCounts(counts);

@@ -1,4 +1,5 @@
 import type { Config } from '@waitlessq/config';
+import { currentTraceCarrier, runInTrace, type TraceCarrier } from '@waitlessq/observability';
 import { jobQueue, repeatEveryMs, retryPolicy, type JobCatalog, type JobName, type QueueName } from './catalog';
 import type { AddOptions, DeadJob, JobHandler, JobHandlers, JobRunner, Jobs, NewJob, QueueCounts, RunnerOptions } from './jobs';
 import { gaugeCounts, measured } from './job-metrics';
@@ -26,6 +27,8 @@ interface MemoryJob {
   failedReason: string;
   failedAt: Date | null;
   finishedAt: number;
+  /** The trace context of whoever added it (tracing on), continued by its runs. */
+  trace: TraceCarrier | undefined;
 }
 
 interface Runner {
@@ -94,6 +97,7 @@ export function createMemoryJobs(config?: Pick<Config, 'notifications'>): Jobs {
       failedReason: '',
       failedAt: null,
       finishedAt: 0,
+      trace: currentTraceCarrier(),
     };
     jobs.set(id, job);
     enqueue(job, options.delayMs ?? 0);
@@ -176,7 +180,8 @@ export function createMemoryJobs(config?: Pick<Config, 'notifications'>): Jobs {
       if (!handler) throw new Error(`No handler for job ${job.name} in this runner`);
       await handler(job.data as JobCatalog[JobName], { id: job.id, attempt, maxAttempts: attempts });
     };
-    void measured(job.queue, job.name, attempt >= attempts, execute).then(
+    const attributes = { 'messaging.system': 'memory', 'messaging.destination.name': job.queue, 'messaging.message.id': job.id, 'job.attempt': attempt };
+    void runInTrace(`job ${job.name}`, job.trace, attributes, () => measured(job.queue, job.name, attempt >= attempts, execute)).then(
       () => settle(r, job, run, null),
       (error: unknown) => settle(r, job, run, errorMessage(error)),
     );
