@@ -1,5 +1,5 @@
 export { loadConfig, ConfigError } from './load-config';
-export type { Config, DatabaseConfig, RedisConfig, CacheConfig } from './load-config';
+export type { Config, DatabaseConfig, RedisConfig, RedisNode, CacheConfig } from './load-config';
 export { defaultPorts } from './defaults';
 export type { ServiceName } from './defaults';
 export { freePort } from './free-port';

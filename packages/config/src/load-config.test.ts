@@ -39,6 +39,20 @@ describe('loadConfig', () => {
     expect(config.redis.kind).toBe('redis');
   });
 
+  it('uses a Redis Cluster when REDIS_CLUSTER_NODES lists its nodes, and refuses an entry that is not host:port', () => {
+    const config = loadConfig('gateway', { REDIS_CLUSTER_NODES: 'redis-0:7000, 10.0.0.2:7001' });
+    expect(config.redis).toMatchObject({
+      kind: 'redis',
+      url: undefined,
+      clusterNodes: [
+        { host: 'redis-0', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+      ],
+    });
+    expect(loadConfig('gateway', { REDIS_URL: 'redis://127.0.0.1:6379' }).redis.clusterNodes).toBeUndefined();
+    expect(() => loadConfig('gateway', { REDIS_CLUSTER_NODES: 'redis-0:7000,redis-1' })).toThrow(/REDIS_CLUSTER_NODES: "redis-1" is not host:port/);
+  });
+
   it('reads the optional VAPID public key for web push; empty is unset, a malformed one is refused', () => {
     const key = `B${'x'.repeat(86)}`;
     expect(loadConfig('pwa', { VAPID_PUBLIC_KEY: key }).push).toMatchObject({ vapidPublicKey: key });

@@ -42,6 +42,21 @@ const environmentSchema = z.object({
   EMBEDDED_DATA_DIR: z.string().default('.data/pglite'),
 
   REDIS_URL: z.string().url().optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const nodes = (value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      return nodes.map((node) => {
+        const match = /^([^:\s]+):(\d{1,5})$/.exec(node);
+        if (match && Number(match[2]) <= 65535) return { host: match[1], port: Number(match[2]) };
+        ctx.addIssue({ code: 'custom', message: `"${node}" is not host:port` });
+        return { host: '', port: 0 };
+      });
+    }),
   REDIS_KEY_PREFIX: z.string().default('wlq:'),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(200),
   CACHE_TTL_SECONDS: z.coerce.number().int().nonnegative().optional(),
@@ -84,9 +99,14 @@ export interface DatabaseConfig {
 }
 
 export interface RedisConfig {
-  /** `redis` with REDIS_URL; `memory` (in-process pub/sub and caches) otherwise. */
+  /** `redis` with REDIS_URL or REDIS_CLUSTER_NODES; `memory` (in-process pub/sub and caches) otherwise. */
   kind: 'redis' | 'memory';
   url?: string;
+  /**
+   * Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES, `host:port,...`): when set, the
+   * cluster client is used and REDIS_URL only lends its user name, password and TLS to every node.
+   */
+  clusterNodes?: RedisNode[];
   keyPrefix: string;
   /**
    * How long a command may wait for Redis before it fails (a hung Redis; one that is down
@@ -94,6 +114,11 @@ export interface RedisConfig {
    * event loop must not turn a slow answer into a false failure.
    */
   commandTimeoutMs?: number;
+}
+
+export interface RedisNode {
+  host: string;
+  port: number;
 }
 
 export interface CacheConfig {
@@ -160,7 +185,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     passwordHashMemoryKib: e.PASSWORD_HASH_MEMORY_KIB,
   };
   if (production && !e.DATABASE_URL) problems.push('DATABASE_URL: required in production');
-  if (production && !e.REDIS_URL) problems.push('REDIS_URL: required in production');
+  if (production && !e.REDIS_URL && e.REDIS_CLUSTER_NODES.length === 0) problems.push('REDIS_URL: required in production (or REDIS_CLUSTER_NODES)');
   if (production && e.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES) problems.push('WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: must be false in production');
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -184,7 +209,13 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
       slowQueryMs: e.DATABASE_SLOW_QUERY_MS,
       embeddedDataDir: e.EMBEDDED_DATA_DIR,
     },
-    redis: { kind: e.REDIS_URL ? 'redis' : 'memory', url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    redis: {
+      kind: e.REDIS_URL || e.REDIS_CLUSTER_NODES.length > 0 ? 'redis' : 'memory',
+      url: e.REDIS_URL,
+      ...(e.REDIS_CLUSTER_NODES.length > 0 && { clusterNodes: e.REDIS_CLUSTER_NODES }),
+      keyPrefix: e.REDIS_KEY_PREFIX,
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    },
     // Off by default under test: suites share one Redis but not one database, and natural keys
     // (slugs) would collide between them. Suites about caching turn it on.
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS ?? (e.NODE_ENV === 'test' ? 0 : 60) },

@@ -1,9 +1,9 @@
-import Redis from 'ioredis';
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { RedisConfig } from '@waitlessq/config';
 import { createMemoryStore } from './memory-store';
 import { createFailFastConnection, unavailableReason } from './fail-fast';
+import { connectRedis, type RedisClient } from './connect';
 import { RedisUnavailableError } from './circuit';
 
 /** The few key-value operations features need; Redis in production, a Map when embedded. */
@@ -23,14 +23,18 @@ export interface RedisResources {
   kind: RedisConfig['kind'];
   store: KeyValueStore;
   pubsub: PubSubEngine;
-  /** The raw command client, for features that need more (rate limits, streams); null when embedded. */
-  client: Redis | null;
+  /**
+   * The raw command client, for features that need more (rate limits, streams); null when
+   * embedded. A Cluster with REDIS_CLUSTER_NODES: keys a script or MULTI touches together need
+   * one hash tag (connect.ts hashTagged).
+   */
+  client: RedisClient | null;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createRedis(config: RedisConfig): RedisResources {
-  if (config.kind === 'memory' || !config.url) {
+  if (config.kind === 'memory' || (!config.url && !config.clusterNodes?.length)) {
     return {
       kind: 'memory',
       store: createMemoryStore(),
@@ -40,11 +44,12 @@ export function createRedis(config: RedisConfig): RedisResources {
       close: async () => undefined,
     };
   }
-  const command = createFailFastConnection(config.url, config);
-  const publishing = createFailFastConnection(config.url, config);
+  const command = createFailFastConnection(config, config);
+  const publishing = createFailFastConnection(config, config);
   // The subscriber is not on any request's path: it may wait for Redis, and ioredis
-  // subscribes again to every channel once it is back.
-  const subscriber = new Redis(config.url, { keyPrefix: config.keyPrefix });
+  // subscribes again to every channel once it is back. A cluster carries PUBLISH to every
+  // node, so one subscribed connection hears them all.
+  const subscriber = connectRedis(config, { keyPrefix: config.keyPrefix });
   const client = command.redis;
   return {
     kind: 'redis',
@@ -53,7 +58,8 @@ export function createRedis(config: RedisConfig): RedisResources {
       get: (key) => client.get(key),
       set: async (key, value, ttl) => void (await client.set(key, value, 'EX', ttl)),
       setIfAbsent: async (key, value, ttl) => (await client.set(key, value, 'EX', ttl, 'NX')) === 'OK',
-      del: async (...keys) => void (keys.length > 0 && (await client.del(...keys))),
+      // One DEL per key: a cluster refuses a DEL of keys in several slots (CROSSSLOT).
+      del: async (...keys) => void (await Promise.all(keys.map((key) => client.del(key)))),
     },
     pubsub: new RedisPubSub({ publisher: publishing.redis, subscriber }),
     // Says why Redis is down (readiness reports it) without waiting for a timeout.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { RedisConfig } from '@waitlessq/config';
+import { redisSetups, type RedisSetup } from '@waitlessq/testkit';
 import {
   createEventLog,
   createRedis,
@@ -13,14 +14,10 @@ import {
   type RedisResources,
 } from './index';
 
-// One contract, both implementations: the embedded log must behave like the Redis one.
-const redisConfig = (): RedisConfig => ({ kind: 'redis', url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: `test:${randomUUID()}:` });
-const memoryConfig = (): RedisConfig => ({ kind: 'memory', keyPrefix: '' });
+const memory: RedisSetup = { start: async () => ({}), stop: async () => undefined };
 
-describe.each([
-  ['redis', redisConfig],
-  ['memory', memoryConfig],
-])('%s event log', (_name, makeConfig) => {
+// One contract, every setup: the embedded log and the log on a Redis Cluster must behave like the one on a single Redis.
+describe.each([...redisSetups(), ['memory', memory] as const])('%s event log', (setupName, setup) => {
   let config: RedisConfig;
   let redis: RedisResources;
   const opened: RedisResources[] = [];
@@ -28,13 +25,15 @@ describe.each([
   const stream = () => `queue:${randomUUID()}`;
   const sequences = (entries: EventLogEntry[]) => entries.map((entry) => entry.sequence);
 
-  beforeAll(() => {
-    config = makeConfig();
+  beforeAll(async () => {
+    config = setupName === 'memory' ? { kind: 'memory', keyPrefix: '' } : { kind: 'redis', ...(await setup.start()), keyPrefix: `test:${randomUUID()}:` };
     redis = createRedis(config);
   });
   afterAll(async () => {
     await Promise.all([redis, ...opened].map((resources) => resources.close()));
-    if (config.kind === 'redis') await forget(config.url!, config.keyPrefix);
+    // A cluster goes with its nodes; the shared Redis keeps what the suite does not remove.
+    if (config.url) await forget(config.url, config.keyPrefix);
+    await setup.stop();
   });
 
   it('stores the entries of each stream under the sequences given and replays them in order', async () => {

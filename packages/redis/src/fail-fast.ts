@@ -1,4 +1,5 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import { connectRedis, type RedisClient, type RedisTarget } from './connect';
 import { createCircuit, defaultCircuit, RedisUnavailableError, type Circuit } from './circuit';
 
 /** Redis answers in well under a millisecond; this only bounds a Redis that hangs. */
@@ -10,7 +11,7 @@ export interface FailFastOptions {
 }
 
 export interface FailFastConnection {
-  redis: Redis;
+  redis: RedisClient;
   circuit: Circuit;
   /** Whether it has been ready once (before that, commands wait for the first connection). */
   connectedOnce(): boolean;
@@ -33,7 +34,7 @@ export interface FailFastConnection {
  * Auto-pipelining is off: it sends commands through a pipeline, which the circuit cannot stop
  * one by one. Commands still share the socket, in flight together.
  */
-export function createFailFastConnection(url: string, options: FailFastOptions): FailFastConnection {
+export function createFailFastConnection(target: RedisTarget, options: FailFastOptions): FailFastConnection {
   const redisOptions: RedisOptions = {
     keyPrefix: options.keyPrefix,
     // Until the first connection commands wait for it, however long it takes (a busy machine at
@@ -43,30 +44,41 @@ export function createFailFastConnection(url: string, options: FailFastOptions):
     enableAutoPipelining: false,
     lazyConnect: false,
   };
-  const redis = new Redis(url, redisOptions);
+  const redis = connectRedis(target, redisOptions);
   let connected = false;
   redis.once('ready', () => {
     connected = true;
+    const commandTimeout = options.commandTimeoutMs ?? defaultCommandTimeoutMs;
     redis.options.enableOfflineQueue = false;
-    redis.options.commandTimeout = options.commandTimeoutMs ?? defaultCommandTimeoutMs;
+    if (!redis.isCluster) {
+      (redis as Redis).options.commandTimeout = commandTimeout;
+      return;
+    }
+    // A cluster times commands out on each node's connection: those it has, and those it opens later.
+    const cluster = redis as Cluster;
+    cluster.options.redisOptions = { ...cluster.options.redisOptions, commandTimeout };
+    for (const node of cluster.nodes()) node.options.commandTimeout = commandTimeout;
+    cluster.on('+node', (node: Redis) => (node.options.commandTimeout = commandTimeout));
   });
   const circuit = createCircuit(defaultCircuit);
   guardWithCircuit(redis, circuit);
   return { redis, circuit, connectedOnce: () => connected };
 }
 
-type SendCommand = Redis['sendCommand'];
+type SendCommand = Cluster['sendCommand'];
 type Command = Parameters<SendCommand>[0];
 
 /**
  * Every command of a ready connection passes the circuit (the connection's own handshake,
  * before it is ready, does not). Explicit pipelines and MULTI hand their own stream and are
- * bounded by the command timeout alone.
+ * bounded by the command timeout alone. A cluster's commands pass it once, before the cluster
+ * picks the node (its redirections and retries inside do not count again).
  */
-function guardWithCircuit(redis: Redis, circuit: Circuit): void {
-  const send: SendCommand = redis.sendCommand.bind(redis);
-  redis.sendCommand = ((command: Command, stream?: Parameters<SendCommand>[1]) => {
-    if (stream || redis.status !== 'ready') return send(command, stream);
+function guardWithCircuit(redis: RedisClient, circuit: Circuit): void {
+  const send = redis.sendCommand.bind(redis) as SendCommand;
+  redis.sendCommand = ((command: Command, stream?: Parameters<SendCommand>[1], node?: Parameters<SendCommand>[2]) => {
+    // A cluster's pipeline names the node it sends to.
+    if (stream || node || redis.status !== 'ready') return send(command, stream, node);
     try {
       circuit.admit();
     } catch (error) {

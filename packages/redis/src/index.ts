@@ -1,4 +1,6 @@
 export { createRedis } from './create-redis';
+export { connectRedis, hashTagged } from './connect';
+export type { RedisClient, RedisTarget } from './connect';
 export type { RedisResources, KeyValueStore } from './create-redis';
 export { createJsonCache } from './json-cache';
 export type { JsonCache, JsonCacheOptions, CacheOutcome } from './json-cache';

@@ -1,4 +1,3 @@
-import type Redis from 'ioredis';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import {
   assertSequence,
@@ -12,6 +11,7 @@ import {
   type EventLogEntry,
   type EventLogOptions,
 } from './event-log';
+import { hashTagged, type RedisClient } from './connect';
 
 /**
  * Check that the given sequence is above the stream's last (its marker key, which never
@@ -67,17 +67,27 @@ interface EventLogCommands {
 /** Entries are read backwards from the newest: a reader that reconnects is usually a few behind. */
 const pageSize = 100;
 
-/** Keys get the client's prefix from ioredis (KEYS of the script too); channels do not, so they are prefixed here. */
-export function createRedisEventLog(client: Redis, pubsub: PubSubEngine, options: Required<EventLogOptions>): EventLog {
+/**
+ * Keys get the client's prefix from ioredis (KEYS of the script too); channels do not, so they are prefixed here.
+ *
+ * The scripts touch the stream's three keys together, so on a Redis Cluster the stream name is
+ * their hash tag (`events:{queue:<id>}:log`, one slot per queue, queues spread over the
+ * masters); a cluster carries the script's PUBLISH to every node. On a single Redis the keys keep
+ * their names (`events:queue:<id>:log`), so a deployment that upgrades keeps its streams and
+ * last sequences. Moving to a cluster starts with empty streams: a client resuming with
+ * afterSequence gets SEQUENCE_TOO_OLD and re-reads the state, and numbering goes on from
+ * PostgreSQL's lastEventSequence (gateway/src/subscriptions/README.md, "Sequences, replay, gaps").
+ */
+export function createRedisEventLog(client: RedisClient, pubsub: PubSubEngine, options: Required<EventLogOptions>): EventLog {
   if (!('wlqAppendEvent' in client)) client.defineCommand('wlqAppendEvent', { numberOfKeys: 3, lua: appendScript });
   if (!('wlqLastSequence' in client)) client.defineCommand('wlqLastSequence', { numberOfKeys: 2, lua: lastScript });
   const commands = client as unknown as EventLogCommands;
   const keyPrefix = client.options.keyPrefix ?? '';
   // The stream's last sequence; the key the Redis counter had, so a queue numbered by Redis before
   // keeps its numbers (publisher.ts moves PostgreSQL up to it).
-  const lastKey = (stream: string) => `events:${stream}:sequence`;
-  const writerKey = (stream: string) => `events:${stream}:writer`;
-  const streamKey = (stream: string) => `events:${stream}:log`;
+  const lastKey = (stream: string) => `events:${hashTagged(client, stream)}:sequence`;
+  const writerKey = (stream: string) => `events:${hashTagged(client, stream)}:writer`;
+  const streamKey = (stream: string) => `events:${hashTagged(client, stream)}:log`;
 
   return {
     async append(stream, data, sequence) {

@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import type { RedisConfig } from '@waitlessq/config';
+import { redisSetups, type RedisSetup } from '@waitlessq/testkit';
 import { createRedis, type RedisResources } from './index';
 
-// One contract, both implementations: the embedded default must behave like Redis.
-describe.each([
-  ['redis', { kind: 'redis' as const, url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: `test:${randomUUID()}:` }],
-  ['memory', { kind: 'memory' as const, keyPrefix: '' }],
-])('%s key-value store', (_name, config) => {
+const memory: RedisSetup = { start: async () => ({}), stop: async () => undefined };
+
+// One contract, every setup: the embedded default and a Redis Cluster must behave like a single Redis.
+describe.each([...redisSetups(), ['memory', memory] as const])('%s key-value store', (name, setup) => {
   let redis: RedisResources;
-  beforeAll(() => (redis = createRedis(config)));
-  afterAll(() => redis.close());
+  beforeAll(async () => {
+    const config: RedisConfig =
+      name === 'memory' ? { kind: 'memory', keyPrefix: '' } : { kind: 'redis', ...(await setup.start()), keyPrefix: `test:${randomUUID()}:` };
+    redis = createRedis(config);
+  });
+  afterAll(async () => {
+    await redis.close();
+    await setup.stop();
+  });
 
   it('sets, reads, expires and deletes', async () => {
     await redis.store.set('a', '1', 1);
@@ -18,6 +26,13 @@ describe.each([
     await redis.store.set('b', '2', 60);
     await redis.store.del('b');
     expect(await redis.store.get('b')).toBeNull();
+  });
+
+  it('deletes keys of several slots in one call', async () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `many:${i}`);
+    await Promise.all(keys.map((key) => redis.store.set(key, 'x', 60)));
+    await redis.store.del(...keys);
+    expect(await Promise.all(keys.map((key) => redis.store.get(key)))).toEqual(keys.map(() => null));
   });
 
   it('setIfAbsent lets exactly one of many concurrent callers win', async () => {

@@ -18,6 +18,8 @@ export type { TestSubscriptionClient, TestSubscription, SubscriptionPayload, Sub
 export { graphEnv, rateLimitsOff, testSecrets } from './graph-env';
 export { createPrivateRedis } from './private-redis';
 export type { PrivateRedis } from './private-redis';
+export { startRedisCluster, redisSetups } from './redis-cluster';
+export type { RedisCluster, RedisSetup } from './redis-cluster';
 export { subgraphEnv, startSubgraph, ok } from './subgraph-harness';
 export type { RunningSubgraph, StartSubgraphOptions } from './subgraph-harness';
 export { seedTenant } from './seeded-tenant';
