@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { EdgeConfig } from '@waitlessq/config';
+import type { EdgeConfig, RedisConfig } from '@waitlessq/config';
 import { createLogger } from '@waitlessq/observability';
 import { createRedis, type RedisResources } from '@waitlessq/redis';
-import { testRedisUrl } from '@waitlessq/testkit';
+import { redisSetups, type RedisSetup } from '@waitlessq/testkit';
 import { createRateLimiters, rateLimitHeaders } from './rate-limits';
 
 const budgets: EdgeConfig['rateLimits'] = {
@@ -14,14 +14,18 @@ const budgets: EdgeConfig['rateLimits'] = {
 };
 const logger = createLogger('test', 'silent');
 
-// One contract, both stores: the embedded start must limit like Redis does, within a process.
-describe.each([
-  ['redis', { kind: 'redis' as const, url: testRedisUrl, keyPrefix: `test:${randomUUID()}:` }],
-  ['memory', { kind: 'memory' as const, keyPrefix: '' }],
-])('rate limits over %s', (_name, config) => {
+const memory: RedisSetup = { start: async () => ({}), stop: async () => undefined };
+const configOf = async (name: string, setup: RedisSetup): Promise<RedisConfig> =>
+  name === 'memory' ? { kind: 'memory', keyPrefix: '' } : { kind: 'redis', ...(await setup.start()), keyPrefix: `test:${randomUUID()}:` };
+
+// One contract, every store: the embedded start must limit like Redis does, within a process, and a Redis Cluster like a single Redis.
+describe.each([...redisSetups(), ['memory', memory] as const])('rate limits over %s', (name, setup) => {
   let redis: RedisResources;
-  beforeAll(() => (redis = createRedis(config)));
-  afterAll(() => redis.close());
+  beforeAll(async () => (redis = createRedis(await configOf(name, setup))));
+  afterAll(async () => {
+    await redis.close();
+    await setup.stop();
+  });
 
   it('allows a budget, then refuses until its window starts over', async () => {
     const limiters = createRateLimiters(budgets, redis, logger);
@@ -51,9 +55,12 @@ describe.each([
   });
 });
 
-describe('rate limits over Redis, across replicas', () => {
+// Each replica would count alone in its in-memory fallback: one budget between two says the counters are in Redis.
+describe.each(redisSetups())('rate limits over %s, across replicas', (name, setup) => {
+  afterAll(() => setup.stop());
+
   it('share one budget between two gateways', async () => {
-    const config = { kind: 'redis' as const, url: testRedisUrl, keyPrefix: `test:${randomUUID()}:` };
+    const config = await configOf(name, setup);
     const [one, two] = [createRedis(config), createRedis(config)];
     try {
       const [a, b] = [createRateLimiters(budgets, one, logger), createRateLimiters(budgets, two, logger)];

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { RedisConfig } from '@waitlessq/config';
+import { redisSetups, type RedisSetup } from '@waitlessq/testkit';
 import { createJsonCache, createRedis, type CacheOutcome, type RedisResources } from './index';
 
 interface Profile {
@@ -11,24 +13,38 @@ const revive = (json: unknown): Profile => {
   return { name: value.name, at: new Date(value.at) };
 };
 
-// One contract, both stores: the embedded default must cache and invalidate like Redis.
-describe.each([
-  ['redis', { kind: 'redis' as const, url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: `test:${randomUUID()}:` }],
-  ['memory', { kind: 'memory' as const, keyPrefix: '' }],
-])('json cache over the %s store', (_name, config) => {
+const memory: RedisSetup = { start: async () => ({}), stop: async () => undefined };
+
+// One contract, every store: the embedded default and a Redis Cluster must cache and invalidate like a single Redis.
+describe.each([...redisSetups(), ['memory', memory] as const])('json cache over the %s store', (name, setup) => {
   let redis: RedisResources;
   let rows: Map<string, Profile>;
   let loads: string[][];
   let lookups: Record<CacheOutcome, number>;
+  let failedInvalidations: Error[];
   const load = async (ids: string[]) => {
     loads.push(ids);
     return new Map(ids.flatMap((id) => (rows.has(id) ? [[id, { ...rows.get(id)! }] as const] : [])));
   };
   const cache = (ttlSeconds = 60) =>
-    createJsonCache<Profile>({ store: redis.store, prefix: `profiles-${randomUUID()}`, ttlSeconds, revive, onLookup: (outcome, n) => (lookups[outcome] += n) });
+    createJsonCache<Profile>({
+      store: redis.store,
+      prefix: `profiles-${randomUUID()}`,
+      ttlSeconds,
+      revive,
+      onLookup: (outcome, n) => (lookups[outcome] += n),
+      onInvalidationFailed: (error) => failedInvalidations.push(error),
+    });
 
-  beforeAll(() => (redis = createRedis(config)));
-  afterAll(() => redis.close());
+  beforeAll(async () => {
+    const config: RedisConfig =
+      name === 'memory' ? { kind: 'memory', keyPrefix: '' } : { kind: 'redis', ...(await setup.start()), keyPrefix: `test:${randomUUID()}:` };
+    redis = createRedis(config);
+  });
+  afterAll(async () => {
+    await redis.close();
+    await setup.stop();
+  });
   beforeEach(() => {
     rows = new Map([
       ['a', { name: 'Ada', at: new Date('2026-01-01T10:00:00Z') }],
@@ -36,6 +52,7 @@ describe.each([
     ]);
     loads = [];
     lookups = { hit: 0, miss: 0 };
+    failedInvalidations = [];
   });
 
   it('loads the missing keys in one call, then serves them (revived) without loading', async () => {
@@ -59,6 +76,18 @@ describe.each([
     await profiles.invalidate('a');
     expect((await profiles.get('a', async () => rows.get('a')))?.name).toBe('Ada Lovelace');
     expect((await profiles.get('a', async () => undefined))?.name).toBe('Ada Lovelace');
+  });
+
+  it('invalidates many keys at once (on a cluster they live in several slots)', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
+    for (const id of ids) rows.set(id, { name: `Before ${id}`, at: new Date() });
+    const profiles = cache();
+    await profiles.getMany(ids, load);
+    for (const id of ids) rows.set(id, { name: `After ${id}`, at: new Date() });
+    await profiles.invalidate(...ids);
+    expect(failedInvalidations).toEqual([]);
+    expect((await profiles.getMany(ids, load)).map((profile) => profile?.name)).toEqual(ids.map((id) => `After ${id}`));
+    expect(loads).toEqual([ids, ids]);
   });
 
   it('never stores a value read before a write that invalidated it meanwhile', async () => {
