@@ -12,13 +12,14 @@
  * Needs what the integration tests need: PostgreSQL on 127.0.0.1:5432, its streaming replica
  * on 5433 (scripts/replica/start-replica.sh) and Redis on 6379. Targets 127.0.0.1 only.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, graphEnv, graphqlOk, rateLimitsOff, startGraph, type RunningGraph, type TestDatabase } from '@waitlessq/testkit';
 import { databaseWork, readMetrics, type DatabaseWork, type Sample } from './metrics';
 import { chooseOperation, type Seed } from './mix';
 import { describeMachine, watchMachine, type MachineLoad } from '../machine';
+import { cpuSeconds } from '../processes';
 
 interface Options {
   seconds: number;
@@ -200,14 +201,8 @@ interface Totals {
 }
 
 /** CPU seconds (user + system) the five service processes have used so far. */
-function cpuSeconds(graph: RunningGraph): number {
-  const pids = [graph.gateway, ...Object.values(graph.subgraphs)].map((service) => service.process.pid);
-  let ticks = 0;
-  for (const pid of pids) {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return ticks / 100;
+function servicesCpuSeconds(graph: RunningGraph): number {
+  return [graph.gateway, ...Object.values(graph.subgraphs)].reduce((sum, service) => sum + cpuSeconds(service.process.pid!), 0);
 }
 
 async function prepare(configuration: (typeof configurations)[number], options: Options): Promise<Prepared> {
@@ -244,11 +239,11 @@ async function prepare(configuration: (typeof configurations)[number], options: 
 async function round(prepared: Prepared, options: Options): Promise<void> {
   const { totals } = prepared;
   const before = await readMetrics(prepared.subgraphUrls);
-  const cpuBefore = cpuSeconds(prepared.graph);
+  const cpuBefore = servicesCpuSeconds(prepared.graph);
   const watch = watchMachine();
   const run = await load(prepared.api, prepared.seed, options.seconds / options.rounds, options.concurrency);
   const machine = watch.stop();
-  const cpuAfter = cpuSeconds(prepared.graph);
+  const cpuAfter = servicesCpuSeconds(prepared.graph);
   totals.machines.push(machine);
   process.stderr.write(`  ${prepared.configuration.name}: ${describeMachine(machine)}\n`);
   const after = await readMetrics(prepared.subgraphUrls);

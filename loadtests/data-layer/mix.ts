@@ -20,6 +20,8 @@ export interface Operation {
   learn?(seed: Seed, data: Record<string, unknown>): void;
 }
 
+import { pickWeighted } from '../stats';
+
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
 
 export const mix: Operation[] = [
@@ -82,11 +84,5 @@ export const mix: Operation[] = [
 
 /** One operation at random, by weight. */
 export function chooseOperation(operations: readonly Operation[] = mix): Operation {
-  const total = operations.reduce((sum, op) => sum + op.weight, 0);
-  let roll = Math.random() * total;
-  for (const op of operations) {
-    roll -= op.weight;
-    if (roll < 0) return op;
-  }
-  return operations[operations.length - 1];
+  return pickWeighted(operations);
 }

@@ -21,10 +21,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTenant, createTestDatabase, graphEnv, graphqlOk, startGraph, testSecrets, type RunningGraph, type Tenant } from '@waitlessq/testkit';
 import { describeMachine, watched, type MachineLoad } from '../machine';
+import { residentBytes } from '../processes';
+import { scrape, waitUntil } from '../scrape';
+import { summarize, type Summary } from '../stats';
 import { closeAll, openConnections, subscribe, type BenchSocket } from './clients';
-import { scrape, waitUntil } from './scrape';
 import { seedWaitingVisits } from './seed';
-import { residentBytes, summarize, type Summary } from './stats';
 
 interface Scenario {
   name: string;
@@ -152,7 +153,7 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: Tenant, sce
 
   const gatewayPid = gateway.process.pid!;
   const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
-  const memoryNow = async () => ({ rss: await residentBytes(gatewayPid), heap: await scrape(gateway.baseUrl, 'nodejs_heap_size_used_bytes') });
+  const memoryNow = async () => ({ rss: residentBytes(gatewayPid), heap: await scrape(gateway.baseUrl, 'nodejs_heap_size_used_bytes') });
   if (scenario.measureMemory) await settle();
   const memoryBefore = scenario.measureMemory ? await memoryNow() : undefined;
 

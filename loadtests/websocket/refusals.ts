@@ -14,7 +14,7 @@
  * outside the benchmark took CPU). Needs Redis on 127.0.0.1:6379.
  * Targets 127.0.0.1 only.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -23,6 +23,7 @@ import WebSocket from 'ws';
 import { createTokenService } from '@waitlessq/auth';
 import { startService, testRedisUrl, testSecrets, type RunningService } from '@waitlessq/testkit';
 import { describeMachine, watchMachine, type MachineLoad } from '../machine';
+import { cpuSeconds, residentBytes } from '../processes';
 
 const quick = process.argv.includes('--quick');
 const perScenario = quick ? 5_000 : 40_000;
@@ -74,19 +75,7 @@ interface Result {
   machine: MachineLoad;
 }
 
-const ticksPerSecond = 100;
-/** utime + stime of a process, in seconds (fields 14 and 15 of /proc/<pid>/stat, in clock ticks). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-}
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
-}
+const rssMiB = (pid: number) => Math.round(residentBytes(pid) / 2 ** 20);
 
 async function startStubSubgraphs(): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
   let requests = 0;

@@ -24,11 +24,13 @@ export function summarize(values: readonly number[]): Summary {
   };
 }
 
-/** Resident memory of a process, in bytes (Linux). */
-export async function residentBytes(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kib = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-  if (!kib) throw new Error(`no VmRSS for process ${pid}`);
-  return Number(kib) * 1024;
+/** One item at random, by weight. */
+export function pickWeighted<T extends { weight: number }>(items: readonly T[]): T {
+  const total = items.reduce((sum, item) => sum + item.weight, 0);
+  let roll = Math.random() * total;
+  for (const item of items) {
+    roll -= item.weight;
+    if (roll < 0) return item;
+  }
+  return items[items.length - 1];
 }
