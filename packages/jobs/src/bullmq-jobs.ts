@@ -1,15 +1,17 @@
-import IORedis from 'ioredis';
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { connectRedis, hashTagged, type RedisTarget } from '@waitlessq/redis';
 import { currentTraceCarrier, parseTraceCarrier, runInTrace } from '@waitlessq/observability';
 import { jobQueue, repeatEveryMs, retryPolicy, type JobCatalog, type JobName, type QueueName } from './catalog';
 import type { AddOptions, DeadJob, JobHandler, JobHandlers, JobRunner, Jobs, NewJob, QueueCounts, RunnerOptions } from './jobs';
 import { gaugeCounts, measured } from './job-metrics';
 import { backoffDelay, concurrencyOf, keptRepeatedFailures, lowestPriority, perSecondOf, queueNames, type JobSettings } from './runner-settings';
 
-export interface BullmqJobsOptions {
-  /** redis:// or rediss:// */
-  url: string;
-  /** BullMQ's key prefix: keys are `${prefix}:${queue}:...` (e.g. `wlq:jobs`). */
+export interface BullmqJobsOptions extends RedisTarget {
+  /**
+   * BullMQ's key prefix: keys are `${prefix}:${queue}:...` (e.g. `wlq:jobs`). On a Redis Cluster
+   * it is the hash tag (`{wlq:jobs}:...`): BullMQ's scripts touch several keys of a queue, and
+   * of queues that depend on each other, so every job key lives in one slot (one master).
+   */
   prefix: string;
   settings: JobSettings;
   /**
@@ -48,7 +50,8 @@ export function producerJobId(queueId: string): string {
  * which waits for Redis rather than failing fast (BullMQ's blocking commands need that).
  */
 export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
-  const connection = new IORedis(options.url, { maxRetriesPerRequest: null });
+  const connection = connectRedis(options, { maxRetriesPerRequest: null });
+  const prefix = hashTagged(connection, options.prefix);
   const timeoutMs = options.commandTimeoutMs ?? 5_000;
   const bounded = <T>(what: string, promise: Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
@@ -62,7 +65,7 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
   // Adding jobs happens on request paths (the outbox relay holds a queue's lock meanwhile): with
   // Redis gone it must fail at once, not wait in an offline queue (the outbox keeps the change
   // and it is relayed again when Redis is back). Only the first connect is waited for.
-  const producer = new IORedis(options.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const producer = connectRedis(options, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   producer.on('error', () => undefined);
   const producerReady = async (what: string): Promise<void> => {
     if (producer.status === 'ready') return;
@@ -76,7 +79,7 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
   const producerQueueOf = (queue: QueueName): Queue => {
     let existing = producerQueues.get(queue);
     if (!existing) {
-      existing = new Queue(queue, { connection: producer, prefix: options.prefix });
+      existing = new Queue(queue, { connection: producer, prefix });
       existing.on('error', () => undefined);
       producerQueues.set(queue, existing);
     }
@@ -88,7 +91,7 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
   const queueOf = (queue: QueueName): Queue => {
     let existing = queues.get(queue);
     if (!existing) {
-      existing = new Queue(queue, { connection, prefix: options.prefix });
+      existing = new Queue(queue, { connection, prefix });
       existing.on('error', () => undefined);
       queues.set(queue, existing);
     }
@@ -199,7 +202,7 @@ export function createBullmqJobs(options: BullmqJobsOptions): Jobs {
       const perSecond = perSecondOf(queue, runnerOptions, options.settings);
       const worker = new Worker(queue, (job: Job) => handle(queue, job), {
         connection,
-        prefix: options.prefix,
+        prefix,
         concurrency: concurrencyOf(queue, runnerOptions, options.settings),
         ...(perSecond !== null && { limiter: { max: perSecond, duration: 1_000 } }),
         settings: {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { testRedisUrl } from '@waitlessq/testkit';
+import { startRedisCluster, testRedisUrl, type RedisCluster } from '@waitlessq/testkit';
 import { metricsRegistry } from '@waitlessq/observability';
 import { createBullmqJobs, createMemoryJobs, defaultJobSettings, producerJobId, queueJobId, type JobRunner, type Jobs } from './index';
 
@@ -11,6 +11,9 @@ const bullmq = (): Jobs => {
   prefixes.push(prefix);
   return createBullmqJobs({ url: testRedisUrl, prefix, settings: defaultJobSettings });
 };
+// On a cluster BullMQ's scripts need every key of the queues in one slot: the prefix becomes their hash tag.
+let cluster: RedisCluster | undefined;
+const bullmqOnCluster = (): Jobs => createBullmqJobs({ clusterNodes: cluster!.nodes, prefix: `test:${randomUUID()}:jobs`, settings: defaultJobSettings });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
@@ -48,9 +51,17 @@ describe('bullmq jobs without Redis', () => {
 
 describe.each([
   ['bullmq', bullmq],
+  ['bullmq on a redis cluster', bullmqOnCluster],
   ['memory', () => createMemoryJobs()],
 ])('%s jobs', (_kind, create) => {
   let jobs: Jobs;
+  beforeAll(async () => {
+    if (create === bullmqOnCluster) cluster = await startRedisCluster();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
   beforeEach(() => {
     jobs = create();
   });
