@@ -313,10 +313,20 @@ describe('nginx in front of two gateways', () => {
     expect(followers.some((f) => f.reconnections > 0)).toBe(true);
     for (const follower of followers) follower.stop();
 
-    // Reported for the run's record (visible with --verbose).
+    // nginx did meet the dead gateway (and answered from the other): refused connections, and
+    // requests it had sent when the gateway died.
+    const killedPort = new URL(graph.gateway.baseUrl).port;
+    const logLines = nginx
+      .output()
+      .split('\n')
+      .filter((line) => line.includes(`127.0.0.1:${killedPort}`));
+    const refusedLines = logLines.filter((line) => line.includes('Connection refused')).length;
+    const inFlightLines = logLines.filter((line) => /prematurely closed|Connection reset/.test(line)).length;
+    expect(refusedLines + inFlightLines).toBeGreaterThan(0);
     console.info(
       `load balancer: ${queries.answered} queries, ${mutations.sent.length} mutations (${mutations.cleanErrors.length} clean errors: ${mutations.cleanErrors.join(', ') || 'none'}), ` +
-        `${followers.filter((f) => f.reconnections > 0).length}/${followers.length} subscriptions reconnected`,
+        `${followers.filter((f) => f.reconnections > 0).length}/${followers.length} subscriptions reconnected; nginx: ${refusedLines} refused connections, ` +
+        `${inFlightLines} requests in flight on the killed gateway`,
     );
   });
 
