@@ -69,6 +69,21 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   }
 }
 
+/** The first error lines each service logged (pino level 50 and up), for the results. */
+export function serviceErrors(services: readonly RunningService[], max = 3): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const service of services) {
+    const lines = service
+      .output()
+      .split('\n')
+      .filter((line) => /"level":(50|60)/.test(line))
+      .slice(0, max)
+      .map((line) => line.slice(0, 600));
+    if (lines.length > 0) errors[service.name] = lines;
+  }
+  return errors;
+}
+
 /** Removes the run's keys (and only those: the Redis is shared). */
 async function deleteKeys(keyPrefix: string): Promise<void> {
   const redis = new Redis(testRedisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
