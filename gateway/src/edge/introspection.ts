@@ -6,7 +6,16 @@ import { refusal } from './refusal';
 
 export const isPlatformAdmin = (identity: Identity): boolean => identity.kind === 'staff' && identity.platformAdmin;
 
+/** Per parsed document: Apollo keeps them, so a repeated query is walked once. */
+const introspecting = new WeakMap<DocumentNode, boolean>();
+
 function introspects(document: DocumentNode): boolean {
+  let found = introspecting.get(document);
+  if (found === undefined) introspecting.set(document, (found = walkForIntrospection(document)));
+  return found;
+}
+
+function walkForIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(field) {

@@ -1,7 +1,7 @@
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import type { OperationLimits } from '@waitlessq/config';
 import { operationCost } from './cost';
-import { operationLimitRefusal } from './operation-limits';
+import { operationLimitRefusal, useOperationLimits } from './operation-limits';
 import { fragmentsOf } from './operation-shape';
 import { countTokens } from './token-limit';
 
@@ -98,5 +98,32 @@ describe('countTokens', () => {
 
   it('stops one past the limit, however long the document', () => {
     expect(countTokens(`{ ${'a '.repeat(100_000)}}`, 10)).toBe(11);
+  });
+});
+
+describe('useOperationLimits on a document Apollo keeps', () => {
+  const hooksOf = async (plugin: ReturnType<typeof useOperationLimits>) =>
+    (await plugin.requestDidStart!({} as never)) as { didResolveOperation(input: unknown): Promise<void> };
+
+  it('checks the shape once per document but the cost with each request’s variables', async () => {
+    const plugin = useOperationLimits(limits);
+    const document = parse('query($n: Int) { queue(id: "q") { waiting(first: $n) { id } } }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const run = async (variables: Record<string, unknown>) =>
+      (await hooksOf(plugin)).didResolveOperation({ schema, document, operation, request: { variables } });
+    await expect(run({ n: 5 })).resolves.toBeUndefined();
+    await expect(run({ n: 5 })).resolves.toBeUndefined();
+    await expect(run({ n: 5_000 })).rejects.toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX' } });
+  });
+
+  it('refuses a document over a shape limit every time it is sent', async () => {
+    const plugin = useOperationLimits(limits);
+    const document = parse('{ a: me { id } b: me { id } c: me { id } d: me { id } }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    for (let i = 0; i < 2; i++) {
+      await expect((await hooksOf(plugin)).didResolveOperation({ schema, document, operation, request: {} })).rejects.toMatchObject({
+        extensions: { code: 'TOO_MANY_ROOT_FIELDS' },
+      });
+    }
   });
 });

@@ -62,15 +62,30 @@ export function costLimitRefusal(input: OperationToCheck, limits: OperationLimit
   return undefined;
 }
 
-/** Refuses an operation over a limit once it is parsed and validated, before any subgraph is called. */
+/**
+ * Refuses an operation over a limit once it is parsed and validated, before any subgraph is
+ * called. Apollo keeps parsed documents, so a repeated query brings the same operation node:
+ * what depends on the document alone (and the cost of an operation without variables) is
+ * checked once per node and schema, and only the cost of one with variables per request.
+ */
 export function useOperationLimits(limits: OperationLimits): ApolloServerPlugin {
+  const shapePassed = new WeakMap<OperationDefinitionNode, GraphQLSchema>();
+  const costPassed = new WeakMap<OperationDefinitionNode, GraphQLSchema>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const error = operationLimitRefusal({ schema, document, operation, variables: request.variables }, limits);
+          if (shapePassed.get(operation) !== schema) {
+            const error = shapeLimitRefusal({ schema, document, operation }, limits);
+            if (error) throw error;
+            shapePassed.set(operation, schema);
+          }
+          const variableFree = !operation.variableDefinitions?.length;
+          if (variableFree && costPassed.get(operation) === schema) return;
+          const error = costLimitRefusal({ schema, document, operation, variables: request.variables }, limits);
           if (error) throw error;
+          if (variableFree) costPassed.set(operation, schema);
         },
       };
     },

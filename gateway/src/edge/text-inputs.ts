@@ -108,9 +108,17 @@ export function textInputRefusal(input: TextInputsToCheck): GraphQLError | undef
  * block string or a tab is needed. Without the source, assume it may.
  */
 function mayHoldControlCharacter(document: DocumentNode): boolean {
-  const body = document.loc?.source.body;
-  return body === undefined || body.includes('\\') || body.includes('"""') || body.includes('\t');
+  let may = mayHold.get(document);
+  if (may === undefined) {
+    const body = document.loc?.source.body;
+    may = body === undefined || body.includes('\\') || body.includes('"""') || body.includes('\t');
+    mayHold.set(document, may);
+  }
+  return may;
 }
+
+/** Per parsed document (Apollo keeps them): only the variables are read per request. */
+const mayHold = new WeakMap<DocumentNode, boolean>();
 
 /** Any control character (tab and line breaks too) in any string of a value. */
 function holdsControlCharacter(value: unknown): boolean {

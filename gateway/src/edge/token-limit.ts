@@ -25,16 +25,28 @@ export function tokenLimitMessage(query: string, maxTokens: number): string | un
   return `The document has more than ${maxTokens} tokens, the limit (MAX_TOKENS).`;
 }
 
+/** Documents already counted within the limit: clients send the same few again and again. */
+const rememberedDocuments = 256;
+/** Longer documents are counted each time, so the memory stays small (256 x 8 KiB at most). */
+const rememberedLength = 8 * 1024;
+
 /**
  * Refuses a document longer than maxTokens before it is parsed: parsing and validating cost
  * grows with it (10,000 aliases of one field are 30,000 tokens). Documents that arrive by hash
- * were counted when they were registered.
+ * were counted when they were registered; a document seen within the limit is not lexed again.
  */
 export function useTokenLimit(options: { maxTokens: number }): RequestHandler {
+  const withinLimit = new Set<string>();
   return (req, res, next) => {
     const { query } = readGraphQLParams(req);
-    const refused = typeof query === 'string' ? tokenLimitMessage(query, options.maxTokens) : undefined;
+    if (typeof query !== 'string' || withinLimit.has(query)) return next();
+    const refused = tokenLimitMessage(query, options.maxTokens);
     if (refused) return sendRefusal(res, 'TOO_MANY_TOKENS', refused, 400);
+    if (query.length <= rememberedLength) {
+      // Forgets everything when full: a flood of distinct documents only costs the lexing it costs today.
+      if (withinLimit.size >= rememberedDocuments) withinLimit.clear();
+      withinLimit.add(query);
+    }
     next();
   };
 }
