@@ -23,6 +23,9 @@ export interface RestoreDrillReport {
   visitsCommitted: number;
   archiveTimeoutSeconds: number;
   backupSeconds: number;
+  /** The database cluster backed up, and the full backup in the repository (compressed). */
+  databaseBytes: number;
+  backupBytes: number;
   latest: {
     /** Committed visits back after the restore: the first `restored` in commit order, none missing between. */
     restored: number;
@@ -74,6 +77,7 @@ export async function runRestoreDrill(options: RestoreDrillOptions = {}): Promis
     const backupStarted = Date.now();
     await pgbackrest.run('backup', ['--type=full']);
     const backupSeconds = seconds(backupStarted, Date.now());
+    const backupSizes = await backupSize(pgbackrest.run);
 
     log('writing visits');
     const writer = await startVisitWriter(url, queue);
@@ -120,6 +124,7 @@ export async function runRestoreDrill(options: RestoreDrillOptions = {}): Promis
       visitsCommitted: committed.length,
       archiveTimeoutSeconds,
       backupSeconds,
+      ...backupSizes,
       latest: {
         restored: latest,
         archivedBeforeDestruction,
@@ -153,6 +158,14 @@ async function archivedEnd(url: string): Promise<bigint> {
     const segment = BigInt(`0x${wal.slice(8, 16)}`) * perLog + BigInt(`0x${wal.slice(16, 24)}`);
     return (segment + 1n) * segmentSize;
   });
+}
+
+/** The sizes `pgbackrest info` reports for the newest backup. */
+async function backupSize(run: (command: string, args?: string[]) => Promise<string>): Promise<{ databaseBytes: number; backupBytes: number }> {
+  type Info = { backup?: { info?: { size?: number; repository?: { size?: number } } }[] }[];
+  const newest = (JSON.parse(await run('info', ['--output=json'])) as Info)[0]?.backup?.at(-1)?.info;
+  if (newest?.size === undefined || newest.repository?.size === undefined) throw new Error('pgbackrest info lists no backup');
+  return { databaseBytes: newest.size, backupBytes: newest.repository.size };
 }
 
 /** Waits for the restored server to leave recovery, then commits one visit through it. */
