@@ -265,3 +265,10 @@ test("an invitation email job continues the inviting request's trace, and the wo
   expect(line?.trace_id).toBe(client.traceId);
   expect(trace.map((span) => span.spanId)).toContain(line?.span_id);
 });
+
+test('only requests and jobs start traces: the timers (outbox sweep, job schedulers) and the queues polling Redis make none', () => {
+  // By now the queue subgraph's outbox sweep has queried every second, BullMQ has polled Redis.
+  const roots = spans.filter((span) => !span.parentSpanId);
+  expect(roots.length).toBeGreaterThan(0);
+  expect(roots.filter((span) => span.kind !== SERVER && span.kind !== CONSUMER).map((span) => `${span.service} ${span.name}`)).toEqual([]);
+});

@@ -1,5 +1,5 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import { currentTraceCarrier, parseTraceCarrier, runInTrace, tracingConfigured, tracingEnabled } from './tracing';
+import { currentTraceCarrier, parseTraceCarrier, runInTrace, tracesSampler, tracingConfigured, tracingEnabled } from './tracing';
 
 // Tracing on is checked end to end with real processes and a real OTLP receiver
 // (e2e/tracing.e2e.test.ts): starting the SDK here would patch Node's http for every suite
@@ -53,5 +53,40 @@ describe('with tracing off', () => {
     await expect(runInTrace('job x', undefined, {}, async () => 42)).resolves.toBe(42);
     const failure = new Error('handler failed');
     await expect(runInTrace('job x', { traceparent: 'x' }, {}, async () => Promise.reject(failure))).rejects.toBe(failure);
+  });
+});
+
+describe('tracesSampler', () => {
+  // The SDK's classes only: requiring it patches nothing (instrumentations are not created here).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { tracing } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { RECORD_AND_SAMPLED, NOT_RECORD } = tracing.SamplingDecision;
+  const traceId = '0af7651916cd43dd8448eb211c80319c';
+  const sampledParent = trace.setSpanContext(context.active(), { traceId, spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true });
+  const unsampledParent = trace.setSpanContext(context.active(), { traceId, spanId: 'b7ad6b7169203331', traceFlags: 0, isRemote: true });
+  const decide = (env: NodeJS.ProcessEnv, parent: ReturnType<typeof context.active>, name: string) =>
+    tracesSampler(tracing, env).shouldSample(parent, traceId, name, 0, {}, []).decision;
+
+  it('samples every new trace by default and follows a caller (traceparent) either way', () => {
+    expect(decide({}, context.active(), 'POST')).toBe(RECORD_AND_SAMPLED);
+    expect(decide({}, sampledParent, 'POST')).toBe(RECORD_AND_SAMPLED);
+    expect(decide({}, unsampledParent, 'POST')).toBe(NOT_RECORD);
+  });
+
+  it('takes the ratio of OTEL_TRACES_SAMPLER_ARG for new traces, never for a sampled caller', () => {
+    const none = { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' };
+    expect(decide(none, context.active(), 'POST')).toBe(NOT_RECORD);
+    expect(decide(none, sampledParent, 'POST')).toBe(RECORD_AND_SAMPLED);
+    expect(decide({ OTEL_TRACES_SAMPLER: 'always_off' }, sampledParent, 'POST')).toBe(NOT_RECORD);
+  });
+
+  it('never lets a Prisma span start a trace (timers poll every second), but keeps it inside one', () => {
+    expect(decide({}, context.active(), 'prisma:client:operation')).toBe(NOT_RECORD);
+    expect(decide({}, sampledParent, 'prisma:client:operation')).toBe(RECORD_AND_SAMPLED);
+    expect(decide({}, context.active(), 'job notify-visit')).toBe(RECORD_AND_SAMPLED);
+  });
+
+  it('refuses a sampler it does not know, naming the ones it does', () => {
+    expect(() => tracesSampler(tracing, { OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER must be one of always_on, .*"sometimes"/);
   });
 });

@@ -1,5 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
+// Types only (erased): the SDK itself is required by startTracing, and only when tracing is on.
+import type { tracing as SdkTracing } from '@opentelemetry/sdk-node';
 
 /**
  * OpenTelemetry tracing, configured only by the standard OTEL_* variables and off unless an
@@ -47,7 +49,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   if (enabled || !tracingConfigured(env)) return enabled;
   // Synchronous requires on purpose: the hooks must be in place before main.ts's next import.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { NodeSDK, tracing } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
@@ -57,6 +59,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   const started = new NodeSDK({
     // OTEL_SERVICE_NAME (read by the SDK's environment detector) wins over the default.
     serviceName: env.OTEL_SERVICE_NAME ? undefined : serviceName,
+    sampler: tracesSampler(tracing, env),
     // Logs go to stdout (logger.ts), not to OTLP (the SDK's default once it starts). Metrics
     // are Prometheus's (metrics.ts): the SDK exports none unless OTEL_METRICS_EXPORTER asks.
     logRecordProcessors: [],
@@ -79,6 +82,46 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   sdk = started;
   enabled = true;
   return true;
+}
+
+type Tracing = typeof SdkTracing;
+type Sampler = SdkTracing.Sampler;
+
+/** The sampler of this process: the one OTEL_TRACES_SAMPLER names, except for Prisma's spans outside any trace (below). */
+export function tracesSampler(tracing: Tracing, env: NodeJS.ProcessEnv): Sampler {
+  return withoutPrismaRoots(tracing, samplerFromEnv(tracing, env));
+}
+
+/** The sampler OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG name, as the SDK reads them (parentbased_always_on by default). */
+function samplerFromEnv(tracing: Tracing, env: NodeJS.ProcessEnv): Sampler {
+  const arg = Number(env.OTEL_TRACES_SAMPLER_ARG);
+  const ratio = () => new tracing.TraceIdRatioBasedSampler(env.OTEL_TRACES_SAMPLER_ARG?.trim() && arg >= 0 && arg <= 1 ? arg : 1);
+  const name = (env.OTEL_TRACES_SAMPLER ?? '').trim() || 'parentbased_always_on';
+  const samplers = {
+    always_on: () => new tracing.AlwaysOnSampler(),
+    always_off: () => new tracing.AlwaysOffSampler(),
+    traceidratio: ratio,
+    parentbased_always_on: () => new tracing.ParentBasedSampler({ root: new tracing.AlwaysOnSampler() }),
+    parentbased_always_off: () => new tracing.ParentBasedSampler({ root: new tracing.AlwaysOffSampler() }),
+    parentbased_traceidratio: () => new tracing.ParentBasedSampler({ root: ratio() }),
+  } as const;
+  if (!(name in samplers)) throw new Error(`OTEL_TRACES_SAMPLER must be one of ${Object.keys(samplers).join(', ')} (got "${name}")`);
+  return samplers[name as keyof typeof samplers]();
+}
+
+/**
+ * Prisma's spans never start a trace: the outbox sweep and the other timers query every second
+ * outside any request or job, and each poll would be a trace of its own. Inside a request or a
+ * job they are sampled as its other spans are.
+ */
+function withoutPrismaRoots(tracing: Tracing, sampler: Sampler): Sampler {
+  return {
+    shouldSample: (parent, traceId, name, kind, attributes, links) =>
+      !trace.getSpanContext(parent) && name.startsWith('prisma:')
+        ? { decision: tracing.SamplingDecision.NOT_RECORD }
+        : sampler.shouldSample(parent, traceId, name, kind, attributes, links),
+    toString: () => `WithoutPrismaRoots{${sampler.toString()}}`,
+  };
 }
 
 /** Exports the spans still buffered and stops the SDK (a stopping service calls it last). */
