@@ -45,7 +45,9 @@ export function tracingEnabled(): boolean {
  * Starts the OpenTelemetry SDK for this service when the environment configures it (see
  * above); `serviceName` is the default of OTEL_SERVICE_NAME. Returns whether tracing is on.
  */
-export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function startTracing(serviceName: string): boolean {
+  // The SDK reads process.env itself (exporter, protocol, headers, resource): so does this.
+  const env = process.env;
   if (enabled || !tracingConfigured(env)) return enabled;
   // Synchronous requires on purpose: the hooks must be in place before main.ts's next import.
   /* eslint-disable @typescript-eslint/no-require-imports */
