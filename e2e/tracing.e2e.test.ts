@@ -266,6 +266,17 @@ test("an invitation email job continues the inviting request's trace, and the wo
   expect(trace.map((span) => span.spanId)).toContain(line?.span_id);
 });
 
+test("a GET request's variables (personal data in the query string) stay out of its spans", async () => {
+  const client = clientSpan();
+  const secret = `secret-${hex(4)}@tracing.test`;
+  const query = new URLSearchParams({ query: 'query($email: String) { __typename }', variables: JSON.stringify({ email: secret }) });
+  await fetch(`${graph.gateway.url}?${query}`, { headers: { traceparent: client.traceparent, 'apollo-require-preflight': 'true' } });
+  const trace = await waitForTrace(client, (t) => t.some((span) => span.service === 'gateway' && span.kind === SERVER));
+  const server = trace.find((span) => span.service === 'gateway' && span.kind === SERVER)!;
+  expect(String((attribute(server, 'http.target') ?? attribute(server, 'url.path'))?.stringValue)).toBe('/graphql');
+  expect(JSON.stringify(trace)).not.toContain(secret.split('@')[0]);
+});
+
 test('only requests and jobs start traces: the timers (outbox sweep, job schedulers) and the queues polling Redis make none', () => {
   // By now the queue subgraph's outbox sweep has queried every second, BullMQ has polled Redis.
   const roots = spans.filter((span) => !span.parentSpanId);

@@ -1,5 +1,5 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-import type { IncomingMessage } from 'node:http';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 // Types only (erased): the SDK itself is required by startTracing, and only when tracing is on.
 import type { tracing as SdkTracing } from '@opentelemetry/sdk-node';
 
@@ -70,6 +70,7 @@ export function startTracing(serviceName: string): boolean {
         ignoreIncomingRequestHook: (request: IncomingMessage) => unTracedPaths.has((request.url ?? '').split('?')[0]),
         // Outgoing calls are traced inside a request or a job, not on their own (health polls).
         requireParentforOutgoingSpans: true,
+        requestHook: withoutQueryString,
       }),
       // The gateway's subgraph calls: fetch or an undici Pool, both seen on diagnostics_channel.
       new UndiciInstrumentation({ requireParentforSpans: true }),
@@ -84,6 +85,16 @@ export function startTracing(serviceName: string): boolean {
   sdk = started;
   enabled = true;
   return true;
+}
+
+/**
+ * A GET /graphql carries the operation's variables (names, emails, phone numbers) in its query
+ * string: a request's span keeps its path only.
+ */
+function withoutQueryString(span: Span, request: ClientRequest | IncomingMessage): void {
+  if (!('url' in request) || !request.url?.includes('?')) return;
+  const path = request.url.slice(0, request.url.indexOf('?'));
+  span.setAttributes({ 'http.target': path, 'http.url': `http://${request.headers.host ?? 'localhost'}${path}`, 'url.query': '[redacted]' });
 }
 
 type Tracing = typeof SdkTracing;
