@@ -139,6 +139,8 @@ const JOIN = `mutation($input: JoinQueueInput!) { joinQueue(input: $input) { vis
 const QUEUE = `query($id: ID!) { queue(id: $id) { id waitingCount } }`;
 const QUEUE_UPDATED = `subscription($queueId: ID!, $afterSequence: Int) { queueUpdated(queueId: $queueId, afterSequence: $afterSequence) { sequence change } }`;
 
+const socketsPerAddress = 20;
+
 let db: TestDatabase;
 let sql: Client;
 let graph: RunningGraph;
@@ -153,7 +155,9 @@ beforeAll(async () => {
   sql = new Client({ connectionString: db.url });
   await sql.connect();
   // The gateways trust the proxy on loopback, as Compose's trust the one in front of them.
-  graph = await startGraph(graphEnv(db, { ...rateLimitsOff, TRUST_PROXY: 'loopback' }));
+  // WebSocket connections per address are limited (checked below); the followers of the kill
+  // test connect from 127.0.0.1, the address test from 127.0.0.3 and 127.0.0.4.
+  graph = await startGraph(graphEnv(db, { ...rateLimitsOff, TRUST_PROXY: 'loopback', SUBSCRIPTIONS_CONNECTIONS_PER_ADDRESS: String(socketsPerAddress) }));
   gatewayB = await graph.startGateway();
   tenant = await createTenant(graph.gateway.url, 'Balanced');
   nginx = await startNginx([Number(new URL(graph.gateway.baseUrl).port), Number(new URL(gatewayB.baseUrl).port)]);
@@ -190,6 +194,26 @@ describe('nginx in front of two gateways', () => {
     expect((await asFrom('198.51.100.7'))?.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
     // nginx's own address (it connects to the gateways from 127.0.0.1) is not the client's either.
     expect((await asFrom('127.0.0.1'))?.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it("passes it on WebSocket connections too: their per-address budget is the client's", async () => {
+    const wsUrl = `${nginx.baseUrl.replace(/^http/, 'ws')}/graphql`;
+    const admitted = (localAddress: string) =>
+      new Promise<boolean>((resolve, reject) => {
+        const socket = new WebSocket(wsUrl, 'graphql-transport-ws', { localAddress, headers: { 'x-forwarded-for': '198.51.100.8' } });
+        socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+        socket.on('message', (data) => {
+          if ((JSON.parse(String(data)) as { type: string }).type !== 'connection_ack') return;
+          socket.close();
+          resolve(true);
+        });
+        socket.once('close', (code) => (code === 4429 ? resolve(false) : undefined));
+        socket.once('error', reject);
+      });
+    for (let i = 0; i < socketsPerAddress; i++) expect(await admitted('127.0.0.3')).toBe(true);
+    expect(await admitted('127.0.0.3')).toBe(false);
+    // Another client (not nginx's one address, not the address claimed) has its own budget.
+    expect(await admitted('127.0.0.4')).toBe(true);
   });
 
   it("caches the app's versioned files (the CDN stand-in), not the ones revalidated on every load", async () => {
