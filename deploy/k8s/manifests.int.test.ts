@@ -18,6 +18,8 @@ interface Manifest {
 
 interface Probe {
   httpGet?: { path: string; port: string | number };
+  periodSeconds?: number;
+  failureThreshold?: number;
 }
 
 interface Container {
@@ -103,6 +105,10 @@ describe('deploy/k8s', () => {
         expect(pause).toBeGreaterThan(0);
         // At least 2 s of margin before SIGKILL (a loaded node is slow to close connections).
         expect(grace).toBeGreaterThanOrEqual(pause! + drainSeconds + 2);
+        // A draining process no longer accepts connections: liveness must not give up on it
+        // before the drain is over (Kubernetes' defaults: every 10 s, 3 failures).
+        const liveness = container.livenessProbe!;
+        expect((liveness.periodSeconds ?? 10) * (liveness.failureThreshold ?? 3)).toBeGreaterThan(drainSeconds);
       }
     });
 
