@@ -74,34 +74,46 @@ async function main(): Promise<void> {
     state.onJoined = (visit) => live.offer(visit);
     const apiPath = new URL(stack.api).pathname;
     const started = performance.now();
-    while ((performance.now() - started) / 1_000 < totalSeconds) {
-      const t = Math.round((performance.now() - started) / 1_000);
+    // Windows follow each other on the clock: the next starts sending when the last has sent its
+    // share, while the last's slow answers still come in (counted in it). A window's latency
+    // and errors are those of the requests it sent.
+    const pending: Promise<void>[] = [];
+    for (let t = 0; t < totalSeconds; t += options.sampleSeconds) {
+      const due = started + t * 1_000;
+      if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
       const watch = watchMachine();
-      const [run, readings] = await Promise.all([
+      const running = Promise.all([
         runOpenLoop({ pool, path: apiPath, rate: options.rate, seconds: options.sampleSeconds, next: () => nextRequest(state) }),
         sampler.sample(),
       ]);
+      await new Promise((resolve) => setTimeout(resolve, options.sampleSeconds * 1_000));
       const machine = watch.stop();
       const window = live.takeWindow();
-      const latency = summarize(run.latenciesMs);
-      samples.push({
-        t,
-        achievedRate: run.achievedRate,
-        errors: run.errors,
-        errorsByCode: run.errorsByCode,
-        p50Ms: latency.p50,
-        p95Ms: latency.p95,
-        live: { open: window.open, deliveries: window.deliveries, deliveryP95Ms: summarize(window.deliveryMs).p95 },
-        ...readings,
-        machine,
-      });
-      process.stdout.write(
-        `${t} s: ${run.achievedRate}/s p95 ${latency.p95} ms ${run.errors} errors; RSS ${JSON.stringify(readings.rssMiB)} MiB; ` +
-          `pg ${JSON.stringify(readings.pgConnections)}; redis ${JSON.stringify(readings.redisClients)}; event log ${readings.eventLog.entries} entries ${readings.eventLog.kib} KiB; ` +
-          `outbox ${readings.outbox.rows}; jobs ${readings.jobsWaiting}${machine.busy ? ' BUSY' : ''}\n`,
+      pending.push(
+        running.then(([run, readings]) => {
+          const latency = summarize(run.latenciesMs);
+          samples.push({
+            t,
+            achievedRate: run.achievedRate,
+            errors: run.errors,
+            errorsByCode: run.errorsByCode,
+            p50Ms: latency.p50,
+            p95Ms: latency.p95,
+            live: { open: window.open, deliveries: window.deliveries, deliveryP95Ms: summarize(window.deliveryMs).p95 },
+            ...readings,
+            machine,
+          });
+          process.stdout.write(
+            `${t} s: ${run.achievedRate}/s p95 ${latency.p95} ms ${run.errors} errors; RSS ${JSON.stringify(readings.rssMiB)} MiB; ` +
+              `pg ${JSON.stringify(readings.pgConnections)}; redis ${JSON.stringify(readings.redisClients)}; event log ${readings.eventLog.entries} entries ${readings.eventLog.kib} KiB; ` +
+              `outbox ${readings.outbox.rows}; jobs ${readings.jobsWaiting}${machine.busy ? ' BUSY' : ''}\n`,
+          );
+          if (run.firstErrors.length) process.stdout.write(`  e.g. ${run.firstErrors[0]}\n`);
+        }),
       );
-      if (run.firstErrors.length) process.stdout.write(`  e.g. ${run.firstErrors[0]}\n`);
     }
+    await Promise.all(pending);
+    samples.sort((a, b) => a.t - b.t);
     errorLog = serviceErrors(stack.services);
   } finally {
     await live.closeAll();
@@ -133,7 +145,14 @@ async function main(): Promise<void> {
   series('event log memory', 'KiB', (s) => s.eventLog.kib, { absolute: 256, relative: 0.25 }, eventLogWarmupSeconds);
   series('outbox rows', 'rows', (s) => s.outbox.rows, backlog);
   series('jobs waiting', 'jobs', (s) => s.jobsWaiting, backlog);
-  series('API p95', 'ms', (s) => s.p95Ms, { absolute: 50, relative: 0.25 });
+  // Latency follows whatever else the machine does: shown, not part of the verdict.
+  const latencyTrend = judgeFlat(
+    'API p95',
+    'ms',
+    samples.map((sample) => ({ t: sample.t, value: sample.p95Ms })),
+    warmupSeconds,
+    { absolute: 50, relative: 0.25 },
+  );
 
   const judged = verdicts.filter((v) => v.pass !== null);
   const results: SoakResults = {
@@ -150,6 +169,7 @@ async function main(): Promise<void> {
     machine,
     busySamples: samples.filter((s) => s.machine.busy).length,
     flatness: verdicts,
+    latencyTrend,
     serviceErrors: errorLog,
     samples,
   };
@@ -157,7 +177,7 @@ async function main(): Promise<void> {
   const file = path.join(__dirname, 'results.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   const pngs = await renderCharts(charts(results), __dirname);
-  for (const v of verdicts) {
+  for (const v of [...verdicts, latencyTrend]) {
     process.stdout.write(
       `${v.pass === null ? 'not judged' : v.pass ? 'flat' : 'GROWS'}  ${v.series}: ${v.firstHalfMedian} -> ${v.lastHalfMedian} ${v.unit} (allowed +${v.allowed}; slope ${v.slopePerMinute}/min)\n`,
     );

@@ -30,6 +30,8 @@ export interface SoakResults {
   /** The first error lines each service logged. */
   serviceErrors: Record<string, string[]>;
   flatness: Flatness[];
+  /** The API's p95 judged the same way, for context only: it follows the machine's load. */
+  latencyTrend: Flatness;
   samples: SoakSample[];
 }
 
