@@ -69,7 +69,10 @@ async function startNginx(upstreamPorts: [number, number]): Promise<RunningNginx
       () => false,
     );
     if (healthy) break;
-    if (Date.now() > deadline) throw new Error(`nginx did not answer:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`nginx did not answer:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
