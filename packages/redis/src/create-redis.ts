@@ -1,3 +1,4 @@
+import type { Cluster } from 'ioredis';
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { RedisConfig } from '@waitlessq/config';
@@ -67,8 +68,11 @@ export function createRedis(config: RedisConfig): RedisResources {
       const reason = unavailableReason(command);
       if (reason) throw reason;
       try {
-        await client.ping();
+        // PING answers on a cluster that refuses every key (a master down, its slots uncovered).
+        if (client.isCluster) await clusterStateOk(client as Cluster);
+        else await client.ping();
       } catch (error) {
+        if (error instanceof RedisUnavailableError) throw error;
         // The socket may die between the status check and the write ("Stream isn't writeable").
         throw new RedisUnavailableError((error as Error).message);
       }
@@ -77,4 +81,9 @@ export function createRedis(config: RedisConfig): RedisResources {
       await Promise.all([client, publishing.redis, subscriber].map((connection) => connection.quit().catch(() => connection.disconnect())));
     },
   };
+}
+
+async function clusterStateOk(cluster: Cluster): Promise<void> {
+  const state = /cluster_state:(\w+)/.exec(await cluster.cluster('INFO'))?.[1];
+  if (state !== 'ok') throw new RedisUnavailableError(`cluster_state ${state ?? 'unknown'}`);
 }
