@@ -255,6 +255,15 @@ describe('Prometheus against the running stack (prometheus-static.yml, alerts.ym
     const cache = await query('sum by (outcome) (wlq_cache_requests_total{job="waitlessq"})');
     expect(new Set(cache.result.map((sample) => sample.metric.outcome))).toEqual(new Set(['hit', 'miss']));
 
+    // The outbox's lag is read from the server's clock against the rows' local timestamps: every
+    // relay within a minute and no row waiting longer (a time-zone mix-up would read hours).
+    const relays = await query('sum(wlq_outbox_relay_lag_seconds_bucket{job="waitlessq", le="60"}) - sum(wlq_outbox_relay_lag_seconds_count{job="waitlessq"})');
+    expect(relays.result.map((sample) => Number(sample.value[1]))).toEqual([0]);
+    const relayed = await query('sum(wlq_outbox_relay_lag_seconds_count{job="waitlessq"})');
+    expect(Number(relayed.result[0]?.value[1])).toBeGreaterThanOrEqual(2);
+    const oldest = await query('max(wlq_outbox_oldest_pending_seconds{job="waitlessq"})');
+    expect(Number(oldest.result[0]?.value[1])).toBeLessThan(60);
+
     // Every target up, labelled by app as prometheus.yml labels them on Kubernetes.
     expect(new Set((await targets()).map((target) => target.labels.app))).toEqual(new Set(apps));
 
