@@ -42,6 +42,8 @@ export class LiveSubscribers {
           if (ended.has(update.visit.status)) this.close(socket);
         };
         socket.ws.on('close', () => this.sockets.delete(socket));
+        // After the handshake an error is counted (and its close follows), never thrown.
+        socket.ws.on('error', () => void (this.window.errors += 1));
         subscribe(socket, '1', '', { id: visit.id, visitToken: visit.token }, this.id);
       })
       .catch(() => void (this.window.errors += 1))

@@ -89,7 +89,8 @@ export async function runOpenLoop(options: {
   while (result.sent < total) {
     const dueAt = started + result.sent * intervalMs;
     const wait = dueAt - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    // Always yield, even when the next request is already due: answers are read meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
     // Everything due by now leaves now (a late timer sends a small burst, as arrivals would).
     while (result.sent < total && started + result.sent * intervalMs <= performance.now()) {
       const due = started + result.sent * intervalMs;
