@@ -19,7 +19,8 @@
  * --workload single: a read the products subgraph answers alone, through ours, apollo, hive and
  * straight to the subgraph (`direct`): the gateways' own overhead (p95 ratio, CPU per read).
  * --compare <dir>: also runs our gateway built elsewhere (a gateway/dist of the commit before a
- * change) as `before`, to measure a change side by side.
+ * change) as `before`, to measure a change side by side; --ours-node-options and
+ * --before-node-options set NODE_OPTIONS for each (GC settings, with --compare gateway/dist).
  *
  * Needs Redis on 127.0.0.1:6379 (our gateway's rate limits; keys under a prefix of their own
  * that expire with the window) and `taskset` (util-linux).
@@ -50,6 +51,8 @@ const connections = Number(arg('connections', '50'));
 const workload = arg('workload', 'nested');
 /** A gateway/dist built from another commit: runs beside ours as `before`, to measure a change. */
 const compare = arg('compare', '');
+/** Node flags for our gateway and for `before` (e.g. --max-semi-space-size=32 against none, with --compare gateway/dist). */
+const nodeOptions: Partial<Record<Kind, string>> = { ours: arg('ours-node-options', ''), before: arg('before-node-options', '') };
 const only = arg('only', [...kinds, ...(workload === 'single' ? ['direct'] : []), ...(compare ? ['before'] : [])].join(',')).split(',') as Kind[];
 
 /** The benchmark's query: users and top products, their reviews, the reviews' products and authors, three levels down. */
@@ -142,7 +145,8 @@ async function startGateway(kind: Kind, supergraphFile: string, urls: Record<str
       ? [process.execPath, hiveBin(), 'supergraph', supergraphFile, '--port', String(port), '--host', '127.0.0.1']
       : [process.execPath, ...nodeFlags, path.join(here, 'gateway.ts'), kind === 'before' ? 'ours' : kind];
   if (kind === 'before') Object.assign(env, { FEDERATION_GATEWAY_MODULE: path.resolve(compare, 'index.js') });
-  const child = spawn('taskset', ['-c', '1', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (nodeOptions[kind]) Object.assign(env, { NODE_OPTIONS: nodeOptions[kind] });
+  const child = spawn('taskset', ['-c', '1', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const url = kind === 'hive' ? `http://127.0.0.1:${port}/graphql` : await firstLine(child, kind);
   if (kind === 'hive') child.stdout!.resume();
   return { kind, url, process: child, answer: await waitForAnswer(url) };
@@ -181,6 +185,29 @@ function treeCpuTicks(pid: number): number {
   return total;
 }
 
+interface GcTotals {
+  collections: number;
+  pauseMs: number;
+  scavenges: number;
+}
+
+/** Our gateway's and apollo's garbage collections so far (gateway.ts answers over IPC); undefined for Hive and the subgraph. */
+function gcTotals(gateway: Gateway): Promise<GcTotals | undefined> {
+  const child = gateway.process;
+  if (gateway.kind === 'hive' || gateway.kind === 'direct' || !child.connected) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => (child.off('message', onMessage), resolve(undefined)), 5_000);
+    const onMessage = (message: { gc?: GcTotals }) => {
+      if (!message.gc) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message.gc);
+    };
+    child.on('message', onMessage);
+    child.send('gc');
+  });
+}
+
 interface Round {
   kind: Kind;
   round: number;
@@ -190,6 +217,10 @@ interface Round {
   p50Ms: number;
   p95Ms: number;
   cpuMsPerRequest: number;
+  /** GC pause time and minor collections per request (ours and apollo). */
+  gcMsPerRequest?: number;
+  scavengesPerRequest?: number;
+  collectionsPerRequest?: number;
   peakRssMiB: number;
   machine: MachineLoad;
 }
@@ -204,6 +235,7 @@ async function load(gateway: Gateway, durationSeconds: number, round: number): P
   let peakRss = treeRss(gateway.process.pid!);
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, treeRss(gateway.process.pid!))), 100);
   const watch = watchMachine();
+  const gcBefore = await gcTotals(gateway);
   const ticksBefore = treeCpuTicks(gateway.process.pid!);
   const started = performance.now();
   const deadline = started + durationSeconds * 1000;
@@ -228,6 +260,7 @@ async function load(gateway: Gateway, durationSeconds: number, round: number): P
   await Promise.all(Array.from({ length: connections }, worker));
   const elapsed = (performance.now() - started) / 1000;
   const ticks = treeCpuTicks(gateway.process.pid!) - ticksBefore;
+  const gcAfter = await gcTotals(gateway);
   clearInterval(rssTimer);
   const machine = watch.stop();
   await pool.close();
@@ -242,6 +275,13 @@ async function load(gateway: Gateway, durationSeconds: number, round: number): P
     p50Ms: round2(percentile(latencies, 50)),
     p95Ms: round2(percentile(latencies, 95)),
     cpuMsPerRequest: round2(((ticks / 100) * 1000) / Math.max(1, latencies.length)),
+    ...(gcBefore && gcAfter
+      ? {
+          gcMsPerRequest: Math.round(((gcAfter.pauseMs - gcBefore.pauseMs) / Math.max(1, latencies.length)) * 1000) / 1000,
+          scavengesPerRequest: Math.round(((gcAfter.scavenges - gcBefore.scavenges) / Math.max(1, latencies.length)) * 1000) / 1000,
+          collectionsPerRequest: Math.round(((gcAfter.collections - gcBefore.collections) / Math.max(1, latencies.length)) * 1000) / 1000,
+        }
+      : {}),
     peakRssMiB: round2(peakRss / 1024 / 1024),
     machine,
   };
@@ -294,7 +334,7 @@ async function main() {
         results.push(result);
         console.log(
           `round ${round} ${gateway.kind.padEnd(6)} ${String(result.requestsPerSecond).padStart(8)} req/s  p50 ${result.p50Ms} ms  p95 ${result.p95Ms} ms  ` +
-            `CPU ${result.cpuMsPerRequest} ms/req  peak RSS ${result.peakRssMiB} MiB  errors ${result.errors}  ${describeMachine(result.machine)}`,
+            `CPU ${result.cpuMsPerRequest} ms/req  GC ${result.gcMsPerRequest ?? '-'} ms/req (${result.collectionsPerRequest ?? '-'} collections, ${result.scavengesPerRequest ?? '-'} minor)  peak RSS ${result.peakRssMiB} MiB  errors ${result.errors}  ${describeMachine(result.machine)}`,
         );
       }
     }
@@ -326,6 +366,7 @@ function summarize(results: Round[]) {
       requestsPerSecond: median(used.map((r) => r.requestsPerSecond)),
       p95Ms: median(used.map((r) => r.p95Ms)),
       cpuMsPerRequest: median(used.map((r) => r.cpuMsPerRequest)),
+      gcMsPerRequest: median(used.map((r) => r.gcMsPerRequest ?? NaN)),
       peakRssMiB: Math.max(...all.map((r) => r.peakRssMiB)),
       busy: quiet.length === 0,
     };

@@ -8,6 +8,7 @@
  *   node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON loadtests/federation/gateway.ts ours|apollo
  */
 import { readFileSync } from 'node:fs';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -20,7 +21,25 @@ const supergraphSdl = readFileSync(process.env.FEDERATION_SUPERGRAPH!, 'utf8');
 const urls = JSON.parse(process.env.FEDERATION_URLS!) as Record<string, string>;
 const port = Number(process.env.PORT);
 
+/** Started by bench.ts with an IPC channel: answers 'gc' with the collections so far (count, pause ms, scavenges). */
+function reportGarbageCollection() {
+  if (!process.send) return;
+  const totals = { collections: 0, pauseMs: 0, scavenges: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      totals.collections += 1;
+      totals.pauseMs += entry.duration;
+      if ((entry.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MINOR) totals.scavenges += 1;
+    }
+  }).observe({ entryTypes: ['gc'] });
+  process.on('message', (message) => {
+    if (message === 'gc') process.send!({ gc: totals });
+  });
+  process.channel?.unref();
+}
+
 async function main() {
+  reportGarbageCollection();
   if (kind === 'ours') {
     // bench.ts --compare: the same gateway built from another tree.
     const createGateway = process.env.FEDERATION_GATEWAY_MODULE
