@@ -29,7 +29,7 @@ function reportGarbageCollection() {
     for (const entry of list.getEntries()) {
       totals.collections += 1;
       totals.pauseMs += entry.duration;
-      if ((entry.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MINOR) totals.scavenges += 1;
+      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) totals.scavenges += 1;
     }
   }).observe({ entryTypes: ['gc'] });
   process.on('message', (message) => {
