@@ -7,7 +7,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
-import { apiKeyHeader, createIdentitySigner, createTokenService } from '@waitlessq/auth';
+import { apiKeyHeader, createIdentitySigner, createTokenService, type Identity } from '@waitlessq/auth';
 import type { Config } from '@waitlessq/config';
 import { AppError } from '@waitlessq/errors';
 import { createMetrics, metricsRegistry, type Logger } from '@waitlessq/observability';
@@ -37,6 +37,7 @@ import {
   useTokenLimit,
   withRequestDeadline,
 } from './edge';
+import type { RateLimitVerdict } from './edge/rate-limits';
 import { clientAddress } from './subscriptions/socket-limits';
 import { withClientFingerprint } from './client-fingerprint';
 import { createPartnerKeys, createUserSubgraphKeyLookup } from './partner-keys';
@@ -176,7 +177,15 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
     '/graphql',
     // The edge, before Apollo parses anything.
     useCors({ origins: edge.corsOrigins }),
-    useAddressRateLimit(rateLimiters),
+    // Authenticates from the headers, so the caller's budget is spent with the address's (one wait for Redis).
+    useAddressRateLimit(rateLimiters, async (req, res) => {
+      try {
+        return (res.locals.identity = await authenticate({ authorization: req.get('authorization'), apiKey: req.get(apiKeyHeader) }));
+      } catch (error) {
+        res.locals.authenticationError = error;
+        return undefined;
+      }
+    }),
     useJsonBody({ maxBodyBytes: edge.maxBodyBytes }),
     usePersistedQueryChecks(),
     useTokenLimit(edge.limits),
@@ -184,18 +193,17 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {
         const id = String(res.locals.requestId);
-        let identity;
-        try {
-          identity = await authenticate({ authorization: req.get('authorization'), apiKey: req.get(apiKeyHeader) });
-        } catch (error) {
-          throw error instanceof AppError ? unauthenticated(error) : error;
-        }
+        // Authenticated by the rate limit step (useAddressRateLimit), before the body was read.
+        const error: unknown = res.locals.authenticationError;
+        if (error !== undefined) throw error instanceof AppError ? unauthenticated(error) : error;
+        const identity = res.locals.identity as Identity;
         let signed: Promise<string> | undefined;
         return {
           identity,
           requestId: id,
           logger: logger.child({ requestId: id }),
           signedIdentity: () => (signed ??= signer.sign(withClientFingerprint(identity, req.ip, req.get('user-agent')))),
+          callerRateLimit: res.locals.callerRateLimit as RateLimitVerdict | undefined,
         };
       },
     }),
