@@ -101,6 +101,30 @@ describe('identity header', () => {
   });
 });
 
+describe('identity header of the previous release (JWT), accepted during a rolling upgrade', () => {
+  const legacy = (claims: { identity: unknown }, signWith = secret, audience = 'waitlessq-subgraph', expiresIn = '60s') =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('waitlessq-gateway')
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime(expiresIn)
+      .sign(new TextEncoder().encode(signWith));
+
+  it('accepts a header an old gateway signed, and nothing else in that form', async () => {
+    const signer = createIdentitySigner(secret);
+    const identity = { kind: 'staff', subjectId: 's', organizationId: 'o', role: 'VIEWER', platformAdmin: false };
+    await expect(signer.verify(await legacy({ identity }))).resolves.toEqual(identity);
+    await expect(signer.verify(await legacy({ identity }, 'z'.repeat(40)))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    // An access token (other issuer and audience) is not an identity header in either form.
+    await expect(signer.verify(await legacy({ identity }, secret, 'waitlessq-api'))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(signer.verify(await legacy({ identity }, secret, 'waitlessq-subgraph', '-1s'))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(signer.verify(await legacy({ identity: 'OWNER' }))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const unsigned = new UnsecuredJWT({ identity }).setIssuer('waitlessq-gateway').setAudience('waitlessq-subgraph').setExpirationTime('60s').encode();
+    await expect(signer.verify(unsigned)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+});
+
 describe('roles', () => {
   it('orders roles from owner to viewer', () => {
     expect(hasRole('OWNER', 'STAFF')).toBe(true);

@@ -1,4 +1,5 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createVerifier } from 'fast-jwt';
 import { AppError } from '@waitlessq/errors';
 import type { Identity } from './identity';
 
@@ -32,9 +33,21 @@ interface SignedIdentity {
  * HMAC with the key imported once costs a few µs where a JWT through WebCrypto cost 60-110 µs,
  * and it is signed once per request and verified by every subgraph call. The MAC is compared in
  * constant time.
+ *
+ * Rolling upgrades: the release before this one sent the identity as a JWT (HS256, issuer
+ * waitlessq-gateway, audience waitlessq-subgraph, 60 s). Subgraphs still accept that form so
+ * they can be upgraded first, while old gateways still call them; the gateways follow. Remove
+ * `legacyJwt` in the release after.
  */
 export function createIdentitySigner(secret: string): IdentitySigner {
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  const legacyJwt = createVerifier({
+    key: Buffer.from(secret, 'utf8'),
+    algorithms: ['HS256'],
+    allowedIss: 'waitlessq-gateway',
+    allowedAud: 'waitlessq-subgraph',
+    requiredClaims: ['exp'],
+  });
   return {
     async sign(identity) {
       const claims: SignedIdentity = { identity, exp: Math.floor(Date.now() / 1000) + lifetimeSeconds };
@@ -43,7 +56,7 @@ export function createIdentitySigner(secret: string): IdentitySigner {
     },
     async verify(header) {
       if (!header) throw new AppError('UNAUTHENTICATED', 'This service only answers requests that come through the gateway.');
-      const identity = verified(key, header);
+      const identity = header.startsWith(`${version}.`) ? verified(key, header) : verifiedLegacy(legacyJwt, header);
       if (!identity) throw new AppError('UNAUTHENTICATED', 'The identity of this request is not signed by the gateway.');
       return identity;
     },
@@ -69,4 +82,13 @@ function verified(key: KeyObject, header: string): Identity | undefined {
   if (typeof claims.exp !== 'number' || claims.exp <= Date.now() / 1000) return undefined;
   if (typeof claims.identity !== 'object' || claims.identity === null || typeof claims.identity.kind !== 'string') return undefined;
   return claims.identity;
+}
+
+function verifiedLegacy(verify: (token: string) => unknown, header: string): Identity | undefined {
+  try {
+    const { identity } = verify(header) as { identity?: Identity };
+    return typeof identity === 'object' && identity !== null && typeof identity.kind === 'string' ? identity : undefined;
+  } catch {
+    return undefined;
+  }
 }
