@@ -156,6 +156,14 @@ describe('a replica that lags (replay paused)', () => {
     expect(await db.prisma.organization.findUnique({ where: { id } })).not.toBeNull();
   });
 
+  it('reads from the primary from the first statement of a mutation, even what another actor just wrote', async () => {
+    const invitation = await newOrganization(db, 'staff:inviter');
+    const read = (primary: boolean) =>
+      runInRequestScope({ actorKey: 'staff:invitee', primary }, () => db.prisma.organization.findUnique({ where: { id: invitation.id } }));
+    expect(await read(false)).toBeNull(); // a query may read the lagging replica
+    expect(await read(true)).toMatchObject({ id: invitation.id });
+  });
+
   it("sends the actor's next requests, in any process, to the primary for the window only", async () => {
     const org = await newOrganization(db, 'staff:window');
     const read = (from: Database) => runInRequestScope({ actorKey: 'staff:window' }, () => from.prisma.organization.findUnique({ where: { id: org.id } }));

@@ -23,10 +23,12 @@ const storage = new AsyncLocalStorage<RequestScope>();
 /**
  * Runs `fn` (and everything it starts) in a fresh request scope. Reads may use a replica only
  * inside a scope: code outside one (scripts, tests asserting rows, background work) cannot know
- * whether it just wrote, so it reads from the primary.
+ * whether it just wrote, so it reads from the primary. `primary` sends every read of the scope
+ * to the primary from the start: a mutation checks what it is about to change (an invitation
+ * another actor just created, a slot's bookings) and must not decide on a lagging copy.
  */
-export function runInRequestScope<T>(init: { actorKey: string | null; requestId?: string }, fn: () => T): T {
-  return storage.run({ actorKey: init.actorKey, requestId: init.requestId, wrote: false }, () => {
+export function runInRequestScope<T>(init: { actorKey: string | null; requestId?: string; primary?: boolean }, fn: () => T): T {
+  return storage.run({ actorKey: init.actorKey, requestId: init.requestId, wrote: init.primary ?? false }, () => {
     const result = fn();
     // A PrismaPromise is lazy: it runs when first awaited, which must happen inside the scope.
     return isPromiseLike(result) ? (Promise.resolve(result) as T) : result;

@@ -104,11 +104,11 @@ export async function createSubgraphServer<TContext extends BaseContext>(
         (identity) => {
           res.locals.identity = identity;
           const actorKey = identity.kind === 'anonymous' ? null : `${identity.kind}:${identity.subjectId}`;
-          return runInRequestScope({ actorKey, requestId }, next);
+          return runInRequestScope({ actorKey, requestId, primary: isMutation(req.body) }, next);
         },
         (error: unknown) => {
           res.locals.identityError = error;
-          return runInRequestScope({ actorKey: null, requestId }, next);
+          return runInRequestScope({ actorKey: null, requestId, primary: isMutation(req.body) }, next);
         },
       );
     },
@@ -155,4 +155,14 @@ async function readiness(runtime: ServiceRuntime): Promise<Record<string, string
     );
   const [database, redis] = await Promise.all([check(runtime.db.ping()), check(runtime.redis.ping())]);
   return { database, redis };
+}
+
+/**
+ * Whether the request is a mutation: its reads then go to the primary (request-scope.ts). The
+ * gateway sends one operation per subgraph fetch, so its first keyword decides; a document
+ * that does not start with one (a bare selection set) is a query.
+ */
+export function isMutation(body: unknown): boolean {
+  const query = (body as { query?: unknown } | undefined)?.query;
+  return typeof query === 'string' && /^\s*mutation\b/.test(query);
 }
