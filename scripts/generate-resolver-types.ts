@@ -42,6 +42,7 @@ const subgraphs: SubgraphTypes[] = [
       Customer: '{ id: string }',
       Queue: '@waitlessq/database#Queue',
       StandbyEntry: '@waitlessq/database#StandbyEntry',
+      SubscriptionEvent: '../events/subscription-payloads#SubscriptionEventReference',
       Visit: '@waitlessq/database#Visit',
       // Its detail fields are read from a JSON column as they were written.
       VisitEvent: '../visits/visit-reads#HistoryEvent',

@@ -1,5 +1,5 @@
 import { AppError } from '@waitlessq/errors';
-import type { SubscriptionTarget } from '@waitlessq/queue-subgraph';
+import type { SubscriptionTarget } from './events';
 import { createAuthorizationCache, type Authorize } from './authorization-cache';
 import type { Caller } from './caller';
 

@@ -1,6 +1,7 @@
 import { AppError } from '@waitlessq/errors';
-import { subscriptionAccess, type SubscriptionField, type SubscriptionTarget } from '@waitlessq/queue-subgraph';
 import type { Caller } from './caller';
+import type { SubscriptionTarget } from './events';
+import { accessArguments, precheck, type SubscriptionField } from './fields';
 
 export type Authorize = (field: SubscriptionField, args: Record<string, unknown>, caller: Caller, requestId: string) => Promise<SubscriptionTarget>;
 
@@ -51,9 +52,8 @@ export function createAuthorizationCache(authorize: Authorize, options: Authoriz
       return entries.size;
     },
     authorize(field, args, caller, requestId) {
-      const access = subscriptionAccess[field];
       // Refusals that need no call are not worth a place in the cache.
-      const refused = access.precheck(caller.identity, args);
+      const refused = precheck(field, caller.identity, args);
       if (refused) return Promise.reject(refused);
       const key = keyOf(field, args, caller);
       const now = Date.now();
@@ -80,5 +80,4 @@ export function createAuthorizationCache(authorize: Authorize, options: Authoriz
   };
 }
 
-const keyOf = (field: SubscriptionField, args: Record<string, unknown>, caller: Caller) =>
-  `${caller.key}\n${field}\n${JSON.stringify(subscriptionAccess[field].variables(args))}`;
+const keyOf = (field: SubscriptionField, args: Record<string, unknown>, caller: Caller) => `${caller.key}\n${field}\n${JSON.stringify(accessArguments(args))}`;

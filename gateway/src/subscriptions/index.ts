@@ -2,7 +2,6 @@ import type http from 'node:http';
 import type { IdentitySigner } from '@waitlessq/auth';
 import type { Config } from '@waitlessq/config';
 import type { Logger } from '@waitlessq/observability';
-import { createQueueEventExecutor } from '@waitlessq/queue-subgraph';
 import { createEventLog, type RedisResources } from '@waitlessq/redis';
 import type { Authenticate } from '../authenticate';
 import type { RateLimiters } from '../edge/rate-limits';
@@ -44,12 +43,11 @@ export interface Subscriptions {
 /**
  * Live updates on `/graphql` over graphql-ws (see README.md in this folder): events from the
  * queue subgraph's log, one feed per queue, payloads planned over the supergraph and resolved
- * as queries are.
+ * by the subgraphs through _entities, once per event per document and caller class.
  */
 export function attachSubscriptions(options: SubscriptionOptions): Subscriptions {
   const { config, logger } = options;
-  const executor = createQueueEventExecutor({ exposeInternals: config.env === 'development', logger });
-  const planner = createSubscriptionPlanner(options.supergraphSdl, executor.schema, { maxTokens: config.edge.limits.maxTokens });
+  const planner = createSubscriptionPlanner(options.supergraphSdl, { maxTokens: config.edge.limits.maxTokens });
   const signServiceIdentity = () => options.signer.sign({ kind: 'service', subjectId: 'gateway' });
   const services = Object.fromEntries(Object.entries(config.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource(name, url, signServiceIdentity)]));
   const log = createEventLog(options.redis, { retentionMs: config.subscriptions.eventRetentionMs });
@@ -71,7 +69,7 @@ export function attachSubscriptions(options: SubscriptionOptions): Subscriptions
     logger,
     log,
     feeds,
-    payloads: createPayloadExecutor({ planner, executor, services, formatError: options.formatError }),
+    payloads: createPayloadExecutor({ planner, services, formatError: options.formatError }),
   });
   return {
     get connections() {

@@ -1,52 +1,82 @@
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { FormattedExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { subscriptionMetrics, type Logger } from '@waitlessq/observability';
-import type { QueueEvent, QueueEventExecutor, SubscriptionSource } from '@waitlessq/queue-subgraph';
 import type { GatewayContext } from '../context';
 import type { Caller } from './caller';
 import { batchEntityFetches } from './entity-batching';
+import type { QueueEvent } from './events';
 import { eventSource, type PlannedSubscription, type SubscriptionPlanner } from './planner';
 
 export interface PayloadRun {
   planned: PlannedSubscription;
   variables: Record<string, unknown>;
+  /** The variables the payload depends on: all but the one carrying afterSequence. */
+  payloadVariables: Record<string, unknown>;
   caller: Caller;
   requestId: string;
   logger: Logger;
-  source: SubscriptionSource;
+  event: QueueEvent;
+  /** The event delivered to this subscriber before this one (visitUpdated sends only what changed since). */
+  previous: QueueEvent | null;
+}
+
+/** One subscriber's payload at one event, and whether its subscription ends with it. */
+export interface Payload {
+  result: FormattedExecutionResult;
+  ends: boolean;
 }
 
 export interface PayloadExecutor {
-  /**
-   * The payload of one event for one subscriber. Subscribers of the same event with the same
-   * document, variables and caller share one run (`groupKey`): a display screen's partner key
-   * on ten screens costs one.
-   */
-  run(run: PayloadRun, groupKey: string): Promise<FormattedExecutionResult>;
+  /** The payload of one event for one subscriber; null when the event changes nothing for it (not sent). */
+  run(run: PayloadRun): Promise<Payload | null>;
 }
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+type ProcessOptions = Parameters<GraphQLDataSource['process']>[0];
+
+/** What the owning subgraph answers per subscriber's variables (its SubscriptionEvent.payloads). */
+interface SubscriberPayload {
+  result: FormattedExecutionResult | null;
+  ends: boolean;
+}
+
+const payloadsQuery = `query SubscriptionPayloads($representations: [_Any!]!, $document: String!, $operationName: String, $variables: [JSON!]!, $previousSequence: Int) {
+  _entities(representations: $representations) { ... on SubscriptionEvent { payloads(document: $document, operationName: $operationName, variables: $variables, previousSequence: $previousSequence) } }
+}`;
+
+interface Batch {
+  run: PayloadRun;
+  /** Distinct payload variables, in the order sent; each subscriber's index in it. */
+  variables: Record<string, unknown>[];
+  indexOf: Map<string, number>;
+  answer?: Promise<SubscriberPayload[]>;
+}
 
 /**
- * Runs payloads: the queue subgraph's share in memory from the event (its own resolvers, see
- * @waitlessq/queue-subgraph events/), then the other subgraphs' fields through the query plan
- * with the subscriber's identity, exactly as a query would fetch them, entity fetches of one
- * event batched across subscribers.
+ * Payloads resolved where the data is, the way event-driven federated subscriptions are: the
+ * event names an entity (the queue at a sequence), and the subscriber's selection is resolved
+ * by the subgraph owning the root field through `_entities` (`SubscriptionEvent.payloads`,
+ * from the event log, no database read). One request per event per distinct document, caller
+ * class (identity key) and previous event, carrying every subscriber's variables of that group
+ * at once: a thousand token holders watching their own visits cost one request per event, and
+ * their positions and estimates come from the one event the subgraph read. When the document
+ * selects other subgraphs' fields, the plan's first fetch is that answer and the rest runs as
+ * entity fetches with the subscriber's identity, batched across subscribers per event.
  */
 export function createPayloadExecutor(options: {
   planner: SubscriptionPlanner;
-  executor: QueueEventExecutor;
   services: Record<string, GraphQLDataSource>;
   formatError: FormatError;
 }): PayloadExecutor {
-  const { planner, executor, formatError } = options;
+  const { planner, formatError } = options;
   const { executions } = subscriptionMetrics();
-  const runs = new WeakMap<QueueEvent, Map<string, Promise<FormattedExecutionResult>>>();
+  /** Per event: the open batches of payload requests, and the payloads computed (shared by equal subscribers). */
+  const perEvent = new WeakMap<QueueEvent, { batches: Map<string, Batch>; payloads: Map<string, Promise<Payload | null>> }>();
   const batched = new WeakMap<QueueEvent, Record<string, GraphQLDataSource>>();
   const servicesFor = (event: QueueEvent) => {
     let services = batched.get(event);
     if (!services) {
-      const batchKey = (request: Parameters<GraphQLDataSource['process']>[0]) => {
+      const batchKey = (request: ProcessOptions) => {
         const { representations: _representations, ...variables } = request.request.variables ?? {};
         const context = request.context as GatewayContext & { callerKey: string };
         return `${request.request.query}\n${JSON.stringify(variables)}\n${context.callerKey}`;
@@ -56,34 +86,83 @@ export function createPayloadExecutor(options: {
     }
     return services;
   };
+  const stateOf = (event: QueueEvent) => {
+    let state = perEvent.get(event);
+    if (!state) perEvent.set(event, (state = { batches: new Map(), payloads: new Map() }));
+    return state;
+  };
 
-  const execute = async ({ planned, variables, caller, requestId, logger, source }: PayloadRun): Promise<FormattedExecutionResult> => {
-    const { identity } = caller;
-    executions.inc({ kind: planned.local ? 'local' : 'planned' });
-    if (planned.local) {
-      return executor.execute({ document: planned.document, variables, operationName: planned.operationName, source, identity, requestId, logger });
-    }
-    const fromEvent: GraphQLDataSource = {
-      process: ({ request }) =>
-        executor.execute({
-          document: planned.primaryDocument,
-          variables: request.variables ?? {},
-          operationName: request.operationName,
-          source,
-          identity,
-          requestId,
-          logger,
-        }),
-    };
-    const serviceMap: ServiceMap = { ...servicesFor(source.event), [eventSource]: fromEvent };
-    const context = { identity, requestId, logger, signedIdentity: caller.signedIdentity, callerKey: caller.key } satisfies GatewayContext & {
+  const contextOf = ({ caller, requestId, logger }: PayloadRun) =>
+    ({ identity: caller.identity, requestId, logger, signedIdentity: caller.signedIdentity, callerKey: caller.key }) satisfies GatewayContext & {
       callerKey: string;
     };
+
+  /** Sends one batch: the owning subgraph resolves the document for every distinct variables of the group. */
+  const send = async (batch: Batch): Promise<SubscriberPayload[]> => {
+    const { planned, event, previous, caller } = batch.run;
+    const source = options.services[planned.serviceName];
+    if (!source) throw new Error(`No data source for the ${planned.serviceName} subgraph.`);
+    const context = contextOf(batch.run);
+    const variables = {
+      representations: [{ __typename: 'SubscriptionEvent', queueId: event.queueId, sequence: event.sequence }],
+      document: planned.fetch.query,
+      operationName: planned.fetch.operationName ?? null,
+      variables: batch.variables,
+      previousSequence: previous?.sequence ?? null,
+    };
+    const response = await source.process({
+      kind: 'incoming operation',
+      request: { query: payloadsQuery, operationName: 'SubscriptionPayloads', variables },
+      context,
+      incomingRequestContext: { request: { variables: batch.run.variables }, context, logger: batch.run.logger, metrics: {} },
+    } as unknown as ProcessOptions);
+    const entity = (response.data as { _entities?: ({ payloads?: SubscriberPayload[] } | null)[] } | null | undefined)?._entities?.[0];
+    const answers = entity?.payloads;
+    if (!Array.isArray(answers) || answers.length !== batch.variables.length) {
+      const reason = response.errors?.[0]?.message ?? 'no payloads';
+      throw new Error(
+        `The ${planned.serviceName} subgraph could not resolve the payloads of event ${event.sequence} of queue ${event.queueId} for ${caller.key}: ${reason}`,
+      );
+    }
+    return answers;
+  };
+
+  /** This subscriber's answer from its group's request (one request per event per group, sent after the turn). */
+  const answerFor = (run: PayloadRun, fetchVariables: Record<string, unknown>, sharedKey: string): Promise<SubscriberPayload> => {
+    const { batches } = stateOf(run.event);
+    const batchKey = `${run.planned.fetch.query}\n${run.planned.fetch.operationName ?? ''}\n${run.caller.key}\n${run.previous?.sequence ?? ''}`;
+    let batch = batches.get(batchKey);
+    if (!batch) {
+      const open: Batch = { run, variables: [], indexOf: new Map(), answer: undefined };
+      batches.set(batchKey, (batch = open));
+      // Every subscriber of the event joins within this turn (the feed hands it to all at once); sent after it.
+      open.answer = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        batches.delete(batchKey);
+        return send(open);
+      });
+    }
+    let index = batch.indexOf.get(sharedKey);
+    if (index === undefined) {
+      batch.indexOf.set(sharedKey, (index = batch.variables.length));
+      batch.variables.push(fetchVariables);
+    }
+    return batch.answer!.then((answers) => answers[index]);
+  };
+
+  const execute = async (run: PayloadRun, sharedKey: string): Promise<Payload | null> => {
+    const { planned, variables } = run;
+    const fetchVariables = planned.local ? variables : pick(variables, planned.fetch.variableUsages);
+    const answer = await answerFor(run, fetchVariables, planned.local ? sharedKey : JSON.stringify(fetchVariables));
+    if (!answer.result) return null;
+    executions.inc({ kind: planned.local ? 'local' : 'planned' });
+    if (planned.local) return { result: answer.result, ends: answer.ends };
+    const fromEvent: GraphQLDataSource = { process: async () => answer.result as Awaited<ReturnType<GraphQLDataSource['process']>> };
+    const serviceMap: ServiceMap = { ...servicesFor(run.event), [eventSource]: fromEvent };
     // What executeQueryPlan reads of Apollo's request context; the rest is HTTP-only.
     const requestContext = {
       request: { variables, operationName: planned.operationName },
-      context,
-      logger,
+      context: contextOf(run),
+      logger: run.logger,
       metrics: {},
       operationName: planned.operationName ?? null,
     } as never;
@@ -96,16 +175,25 @@ export function createPayloadExecutor(options: {
       planner.federatedApiSchema,
     );
     const errors = (result.errors as readonly GraphQLError[] | undefined)?.map((error) => formatError(error.toJSON(), error));
-    return errors && errors.length > 0 ? { data: result.data, errors } : { data: result.data };
+    return { result: errors && errors.length > 0 ? { data: result.data, errors } : { data: result.data }, ends: answer.ends };
   };
 
   return {
-    run(payload, groupKey) {
-      let forEvent = runs.get(payload.source.event);
-      if (!forEvent) runs.set(payload.source.event, (forEvent = new Map()));
-      let result = forEvent.get(groupKey);
-      if (!result) forEvent.set(groupKey, (result = execute(payload)));
-      return result;
+    run(run) {
+      // Subscribers of one event with the same document, variables, caller and previous event share one payload.
+      const sharedKey = JSON.stringify(run.payloadVariables);
+      const key = `${run.planned.key}\n${sharedKey}\n${run.caller.key}\n${run.previous?.sequence ?? ''}`;
+      const { payloads } = stateOf(run.event);
+      let payload = payloads.get(key);
+      if (!payload) payloads.set(key, (payload = execute(run, sharedKey)));
+      return payload;
     },
   };
+}
+
+/** The variables one fetch uses, as executeQueryPlan gives them to it. */
+function pick(variables: Record<string, unknown>, usages: readonly string[] | undefined): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const name of usages ?? []) if (variables[name] !== undefined) picked[name] = variables[name];
+  return picked;
 }

@@ -13,13 +13,13 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { isSubscriptionField, type SubscriptionField } from '@waitlessq/queue-subgraph';
 import { tokenLimitMessage } from '../edge/token-limit';
+import { isSubscriptionField, type SubscriptionField } from './fields';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
 
-/** The name under which a plan's first fetch is answered from the event, in this process. */
-export const eventSource = 'queue-events';
+/** The name under which a plan's first fetch is answered with the payload resolved through _entities (payloads.ts). */
+export const eventSource = 'subscription-event';
 
 /** A subscription document, validated and planned once, then run for every event. */
 export interface PlannedSubscription {
@@ -31,14 +31,17 @@ export interface PlannedSubscription {
   field: SubscriptionField;
   rootField: FieldNode;
   /**
-   * True when every selected field is the queue subgraph's: the document is then run against
-   * it alone, in memory. Otherwise `plan` runs: its first fetch (the queue subgraph's share)
-   * from the event, the rest as entity fetches to the other subgraphs.
+   * True when every selected field is the owning subgraph's (valid against its schema): the
+   * document is then resolved there alone, as the payload. Otherwise `plan` runs: its first
+   * fetch (the owning subgraph's share) is resolved there, the rest as entity fetches to the
+   * other subgraphs.
    */
   local: boolean;
   plan: QueryPlan;
-  /** The queue subgraph's share of the document (the plan's first fetch), parsed. */
-  primaryDocument: DocumentNode;
+  /** The subgraph owning the root field: where payloads are resolved (through _entities). */
+  serviceName: string;
+  /** What that subgraph is asked to run per event: the whole document when local, else the plan's first fetch. */
+  fetch: { query: string; operationName: string | undefined; variableUsages: readonly string[] | undefined };
   operationContext: OperationContext;
 }
 
@@ -87,8 +90,19 @@ const cacheSize = 500;
  * the plan of a subscription is a first fetch from the subgraph owning the root field, then
  * ordinary entity fetches, so fields of other subgraphs resolve as in a query.
  */
-export function createSubscriptionPlanner(supergraphSdl: string, queueSchema: GraphQLSchema, limits: PlannerLimits = { maxTokens: 0 }): SubscriptionPlanner {
+export function createSubscriptionPlanner(supergraphSdl: string, limits: PlannerLimits = { maxTokens: 0 }): SubscriptionPlanner {
   const supergraph = Supergraph.build(supergraphSdl);
+  /** Each subgraph's own schema, extracted from the supergraph: whether a document is one subgraph's alone. */
+  const subgraphSchemas = new Map<string, GraphQLSchema>();
+  const subgraphSchema = (name: string) => {
+    let schema = subgraphSchemas.get(name);
+    if (!schema) {
+      const subgraph = supergraph.subgraphs().get(name);
+      if (!subgraph) throw new Error(`The supergraph has no subgraph ${name}.`);
+      subgraphSchemas.set(name, (schema = subgraph.schema.toGraphQLJSSchema()));
+    }
+    return schema;
+  };
   const federatedApiSchema = supergraph.apiSchema();
   const apiSchema = federatedApiSchema.toGraphQLJSSchema();
   const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
@@ -141,6 +155,7 @@ export function createSubscriptionPlanner(supergraphSdl: string, queueSchema: Gr
     if (node?.kind !== 'Subscription') throw new Error(`The plan of a subscription has a ${node?.kind ?? 'missing'} root.`);
     const primary: FetchNode = { ...node.primary, serviceName: eventSource };
     const rest: PlanNode[] = node.rest ? (node.rest.kind === 'Sequence' ? node.rest.nodes : [node.rest]) : [];
+    const local = rest.length === 0 && validate(subgraphSchema(node.primary.serviceName), document).length === 0;
     return {
       key: `${operationName ?? ''}\n${query}`,
       document,
@@ -148,9 +163,12 @@ export function createSubscriptionPlanner(supergraphSdl: string, queueSchema: Gr
       operation,
       field: rootField.name.value,
       rootField,
-      local: rest.length === 0 && validate(queueSchema, document).length === 0,
+      local,
       plan: { kind: 'QueryPlan', node: rest.length > 0 ? { kind: 'Sequence', nodes: [primary, ...rest] } : primary },
-      primaryDocument: parse(node.primary.operation),
+      serviceName: node.primary.serviceName,
+      fetch: local
+        ? { query, operationName, variableUsages: undefined }
+        : { query: node.primary.operation, operationName: node.primary.operationName, variableUsages: node.primary.variableUsages },
       operationContext: buildOperationContext({ schema: apiSchema, operationDocument: document, operationName }),
     };
   };

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@waitlessq/observability';
-import { queueEventStream, type QueueEventData } from '@waitlessq/queue-subgraph';
 import { createEventLog, createRedis, type EventLog, type RedisResources } from '@waitlessq/redis';
 import { createPrivateRedis, type PrivateRedis } from '@waitlessq/testkit';
+import { queueEventStream } from './events';
 import { createQueueFeeds, type QueueFeeds } from './queue-feeds';
 
 // A gateway's feed over a real Redis of the test's own, which crashes and comes back empty.
@@ -28,8 +28,8 @@ afterAll(async () => {
   await redis?.remove();
 });
 
-/** An event of a queue with nobody in line: enough for the feed, which revives every event. */
-function eventData(queueId: string): QueueEventData {
+/** An event of a queue with nobody in line, as the queue subgraph publishes it. */
+function eventData(queueId: string) {
   const at = '2026-01-15T09:00:00.000';
   return {
     queueId,

@@ -1,6 +1,6 @@
 import { subscriptionMetrics, type Logger } from '@waitlessq/observability';
-import { queueEventOf, queueEventStream, type QueueEvent } from '@waitlessq/queue-subgraph';
 import type { EventLog, EventLogEntry } from '@waitlessq/redis';
+import { queueEventOf, queueEventStream, type QueueEvent } from './events';
 
 /** Called for each event of the queue, in sequence order, with the event just before it. */
 export type FeedListener = (previous: QueueEvent | null, event: QueueEvent) => void;
@@ -24,7 +24,7 @@ export interface QueueFeeds {
 
 /**
  * One live subscription per queue per gateway, however many subscribers: each event is
- * parsed and revived once and handed to every listener. The feed delivers contiguous
+ * read once and handed to every listener. The feed delivers contiguous
  * sequences when the log has them: an entry further ahead than the next expected one (a
  * message lost while the Redis subscriber reconnected) makes it read the missing ones from the
  * log first, and when the log lost them too the newer entry is passed on alone; an entry
@@ -68,9 +68,6 @@ export function createQueueFeeds(log: EventLog, logger: Logger): QueueFeeds {
     },
   };
 }
-
-/** Subscribers handed an event per turn of the event loop. */
-const sliceSize = 64;
 
 class Feed implements QueueFeed {
   private readonly listeners = new Set<FeedListener>();
@@ -143,10 +140,9 @@ class Feed implements QueueFeed {
   }
 
   /**
-   * Hands the event to the listeners a slice at a time, yielding to the event loop between
-   * slices: each slice's payloads (in memory, all within the turn) are written to their
-   * sockets before the next slice is computed, so the first subscribers do not wait for the
-   * last one's payload.
+   * Hands the event to every listener within one turn: each joins its group's payload request
+   * (payloads.ts), so a thousand subscribers of the event cost one request per group, sent
+   * after the turn; their payloads are written as the answers come back.
    */
   private async deliver(entry: EventLogEntry): Promise<void> {
     const metrics = subscriptionMetrics();
@@ -155,18 +151,14 @@ class Feed implements QueueFeed {
     const previous = this.lastEvent;
     const event = queueEventOf(entry);
     this.lastEvent = event;
-    const listeners = [...this.listeners];
-    for (let start = 0; start < listeners.length; start += sliceSize) {
-      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-      for (const listener of listeners.slice(start, start + sliceSize)) {
-        try {
-          listener(previous, event);
-        } catch (error) {
-          this.logger.error({ err: error }, 'a queue feed listener failed');
-        }
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(previous, event);
+      } catch (error) {
+        this.logger.error({ err: error }, 'a queue feed listener failed');
       }
     }
-    // The last slice's payloads are computed and written within the turn after it.
+    // The listeners' payload requests leave within the turn after it.
     await new Promise((resolve) => setImmediate(resolve));
     stopTimer();
     metrics.delivery.observe(Math.max(0, Date.now() - entry.at) / 1000);

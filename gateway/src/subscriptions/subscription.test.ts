@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { createLogger } from '@waitlessq/observability';
-import { eventVisitColumns, queueEventStream, type QueueEventData, type SubscriptionField } from '@waitlessq/queue-subgraph';
 import { createEventLog, createRedis, type EventLog, type EventLogEntry } from '@waitlessq/redis';
 import type { Caller } from './caller';
+import { queueEventStream } from './events';
 import type { PayloadExecutor } from './payloads';
 import type { PlannedSubscription } from './planner';
 import { createQueueFeeds, type QueueFeeds } from './queue-feeds';
@@ -18,8 +18,10 @@ const queueId = randomUUID();
 const visitId = randomUUID();
 const stream = queueEventStream(queueId);
 
-/** An event of a queue where `waiting` visits wait (the watched visit first), after `kind`. */
-function eventData(kind: QueueEventData['change']['kind'], waiting: number, status: 'OPEN' | 'PAUSED' = 'OPEN'): QueueEventData {
+type SubscriptionField = 'queueUpdated' | 'visitUpdated';
+
+/** An event of a queue where `waiting` visits wait (the watched visit first), after `kind`, as the queue subgraph publishes it. */
+function eventData(kind: string, waiting: number, status: 'OPEN' | 'PAUSED' = 'OPEN') {
   const at = '2026-01-15T09:00:00.000';
   const visits = Array.from({ length: waiting }, (_, i): Record<string, unknown> => ({
     id: i === 0 ? visitId : `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -38,7 +40,8 @@ function eventData(kind: QueueEventData['change']['kind'], waiting: number, stat
     change: { kind, visitIds: [] },
     snapshot: {
       queue: { id: queueId, status, countersOpen: 1, businessId: randomUUID(), createdAt: at, updatedAt: at } as never,
-      visits: visits.map((visit) => eventVisitColumns.map((column) => visit[column] ?? null)),
+      // The gateway reads only the queue and the change; the rest is the queue subgraph's.
+      visits,
       serviceTimes: {},
       appointmentIds: [],
     },
@@ -55,15 +58,23 @@ function planned(field: SubscriptionField, afterSequenceVariable = true): Planne
 
 /** The sequences the publisher (PostgreSQL in production) gives each log's stream: 1, 2, 3... */
 const issued = new Map<EventLog, number>();
-function record(to: EventLog, data: QueueEventData, sequence = (issued.get(to) ?? 0) + 1): Promise<EventLogEntry> {
+function record(to: EventLog, data: ReturnType<typeof eventData>, sequence = (issued.get(to) ?? 0) + 1): Promise<EventLogEntry> {
   issued.set(to, sequence);
   return to.append(stream, data, sequence);
 }
 
 const caller: Caller = { identity: { kind: 'anonymous' }, key: 'anonymous', signedIdentity: async () => 'signed' };
-/** Payloads that say which event they are for, and why. */
+/**
+ * Payloads that say which event they are for, and why: the queue subgraph's answers for these
+ * events (it decides relevance, see its events/subscription-payloads.int.test.ts), here a pause
+ * being the only change that concerns the watched visit, and nothing for a join behind it.
+ */
 const payloads: PayloadExecutor = {
-  run: async ({ source }) => ({ data: { sequence: source.event.sequence, reasons: source.reasons } }),
+  run: async ({ planned, event, previous }) => {
+    if (planned.field === 'queueUpdated') return { result: { data: { sequence: event.sequence, reasons: [] } }, ends: false };
+    const reasons = previous && event.change.kind === 'QUEUE_PAUSED' ? ['QUEUE_STATUS_CHANGED'] : [];
+    return reasons.length > 0 ? { result: { data: { sequence: event.sequence, reasons } }, ends: false } : null;
+  },
 };
 
 let log: EventLog;

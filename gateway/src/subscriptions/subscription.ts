@@ -1,18 +1,10 @@
 import type { FormattedExecutionResult } from 'graphql';
 import { AppError } from '@waitlessq/errors';
 import { subscriptionMetrics, type Logger } from '@waitlessq/observability';
-import {
-  isFinalVisitStatus,
-  queueEventOf,
-  queueEventStream,
-  visitUpdateReasons,
-  type QueueEvent,
-  type SubscriptionTarget,
-  type VisitUpdateReason,
-} from '@waitlessq/queue-subgraph';
 import { SequenceAheadError, SequenceTooOldError, type EventLog } from '@waitlessq/redis';
 import type { Caller } from './caller';
 import { createChannel, type Channel, type ChannelOptions } from './channel';
+import { queueEventOf, queueEventStream, type QueueEvent, type SubscriptionTarget } from './events';
 import type { PayloadExecutor } from './payloads';
 import type { PlannedSubscription } from './planner';
 import type { QueueFeeds } from './queue-feeds';
@@ -42,7 +34,8 @@ export interface SubscriptionDependencies {
  * events, then the buffered and further live ones, dropping any sequence already handed out,
  * so nothing falls between replay and live and nothing comes twice. Events are handled one
  * at a time, in sequence order. A visit subscription skips events that change nothing for
- * its visit and completes after the visit ends or moves to another queue. Rejects with SEQUENCE_TOO_OLD (or
+ * its visit and completes after the visit ends or moves to another queue (both decided by the
+ * queue subgraph with the payload, payloads.ts). Rejects with SEQUENCE_TOO_OLD (or
  * BAD_USER_INPUT for a sequence the queue never reached) before streaming anything.
  */
 export async function startSubscription(
@@ -66,26 +59,28 @@ export async function startSubscription(
   /** The last event of the replay: the ones up to it are sent at the client's pace, not held against it. */
   let replayedUpTo = -1;
   let chain = Promise.resolve();
-  const groupKey = `${planned.key}\n${JSON.stringify(payloadVariables(request))}\n${request.caller.key}`;
+  const variablesOfPayload = payloadVariables(request);
 
   const deliver = async (previous: QueueEvent | null, event: QueueEvent) => {
-    let reasons: VisitUpdateReason[] = [];
-    if (planned.field === 'visitUpdated') {
-      reasons = visitUpdateReasons(previous, event, args.visitId!);
-      if (reasons.length === 0) return;
-    }
     const requestId = `${request.requestId}:${event.sequence}`;
-    const result = await payloads.run(
-      { planned, variables: request.variables, caller: request.caller, requestId, logger: request.logger, source: { event, reasons } },
-      `${groupKey}\n${reasons.join(',')}`,
-    );
-    channel.push(result, event.sequence > replayedUpTo);
-    metrics.payloads.inc({ outcome: result.errors ? 'errors' : 'ok' });
-    const visit = planned.field === 'visitUpdated' ? event.visits.get(args.visitId!) : undefined;
-    // A visit transferred to another queue leaves this queue's feed: the payload above shows it
-    // in its new queue, and the stream completes so the client subscribes again (without
-    // afterSequence: sequences are per queue) and follows the new queue's events.
-    if (visit && (isFinalVisitStatus(visit.status) || visit.queueId !== target.queueId)) {
+    const payload = await payloads.run({
+      planned,
+      variables: request.variables,
+      payloadVariables: variablesOfPayload,
+      caller: request.caller,
+      requestId,
+      logger: request.logger,
+      event,
+      previous,
+    });
+    // Nothing changed for the visit watched (a join behind it, another visit being served).
+    if (!payload) return;
+    channel.push(payload.result, event.sequence > replayedUpTo);
+    metrics.payloads.inc({ outcome: payload.result.errors ? 'errors' : 'ok' });
+    // The visit ended, or was transferred to another queue and leaves this queue's feed: the
+    // payload above shows it in its new queue, and the stream completes so the client
+    // subscribes again (without afterSequence: sequences are per queue) and follows the new queue.
+    if (payload.ends) {
       request.onTargetChanged?.();
       channel.end();
     }

@@ -2,7 +2,16 @@ import type { ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit
 import { appointmentResolvers, cancellingAppointments } from './appointments/resolvers';
 import { auditResolvers } from './audit/resolvers';
 import { createContextFactory, type QueueContext } from './context';
-import { createQueueEventPublisher, createStaleRelayTask, publishingChanges, subscriptionResolvers } from './events';
+import { createEventLog } from '@waitlessq/redis';
+import {
+  createEventStore,
+  createQueueEventExecutor,
+  createQueueEventPublisher,
+  createStaleRelayTask,
+  createSubscriptionPayloadResolvers,
+  publishingChanges,
+  subscriptionResolvers,
+} from './events';
 import type { Resolvers } from './generated/resolvers-types';
 import { insightsResolvers } from './insights/resolvers';
 import { notificationResolvers } from './notifications/resolvers';
@@ -37,6 +46,11 @@ export interface QueueSubgraphOptions {
 export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgraphOptions = {}): SubgraphDefinition<QueueContext> {
   const publisher = createQueueEventPublisher(runtime);
   const businessPeer = options.businessPeer ?? createBusinessPeer(runtime);
+  // The gateway's subscribers are resolved here through _entities, from the event log (events/subscription-payloads.ts).
+  const payloads = createSubscriptionPayloadResolvers(
+    createQueueEventExecutor({ exposeInternals: runtime.config.env === 'development', logger: runtime.logger }),
+    createEventStore(createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs })),
+  );
   const mutations = {
     ...queueResolvers.Mutation,
     ...visitResolvers.Mutation,
@@ -56,6 +70,7 @@ export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgr
         ...standbyResolvers.Query,
         ...auditResolvers.Query,
         ...privacyResolvers.Query,
+        ...payloads.Query,
       },
       // Every change is published to subscribers once it has committed (events/publishing.ts).
       Mutation: { ...publishingChanges(publisher, mutations), ...privacyResolvers.Mutation },
@@ -65,6 +80,7 @@ export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgr
       Visit: { ...visitResolvers.Visit, ...appointmentResolvers.Visit, ...notificationResolvers.Visit },
       Customer: visitResolvers.Customer,
       StandbyEntry: standbyResolvers.StandbyEntry,
+      SubscriptionEvent: payloads.SubscriptionEvent,
     } satisfies Resolvers,
     extendContext: createContextFactory({ businessPeer, customerPeer: options.customerPeer ?? createCustomerPeer(runtime) }, createQueueSummaries(runtime)),
     // Outbox rows a crashed process left (events/publisher.ts). The appointment sweep and the

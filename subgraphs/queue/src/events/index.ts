@@ -1,4 +1,8 @@
 export { createQueueEventExecutor } from './event-executor';
+export { createEventStore } from './event-store';
+export type { EventStore } from './event-store';
+export { createSubscriptionPayloadResolvers } from './subscription-payloads';
+export type { SubscriberPayload, SubscriptionEventReference } from './subscription-payloads';
 export type { EventExecution, QueueEventExecutor } from './event-executor';
 export { createQueueEventPublisher, createStaleRelayTask, relayLockNamespace } from './publisher';
 export type { QueueEventPublisher } from './publisher';

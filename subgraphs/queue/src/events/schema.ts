@@ -72,6 +72,33 @@ export const eventTypeDefs = gql`
     visit: Visit!
   }
 
+  """
+  Internal (the gateway's subscriptions, through _entities): one event of a queue, read from the
+  event log, never from the database.
+  """
+  type SubscriptionEvent @key(fields: "queueId sequence") @inaccessible {
+    queueId: ID!
+    sequence: Int!
+    """
+    A subscription document of this subgraph run against the event for each of the subscribers'
+    variables, with the caller's identity: one { result, ends } each (result null when the event
+    changes nothing for the visit watched, compared with the event at previousSequence).
+    """
+    payloads(document: String!, operationName: String, variables: [JSON!]!, previousSequence: Int): [JSON!]!
+  }
+
+  "Internal: what a subscription follows once it is allowed."
+  type SubscriptionTarget @inaccessible {
+    queueId: ID!
+    "The visit had already ended: nothing more will happen to it."
+    finished: Boolean!
+  }
+
+  extend type Query {
+    "Internal (the gateway, on each subscribe, with the subscriber's identity): may the caller subscribe to this field with these arguments?"
+    subscriptionAccess(field: String!, arguments: JSON!): SubscriptionTarget! @inaccessible
+  }
+
   type Subscription {
     """
     Every event of a queue, in order: staff of its organization (any role) and partner keys

@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ScheduledBusinessReference as ScheduledBusinessReferenceModel } from '../appointments/slots-resolver';
 import type { Queue as QueueModel, StandbyEntry as StandbyEntryModel, Visit as VisitModel } from '@waitlessq/database';
+import type { SubscriptionEventReference as SubscriptionEventReferenceModel } from '../events/subscription-payloads';
 import type { HistoryEvent as HistoryEventModel } from '../visits/visit-reads';
 import type { QueueContext } from '../context';
 export type Maybe<T> = T | null;
@@ -516,6 +517,8 @@ export type Query = {
   queues: Array<Queue>;
   /** The holder of its token, its customer, or staff and partners of its organization. */
   standbyEntry?: Maybe<StandbyEntry>;
+  /** Internal (the gateway, on each subscribe, with the subscriber's identity): may the caller subscribe to this field with these arguments? */
+  subscriptionAccess: SubscriptionTarget;
   /** For staff of its organization, the customer it belongs to, or the holder of its visit token. */
   visit?: Maybe<Visit>;
 };
@@ -556,6 +559,12 @@ export type QueryQueuesArgs = {
 export type QueryStandbyEntryArgs = {
   id: Scalars['ID']['input'];
   token?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QuerySubscriptionAccessArgs = {
+  arguments: Scalars['JSON']['input'];
+  field: Scalars['String']['input'];
 };
 
 
@@ -778,6 +787,42 @@ export type SubscriptionVisitUpdatedArgs = {
   afterSequence?: InputMaybe<Scalars['Int']['input']>;
   visitId: Scalars['ID']['input'];
   visitToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Internal (the gateway's subscriptions, through _entities): one event of a queue, read from the
+ * event log, never from the database.
+ */
+export type SubscriptionEvent = {
+  __typename?: 'SubscriptionEvent';
+  /**
+   * A subscription document of this subgraph run against the event for each of the subscribers'
+   * variables, with the caller's identity: one { result, ends } each (result null when the event
+   * changes nothing for the visit watched, compared with the event at previousSequence).
+   */
+  payloads: Array<Scalars['JSON']['output']>;
+  queueId: Scalars['ID']['output'];
+  sequence: Scalars['Int']['output'];
+};
+
+
+/**
+ * Internal (the gateway's subscriptions, through _entities): one event of a queue, read from the
+ * event log, never from the database.
+ */
+export type SubscriptionEventPayloadsArgs = {
+  document: Scalars['String']['input'];
+  operationName?: InputMaybe<Scalars['String']['input']>;
+  previousSequence?: InputMaybe<Scalars['Int']['input']>;
+  variables: Array<Scalars['JSON']['input']>;
+};
+
+/** Internal: what a subscription follows once it is allowed. */
+export type SubscriptionTarget = {
+  __typename?: 'SubscriptionTarget';
+  /** The visit had already ended: nothing more will happen to it. */
+  finished: Scalars['Boolean']['output'];
+  queueId: Scalars['ID']['output'];
 };
 
 export type UpdateQueueInput = {
@@ -1018,6 +1063,7 @@ export type FederationTypes = {
   Business: Business;
   Customer: Customer;
   Queue: Queue;
+  SubscriptionEvent: SubscriptionEvent;
   Visit: Visit;
 };
 
@@ -1034,6 +1080,9 @@ export type FederationReferenceTypes = {
   Queue:
     ( { __typename: 'Queue' }
     & GraphQLRecursivePick<FederationTypes['Queue'], {"id":true}> );
+  SubscriptionEvent:
+    ( { __typename: 'SubscriptionEvent' }
+    & GraphQLRecursivePick<FederationTypes['SubscriptionEvent'], {"queueId":true,"sequence":true}> );
   Visit:
     ( { __typename: 'Visit' }
     & GraphQLRecursivePick<FederationTypes['Visit'], {"id":true}> );
@@ -1084,11 +1133,13 @@ export type ResolversTypes = {
   StandbyOfferStatus: StandbyOfferStatus;
   StandbyStatus: StandbyStatus;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SubscriptionEvent: ResolverTypeWrapper<SubscriptionEventReferenceModel>;
+  SubscriptionTarget: ResolverTypeWrapper<SubscriptionTarget>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   UpdateQueueInput: UpdateQueueInput;
   User: ResolverTypeWrapper<User>;
   Visit: ResolverTypeWrapper<VisitModel>;
   VisitEvent: ResolverTypeWrapper<HistoryEventModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   VisitKind: VisitKind;
   VisitSource: VisitSource;
   VisitStatus: VisitStatus;
@@ -1130,11 +1181,13 @@ export type ResolversParentTypes = {
   StandbyEntry: StandbyEntryModel;
   StandbyOffer: StandbyOffer;
   Subscription: Record<PropertyKey, never>;
+  SubscriptionEvent: SubscriptionEventReferenceModel;
+  SubscriptionTarget: SubscriptionTarget;
+  Boolean: Scalars['Boolean']['output'];
   UpdateQueueInput: UpdateQueueInput;
   User: User;
   Visit: VisitModel;
   VisitEvent: HistoryEventModel;
-  Boolean: Scalars['Boolean']['output'];
   VisitUpdate: Omit<VisitUpdate, 'visit'> & { visit: ResolversParentTypes['Visit'] };
 };
 
@@ -1270,6 +1323,7 @@ export type QueryResolvers<ContextType = QueueContext, ParentType extends Resolv
   queue?: Resolver<Maybe<ResolversTypes['Queue']>, ParentType, ContextType, RequireFields<QueryQueueArgs, 'id'>>;
   queues?: Resolver<Array<ResolversTypes['Queue']>, ParentType, ContextType, RequireFields<QueryQueuesArgs, 'businessId'>>;
   standbyEntry?: Resolver<Maybe<ResolversTypes['StandbyEntry']>, ParentType, ContextType, RequireFields<QueryStandbyEntryArgs, 'id'>>;
+  subscriptionAccess?: Resolver<ResolversTypes['SubscriptionTarget'], ParentType, ContextType, RequireFields<QuerySubscriptionAccessArgs, 'arguments' | 'field'>>;
   visit?: Resolver<Maybe<ResolversTypes['Visit']>, ParentType, ContextType, RequireFields<QueryVisitArgs, 'id'>>;
 };
 
@@ -1359,6 +1413,18 @@ export type StandbyOfferResolvers<ContextType = QueueContext, ParentType extends
 export type SubscriptionResolvers<ContextType = QueueContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   queueUpdated?: SubscriptionResolver<ResolversTypes['QueueUpdate'], "queueUpdated", ParentType, ContextType, RequireFields<SubscriptionQueueUpdatedArgs, 'queueId'>>;
   visitUpdated?: SubscriptionResolver<ResolversTypes['VisitUpdate'], "visitUpdated", ParentType, ContextType, RequireFields<SubscriptionVisitUpdatedArgs, 'visitId'>>;
+};
+
+export type SubscriptionEventResolvers<ContextType = QueueContext, ParentType extends ResolversParentTypes['SubscriptionEvent'] = ResolversParentTypes['SubscriptionEvent'], FederationReferenceType extends FederationReferenceTypes['SubscriptionEvent'] = FederationReferenceTypes['SubscriptionEvent']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SubscriptionEvent']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  payloads?: Resolver<Array<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<SubscriptionEventPayloadsArgs, 'document' | 'variables'>>;
+  queueId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SubscriptionTargetResolvers<ContextType = QueueContext, ParentType extends ResolversParentTypes['SubscriptionTarget'] = ResolversParentTypes['SubscriptionTarget']> = {
+  finished?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  queueId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type UserResolvers<ContextType = QueueContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
@@ -1457,6 +1523,8 @@ export type Resolvers<ContextType = QueueContext> = {
   StandbyEntry?: StandbyEntryResolvers<ContextType>;
   StandbyOffer?: StandbyOfferResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  SubscriptionEvent?: SubscriptionEventResolvers<ContextType>;
+  SubscriptionTarget?: SubscriptionTargetResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   Visit?: VisitResolvers<ContextType>;
   VisitEvent?: VisitEventResolvers<ContextType>;

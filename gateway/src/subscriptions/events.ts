@@ -1,0 +1,36 @@
+import type { EventLogEntry } from '@waitlessq/redis';
+
+/**
+ * A queue's event as the gateway reads it from the log: the entity it names (the queue, at a
+ * sequence) and the change. Everything else in the entry (the snapshot the publisher read) is
+ * the queue subgraph's: payloads are resolved there, through `_entities` (payloads.ts).
+ */
+export interface QueueEvent {
+  sequence: number;
+  /** When the event was recorded (ms since the epoch). */
+  at: number;
+  queueId: string;
+  change: { kind: string; visitIds: string[] };
+}
+
+/** The log stream of a queue's events (the queue subgraph publishes to it). */
+export const queueEventStream = (queueId: string): string => `queue:${queueId}`;
+
+const read = new WeakMap<EventLogEntry, QueueEvent>();
+
+/** The event of a log entry; the same entry object always gives the same event object (payloads are shared per event). */
+export function queueEventOf(entry: EventLogEntry): QueueEvent {
+  let event = read.get(entry);
+  if (!event) {
+    const data = entry.data as { queueId: string; change: QueueEvent['change'] };
+    read.set(entry, (event = { sequence: entry.sequence, at: entry.at, queueId: data.queueId, change: data.change }));
+  }
+  return event;
+}
+
+/** What a subscription follows once it is allowed (the queue subgraph's subscriptionAccess answers it). */
+export interface SubscriptionTarget {
+  queueId: string;
+  /** A visit already DONE, NO_SHOW or CANCELLED: nothing more will happen to it. */
+  finished: boolean;
+}

@@ -1,0 +1,64 @@
+import { AppError } from '@waitlessq/errors';
+import { SequenceTooOldError, type EventLog } from '@waitlessq/redis';
+import { queueEventOf, queueEventStream, type QueueEvent } from './queue-event';
+
+/** Events kept revived in memory: every subscriber of a gateway asks for the same few. */
+const maxKept = 512;
+/** How many entries of one log read are kept (a replay reads many at once). */
+const maxKeptPerRead = 256;
+
+export interface EventStore {
+  /** The event of a queue at a sequence, from the event log (Redis): SEQUENCE_TOO_OLD when the log no longer has it. */
+  event(queueId: string, sequence: number): Promise<QueueEvent>;
+  /** The same, or null when the log no longer has it. */
+  eventOrNull(queueId: string, sequence: number): Promise<QueueEvent | null>;
+}
+
+/**
+ * The queue's events as the gateway's subscribers are resolved from them: read from the event
+ * log the publisher wrote (its snapshot is the one database read of the change), revived once
+ * and kept, so a thousand subscribers of one event cost one log read here, and none of the
+ * database. Concurrent asks for one event share the read.
+ */
+export function createEventStore(log: EventLog): EventStore {
+  const kept = new Map<string, Promise<QueueEvent | null>>();
+  const keep = (key: string, value: Promise<QueueEvent | null>) => {
+    kept.delete(key);
+    if (kept.size >= maxKept) kept.delete(kept.keys().next().value as string);
+    kept.set(key, value);
+  };
+  const read = async (queueId: string, sequence: number): Promise<QueueEvent | null> => {
+    let entries;
+    try {
+      entries = await log.readAfter(queueEventStream(queueId), sequence - 1);
+    } catch (error) {
+      if (error instanceof SequenceTooOldError) return null;
+      throw error;
+    }
+    for (const entry of entries.slice(1, maxKeptPerRead)) {
+      const key = `${queueId}:${entry.sequence}`;
+      if (!kept.has(key)) keep(key, Promise.resolve(queueEventOf(entry)));
+    }
+    const first = entries[0];
+    return first?.sequence === sequence ? queueEventOf(first) : null;
+  };
+  const eventOrNull = (queueId: string, sequence: number) => {
+    const key = `${queueId}:${sequence}`;
+    let found = kept.get(key);
+    if (!found) {
+      found = read(queueId, sequence);
+      keep(key, found);
+      // An outage is not kept: the next ask reads again.
+      found.catch(() => kept.get(key) === found && kept.delete(key));
+    }
+    return found;
+  };
+  return {
+    eventOrNull,
+    async event(queueId, sequence) {
+      const event = await eventOrNull(queueId, sequence);
+      if (!event) throw new AppError('SEQUENCE_TOO_OLD', `The event log no longer holds event ${sequence} of queue ${queueId}.`, { sequence });
+      return event;
+    },
+  };
+}

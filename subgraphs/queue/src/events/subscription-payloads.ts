@@ -1,0 +1,161 @@
+import {
+  execute,
+  GraphQLError,
+  Kind,
+  parse,
+  type DocumentNode,
+  type GraphQLSchema,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { AppError } from '@waitlessq/errors';
+import type { QueueContext } from '../context';
+import type { QueueEventExecutor } from './event-executor';
+import type { EventStore } from './event-store';
+import { subscriptionAccess, isSubscriptionField, type SubscriptionTarget } from './subscription-access';
+import { isFinalVisitStatus, visitUpdateReasons } from './visit-relevance';
+
+/** The key of the SubscriptionEvent entity: one event of one queue. */
+export interface SubscriptionEventReference {
+  queueId: string;
+  sequence: number;
+}
+
+interface PayloadsArgs {
+  document: string;
+  operationName?: string | null;
+  variables: unknown[];
+  previousSequence?: number | null;
+}
+
+/** What the gateway is given for one subscriber's variables at one event. */
+export interface SubscriberPayload {
+  /** The payload as the subscriber receives it; null when the event changes nothing for the watched visit (not sent). */
+  result: unknown;
+  /** The watched visit ended or left this queue with this event: the subscription completes after this payload. */
+  ends: boolean;
+}
+
+const documentsKept = 200;
+
+/**
+ * The internal entry points the gateway's subscriptions use (gateway/src/subscriptions/README.md):
+ * `SubscriptionEvent.payloads`, reached through `_entities` with the event's key, runs a
+ * subscription document of this subgraph's schema against the event for each subscriber's
+ * variables, with the caller's identity, as before in the gateway's process: this subgraph's own
+ * resolvers over the event read from the log (createQueueEventExecutor), no database read. For
+ * visitUpdated it also decides relevance against the event the gateway delivered before
+ * (`previousSequence`) and whether the subscription ends. `Query.subscriptionAccess` answers
+ * whether the caller may subscribe, by the same rules as before (subscription-access.ts).
+ */
+export function createSubscriptionPayloadResolvers(executor: QueueEventExecutor, store: EventStore) {
+  const documents = new Map<string, DocumentNode>();
+  const parsed = (text: string) => {
+    let document = documents.get(text);
+    if (!document) {
+      document = parse(text);
+      if (documents.size >= documentsKept) documents.delete(documents.keys().next().value as string);
+      documents.set(text, document);
+    }
+    return document;
+  };
+
+  return {
+    SubscriptionEvent: {
+      __resolveReference: (reference: SubscriptionEventReference) => ({ queueId: reference.queueId, sequence: reference.sequence }),
+      payloads: async (parent: SubscriptionEventReference, args: PayloadsArgs, context: QueueContext): Promise<SubscriberPayload[]> => {
+        const document = parsed(args.document);
+        const rootField = rootFieldOf(document, args.operationName ?? undefined);
+        if (!rootField || !isSubscriptionField(rootField.name.value)) throw new AppError('BAD_USER_INPUT', 'Not a subscription of this subgraph.');
+        const event = await store.event(parent.queueId, parent.sequence);
+        const watchesVisit = rootField.name.value === 'visitUpdated';
+        const previous = watchesVisit && args.previousSequence != null ? await store.eventOrNull(parent.queueId, args.previousSequence) : null;
+        return Promise.all(
+          args.variables.map(async (given): Promise<SubscriberPayload> => {
+            const variables = objectOf(given, 'variables');
+            let reasons: ReturnType<typeof visitUpdateReasons> = [];
+            let ends = false;
+            if (watchesVisit) {
+              const visitId = String(argumentValue(rootField, 'visitId', variables));
+              reasons = visitUpdateReasons(previous, event, visitId);
+              if (reasons.length === 0) return { result: null, ends: false };
+              const visit = event.visits.get(visitId);
+              // A visit transferred to another queue leaves this queue's events: the payload shows
+              // it in its new queue, and the gateway completes the subscription after it.
+              ends = visit !== undefined && (isFinalVisitStatus(visit.status) || visit.queueId !== event.queueId);
+            }
+            const result = await executor.execute({
+              document,
+              variables,
+              operationName: args.operationName ?? undefined,
+              source: { event, reasons },
+              identity: context.identity,
+              requestId: context.requestId,
+              logger: context.logger,
+            });
+            return { result, ends };
+          }),
+        );
+      },
+    },
+    Query: {
+      subscriptionAccess: async (
+        _parent: unknown,
+        args: { field: string; arguments: unknown },
+        context: QueueContext,
+        info: { schema: GraphQLSchema },
+      ): Promise<SubscriptionTarget> => {
+        if (!isSubscriptionField(args.field)) throw new AppError('BAD_USER_INPUT', `${args.field} is not a subscription of this subgraph.`);
+        const access = subscriptionAccess[args.field];
+        const subscriptionArgs = objectOf(args.arguments, 'arguments');
+        const refused = access.precheck(context.identity, subscriptionArgs);
+        if (refused) throw refused;
+        // The access query runs through this subgraph's own resolvers and rules, with this request's context.
+        const result = await execute({
+          schema: info.schema,
+          document: parsed(access.query),
+          variableValues: access.variables(subscriptionArgs),
+          contextValue: context,
+        });
+        const error = result.errors?.[0];
+        if (error) throw error.originalError ?? error;
+        return access.target(result.data);
+      },
+    },
+  };
+}
+
+/** The root field of the operation (a subscription selects one), looking through fragments. */
+function rootFieldOf(document: DocumentNode, operationName: string | undefined): FieldNode | undefined {
+  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName === undefined ? operations[0] : operations.find((definition) => definition.name?.value === operationName);
+  const fragments = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION);
+  const find = (selectionSet: SelectionSetNode): FieldNode | undefined => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) return selection;
+      const inner =
+        selection.kind === Kind.INLINE_FRAGMENT
+          ? selection.selectionSet
+          : fragments.find((fragment) => fragment.name.value === selection.name.value)?.selectionSet;
+      const found = inner && find(inner);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return operation && find(operation.selectionSet);
+}
+
+function argumentValue(field: FieldNode, name: string, variables: Record<string, unknown>): unknown {
+  const value = field.arguments?.find((argument) => argument.name.value === name)?.value;
+  if (!value) return undefined;
+  if (value.kind === Kind.VARIABLE) return variables[value.name.value];
+  if (value.kind === Kind.STRING || value.kind === Kind.INT) return value.value;
+  throw new GraphQLError(`${name} must be a string or a variable.`);
+}
+
+function objectOf(value: unknown, name: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AppError('BAD_USER_INPUT', `${name} must be an object.`, { field: name });
+  return value as Record<string, unknown>;
+}
