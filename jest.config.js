@@ -12,6 +12,7 @@ const moduleNameMapper = {
   '^@waitlessq/(config|errors|auth|database|redis|observability|subgraph-kit|testkit|jobs|channels|validation)$': '<rootDir>/packages/$1/src',
   '^@waitlessq/(user|business|queue|pwa)-subgraph$': '<rootDir>/subgraphs/$1/src',
   '^@waitlessq/gateway$': '<rootDir>/gateway/src',
+  '^@waitlessq/all-in-one$': '<rootDir>/apps/all-in-one/src',
   '^@waitlessq/workers$': '<rootDir>/workers/src',
 };
 const common = {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { errorCode, graphql, graphqlOk } from '@waitlessq/testkit';
 
 // The README's start command on a fresh clone: nothing configured, an empty data folder.
-// `npm start` is `npm run build && node gateway/dist/all-in-one.js`; the build has run already.
+// `npm start` is `npm run build && node apps/all-in-one/dist/all-in-one.js`; the build has run already.
 
 const root = path.resolve(__dirname, '..');
 let child: ChildProcess;
@@ -24,7 +24,7 @@ afterAll(async () => {
 it('starts the whole graph on the embedded database and answers through the gateway', async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'wlq-embedded-'));
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, EMBEDDED_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' };
-  child = spawn(process.execPath, ['gateway/dist/all-in-one.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, ['apps/all-in-one/dist/all-in-one.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
 

@@ -2,11 +2,11 @@ import { createPasswordHasher } from '@waitlessq/auth';
 import { loadConfig } from '@waitlessq/config';
 import { createDatabase } from '@waitlessq/database';
 import { createLogger } from '@waitlessq/observability';
-// The seed's logic ships with the gateway, whose all-in-one start seeds a fresh clone.
-import { demoCredentials, seedDemo } from '../gateway/src/demo-seed';
+// The seed's logic ships with the all-in-one start (apps/all-in-one), which seeds a fresh clone.
+import { demoCredentials, seedDemo } from '../apps/all-in-one/src/demo-seed';
 
 export { seedDemo, demoCredentials };
-export type { DemoData, SeedDemoOptions } from '../gateway/src/demo-seed';
+export type { DemoData, SeedDemoOptions } from '../apps/all-in-one/src/demo-seed';
 
 /** `npm run seed`: writes the demo organization to DATABASE_URL (or the embedded database). */
 async function main(): Promise<void> {

@@ -165,8 +165,8 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: Tenant, sce
   const arrivals = new Map<string, number[]>();
   const eventTimes = new Map<string, number>();
   const subscribedBefore = await scrape(gateway.baseUrl, 'wlq_subscriptions_active');
-  const access = scenario.screens ? 'QueueUpdatedAccess' : 'VisitUpdatedAccess';
-  const authorized = () => scrape(graph.subgraphs.queue.baseUrl, 'wlq_graphql_requests_total', `operation="${access}"`);
+  // The gateway asks the queue subgraph's subscriptionAccess field (one operation for both fields).
+  const authorized = () => scrape(graph.subgraphs.queue.baseUrl, 'wlq_graphql_requests_total', 'operation="SubscriptionAccess"');
   const authorizedBefore = await authorized();
   const statementsBeforeSubscribing = await scrape(graph.subgraphs.queue.baseUrl, 'wlq_db_statements_total');
   const subscribeStart = Date.now();

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-const repositoryRoot = path.resolve(__dirname, '../..');
+const repositoryRoot = path.resolve(__dirname, '../../..');
 
 /**
  * `prisma migrate deploy` against a PostgreSQL database (the embedded one migrates itself when

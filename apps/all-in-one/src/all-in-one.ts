@@ -11,8 +11,7 @@ import { createPwaSubgraph, mountPwaRoutes } from '@waitlessq/pwa-subgraph';
 import { createQueueSubgraph } from '@waitlessq/queue-subgraph';
 import { createUserSubgraph } from '@waitlessq/user-subgraph';
 import { createHandlers, mountNotificationRoutes, startWorkers } from '@waitlessq/workers';
-import { mountAppsProxy } from './apps-proxy';
-import { createGateway } from './create-gateway';
+import { createGateway, mountAppsProxy } from '@waitlessq/gateway';
 import { demoCredentials, seedDemo } from './demo-seed';
 import { deployMigrations } from './migrations';
 
@@ -41,8 +40,10 @@ export interface AllInOne {
 /**
  * The whole graph in one process, for a fresh clone with nothing configured: one database
  * (embedded PGlite unless DATABASE_URL is set) and one Redis (in memory unless REDIS_URL is
- * set) shared by the four subgraphs and the gateway, each on its own port as in production,
- * so the gateway plans and calls the subgraphs over HTTP exactly as it does there.
+ * set) shared by the four subgraphs, the workers and the gateway, each on its own port as in
+ * production, so the gateway plans and calls the subgraphs over HTTP exactly as it does there
+ * (subscription payloads included: the gateway imports no subgraph's code, this package
+ * composes them).
  */
 export async function startAllInOne(options: AllInOneOptions = {}): Promise<AllInOne> {
   const env = options.env ?? process.env;
