@@ -40,6 +40,9 @@ interface SubscriberPayload {
   ends: boolean;
 }
 
+/** Subscribers' variables per request at most: about 250 KB of them for visit token holders. */
+const maxPerRequest = 1_000;
+
 const payloadsQuery = `query SubscriptionPayloads($representations: [_Any!]!, $document: String!, $operationName: String, $variables: [JSON!]!, $previousSequence: Int) {
   _entities(representations: $representations) { ... on SubscriptionEvent { payloads(document: $document, operationName: $operationName, variables: $variables, previousSequence: $previousSequence) } }
 }`;
@@ -132,12 +135,14 @@ export function createPayloadExecutor(options: {
     const { batches } = stateOf(run.event);
     const batchKey = `${run.planned.fetch.query}\n${run.planned.fetch.operationName ?? ''}\n${run.caller.key}\n${run.previous?.sequence ?? ''}`;
     let batch = batches.get(batchKey);
+    // A full request takes no more (the subgraphs read bodies up to 1 MB): the next ones go in another.
+    if (batch && batch.variables.length >= maxPerRequest && !batch.indexOf.has(sharedKey)) batch = undefined;
     if (!batch) {
       const open: Batch = { run, variables: [], indexOf: new Map(), answer: undefined };
       batches.set(batchKey, (batch = open));
       // Every subscriber of the event joins within this turn (the feed hands it to all at once); sent after it.
       open.answer = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        batches.delete(batchKey);
+        if (batches.get(batchKey) === open) batches.delete(batchKey);
         return send(open);
       });
     }

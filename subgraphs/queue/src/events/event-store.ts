@@ -1,5 +1,5 @@
 import { AppError } from '@waitlessq/errors';
-import { SequenceTooOldError, type EventLog } from '@waitlessq/redis';
+import { SequenceAheadError, SequenceTooOldError, type EventLog } from '@waitlessq/redis';
 import { queueEventOf, queueEventStream, type QueueEvent } from './queue-event';
 
 /** Events kept revived in memory: every subscriber of a gateway asks for the same few. */
@@ -8,7 +8,7 @@ const maxKept = 512;
 const maxKeptPerRead = 256;
 
 export interface EventStore {
-  /** The event of a queue at a sequence, from the event log (Redis): SEQUENCE_TOO_OLD when the log no longer has it. */
+  /** The event of a queue at a sequence, from the event log (Redis): NOT_FOUND when the log does not hold it. */
   event(queueId: string, sequence: number): Promise<QueueEvent>;
   /** The same, or null when the log no longer has it. */
   eventOrNull(queueId: string, sequence: number): Promise<QueueEvent | null>;
@@ -32,7 +32,8 @@ export function createEventStore(log: EventLog): EventStore {
     try {
       entries = await log.readAfter(queueEventStream(queueId), sequence - 1);
     } catch (error) {
-      if (error instanceof SequenceTooOldError) return null;
+      // Trimmed or lost with Redis, or never written there: not an event this log can give.
+      if (error instanceof SequenceTooOldError || error instanceof SequenceAheadError) return null;
       throw error;
     }
     for (const entry of entries.slice(1, maxKeptPerRead)) {
@@ -57,7 +58,7 @@ export function createEventStore(log: EventLog): EventStore {
     eventOrNull,
     async event(queueId, sequence) {
       const event = await eventOrNull(queueId, sequence);
-      if (!event) throw new AppError('SEQUENCE_TOO_OLD', `The event log no longer holds event ${sequence} of queue ${queueId}.`, { sequence });
+      if (!event) throw new AppError('NOT_FOUND', `The event log does not hold event ${sequence} of queue ${queueId}.`, { sequence });
       return event;
     },
   };

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '@waitlessq/observability';
+import { createEventLog, createRedis, type EventLog } from '@waitlessq/redis';
+import type { QueueContext } from '../context';
+import { createQueueEventExecutor } from './event-executor';
+import { createEventStore } from './event-store';
+import { queueEventStream, type QueueEventData } from './queue-event';
+import { createSubscriptionPayloadResolvers, type SubscriberPayload } from './subscription-payloads';
+import { eventVisitColumns } from './visit-row';
+
+// What the gateway's subscribers are resolved with (SubscriptionEvent.payloads through
+// _entities): the event read from the log, relevance for a visit against the event delivered
+// before, the end of the stream, and one log read per event however many groups ask.
+
+const logger = createLogger('test', 'silent');
+const queueId = randomUUID();
+const visitId = randomUUID();
+
+/** An event of a queue where `waiting` visits wait (the watched visit first, with `status`), after `kind`. */
+function eventData(kind: QueueEventData['change']['kind'], waiting: number, queueStatus: 'OPEN' | 'PAUSED' = 'OPEN', status = 'WAITING'): QueueEventData {
+  const at = '2026-01-15T09:00:00.000';
+  const visits = Array.from({ length: waiting }, (_, i): Record<string, unknown> => ({
+    id: i === 0 ? visitId : `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    status: i === 0 ? status : 'WAITING',
+    priority: 0,
+    joinedAt: `2026-01-15T09:00:0${i}.000`,
+    ticketNumber: i + 1,
+    expectedServiceMinutes: 10,
+    queueId,
+    createdAt: at,
+    updatedAt: at,
+  }));
+  return {
+    queueId,
+    organizationId: randomUUID(),
+    change: { kind, visitIds: status === 'WAITING' ? [] : [visitId] },
+    snapshot: {
+      queue: { id: queueId, status: queueStatus, countersOpen: 1, businessId: randomUUID(), createdAt: at, updatedAt: at } as never,
+      visits: visits.map((visit) => eventVisitColumns.map((column) => visit[column] ?? null)) as never,
+      serviceTimes: {},
+      appointmentIds: [],
+    },
+  };
+}
+
+const VISIT =
+  'subscription($id: ID!, $token: String, $after: Int) { visitUpdated(visitId: $id, visitToken: $token, afterSequence: $after) { sequence reasons visit { status position } } }';
+const QUEUE = 'subscription($q: ID!) { queueUpdated(queueId: $q) { sequence change } }';
+const context = { identity: { kind: 'anonymous' }, requestId: 'test', logger } as unknown as QueueContext;
+
+let log: EventLog;
+let reads: number;
+let payloads: (sequence: number, document: string, variables: Record<string, unknown>[], previousSequence?: number) => Promise<SubscriberPayload[]>;
+beforeEach(async () => {
+  const memory = createEventLog(createRedis({ kind: 'memory', keyPrefix: '' }), { retentionMs: 60_000 });
+  reads = 0;
+  log = { ...memory, readAfter: (stream, after) => ((reads += 1), memory.readAfter(stream, after)) };
+  const resolvers = createSubscriptionPayloadResolvers(createQueueEventExecutor({ exposeInternals: false, logger }), createEventStore(log));
+  payloads = (sequence, document, variables, previousSequence) =>
+    resolvers.SubscriptionEvent.payloads({ queueId, sequence }, { document, variables, previousSequence }, context);
+  await log.append(queueEventStream(queueId), eventData('JOINED', 1), 1);
+  await log.append(queueEventStream(queueId), eventData('JOINED', 2), 2); // someone joined behind: nothing changes for the visit
+  await log.append(queueEventStream(queueId), eventData('QUEUE_PAUSED', 2, 'PAUSED'), 3);
+});
+
+describe('subscription payloads at an event', () => {
+  it('sends a visit only what changed for it since the event delivered before', async () => {
+    const variables = [{ id: visitId, token: 't', after: 1 }];
+    expect(await payloads(2, VISIT, variables, 1)).toEqual([{ result: null, ends: false }]);
+    expect(await payloads(3, VISIT, variables, 2)).toEqual([
+      { result: { data: { visitUpdated: { sequence: 3, reasons: ['QUEUE_STATUS_CHANGED'], visit: { status: 'WAITING', position: 1 } } } }, ends: false },
+    ]);
+    // Without an event before (the first of a replay from 0), everything about the visit is new.
+    const [first] = await payloads(1, VISIT, variables);
+    expect(first.result).toEqual({
+      data: { visitUpdated: { sequence: 1, reasons: ['VISIT_CHANGED', 'POSITION_CHANGED', 'ESTIMATE_CHANGED'], visit: { status: 'WAITING', position: 1 } } },
+    });
+  });
+
+  it('ends the stream after the visit is done', async () => {
+    await log.append(queueEventStream(queueId), eventData('COMPLETED', 2, 'PAUSED', 'DONE'), 4);
+    const [done] = await payloads(4, VISIT, [{ id: visitId }], 3);
+    expect(done).toMatchObject({
+      ends: true,
+      result: { data: { visitUpdated: { sequence: 4, reasons: ['VISIT_CHANGED', 'POSITION_CHANGED', 'ESTIMATE_CHANGED'] } } },
+    });
+  });
+
+  it('answers every variables of a group from one log read of the event', async () => {
+    const answers = await payloads(3, QUEUE, [{ q: queueId }, { q: queueId }]);
+    expect(answers.map((answer) => answer.result)).toEqual([
+      { data: { queueUpdated: { sequence: 3, change: 'QUEUE_PAUSED' } } },
+      { data: { queueUpdated: { sequence: 3, change: 'QUEUE_PAUSED' } } },
+    ]);
+    const readsAfterFirst = reads;
+    await payloads(3, VISIT, [{ id: visitId }], 2);
+    await payloads(3, QUEUE, [{ q: queueId }]);
+    expect([readsAfterFirst, reads]).toEqual([1, 2]);
+  });
+
+  it('refuses an event the log does not hold', async () => {
+    await expect(payloads(9, QUEUE, [{ q: queueId }])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
