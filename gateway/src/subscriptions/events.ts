@@ -11,6 +11,12 @@ export interface QueueEvent {
   at: number;
   queueId: string;
   change: { kind: string; visitIds: string[] };
+  /**
+   * The entry's data as received, opaque here: sent back to the queue subgraph only when it
+   * cannot read the event from the log (Redis down, or restarted without it), so an event
+   * delivered live still reaches every subscriber.
+   */
+  data: unknown;
 }
 
 /** The log stream of a queue's events (the queue subgraph publishes to it). */
@@ -23,7 +29,7 @@ export function queueEventOf(entry: EventLogEntry): QueueEvent {
   let event = read.get(entry);
   if (!event) {
     const data = entry.data as { queueId: string; change: QueueEvent['change'] };
-    read.set(entry, (event = { sequence: entry.sequence, at: entry.at, queueId: data.queueId, change: data.change }));
+    read.set(entry, (event = { sequence: entry.sequence, at: entry.at, queueId: data.queueId, change: data.change, data: entry.data }));
   }
   return event;
 }

@@ -106,28 +106,39 @@ export function createPayloadExecutor(options: {
     const source = options.services[planned.serviceName];
     if (!source) throw new Error(`No data source for the ${planned.serviceName} subgraph.`);
     const context = contextOf(batch.run);
-    const variables = {
-      representations: [{ __typename: 'SubscriptionEvent', queueId: event.queueId, sequence: event.sequence }],
-      document: planned.fetch.query,
-      operationName: planned.fetch.operationName ?? null,
-      variables: batch.variables,
-      previousSequence: previous?.sequence ?? null,
+    const ask = async (withEntry: boolean): Promise<SubscriberPayload[]> => {
+      const key = { __typename: 'SubscriptionEvent', queueId: event.queueId, sequence: event.sequence };
+      const variables = {
+        representations: [withEntry ? { ...key, at: event.at, data: event.data } : key],
+        document: planned.fetch.query,
+        operationName: planned.fetch.operationName ?? null,
+        variables: batch.variables,
+        previousSequence: previous?.sequence ?? null,
+      };
+      const response = await source.process({
+        kind: 'incoming operation',
+        request: { query: payloadsQuery, operationName: 'SubscriptionPayloads', variables },
+        context,
+        incomingRequestContext: { request: { variables: batch.run.variables }, context, logger: batch.run.logger, metrics: {} },
+      } as unknown as ProcessOptions);
+      const entity = (response.data as { _entities?: ({ payloads?: SubscriberPayload[] } | null)[] } | null | undefined)?._entities?.[0];
+      const answers = entity?.payloads;
+      if (!Array.isArray(answers) || answers.length !== batch.variables.length) {
+        const reason = response.errors?.[0]?.message ?? 'no payloads';
+        throw new Error(
+          `The ${planned.serviceName} subgraph could not resolve the payloads of event ${event.sequence} of queue ${event.queueId} for ${caller.key}: ${reason}`,
+        );
+      }
+      return answers;
     };
-    const response = await source.process({
-      kind: 'incoming operation',
-      request: { query: payloadsQuery, operationName: 'SubscriptionPayloads', variables },
-      context,
-      incomingRequestContext: { request: { variables: batch.run.variables }, context, logger: batch.run.logger, metrics: {} },
-    } as unknown as ProcessOptions);
-    const entity = (response.data as { _entities?: ({ payloads?: SubscriberPayload[] } | null)[] } | null | undefined)?._entities?.[0];
-    const answers = entity?.payloads;
-    if (!Array.isArray(answers) || answers.length !== batch.variables.length) {
-      const reason = response.errors?.[0]?.message ?? 'no payloads';
-      throw new Error(
-        `The ${planned.serviceName} subgraph could not resolve the payloads of event ${event.sequence} of queue ${event.queueId} for ${caller.key}: ${reason}`,
-      );
+    try {
+      return await ask(false);
+    } catch (error) {
+      // The subgraph could not read the event from the log (Redis down or restarted without it):
+      // this gateway received it live, so it sends it along once, and no subscriber loses it.
+      batch.run.logger.warn({ err: error, queueId: event.queueId, sequence: event.sequence }, 'resolving payloads with the event as received');
+      return ask(true);
     }
-    return answers;
   };
 
   /** This subscriber's answer from its group's request (one request per event per group, sent after the turn). */

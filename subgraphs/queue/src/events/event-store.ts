@@ -1,5 +1,5 @@
 import { AppError } from '@waitlessq/errors';
-import { SequenceAheadError, SequenceTooOldError, type EventLog } from '@waitlessq/redis';
+import { SequenceAheadError, SequenceTooOldError, type EventLog, type EventLogEntry } from '@waitlessq/redis';
 import { queueEventOf, queueEventStream, type QueueEvent } from './queue-event';
 
 /** Events kept revived in memory: every subscriber of a gateway asks for the same few. */
@@ -8,8 +8,12 @@ const maxKept = 512;
 const maxKeptPerRead = 256;
 
 export interface EventStore {
-  /** The event of a queue at a sequence, from the event log (Redis): NOT_FOUND when the log does not hold it. */
-  event(queueId: string, sequence: number): Promise<QueueEvent>;
+  /**
+   * The event of a queue at a sequence, from the event log (Redis): NOT_FOUND when the log does
+   * not hold it. `given` is the entry as the asker received it live: used only when the log
+   * cannot give it (Redis down, or restarted without it), so an event delivered live is never lost.
+   */
+  event(queueId: string, sequence: number, given?: EventLogEntry): Promise<QueueEvent>;
   /** The same, or null when the log no longer has it. */
   eventOrNull(queueId: string, sequence: number): Promise<QueueEvent | null>;
 }
@@ -56,8 +60,20 @@ export function createEventStore(log: EventLog): EventStore {
   };
   return {
     eventOrNull,
-    async event(queueId, sequence) {
-      const event = await eventOrNull(queueId, sequence);
+    async event(queueId, sequence, given) {
+      let event: QueueEvent | null;
+      try {
+        event = await eventOrNull(queueId, sequence);
+      } catch (error) {
+        if (!given) throw error;
+        event = null;
+      }
+      if (!event && given) {
+        if (given.sequence !== sequence || (given.data as { queueId?: unknown } | null)?.queueId !== queueId)
+          throw new AppError('BAD_USER_INPUT', 'The event given is not the one named.');
+        event = queueEventOf(given);
+        keep(`${queueId}:${sequence}`, Promise.resolve(event));
+      }
       if (!event) throw new AppError('NOT_FOUND', `The event log does not hold event ${sequence} of queue ${queueId}.`, { sequence });
       return event;
     },

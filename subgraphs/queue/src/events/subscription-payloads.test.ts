@@ -98,7 +98,11 @@ describe('subscription payloads at an event', () => {
     expect([readsAfterFirst, reads]).toEqual([1, 2]);
   });
 
-  it('refuses an event the log does not hold', async () => {
+  it('refuses an event the log does not hold, unless the gateway sends it as it received it live', async () => {
     await expect(payloads(9, QUEUE, [{ q: queueId }])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const resolvers = createSubscriptionPayloadResolvers(createQueueEventExecutor({ exposeInternals: false, logger }), createEventStore(log));
+    const lost = { queueId, sequence: 9, at: Date.parse('2026-01-15T09:05:00Z'), data: eventData('JOINED', 3) };
+    const [answer] = await resolvers.SubscriptionEvent.payloads(lost, { document: QUEUE, variables: [{ q: queueId }] }, context);
+    expect(answer.result).toEqual({ data: { queueUpdated: { sequence: 9, change: 'JOINED' } } });
   });
 });

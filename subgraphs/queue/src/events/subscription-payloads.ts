@@ -17,10 +17,15 @@ import type { EventStore } from './event-store';
 import { subscriptionAccess, isSubscriptionField, type SubscriptionTarget } from './subscription-access';
 import { isFinalVisitStatus, visitUpdateReasons } from './visit-relevance';
 
-/** The key of the SubscriptionEvent entity: one event of one queue. */
+/**
+ * The key of the SubscriptionEvent entity: one event of one queue. The gateway adds the entry as
+ * it received it live (`at`, `data`) only when a first ask failed because the log could not give it.
+ */
 export interface SubscriptionEventReference {
   queueId: string;
   sequence: number;
+  at?: number;
+  data?: unknown;
 }
 
 interface PayloadsArgs {
@@ -64,14 +69,18 @@ export function createSubscriptionPayloadResolvers(executor: QueueEventExecutor,
 
   return {
     SubscriptionEvent: {
-      __resolveReference: (reference: SubscriptionEventReference) => ({ queueId: reference.queueId, sequence: reference.sequence }),
+      __resolveReference: (reference: SubscriptionEventReference) => reference,
       payloads: async (parent: SubscriptionEventReference, args: PayloadsArgs, context: QueueContext): Promise<SubscriberPayload[]> => {
         const document = parsed(args.document);
         const rootField = rootFieldOf(document, args.operationName ?? undefined);
         if (!rootField || !isSubscriptionField(rootField.name.value)) throw new AppError('BAD_USER_INPUT', 'Not a subscription of this subgraph.');
-        const event = await store.event(parent.queueId, parent.sequence);
+        const given = parent.data === undefined ? undefined : { sequence: parent.sequence, at: Number(parent.at), data: parent.data };
+        const event = await store.event(parent.queueId, parent.sequence, given);
         const watchesVisit = rootField.name.value === 'visitUpdated';
-        const previous = watchesVisit && args.previousSequence != null ? await store.eventOrNull(parent.queueId, args.previousSequence) : null;
+        // The event before, to compare with: kept here since its own payloads, or read from the log;
+        // none when the log cannot give it (the visit's state is then sent once more).
+        const previous =
+          watchesVisit && args.previousSequence != null ? await store.eventOrNull(parent.queueId, args.previousSequence).catch(() => null) : null;
         return Promise.all(
           args.variables.map(async (given): Promise<SubscriberPayload> => {
             const variables = objectOf(given, 'variables');
