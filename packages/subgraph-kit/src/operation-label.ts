@@ -22,6 +22,8 @@ export const internalOperations: readonly string[] = [
   'PwaJoinQueueOf',
   'PwaPushVisit',
   'QueueUpdatedAccess',
+  'SubscriptionAccess',
+  'SubscriptionPayloads',
   'VisitUpdatedAccess',
 ];
 
