@@ -94,6 +94,13 @@ interface ScenarioResult {
   /** The gateway's own measure, mean per event: from the log to the gateway, and handing the event to every subscriber. */
   gatewayLagMs: number;
   gatewayFanOutMs: number;
+  /**
+   * CPU per delivered event while the changes ran (process_cpu_seconds_total, the mutations'
+   * own share and one /metrics scrape included): the gateway's, and the queue subgraph's
+   * (which resolves the payloads through _entities).
+   */
+  gatewayCpuMicrosPerDelivery: number;
+  queueCpuMicrosPerDelivery: number;
   subscribeSeconds: number;
   memory?: { rssPerConnectionKiB: number; rssPerSubscriptionKiB: number; heapPerConnectionKiB: number; heapPerSubscriptionKiB: number };
 }
@@ -214,6 +221,8 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: Tenant, sce
     fanOutSeconds: await scrape(gateway.baseUrl, 'wlq_subscription_event_fanout_seconds_sum'),
     lagSeconds: await scrape(gateway.baseUrl, 'wlq_subscription_event_lag_seconds_sum'),
     gatewayEvents: await scrape(gateway.baseUrl, 'wlq_subscription_event_fanout_seconds_count'),
+    gatewayCpuSeconds: await scrape(gateway.baseUrl, 'process_cpu_seconds_total'),
+    queueCpuSeconds: await scrape(graph.subgraphs.queue.baseUrl, 'process_cpu_seconds_total'),
   });
   const before = await counters();
 
@@ -269,6 +278,8 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: Tenant, sce
     otherSubgraphRequestsPerEvent: round((after.otherRequests - before.otherRequests) / events),
     gatewayLagMs: round(((after.lagSeconds - before.lagSeconds) * 1000) / Math.max(1, after.gatewayEvents - before.gatewayEvents)),
     gatewayFanOutMs: round(((after.fanOutSeconds - before.fanOutSeconds) * 1000) / Math.max(1, after.gatewayEvents - before.gatewayEvents)),
+    gatewayCpuMicrosPerDelivery: round(((after.gatewayCpuSeconds - before.gatewayCpuSeconds) * 1e6) / Math.max(1, deliveries)),
+    queueCpuMicrosPerDelivery: round(((after.queueCpuSeconds - before.queueCpuSeconds) * 1e6) / Math.max(1, deliveries)),
     subscribeSeconds: round(subscribeSeconds),
     memory:
       memoryBefore && memoryConnected && memorySubscribed
@@ -296,6 +307,7 @@ function printResult(result: ScenarioResult): void {
       `  ${line('callNext', result.mutationMs)}`,
       `  gateway: log to gateway ${result.gatewayLagMs} ms, fan-out ${result.gatewayFanOutMs} ms per event (mean)`,
       `  statements per change ${result.statementsPerChange} (per subscribe ${result.statementsPerSubscribe}); executions per event ${result.executionsPerEvent}; other subgraph requests per event ${result.otherSubgraphRequestsPerEvent}`,
+      `  CPU per delivered event: gateway ${result.gatewayCpuMicrosPerDelivery} µs, queue subgraph ${result.queueCpuMicrosPerDelivery} µs`,
       result.memory
         ? `  memory per connection: RSS ${result.memory.rssPerConnectionKiB} KiB, heap ${result.memory.heapPerConnectionKiB} KiB; per subscription: RSS ${result.memory.rssPerSubscriptionKiB} KiB, heap ${result.memory.heapPerSubscriptionKiB} KiB`
         : '',
