@@ -19,7 +19,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTenant, createTestDatabase, graphEnv, graphqlOk, startGraph, testSecrets, type RunningGraph, type Tenant } from '@waitlessq/testkit';
+import { createTestDatabase, graphEnv, graphqlOk, startGraph, testSecrets, type RunningGraph } from '@waitlessq/testkit';
+import { seedOrganization } from '../stack/seed';
 import { describeMachine, watched, type MachineLoad } from '../machine';
 import { residentBytes } from '../processes';
 import { scrape, waitUntil } from '../scrape';
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
   );
   const results: (ScenarioResult & { machine: MachineLoad })[] = [];
   try {
-    const tenant = await createTenant(graph.gateway.url, 'Bench');
+    const tenant = await benchTenant(graph.gateway.url);
     for (const scenario of scenarios) {
       process.stdout.write(`\n${scenario.name}: `);
       const { result, machine } = await watched(() => run(graph, db.url, tenant, scenario));
@@ -142,9 +143,30 @@ async function main(): Promise<void> {
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), file)}\n`);
 }
 
-async function run(graph: RunningGraph, databaseUrl: string, tenant: Tenant, scenario: Scenario): Promise<ScenarioResult> {
+/** The owner's organization, set up through the API as in production (testkit's createTenant needs invitation tokens, which production never shows). */
+interface BenchTenant {
+  ownerToken: string;
+  organizationId: string;
+  businessId: string;
+  serviceId: string;
+  apiKey: string;
+}
+
+async function benchTenant(api: string): Promise<BenchTenant> {
+  const organization = await seedOrganization(api, { queues: 0, perQueue: 0 });
+  const claims = JSON.parse(Buffer.from(organization.ownerToken.split('.')[1], 'base64url').toString('utf8')) as { org: string };
+  return {
+    ownerToken: organization.ownerToken,
+    organizationId: claims.org,
+    businessId: organization.businessId,
+    serviceId: organization.serviceIds[0],
+    apiKey: organization.apiKey,
+  };
+}
+
+async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant, scenario: Scenario): Promise<ScenarioResult> {
   const gateway = graph.gateway;
-  const owner = tenant.staff.OWNER.accessToken;
+  const owner = tenant.ownerToken;
   const queues: { id: string; visits: { id: string; token: string }[] }[] = [];
   for (let q = 0; q < scenario.queues; q++) {
     const { createQueue } = await graphqlOk<{ createQueue: { id: string } }>(gateway.url, {
@@ -164,7 +186,7 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: Tenant, sce
   if (scenario.measureMemory) await settle();
   const memoryBefore = scenario.measureMemory ? await memoryNow() : undefined;
 
-  const sockets = await openConnections(gateway.url, subscribers, scenario.screens ? { 'x-api-key': tenant.apiKey.key } : {});
+  const sockets = await openConnections(gateway.url, subscribers, scenario.screens ? { 'x-api-key': tenant.apiKey } : {});
   if (scenario.measureMemory) await settle();
   const memoryConnected = scenario.measureMemory ? await memoryNow() : undefined;
 
@@ -238,7 +260,7 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: Tenant, sce
     const expected = scenario.screens ?? scenario.perQueue - (sequence - 1);
     const started = performance.timeOrigin + performance.now();
     const { callNext } = await graphqlOk<{ callNext: { calledAt: string } }>(gateway.url, {
-      token: tenant.staff.STAFF.accessToken,
+      token: tenant.ownerToken,
       query: CALL_NEXT,
       variables: { queueId: queues[q].id },
     });
