@@ -24,7 +24,8 @@ export async function asPostgres(program: string, args: string[], env: Record<st
   const envArgs = Object.entries(env).map(([key, value]) => `${key}=${value}`);
   const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', 'env', ...envArgs, program, ...args]] : ['env', [...envArgs, program, ...args]];
   try {
-    const { stdout } = await run(file, argv, { maxBuffer: 16 * 1024 * 1024 });
+    // From /: the postgres user may not enter the caller's directory (a root-only temp clone).
+    const { stdout } = await run(file, argv, { maxBuffer: 16 * 1024 * 1024, cwd: '/' });
     return stdout;
   } catch (error) {
     const failed = error as { stderr?: string; stdout?: string; message: string };
@@ -109,6 +110,11 @@ export function cluster({ dataDir, port, socketDir, logFile }: ClusterOptions): 
       const victims = [postmaster, ...childrenOf(postmaster)];
       for (const pid of victims) signal(pid, 'SIGKILL');
       await waitFor(() => victims.every((pid) => !alive(pid)), 10_000, 'the killed PostgreSQL processes to exit');
+      // A killed postmaster leaves its socket's lock file behind, naming its PID. Where nothing
+      // reaps the killed process (a container whose init does not), it stays a zombie, which
+      // PostgreSQL's kill(pid, 0) check takes for a live postmaster: the server restored at this
+      // port would refuse to start. The processes are gone, so the lock is stale: remove it.
+      for (const name of readdirSync(socketDir)) if (name.startsWith(`.s.PGSQL.${port}`)) rmSync(path.join(socketDir, name), { force: true });
     },
     configure: (lines) => appendFileSync(path.join(dataDir, 'postgresql.conf'), `\n${lines.join('\n')}\n`),
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),

@@ -76,12 +76,16 @@ export async function runRestoreDrill(options: RestoreDrillOptions = {}): Promis
     await pgbackrest.run('check');
     const backupStarted = Date.now();
     await pgbackrest.run('backup', ['--type=full']);
-    const backupSeconds = seconds(backupStarted, Date.now());
+    const backupEnded = Date.now();
+    const backupSeconds = seconds(backupStarted, backupEnded);
     const backupSizes = await backupSize(pgbackrest.run);
 
     log('writing visits');
     const writer = await startVisitWriter(url, queue);
     await writer.waitForMore(perPhase);
+    // pgBackRest keeps a backup's stop time in whole seconds and restores to a time only from a
+    // backup that stopped before it: a target within the backup's last second finds none.
+    await waitFor(() => Date.now() >= backupEnded + 1_100, 5_000, 'a target time past the backup');
     const target = await writer.mark();
     await writer.waitForMore(perPhase);
     // A point-in-time restore needs WAL past the target in the archive (a commit after it).
