@@ -21,14 +21,15 @@ export interface QueueContext extends BaseContext {
 export function createContextFactory(peers: { businessPeer: BusinessPeer; customerPeer: CustomerPeer }, summaries: QueueSummaries) {
   return (base: BaseContext): QueueContext => {
     const prisma = base.runtime.db.prisma;
-    const queueLoaders = createQueueLoaders(prisma, base.identity);
+    const visitLoaders = createVisitLoaders(prisma, base.identity);
+    const queueLoaders = createQueueLoaders(prisma, base.identity, visitLoaders);
     return {
       ...base,
       ...peers,
       summaries,
       loaders: {
         ...queueLoaders,
-        ...createVisitLoaders(prisma, base.identity),
+        ...visitLoaders,
         queueSummary: createQueueSummaryLoader(summaries, queueLoaders),
         notificationsByVisit: createNotificationLoader(prisma),
       },
@@ -44,6 +45,7 @@ export function createContextFactory(peers: { businessPeer: BusinessPeer; custom
 export async function forgetQueue(context: QueueContext, queueId: string): Promise<void> {
   context.loaders.queueById.clear(queueId);
   context.loaders.waitingLine.clear(queueId);
+  context.loaders.waitingLineWithVisits?.clear(queueId);
   context.loaders.servingNow.clear(queueId);
   context.loaders.queueSummary.clear(queueId);
   await context.summaries.changed(queueId);

@@ -3,23 +3,52 @@ import type { Identity } from '@waitlessq/auth';
 import type { PrismaClient, Queue, Visit } from '@waitlessq/database';
 import { createByIdLoader, groupBy, organizationScope } from '@waitlessq/subgraph-kit';
 import { isUuid } from '@waitlessq/validation';
-import { readLines, type WaitingPlace } from '../visits/line';
-import type { Line } from '../visits/positions';
+import type { WaitingPlace } from '../visits/line';
+import { readLineReads } from '../visits/line-read';
+import type { VisitLoaders } from '../visits/loaders';
+import { createLine, type Line } from '../visits/positions';
 
 export interface QueueLoaders {
   /** Any queue by id; callers decide who may see it (access.ts). */
   queueById: DataLoader<string, Queue | null>;
   /** The queues of a business inside the caller's organization (all of them for a service). */
   queuesByBusiness: DataLoader<string, Queue[]>;
-  /** The waiting line of a queue, ordered: positions and estimates of every visit come from it. */
+  /**
+   * The waiting line of a queue, ordered: positions and estimates of every visit come from it.
+   * Read in one statement with the queue and its business's service times, which answer
+   * `queueById` and `serviceTimesByBusiness` for the request too.
+   */
   waitingLine: DataLoader<string, Line<WaitingPlace>>;
+  /**
+   * The same read with the waiting visits whole (`Queue.waiting`), answering `waitingLine` and
+   * `visitById` too. Absent where the loaders answer from memory (subscription payloads).
+   */
+  waitingLineWithVisits?: DataLoader<string, Line<WaitingPlace>>;
   /** CALLED and SERVING visits of a queue, earliest call first. */
   servingNow: DataLoader<string, Visit[]>;
 }
 
-export function createQueueLoaders(prisma: PrismaClient, identity: Identity): QueueLoaders {
+/** `visitLoaders`: the request's visit loaders, primed by each line read (a line read alone primes only `queueById`). */
+export function createQueueLoaders(
+  prisma: PrismaClient,
+  identity: Identity,
+  visitLoaders?: Pick<VisitLoaders, 'visitById' | 'serviceTimesByBusiness'>,
+): QueueLoaders {
   const organizationId = organizationScope(identity);
   const queueById = createByIdLoader((ids) => prisma.queue.findMany({ where: { id: { in: ids.filter(isUuid) } } }));
+  // prime() keeps what a loader holds already: what the request read earlier stays.
+  const readLinesPriming = async (queueIds: readonly string[], withVisits: boolean) => {
+    const reads = await readLineReads(prisma, queueIds, { withVisits });
+    for (const { queue, line, visits, serviceTimes } of reads.values()) {
+      queueById.prime(queue.id, queue);
+      visitLoaders?.serviceTimesByBusiness.prime(queue.businessId, serviceTimes);
+      if (withVisits) waitingLine.prime(queue.id, line);
+      for (const visit of visits ?? []) visitLoaders?.visitById.prime(visit.id, visit);
+    }
+    // A queue that does not exist has an empty line, as before.
+    return queueIds.map((id) => reads.get(id)?.line ?? createLine<WaitingPlace>([]));
+  };
+  const waitingLine = new DataLoader<string, Line<WaitingPlace>>((queueIds) => readLinesPriming(queueIds, false));
   return {
     queueById,
     queuesByBusiness: new DataLoader(async (businessIds) => {
@@ -32,10 +61,8 @@ export function createQueueLoaders(prisma: PrismaClient, identity: Identity): Qu
       const byBusiness = groupBy(rows, (row) => row.businessId);
       return businessIds.map((id) => byBusiness.get(id) ?? []);
     }),
-    waitingLine: new DataLoader(async (queueIds) => {
-      const lines = await readLines(prisma, queueIds);
-      return queueIds.map((id) => lines.get(id)!);
-    }),
+    waitingLine,
+    waitingLineWithVisits: new DataLoader((queueIds) => readLinesPriming(queueIds, true)),
     servingNow: new DataLoader(async (queueIds) => {
       const rows = await prisma.visit.findMany({
         where: { queueId: { in: [...queueIds] }, status: { in: ['CALLED', 'SERVING'] } },

@@ -3,7 +3,8 @@ import type { PrismaClient, Queue } from '@waitlessq/database';
 import type { JsonCache } from '@waitlessq/redis';
 import { createCache, reviveDates, type ServiceRuntime } from '@waitlessq/subgraph-kit';
 import { isUuid } from '@waitlessq/validation';
-import { readLines, type WaitingPlace } from '../visits/line';
+import type { WaitingPlace } from '../visits/line';
+import { readLineReads } from '../visits/line-read';
 import type { Line } from '../visits/positions';
 import { formatTicket } from '../visits/tickets';
 import type { QueueLoaders } from './loaders';
@@ -64,13 +65,16 @@ export function createQueueSummaryLoader(summaries: QueueSummaries, loaders: Que
   });
 }
 
+/** One statement for every missing summary. */
 async function readSummaries(db: PrismaClient, queueIds: string[]): Promise<Map<string, QueueSummary>> {
-  const [queues, lines] = await Promise.all([db.queue.findMany({ where: { id: { in: queueIds } } }), readLines(db, queueIds)]);
-  return new Map(queues.map((queue) => [queue.id, summarize(queue, lines.get(queue.id))]));
+  const reads = await readLineReads(db, queueIds);
+  return new Map([...reads.values()].map(({ queue, line }) => [queue.id, summarize(queue, line)]));
 }
 
 async function summariesFromLoaders(loaders: QueueLoaders, queueIds: string[]): Promise<Map<string, QueueSummary>> {
-  const [queues, lines] = await Promise.all([loaders.queueById.loadMany(queueIds), loaders.waitingLine.loadMany(queueIds)]);
+  // The lines first: their read brings the queues (one statement, not two).
+  const lines = await loaders.waitingLine.loadMany(queueIds);
+  const queues = await loaders.queueById.loadMany(queueIds);
   const summaries = new Map<string, QueueSummary>();
   queues.forEach((queue, i) => {
     const line = lines[i];

@@ -43,8 +43,9 @@ export async function resolveVisitReference(context: QueueContext, id: string): 
  */
 export async function waitOf(context: QueueContext, visit: Visit): Promise<WaitInLine | null> {
   if (visit.status !== 'WAITING') return null;
-  const [line, queue, serviceTimes] = await Promise.all([
-    context.loaders.waitingLine.load(visit.queueId),
+  // The line first: its read brings the queue and the service times too (queues/loaders.ts).
+  const line = await context.loaders.waitingLine.load(visit.queueId);
+  const [queue, serviceTimes] = await Promise.all([
     context.loaders.queueById.load(visit.queueId),
     context.loaders.serviceTimesByBusiness.load(visit.businessId),
   ]);

@@ -183,8 +183,9 @@ describe('the line', () => {
     };
     const few = await statementsFor(2);
     expect(await statementsFor(12)).toBe(few);
-    // queue, line, serving now, visits, history, service times: one each.
-    expect(few).toBe(6);
+    // The summary (the queue with its line and service times), the line with its visits (caches
+    // are off: each is one statement), serving now, history.
+    expect(few).toBe(4);
   });
 
   it('answers null when nobody waits', async () => {

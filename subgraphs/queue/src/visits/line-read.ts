@@ -1,0 +1,116 @@
+import { Prisma, type Queue, type Visit } from '@waitlessq/database';
+import { isUuid } from '@waitlessq/validation';
+import type { ServiceTimes } from './estimates';
+import { appointmentGraceMs, appointmentHorizonMs, type Db, type WaitingPlace } from './line';
+import { createLine, type Line } from './positions';
+
+/** Everything a read of a queue's line needs, from one statement. */
+export interface LineRead {
+  queue: Queue;
+  line: Line<WaitingPlace>;
+  /** The measured service times of the queue's business. */
+  serviceTimes: ServiceTimes;
+  /** The waiting visits, whole rows (the staff line shows them), when asked for: else null. */
+  visits: Visit[] | null;
+}
+
+/** [id, priority, lineAt or scheduledAt, ticketNumber, serviceId, expectedServiceMinutes] */
+type PlaceRow = [string, number, string | null, number | null, string | null, number | null];
+
+interface LineReadRow {
+  queue: Record<string, unknown>;
+  serviceTimes: Record<string, number>;
+  waiting: PlaceRow[];
+  visits: Record<string, unknown>[] | null;
+  appointments: PlaceRow[];
+}
+
+/**
+ * The queues, their lines (the waiting visits, whole rows `withVisits`, and the booked appointments expected to
+ * enter, by the rule of line.ts expectedAppointments), and their businesses' measured service
+ * times, built as JSON by PostgreSQL in one statement however long the lines: what the hot
+ * reads (the staff line, a walk-in polling its visit, a summary) used to read in three or four.
+ * A queue that does not exist is absent from the map. A raw query: the read router sends it to
+ * the primary even where model reads would go to a replica (packages/database read-router.ts).
+ */
+export async function readLineReads(db: Db, queueIds: readonly string[], { withVisits = false, now = new Date() } = {}): Promise<Map<string, LineRead>> {
+  const ids = queueIds.filter(isUuid);
+  if (!ids.length) return new Map();
+  const expected = Prisma.sql`v."status" = 'BOOKED'::"VisitStatus" AND v."kind" = 'APPOINTMENT'::"VisitKind"
+    AND v."scheduledAt" <= ${new Date(now.getTime() + appointmentHorizonMs)}::timestamp(3)
+    AND (v."checkInDeadline" >= ${now}::timestamp(3)
+         OR (v."checkInDeadline" IS NULL AND v."scheduledAt" >= ${new Date(now.getTime() - appointmentGraceMs)}::timestamp(3)))`;
+  const rows = await db.$queryRaw<LineReadRow[]>`
+    SELECT row_to_json(q) AS "queue",
+      COALESCE((SELECT json_object_agg(s."serviceKey", s."averageSeconds") FROM "ServiceTimeStat" s WHERE s."businessId" = q."businessId"), '{}'::json) AS "serviceTimes",
+      COALESCE((
+        SELECT json_agg(json_build_array(v."id", v."priority", v."lineAt", v."ticketNumber", v."serviceId", v."expectedServiceMinutes"))
+        FROM "Visit" v WHERE v."queueId" = q."id" AND v."status" = 'WAITING'::"VisitStatus"
+      ), '[]'::json) AS "waiting",
+      CASE WHEN ${withVisits}::boolean THEN COALESCE((
+        SELECT json_agg(row_to_json(v)) FROM "Visit" v WHERE v."queueId" = q."id" AND v."status" = 'WAITING'::"VisitStatus"
+      ), '[]'::json) END AS "visits",
+      COALESCE((
+        SELECT json_agg(json_build_array(v."id", v."priority", v."scheduledAt", v."ticketNumber", v."serviceId", v."expectedServiceMinutes"))
+        FROM "Visit" v WHERE v."queueId" = q."id" AND ${expected}
+      ), '[]'::json) AS "appointments"
+    FROM "Queue" q
+    WHERE q."id" = ANY(${ids}::uuid[])`;
+  return new Map(rows.map((row) => [row.queue.id as string, toLineRead(row)]));
+}
+
+function toLineRead(row: LineReadRow): LineRead {
+  return {
+    queue: revive<Queue>(row.queue, queueInstants, []),
+    // As line.ts appointmentPlace: an appointment stands at its scheduled time.
+    line: createLine(row.waiting.map(toPlace), row.appointments.map(toPlace)),
+    serviceTimes: new Map(Object.entries(row.serviceTimes)),
+    visits: row.visits?.map((json) => revive<Visit>(json, visitInstants, visitDays)) ?? null,
+  };
+}
+
+const toPlace = ([id, priority, lineAt, ticketNumber, serviceId, expectedServiceMinutes]: PlaceRow): WaitingPlace => ({
+  id,
+  priority,
+  lineAt: instant(lineAt),
+  ticketNumber,
+  serviceId,
+  expectedServiceMinutes,
+});
+
+/** `timestamp(3)` columns come as UTC without a zone (`2025-01-31T09:30:00.123`), `date` ones as `2025-01-31`: as Prisma reads them. */
+const instant = (value: string | null): Date | null => (value === null ? null : new Date(`${value}Z`));
+
+function revive<T>(json: Record<string, unknown>, instants: readonly string[], days: readonly string[]): T {
+  const row = { ...json };
+  for (const column of instants) row[column] = instant(row[column] as string | null);
+  for (const column of days) row[column] = row[column] === null ? null : new Date(row[column] as string);
+  return row as T;
+}
+
+// The DateTime columns of the models (prisma/schema/queue.prisma); a test compares these reads with Prisma's.
+const queueInstants = ['createdAt', 'updatedAt'] as const satisfies readonly (keyof Queue)[];
+const visitDays = ['ticketDay', 'bookingDay'] as const satisfies readonly (keyof Visit)[];
+const visitInstants = [
+  'scheduledAt',
+  'scheduledEndAt',
+  'blockedFrom',
+  'blockedUntil',
+  'checkInDeadline',
+  'cancellableUntil',
+  'lineAt',
+  'remindAt',
+  'remindedAt',
+  'joinedAt',
+  'bookedAt',
+  'approvedAt',
+  'checkedInAt',
+  'calledAt',
+  'servedAt',
+  'doneAt',
+  'cancelledAt',
+  'noShowAt',
+  'rolledUpAt',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof Visit)[];
