@@ -4,7 +4,7 @@ import type { PrismaClient, Queue, Visit } from '@waitlessq/database';
 import { createByIdLoader, groupBy, organizationScope } from '@waitlessq/subgraph-kit';
 import { isUuid } from '@waitlessq/validation';
 import type { WaitingPlace } from '../visits/line';
-import { readLineReads } from '../visits/line-read';
+import { readLineReads, type LineRead } from '../visits/line-read';
 import type { VisitLoaders } from '../visits/loaders';
 import { createLine, type Line } from '../visits/positions';
 
@@ -35,10 +35,25 @@ export function createQueueLoaders(
   visitLoaders?: Pick<VisitLoaders, 'visitById' | 'serviceTimesByBusiness'>,
 ): QueueLoaders {
   const organizationId = organizationScope(identity);
-  const queueById = createByIdLoader((ids) => prisma.queue.findMany({ where: { id: { in: ids.filter(isUuid) } } }));
+  // Line reads under way, by queue: a queue asked for meanwhile (a visit's `queue` next to its
+  // position) comes with its line rather than in a statement of its own.
+  const linesInFlight = new Map<string, Promise<Map<string, LineRead>>>();
+  const queueById = createByIdLoader(async (ids) => {
+    const withLine = ids.filter((id) => linesInFlight.has(id));
+    const rest = ids.filter((id) => !linesInFlight.has(id) && isUuid(id));
+    const [fromLines, read] = await Promise.all([
+      Promise.all(withLine.map(async (id) => (await linesInFlight.get(id)!).get(id)?.queue)),
+      rest.length ? prisma.queue.findMany({ where: { id: { in: rest } } }) : [],
+    ]);
+    return [...fromLines.filter((queue): queue is Queue => queue !== undefined), ...read];
+  });
   // prime() keeps what a loader holds already: what the request read earlier stays.
   const readLinesPriming = async (queueIds: readonly string[], withVisits: boolean) => {
-    const reads = await readLineReads(prisma, queueIds, { withVisits });
+    const reading = readLineReads(prisma, queueIds, { withVisits });
+    for (const id of queueIds) linesInFlight.set(id, reading);
+    const reads = await reading.finally(() => {
+      for (const id of queueIds) if (linesInFlight.get(id) === reading) linesInFlight.delete(id);
+    });
     for (const { queue, line, visits, serviceTimes } of reads.values()) {
       queueById.prime(queue.id, queue);
       visitLoaders?.serviceTimesByBusiness.prime(queue.businessId, serviceTimes);
