@@ -116,8 +116,9 @@ describe('a replica that lags (replay paused)', () => {
     expect(onPrimary.map((row) => row.application_name)).not.toContain('waitlessq-replica-0');
     expect(onPrimary.some((row) => row.application_name === 'waitlessq-primary' && /INSERT INTO/i.test(row.query))).toBe(true);
 
-    // Raw queries run on the primary unless a replica is asked for.
-    expect(await anonymous(() => db.prisma.$queryRaw`SELECT pg_is_in_recovery() AS r`)).toEqual([{ r: false }]);
+    // A read-only raw query goes where a model read would; the primary client is the primary.
+    expect(await anonymous(() => db.prisma.$queryRaw`SELECT pg_is_in_recovery() AS r`)).toEqual([{ r: true }]);
+    expect(await anonymous(() => db.primary.$queryRaw`SELECT pg_is_in_recovery() AS r`)).toEqual([{ r: false }]);
     expect(await anonymous(() => db.replica().$queryRaw`SELECT pg_is_in_recovery() AS r`)).toEqual([{ r: true }]);
   });
 
@@ -154,6 +155,22 @@ describe('a replica that lags (replay paused)', () => {
     expect(await anonymous(() => db.prisma.organization.count({ where: { id } }))).toBe(0);
     // Outside any request nobody knows what was written: the primary answers.
     expect(await db.prisma.organization.findUnique({ where: { id } })).not.toBeNull();
+  });
+
+  it('sends a read-only raw statement where a model read would go, and raw statements that write to the primary', async () => {
+    const org = await newOrganization(db, 'staff:raw-reader');
+    const rawRead = (actorKey: string, primary = false) =>
+      runInRequestScope({ actorKey, primary }, () => db.prisma.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Organization" WHERE "id" = ${org.id}::uuid`);
+    expect(await rawRead('staff:someone-else')).toEqual([]); // the lagging replica
+    expect(await rawRead('staff:raw-reader')).toEqual([{ id: org.id }]); // read-your-writes
+    expect(await rawRead('staff:someone-else', true)).toEqual([{ id: org.id }]); // a mutation
+    const unsafe = await runInRequestScope({ actorKey: null }, () => db.prisma.$queryRawUnsafe<{ r: boolean }[]>('SELECT pg_is_in_recovery() AS r'));
+    expect(unsafe).toEqual([{ r: true }]);
+    const locked = await runInRequestScope(
+      { actorKey: null },
+      () => db.prisma.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Organization" WHERE "id" = ${org.id}::uuid FOR UPDATE`,
+    );
+    expect(locked).toEqual([{ id: org.id }]); // FOR UPDATE: the primary
   });
 
   it('reads from the primary from the first statement of a mutation, even what another actor just wrote', async () => {

@@ -82,8 +82,9 @@ export interface ReadRouterOptions {
 }
 
 /**
- * The routed client: writes, transactions and raw queries on the primary; model reads on a
- * healthy replica unless read-your-writes needs the primary.
+ * The routed client: writes, transactions and raw statements that may write on the primary;
+ * model reads and read-only raw statements on a healthy replica unless read-your-writes needs
+ * the primary.
  *
  * @prisma/extension-read-replicas picks a replica at random from the fixed list it was given,
  * which would keep sending reads to a replica that is down or lagging. So there is one instance
@@ -143,6 +144,22 @@ export function createReadRouter(options: ReadRouterOptions) {
     }
   };
 
+  const readRawFromReplica = async (index: number, operation: '$queryRaw' | '$queryRawUnsafe', args: unknown, onPrimary: () => Promise<unknown>) => {
+    try {
+      noteQueryTarget('replica');
+      const replica = (readers[index] as unknown as { $replica(): Record<typeof operation, (...args: unknown[]) => Promise<unknown>> }).$replica();
+      // $queryRaw's args are its Prisma.Sql; $queryRawUnsafe's the statement and its values.
+      return await (operation === '$queryRaw' ? replica.$queryRaw(args) : replica.$queryRawUnsafe(...(args as unknown[])));
+    } catch (error) {
+      const verdict = replicaCouldNotAnswer(error);
+      if (!verdict.retry) throw error;
+      if (verdict.replicaDown) options.markReplicaDown(index, error as Error);
+      logger.warn({ err: error, operation }, 'replica read failed; reading from the primary');
+      noteQueryTarget('primary');
+      return onPrimary();
+    }
+  };
+
   const routed = routedBase.$extends({
     name: 'waitlessq-read-router',
     query: {
@@ -157,7 +174,11 @@ export function createReadRouter(options: ReadRouterOptions) {
           const index = (await mayUseReplica(scope)) ? pickReplica() : undefined;
           return index === undefined ? query(args) : readFromReplica(index, model, operation, args, () => query(args));
         }
-        if (!inTransaction && (operation === '$queryRaw' || operation === '$queryRawUnsafe') && !rawQueryWrites(operation, args)) return query(args);
+        if (!inTransaction && (operation === '$queryRaw' || operation === '$queryRawUnsafe') && !rawQueryWrites(operation, args)) {
+          // A read-only raw statement (a hot read built as JSON by PostgreSQL) follows the rules of a model read.
+          const index = (await mayUseReplica(scope)) ? pickReplica() : undefined;
+          return index === undefined ? query(args) : readRawFromReplica(index, operation, args, () => query(args));
+        }
         const [, result] = await Promise.all([noteWrite(scope), query(args)]);
         return result;
       },
