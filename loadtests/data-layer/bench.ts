@@ -8,11 +8,18 @@
  * it does not depend on what else runs.
  *
  *   npm run build && npx tsx loadtests/data-layer/bench.ts [--seconds 20] [--rounds 4] [--concurrency 8] [--only replica+cache]
+ *     [--compare /tmp/old] [--cpu-prof /tmp/profiles] [--out results.json]
+ *
+ * --compare runs every chosen configuration a second time on another checkout's build (a `git
+ * worktree` of an older commit, after its `npm ci` and build), in the same interleaved rounds,
+ * so that old and new code share the machine's noise. --cpu-prof starts the services with
+ * `--cpu-prof` and writes their V8 profiles (one per process, on exit) to that directory.
  *
  * Needs what the integration tests need: PostgreSQL on 127.0.0.1:5432, its streaming replica
  * on 5433 (scripts/replica/start-replica.sh) and Redis on 6379. Targets 127.0.0.1 only.
  */
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, graphEnv, graphqlOk, rateLimitsOff, startGraph, type RunningGraph, type TestDatabase } from '@waitlessq/testkit';
@@ -28,6 +35,12 @@ interface Options {
   warmupSeconds: number;
   concurrency: number;
   only?: string;
+  /** Another checkout whose build runs the same configurations beside this one's. */
+  compare?: string;
+  /** A directory for the services' V8 CPU profiles. */
+  cpuProf?: string;
+  /** Where the raw figures go (results.json beside this file). */
+  out: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -41,6 +54,9 @@ function parseOptions(argv: string[]): Options {
     warmupSeconds: Number(value('--warmup') ?? 4),
     concurrency: Number(value('--concurrency') ?? 8),
     only: value('--only'),
+    compare: value('--compare') && path.resolve(value('--compare')!),
+    cpuProf: value('--cpu-prof') && path.resolve(value('--cpu-prof')!),
+    out: path.resolve(value('--out') ?? path.join(__dirname, 'results.json')),
   };
 }
 
@@ -51,8 +67,23 @@ const configurations = [
   { name: 'replica + cache', replica: true, cache: true },
 ] as const;
 
+/** A build to run: this checkout's, or another's (`--compare`), named by its commit. */
+interface Build {
+  name: string;
+  checkout?: string;
+}
+
+function buildOf(checkout: string | undefined): Build {
+  const commit = execFileSync('git', ['-C', checkout ?? path.resolve(__dirname, '../..'), 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  return { name: checkout ? `${commit} (${checkout})` : commit, checkout };
+}
+
+const serviceNames = ['gateway', 'user', 'business', 'queue', 'pwa'] as const;
+type ServiceCpu = Record<(typeof serviceNames)[number], number>;
+
 interface RunResult {
   configuration: string;
+  build: string;
   requests: number;
   errors: number;
   seconds: number;
@@ -62,6 +93,8 @@ interface RunResult {
   p99Ms: number;
   /** CPU time of the gateway and the four subgraphs per request (PostgreSQL, Redis and the load generator not included). */
   cpuMsPerRequest: number;
+  /** The same per process. */
+  cpuMsPerRequestByService: ServiceCpu;
   byOperation: Record<string, { count: number; p95Ms: number }>;
   database: DatabaseWork;
   /** The machine's load in each round of this configuration (loadtests/machine.ts). */
@@ -180,6 +213,7 @@ async function load(api: string, seedData: Seed, seconds: number, concurrency: n
 
 interface Prepared {
   configuration: (typeof configurations)[number];
+  build: Build;
   db: TestDatabase;
   graph: RunningGraph;
   api: string;
@@ -196,16 +230,20 @@ interface Totals {
   seconds: number;
   /** Sums of the metric deltas of every round. */
   deltas: Sample;
-  cpuSeconds: number;
+  cpuSeconds: ServiceCpu;
   machines: MachineLoad[];
 }
 
-/** CPU seconds (user + system) the five service processes have used so far. */
-function servicesCpuSeconds(graph: RunningGraph): number {
-  return [graph.gateway, ...Object.values(graph.subgraphs)].reduce((sum, service) => sum + cpuSeconds(service.process.pid!), 0);
+/** CPU seconds (user + system) each of the five service processes has used so far. */
+function servicesCpuSeconds(graph: RunningGraph): ServiceCpu {
+  const services = { gateway: graph.gateway, ...graph.subgraphs };
+  return Object.fromEntries(serviceNames.map((name) => [name, cpuSeconds(services[name].process.pid!)])) as ServiceCpu;
 }
 
-async function prepare(configuration: (typeof configurations)[number], options: Options): Promise<Prepared> {
+const noCpu = (): ServiceCpu => Object.fromEntries(serviceNames.map((name) => [name, 0])) as ServiceCpu;
+const sum = (cpu: ServiceCpu) => serviceNames.reduce((total, name) => total + cpu[name], 0);
+
+async function prepare(configuration: (typeof configurations)[number], build: Build, options: Options): Promise<Prepared> {
   const db = await createTestDatabase();
   const env: Record<string, string> = graphEnv(db, {
     REDIS_KEY_PREFIX: `bench:${db.name}:`,
@@ -220,18 +258,25 @@ async function prepare(configuration: (typeof configurations)[number], options: 
     await waitForReplica(replica.toString());
     env.DATABASE_REPLICA_URLS = replica.toString();
   }
-  const graph = await startGraph(env);
+  if (options.cpuProf) {
+    const dir = path.join(options.cpuProf, `${configuration.name.replace(/\W+/g, '-')}-${build.name.split(' ')[0]}`);
+    mkdirSync(dir, { recursive: true });
+    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${dir}`.trim();
+  }
+  // Five processes starting at once on a busy machine can take longer than the default 30 s.
+  const graph = await startGraph(env, { checkout: build.checkout, startTimeoutMs: 120_000 });
   const api = graph.gateway.url;
   const seedData = await seed(api);
   await load(api, seedData, options.warmupSeconds, options.concurrency);
   return {
     configuration,
+    build,
     db,
     graph,
     api,
     subgraphUrls: Object.values(graph.subgraphs).map((service) => service.baseUrl),
     seed: seedData,
-    totals: { latencies: [], byOperation: new Map(), errors: 0, firstErrors: [], seconds: 0, deltas: { series: new Map() }, cpuSeconds: 0, machines: [] },
+    totals: { latencies: [], byOperation: new Map(), errors: 0, firstErrors: [], seconds: 0, deltas: { series: new Map() }, cpuSeconds: noCpu(), machines: [] },
   };
 }
 
@@ -245,7 +290,7 @@ async function round(prepared: Prepared, options: Options): Promise<void> {
   const machine = watch.stop();
   const cpuAfter = servicesCpuSeconds(prepared.graph);
   totals.machines.push(machine);
-  process.stderr.write(`  ${prepared.configuration.name}: ${describeMachine(machine)}\n`);
+  process.stderr.write(`  ${label(prepared)}: ${describeMachine(machine)}\n`);
   const after = await readMetrics(prepared.subgraphUrls);
   for (const [key, value] of after.series) totals.deltas.series.set(key, (totals.deltas.series.get(key) ?? 0) + value - (before.series.get(key) ?? 0));
   totals.latencies.push(...run.latencies);
@@ -253,16 +298,18 @@ async function round(prepared: Prepared, options: Options): Promise<void> {
   totals.errors += run.errors;
   totals.firstErrors.push(...run.firstErrors.slice(0, 3 - totals.firstErrors.length));
   totals.seconds += run.seconds;
-  totals.cpuSeconds += cpuAfter - cpuBefore;
+  for (const name of serviceNames) totals.cpuSeconds[name] += cpuAfter[name] - cpuBefore[name];
 }
 
 function summarize(prepared: Prepared): RunResult {
   const { totals } = prepared;
   const latencies = [...totals.latencies].sort((a, b) => a - b);
   const round1 = (n: number) => Math.round(n * 10) / 10;
-  if (totals.firstErrors.length) console.error(`${prepared.configuration.name}: errors, e.g.\n  ${totals.firstErrors.join('\n  ')}`);
+  const perRequest = (cpuSeconds: number) => Math.round((cpuSeconds * 1000 * 100) / Math.max(1, latencies.length)) / 100;
+  if (totals.firstErrors.length) console.error(`${label(prepared)}: errors, e.g.\n  ${totals.firstErrors.join('\n  ')}`);
   return {
     configuration: prepared.configuration.name,
+    build: prepared.build.name,
     requests: latencies.length,
     errors: totals.errors,
     seconds: round1(totals.seconds),
@@ -270,7 +317,8 @@ function summarize(prepared: Prepared): RunResult {
     p50Ms: round1(percentile(latencies, 0.5)),
     p95Ms: round1(percentile(latencies, 0.95)),
     p99Ms: round1(percentile(latencies, 0.99)),
-    cpuMsPerRequest: round1((totals.cpuSeconds * 1000) / Math.max(1, latencies.length)),
+    cpuMsPerRequest: round1((sum(totals.cpuSeconds) * 1000) / Math.max(1, latencies.length)),
+    cpuMsPerRequestByService: Object.fromEntries(serviceNames.map((name) => [name, perRequest(totals.cpuSeconds[name])])) as ServiceCpu,
     byOperation: Object.fromEntries(
       [...totals.byOperation].map(([name, values]) => {
         values.sort((a, b) => a - b);
@@ -282,13 +330,15 @@ function summarize(prepared: Prepared): RunResult {
   };
 }
 
+const label = (prepared: Prepared) => `${prepared.configuration.name} @ ${prepared.build.name}`;
+
 function table(results: RunResult[]): string {
   const fixed = (n: number, digits = 1) => n.toFixed(digits);
   const rows = results.map((r) => {
     const d = r.database;
     const statements = d.statements.primary + d.statements.replica;
     const ratio = d.cache.hits + d.cache.misses === 0 ? '–' : `${fixed((100 * d.cache.hits) / (d.cache.hits + d.cache.misses))} %`;
-    return `| ${r.configuration} | ${r.throughput} | ${fixed(r.p50Ms)} / ${fixed(r.p95Ms)} / ${fixed(r.p99Ms)} | ${r.errors} | ${fixed(r.cpuMsPerRequest)} | ${fixed(statements / r.requests, 2)} (${fixed((100 * d.statements.replica) / Math.max(1, statements), 0)} % replica) | ${fixed(d.p50Ms, 2)} / ${fixed(d.p95Ms, 2)} / ${fixed(d.p99Ms, 2)} | ${ratio} |`;
+    return `| ${r.configuration} @ ${r.build} | ${r.throughput} | ${fixed(r.p50Ms)} / ${fixed(r.p95Ms)} / ${fixed(r.p99Ms)} | ${r.errors} | ${fixed(r.cpuMsPerRequest)} | ${fixed(statements / r.requests, 2)} (${fixed((100 * d.statements.replica) / Math.max(1, statements), 0)} % replica) | ${fixed(d.p50Ms, 2)} / ${fixed(d.p95Ms, 2)} / ${fixed(d.p99Ms, 2)} | ${ratio} |`;
   });
   return [
     '| configuration | requests/s | API p50 / p95 / p99 (ms) | errors | service CPU ms per request | statements per operation | database p50 / p95 / p99 (ms) | cache hit ratio |',
@@ -297,15 +347,28 @@ function table(results: RunResult[]): string {
   ].join('\n');
 }
 
+function cpuTable(results: RunResult[]): string {
+  return [
+    `| configuration | ${serviceNames.join(' | ')} | all |`,
+    `| --- |${serviceNames.map(() => ' ---: |').join('')} ---: |`,
+    ...results.map(
+      (r) =>
+        `| ${r.configuration} @ ${r.build} | ${serviceNames.map((name) => r.cpuMsPerRequestByService[name].toFixed(2)).join(' | ')} | ${sum(r.cpuMsPerRequestByService).toFixed(2)} |`,
+    ),
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const chosen = configurations.filter((c) => !options.only || c.name.replace(/ /g, '') === options.only.replace(/ /g, ''));
+  const builds = [buildOf(undefined), ...(options.compare ? [buildOf(options.compare)] : [])];
   const prepared: Prepared[] = [];
   try {
-    for (const configuration of chosen) {
-      process.stderr.write(`starting "${configuration.name}"...\n`);
-      prepared.push(await prepare(configuration, options));
-    }
+    for (const configuration of chosen)
+      for (const build of builds) {
+        process.stderr.write(`starting "${configuration.name}" @ ${build.name}...\n`);
+        prepared.push(await prepare(configuration, build, options));
+      }
     for (let i = 0; i < options.rounds; i += 1) {
       process.stderr.write(`round ${i + 1} of ${options.rounds}\n`);
       for (const configuration of prepared) await round(configuration, options);
@@ -317,13 +380,16 @@ async function main(): Promise<void> {
     }
   }
   const results = prepared.map(summarize);
-  const out = path.join(__dirname, 'results.json');
+  const out = options.out;
   writeFileSync(out, `${JSON.stringify({ options, at: new Date().toISOString(), results }, null, 2)}\n`);
   console.log(table(results));
+  console.log(`\nservice CPU ms per request, by process:\n${cpuTable(results)}`);
   const busy = results.filter((r) => r.machine.busyRounds > 0);
   if (busy.length)
-    console.log(`\nBUSY: ${busy.map((r) => `${r.configuration} (${r.machine.busyRounds} of ${options.rounds} rounds)`).join(', ')}: not figures to quote`);
-  console.log(`\nper operation p95 (ms):\n${results.map((r) => `${r.configuration}: ${JSON.stringify(r.byOperation)}`).join('\n')}`);
+    console.log(
+      `\nBUSY: ${busy.map((r) => `${r.configuration} @ ${r.build} (${r.machine.busyRounds} of ${options.rounds} rounds)`).join(', ')}: not figures to quote`,
+    );
+  console.log(`\nper operation p95 (ms):\n${results.map((r) => `${r.configuration} @ ${r.build}: ${JSON.stringify(r.byOperation)}`).join('\n')}`);
   console.log(`\nwritten: ${path.relative(process.cwd(), out)}`);
 }
 

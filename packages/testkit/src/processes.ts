@@ -16,7 +16,8 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-const entry = (name: ServiceName) => path.join(root, name === 'gateway' || name === 'workers' ? name : `subgraphs/${name}`, 'dist/main.js');
+const entry = (name: ServiceName, checkout = root) =>
+  path.join(checkout, name === 'gateway' || name === 'workers' ? name : `subgraphs/${name}`, 'dist/main.js');
 
 /**
  * Starts a built service (`npm run build` first) as its own process and waits until its
@@ -26,12 +27,18 @@ const entry = (name: ServiceName) => path.join(root, name === 'gateway' || name 
 export interface StartOptions {
   /** How long a process may take to answer /health (30 s; more for a suite that starts many on a busy machine). */
   startTimeoutMs?: number;
+  /**
+   * Another checkout whose built services to run instead of this one's (a benchmark comparing
+   * builds side by side, e.g. a `git worktree` of an older commit after its `npm ci` and build).
+   */
+  checkout?: string;
 }
 
 export async function startService(name: ServiceName, env: Record<string, string>, options: StartOptions = {}): Promise<RunningService> {
   const port = Number(env.PORT ?? (await freePort()));
-  const child = spawn(process.execPath, [entry(name)], {
-    cwd: root,
+  const checkout = options.checkout ?? root;
+  const child = spawn(process.execPath, [entry(name, checkout)], {
+    cwd: checkout,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
