@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parse } from 'graphql';
 import { createLogger } from '@waitlessq/observability';
 import { createEventLog, createRedis, type EventLog } from '@waitlessq/redis';
 import type { QueueContext } from '../context';
@@ -96,6 +97,50 @@ describe('subscription payloads at an event', () => {
     await payloads(3, VISIT, [{ id: visitId }], 2);
     await payloads(3, QUEUE, [{ q: queueId }]);
     expect([readsAfterFirst, reads]).toEqual([1, 2]);
+  });
+
+  it('runs a group once and gives each subscriber its own visit, splitting it by variables used below the root field', async () => {
+    const other = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const answers = await payloads(2, VISIT, [{ id: visitId }, { id: other(1) }]);
+    expect(answers.map((answer) => answer.result)).toEqual([
+      {
+        data: { visitUpdated: { sequence: 2, reasons: ['VISIT_CHANGED', 'POSITION_CHANGED', 'ESTIMATE_CHANGED'], visit: { status: 'WAITING', position: 1 } } },
+      },
+      {
+        data: { visitUpdated: { sequence: 2, reasons: ['VISIT_CHANGED', 'POSITION_CHANGED', 'ESTIMATE_CHANGED'], visit: { status: 'WAITING', position: 2 } } },
+      },
+    ]);
+    const withVisit = 'subscription($id: ID!, $more: Boolean!) { update: visitUpdated(visitId: $id) { sequence visit @include(if: $more) { position } } }';
+    const split = await payloads(2, withVisit, [
+      { id: visitId, more: true },
+      { id: other(1), more: false },
+      { id: other(1), more: true },
+    ]);
+    expect(split.map((answer) => answer.result)).toEqual([
+      { data: { update: { sequence: 2, visit: { position: 1 } } } },
+      { data: { update: { sequence: 2 } } },
+      { data: { update: { sequence: 2, visit: { position: 2 } } } },
+    ]);
+  });
+
+  it('keeps an error to the subscriber whose payload it is', async () => {
+    const executor = createQueueEventExecutor({ exposeInternals: false, logger });
+    const event = await createEventStore(log).event(queueId, 2);
+    const source = { event, reasons: [] };
+    const results = await executor.executeBatch({
+      document: parse('subscription($id: ID!) { visitUpdated(visitId: $id) { sequence visit { position } } }'),
+      subscribers: [
+        { variables: { id: randomUUID() }, source },
+        { variables: { id: visitId }, source },
+      ],
+      identity: context.identity,
+      requestId: 'test',
+      logger,
+    });
+    expect(results).toEqual([
+      { data: null, errors: [expect.objectContaining({ path: ['visitUpdated'], extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })] },
+      { data: { visitUpdated: { sequence: 2, visit: { position: 1 } } } },
+    ]);
   });
 
   it('refuses an event the log does not hold, unless the gateway sends it as it received it live', async () => {

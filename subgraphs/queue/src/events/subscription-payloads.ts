@@ -1,19 +1,9 @@
-import {
-  execute,
-  GraphQLError,
-  Kind,
-  parse,
-  type DocumentNode,
-  type GraphQLSchema,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { execute, GraphQLError, Kind, parse, type DocumentNode, type GraphQLSchema, type FieldNode } from 'graphql';
 import { AppError } from '@waitlessq/errors';
 import type { QueueContext } from '../context';
-import type { QueueEventExecutor } from './event-executor';
+import { rootFieldOf, type QueueEventExecutor } from './event-executor';
 import type { EventStore } from './event-store';
+import type { SubscriptionSource } from './subscription-resolvers';
 import { subscriptionAccess, isSubscriptionField, type SubscriptionTarget } from './subscription-access';
 import { isFinalVisitStatus, visitUpdateReasons } from './visit-relevance';
 
@@ -81,32 +71,36 @@ export function createSubscriptionPayloadResolvers(executor: QueueEventExecutor,
         // none when the log cannot give it (the visit's state is then sent once more).
         const previous =
           watchesVisit && args.previousSequence != null ? await store.eventOrNull(parent.queueId, args.previousSequence).catch(() => null) : null;
-        return Promise.all(
-          args.variables.map(async (given): Promise<SubscriberPayload> => {
-            const variables = objectOf(given, 'variables');
-            let reasons: ReturnType<typeof visitUpdateReasons> = [];
-            let ends = false;
-            if (watchesVisit) {
-              const visitId = String(argumentValue(rootField, 'visitId', variables));
-              reasons = visitUpdateReasons(previous, event, visitId);
-              if (reasons.length === 0) return { result: null, ends: false };
-              const visit = event.visits.get(visitId);
-              // A visit transferred to another queue leaves this queue's events: the payload shows
-              // it in its new queue, and the gateway completes the subscription after it.
-              ends = visit !== undefined && (isFinalVisitStatus(visit.status) || visit.queueId !== event.queueId);
-            }
-            const result = await executor.execute({
-              document,
-              variables,
-              operationName: args.operationName ?? undefined,
-              source: { event, reasons },
-              identity: context.identity,
-              requestId: context.requestId,
-              logger: context.logger,
-            });
-            return { result, ends };
-          }),
-        );
+        // Relevance and the end of the stream per subscriber; then one execution for all of them
+        // (per distinct variables below the root field), each taking its item of the result.
+        const answers: SubscriberPayload[] = new Array(args.variables.length);
+        const executed: { index: number; variables: Record<string, unknown>; source: SubscriptionSource; ends: boolean }[] = [];
+        args.variables.forEach((given, index) => {
+          const variables = objectOf(given, 'variables');
+          let reasons: ReturnType<typeof visitUpdateReasons> = [];
+          let ends = false;
+          if (watchesVisit) {
+            const visitId = String(argumentValue(rootField, 'visitId', variables));
+            reasons = visitUpdateReasons(previous, event, visitId);
+            if (reasons.length === 0) return void (answers[index] = { result: null, ends: false });
+            const visit = event.visits.get(visitId);
+            // A visit transferred to another queue leaves this queue's events: the payload shows
+            // it in its new queue, and the gateway completes the subscription after it.
+            ends = visit !== undefined && (isFinalVisitStatus(visit.status) || visit.queueId !== event.queueId);
+          }
+          executed.push({ index, variables, source: { event, reasons }, ends });
+        });
+        if (executed.length === 0) return answers;
+        const results = await executor.executeBatch({
+          document,
+          operationName: args.operationName ?? undefined,
+          subscribers: executed,
+          identity: context.identity,
+          requestId: context.requestId,
+          logger: context.logger,
+        });
+        executed.forEach(({ index, ends }, i) => (answers[index] = { result: results[i], ends }));
+        return answers;
       },
     },
     Query: {
@@ -134,26 +128,6 @@ export function createSubscriptionPayloadResolvers(executor: QueueEventExecutor,
       },
     },
   };
-}
-
-/** The root field of the operation (a subscription selects one), looking through fragments. */
-function rootFieldOf(document: DocumentNode, operationName: string | undefined): FieldNode | undefined {
-  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName === undefined ? operations[0] : operations.find((definition) => definition.name?.value === operationName);
-  const fragments = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION);
-  const find = (selectionSet: SelectionSetNode): FieldNode | undefined => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) return selection;
-      const inner =
-        selection.kind === Kind.INLINE_FRAGMENT
-          ? selection.selectionSet
-          : fragments.find((fragment) => fragment.name.value === selection.name.value)?.selectionSet;
-      const found = inner && find(inner);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  return operation && find(operation.selectionSet);
 }
 
 function argumentValue(field: FieldNode, name: string, variables: Record<string, unknown>): unknown {
