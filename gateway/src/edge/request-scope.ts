@@ -14,6 +14,10 @@ export interface EdgeRequest {
   timeoutMs: number;
 }
 
+// AsyncLocalStorage rather than the GraphQL context: the subgraph fetcher and formatError get no
+// context. On Node 24 (AsyncContextFrame) it costs 0.2-0.5 % of the gateway's CPU (profiles,
+// loadtests/async-scope/RESULTS.md), too little to pay for threading the context there; the
+// 3-5 % once measured is Node's former implementation (async hooks, Node 22 and older).
 const storage = new AsyncLocalStorage<EdgeRequest>();
 
 /** The request this code runs for; undefined outside one (start-up, health checks). */

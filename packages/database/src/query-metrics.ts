@@ -65,7 +65,11 @@ export function countStatements<T extends AdapterFactory>(factory: T, target: Qu
   return wrapped;
 }
 
-/** Set by the read router once it has chosen the server of an operation (see measureQueries). */
+/**
+ * Set by the read router once it has chosen the server of an operation (see measureQueries).
+ * A store because the router runs inside this extension's `query(args)`, which passes nothing
+ * back but the result; it is counted in the request scope's cost (request-scope.ts).
+ */
 const routedTo = new AsyncLocalStorage<{ target: QueryTarget }>();
 
 export function noteQueryTarget(target: QueryTarget): void {

@@ -18,6 +18,11 @@ export interface RequestScope {
   actorWroteRecently?: Promise<boolean>;
 }
 
+// AsyncLocalStorage because Prisma's query extension, where reads are routed, never sees the
+// GraphQL context. A client per request (`$extends`) that the context could carry costs nothing
+// a benchmark could see, but every feature holds the shared client from start-up; on Node 24
+// (AsyncContextFrame) the store costs 0.2-0.5 % of a subgraph's CPU, not worth that rework
+// (loadtests/async-scope/RESULTS.md; the 3 % once measured is the async-hooks stores of Node 22 and older).
 const storage = new AsyncLocalStorage<RequestScope>();
 
 /**
