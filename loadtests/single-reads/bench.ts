@@ -129,9 +129,15 @@ async function main(): Promise<void> {
   });
   // A busy machine starts five processes slowly.
   const graph = await startGraph(env, { startTimeoutMs: 120_000 });
+  console.log(`graph on database ${db.name}`);
   const children: ChildProcess[] = [];
-  const stopChildren = async () => Promise.all(children.map(stopProcess));
-  process.once('SIGINT', () => void stopChildren().finally(() => process.exit(130)));
+  const stopAll = async () => {
+    await Promise.all(children.map(stopProcess));
+    await graph.stop();
+    await db.drop();
+  };
+  // Interrupted: the graph's processes and the database go too.
+  process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
   try {
     const subgraphUrls = Object.fromEntries(Object.entries(graph.subgraphs).map(([name, service]) => [name, service.url]));
     const operations = await seed(graph);
@@ -273,9 +279,7 @@ async function main(): Promise<void> {
     );
     console.log(`wrote ${path.relative(process.cwd(), file)}`);
   } finally {
-    await stopChildren();
-    await graph.stop();
-    await db.drop();
+    await stopAll();
   }
 }
 
@@ -321,7 +325,7 @@ function summarizeRuns(results: RoundResult[], latencies: Map<string, number[]>)
 /** An organization through the API (loadtests/stack/seed.ts): a business, one queue of ten walk-ins, one called; a partner key. */
 async function seed(graph: RunningGraph): Promise<Operation[]> {
   const api = graph.gateway.url;
-  const org = await seedOrganization(api, { queues: 1, perQueue: 10 });
+  const org = await retried(() => seedOrganization(api, { queues: 1, perQueue: 10 }));
   const queueId = org.queueIds[0]!;
   await graphqlOk(api, { token: org.ownerToken, query: 'mutation($queueId: ID!) { callNext(queueId: $queueId) { id } }', variables: { queueId } });
   // The partner the key stands for, as our gateway resolves it (the user subgraph owns the keys).
@@ -354,6 +358,18 @@ async function seed(graph: RunningGraph): Promise<Operation[]> {
     },
   ];
   return all.filter((operation) => operationNames.includes(operation.key));
+}
+
+/** A busy machine may take longer than the gateway's request timeout over a sign-up (password hashing): try again, as a new organization. */
+async function retried<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      console.log(`seeding failed (${String(error).slice(0, 120)}); again`);
+    }
+  }
 }
 
 function subgraphEnv(graph: RunningGraph): Record<string, string> {
