@@ -4,6 +4,7 @@ import { identityHeader } from '@waitlessq/auth';
 import type { GatewayContext } from './context';
 
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
 interface SubgraphErrorBody {
   errors?: { message?: string; extensions?: { code?: unknown } }[];
@@ -28,16 +29,33 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     super({ url, fetcher });
   }
 
-  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const headers = options.request.http?.headers;
-    if (!headers) return;
+  /**
+   * Sends the planner's operation to the subgraph and returns its answer, as Apollo's own
+   * process() does for us (no automatic persisted queries, no didReceiveResponse), minus what
+   * it does per call that we do not use: it builds a node-fetch Headers and a node-fetch
+   * Request of every call (the Request only to hand to hooks we do not override), and parses
+   * the subgraph's Cache-Control into a cache policy that nothing reads here (Apollo's cache
+   * control is off; cdn-caching.ts decides the header).
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { http, ...request } = options.request;
+    if (!request.query) throw new Error('Missing query');
+    const headers: Record<string, string> = {};
+    // A header the planner asks for (a federated trace), then ours, which no one may override.
+    if (http?.headers) for (const [name, value] of http.headers) headers[name] = value;
+    headers['content-type'] = 'application/json';
     if ('incomingRequestContext' in options) {
-      headers.set(identityHeader, await options.context.signedIdentity());
-      headers.set('x-request-id', options.context.requestId);
+      headers[identityHeader] = await options.context.signedIdentity();
+      headers['x-request-id'] = options.context.requestId;
     } else {
       // Health checks and schema loading have no client behind them.
-      headers.set(identityHeader, await this.signServiceIdentity());
+      headers[identityHeader] = await this.signServiceIdentity();
     }
+    const response = await this.fetcher(this.url, { method: 'POST', headers, body: JSON.stringify(request) });
+    if (!response.ok) throw await this.errorFromResponse(response);
+    const body = await this.parseBody(response);
+    if (typeof body !== 'object' || body === null) throw new Error(`Expected JSON response body, but received: ${body}`);
+    return body as GatewayGraphQLResponse;
   }
 
   /**

@@ -1,5 +1,5 @@
 import cors from 'cors';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import helmet, { contentSecurityPolicy } from 'helmet';
 
 /**
@@ -7,6 +7,9 @@ import helmet, { contentSecurityPolicy } from 'helmet';
  * nothing; the Sandbox landing page (only where it is on) loads Apollo's scripts, styles and
  * frames from their CDN. The page also sets its own nonce-based policy in a meta tag: a browser
  * enforces both, so ours only has to let through what that one allows.
+ *
+ * None of these policies depends on the request (no nonce), so helmet runs once, here, and each
+ * request gets the headers it wrote: one step instead of a dozen middleware calls per request.
  */
 export function useSecurityHeaders(options: { landingPage: boolean }): RequestHandler[] {
   const apiPolicy = contentSecurityPolicy({
@@ -29,8 +32,30 @@ export function useSecurityHeaders(options: { landingPage: boolean }): RequestHa
       baseUri: ["'none'"],
     },
   });
-  const policy: RequestHandler = (req, res, next) => (options.landingPage && wantsLandingPage(req) ? landingPagePolicy : apiPolicy)(req, res, next);
-  return [helmet({ contentSecurityPolicy: false }), policy];
+  const common = headersWrittenBy(helmet({ contentSecurityPolicy: false }));
+  const api = [...common, ...headersWrittenBy(apiPolicy)];
+  const landingPage = [...common, ...headersWrittenBy(landingPagePolicy)];
+  const securityHeaders: RequestHandler = (req, res, next) => {
+    for (const [name, value] of options.landingPage && wantsLandingPage(req) ? landingPage : api) res.setHeader(name, value);
+    next();
+  };
+  return [securityHeaders];
+}
+
+/**
+ * The headers a request-independent middleware sets, by running it once on a stand-in response.
+ * Helmet also removes X-Powered-By, which create-gateway.ts turns off in Express itself.
+ */
+export function headersWrittenBy(middleware: (req: Request, res: Response, next: (error?: unknown) => void) => void): [string, string][] {
+  const headers: [string, string][] = [];
+  const response = {
+    setHeader: (name: string, value: string | number | readonly string[]) => void headers.push([name, String(value)]),
+    removeHeader: () => undefined,
+  };
+  let error: unknown;
+  middleware({ method: 'GET', headers: {} } as Request, response as unknown as Response, (failure) => (error = failure));
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return headers;
 }
 
 /** Apollo serves the landing page to a GET that prefers HTML. */
