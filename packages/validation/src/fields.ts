@@ -96,19 +96,34 @@ export const httpUrl = (max = 2048) =>
 
 export const optionalHttpUrl = (max = 2048) => optional(httpUrl(max));
 
-export const wholeNumber = (min: number, max: number) => {
-  const message = `must be a whole number from ${min} to ${max}`;
-  return z.number({ error: message }).int(message).min(min, message).max(max, message);
+const wholeNumbers = new Map<string, z.ZodNumber>();
+
+/**
+ * Built once per range: resolvers check their arguments with it on every request, and building
+ * a zod schema costs more than parsing with it. Schemas are immutable, so one serves all; the
+ * ranges are constants of the code, so the map stays small.
+ */
+export const wholeNumber = (min: number, max: number): z.ZodNumber => {
+  const key = `${min}:${max}`;
+  let rule = wholeNumbers.get(key);
+  if (!rule) {
+    const message = `must be a whole number from ${min} to ${max}`;
+    rule = z.number({ error: message }).int(message).min(min, message).max(max, message);
+    wholeNumbers.set(key, rule);
+  }
+  return rule;
 };
 
 /** Idempotency keys are opaque client strings (kept as sent); the length bound keeps the unique index small. Absent is null. */
-export const idempotencyKey = () =>
-  z
-    .string()
-    .min(1, 'must be 1 to 200 characters long')
-    .max(200, 'must be 1 to 200 characters long')
-    .nullish()
-    .transform((value) => value ?? null);
+const idempotencyKeyRule = z
+  .string()
+  .min(1, 'must be 1 to 200 characters long')
+  .max(200, 'must be 1 to 200 characters long')
+  .nullish()
+  .transform((value) => value ?? null);
+
+/** One schema for every call (mutations check their key on every request; see wholeNumber). */
+export const idempotencyKey = () => idempotencyKeyRule;
 
 const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /**
