@@ -10,6 +10,11 @@ import { RedisUnavailableError } from './circuit';
 /** The few key-value operations features need; Redis in production, a Map when embedded. */
 export interface KeyValueStore {
   get(key: string): Promise<string | null>;
+  /**
+   * The values of several keys in one command (MGET), in order; absent where a store cannot
+   * (a cluster refuses the keys of several slots in one command): readers then GET each.
+   */
+  getMany?(keys: string[]): Promise<(string | null)[]>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   /** Sets only when absent; true when this call set it. */
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
@@ -57,6 +62,7 @@ export function createRedis(config: RedisConfig): RedisResources {
     client,
     store: {
       get: (key) => client.get(key),
+      ...(client.isCluster ? {} : { getMany: (keys: string[]) => client.mget(...keys) }),
       set: async (key, value, ttl) => void (await client.set(key, value, 'EX', ttl)),
       setIfAbsent: async (key, value, ttl) => (await client.set(key, value, 'EX', ttl, 'NX')) === 'OK',
       // One DEL per key: a cluster refuses a DEL of keys in several slots (CROSSSLOT).

@@ -69,6 +69,22 @@ describe.each([...redisSetups(), ['memory', memory] as const])('json cache over 
     expect(lookups).toEqual({ hit: 2, miss: 4 });
   });
 
+  it('reads the versions and entries of a lookup in one command where the store can (MGET; a cluster GETs each)', async () => {
+    const calls: string[] = [];
+    const { store } = redis;
+    const counted = {
+      ...store,
+      get: (key: string) => (calls.push('get'), store.get(key)),
+      ...(store.getMany && { getMany: (keys: string[]) => (calls.push(`getMany ${keys.length}`), store.getMany!(keys)) }),
+    };
+    const profiles = createJsonCache<Profile>({ store: counted, prefix: `profiles-${randomUUID()}`, ttlSeconds: 60, revive });
+    await profiles.getMany(['a', 'b'], load);
+    calls.length = 0;
+    expect(await profiles.getMany(['a', 'b'], load)).toEqual([rows.get('a'), rows.get('b')]);
+    expect(loads).toHaveLength(1);
+    expect(calls).toEqual(name === 'redis cluster' ? ['get', 'get', 'get', 'get'] : ['getMany 4']);
+  });
+
   it('serves the new value after an invalidation (read, write, read again)', async () => {
     const profiles = cache();
     expect((await profiles.get('a', async () => rows.get('a')))?.name).toBe('Ada');

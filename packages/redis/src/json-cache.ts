@@ -64,12 +64,38 @@ export function createJsonCache<T>(options: JsonCacheOptions<T>): JsonCache<T> {
   const versionKey = (key: string) => `${prefix}:${key}:v`;
   const versionTtl = ttlSeconds * 2 + 60;
 
-  const read = async (key: string): Promise<{ version: string; value?: T }> => {
-    const [version, raw] = await Promise.all([store.get(versionKey(key)), store.get(entryKey(key))]);
+  const found = (version: string | null, raw: string | null): { version: string; value?: T } => {
     const current = version ?? initialVersion;
     if (raw === null) return { version: current };
     const entry = JSON.parse(raw) as Entry;
     return entry.v === current ? { version: current, value: revive(entry.d) } : { version: current };
+  };
+  const read = async (key: string): Promise<{ version: string; value?: T }> => {
+    const [version, raw] = await Promise.all([store.get(versionKey(key)), store.get(entryKey(key))]);
+    return found(version, raw);
+  };
+  type Found = { version: string | null; value?: T };
+  const failed: Found = { version: null, value: undefined };
+  /**
+   * Every key's version and entry: in one command where the store can (a round trip, and a
+   * socket write, instead of two per key), else two GETs per key. A store that fails is a miss,
+   * not a failed request: the database can answer.
+   */
+  const readAll = async (keys: string[]): Promise<Found[]> => {
+    if (!store.getMany) return Promise.all(keys.map((key) => read(key).catch(() => failed)));
+    let values: (string | null)[];
+    try {
+      values = await store.getMany(keys.flatMap((key) => [versionKey(key), entryKey(key)]));
+    } catch {
+      return keys.map(() => failed);
+    }
+    return keys.map((_key, i) => {
+      try {
+        return found(values[2 * i], values[2 * i + 1]);
+      } catch {
+        return failed; // an entry that does not parse: this key alone is a miss
+      }
+    });
   };
 
   const getMany: JsonCache<T>['getMany'] = async (keys, load) => {
@@ -78,12 +104,11 @@ export function createJsonCache<T>(options: JsonCacheOptions<T>): JsonCache<T> {
       return keys.map((key) => loaded.get(key));
     }
     const unique = [...new Set(keys)];
-    // A store that fails is a miss, not a failed request: the database can answer.
-    const found = await Promise.all(unique.map((key) => read(key).catch(() => ({ version: null, value: undefined }))));
+    const lookups = await readAll(unique);
     const values = new Map<string, T>();
     const missing: { key: string; version: string | null }[] = [];
     unique.forEach((key, i) => {
-      const { version, value } = found[i];
+      const { version, value } = lookups[i];
       if (value !== undefined) values.set(key, value);
       else missing.push({ key, version });
     });

@@ -13,6 +13,7 @@ export function createMemoryStore(now: () => number = Date.now): KeyValueStore {
   };
   return {
     get: async (key) => live(key)?.value ?? null,
+    getMany: async (keys) => keys.map((key) => live(key)?.value ?? null),
     set: async (key, value, ttl) => void entries.set(key, { value, expiresAt: now() + ttl * 1000 }),
     setIfAbsent: async (key, value, ttl) => {
       if (live(key)) return false;
