@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -74,8 +74,11 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       exposeInternals: runtime.config.env === 'development',
       onUnexpected: (error) => runtime.logger.error({ err: error }, 'unexpected error'),
     }),
-    // No federated tracing: we export our own metrics, and it would trace every request.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), metricsPlugin(runtime.name, metrics)],
+    // No federated tracing: we export our own metrics, and it would trace every request. No
+    // cache-control plugin either: it runs a hook for every resolved field (Apollo then wraps
+    // every resolver) to compute a policy that is always "no-store" here (no @cacheControl in
+    // any subgraph, default max age 0); noStore keeps the header it sent.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), noStore, metricsPlugin(runtime.name, metrics)],
   });
   await apollo.start();
 
@@ -146,6 +149,17 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     },
   };
 }
+
+/** What Apollo's cache-control plugin answered for every subgraph response: nothing may be cached. */
+const noStore: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
 
 async function readiness(runtime: ServiceRuntime): Promise<Record<string, string>> {
   const check = (promise: Promise<void>) =>
