@@ -8,12 +8,14 @@
  * it does not depend on what else runs.
  *
  *   npm run build && npx tsx loadtests/data-layer/bench.ts [--seconds 20] [--rounds 4] [--concurrency 8] [--only replica+cache]
- *     [--compare /tmp/old] [--cpu-prof /tmp/profiles] [--out results.json]
+ *     [--compare /tmp/old] [--cpu-prof /tmp/profiles] [--by-operation 4] [--out results.json]
  *
  * --compare runs every chosen configuration a second time on another checkout's build (a `git
  * worktree` of an older commit, after its `npm ci` and build), in the same interleaved rounds,
  * so that old and new code share the machine's noise. --cpu-prof starts the services with
  * `--cpu-prof` and writes their V8 profiles (one per process, on exit) to that directory.
+ * --by-operation runs each operation of the mix alone for that many seconds after the rounds
+ * (each build in turn) and reports its CPU per request by process and its statements.
  *
  * Needs what the integration tests need: PostgreSQL on 127.0.0.1:5432, its streaming replica
  * on 5433 (scripts/replica/start-replica.sh) and Redis on 6379. Targets 127.0.0.1 only.
@@ -24,7 +26,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, graphEnv, graphqlOk, rateLimitsOff, startGraph, type RunningGraph, type TestDatabase } from '@waitlessq/testkit';
 import { databaseWork, readMetrics, type DatabaseWork, type Sample } from './metrics';
-import { chooseOperation, type Seed } from './mix';
+import { chooseOperation, mix, type Operation, type Seed } from './mix';
 import { describeMachine, watchMachine, type MachineLoad } from '../machine';
 import { cpuSeconds } from '../processes';
 
@@ -39,6 +41,8 @@ interface Options {
   compare?: string;
   /** A directory for the services' V8 CPU profiles. */
   cpuProf?: string;
+  /** Seconds of each operation alone after the rounds, for its CPU per process (0: none). */
+  byOperation: number;
   /** Where the raw figures go (results.json beside this file). */
   out: string;
 }
@@ -56,6 +60,7 @@ function parseOptions(argv: string[]): Options {
     only: value('--only'),
     compare: value('--compare') && path.resolve(value('--compare')!),
     cpuProf: value('--cpu-prof') && path.resolve(value('--cpu-prof')!),
+    byOperation: Number(value('--by-operation') ?? 0),
     out: path.resolve(value('--out') ?? path.join(__dirname, 'results.json')),
   };
 }
@@ -171,7 +176,7 @@ function percentile(sorted: number[], q: number): number {
 }
 
 /** A closed loop: `concurrency` clients, each sending its next request when the last one answered. */
-async function load(api: string, seedData: Seed, seconds: number, concurrency: number) {
+async function load(api: string, seedData: Seed, seconds: number, concurrency: number, operations: readonly Operation[] = mix) {
   const latencies: number[] = [];
   const byOperation = new Map<string, number[]>();
   let errors = 0;
@@ -180,7 +185,7 @@ async function load(api: string, seedData: Seed, seconds: number, concurrency: n
   const started = process.hrtime.bigint();
   const client = async () => {
     while (Date.now() < until) {
-      const operation = chooseOperation();
+      const operation = chooseOperation(operations);
       const { query, variables, token } = operation.request(seedData);
       const sent = process.hrtime.bigint();
       try {
@@ -330,6 +335,47 @@ function summarize(prepared: Prepared): RunResult {
   };
 }
 
+interface OperationCost {
+  operation: string;
+  build: string;
+  requests: number;
+  cpuMsPerRequestByService: ServiceCpu;
+  statementsPerRequest: number;
+  machine: MachineLoad;
+}
+
+/** One operation of the mix alone on one build: what a request of it costs each process. */
+async function operationCost(prepared: Prepared, operation: Operation, seconds: number, concurrency: number): Promise<OperationCost> {
+  const before = await readMetrics(prepared.subgraphUrls);
+  const cpuBefore = servicesCpuSeconds(prepared.graph);
+  const watch = watchMachine();
+  const run = await load(prepared.api, prepared.seed, seconds, concurrency, [operation]);
+  const machine = watch.stop();
+  const cpuAfter = servicesCpuSeconds(prepared.graph);
+  const work = databaseWork(before, await readMetrics(prepared.subgraphUrls));
+  const requests = Math.max(1, run.latencies.length);
+  const perRequest = (name: (typeof serviceNames)[number]) => Math.round(((cpuAfter[name] - cpuBefore[name]) * 1000 * 100) / requests) / 100;
+  return {
+    operation: operation.name,
+    build: prepared.build.name,
+    requests: run.latencies.length,
+    cpuMsPerRequestByService: Object.fromEntries(serviceNames.map((name) => [name, perRequest(name)])) as ServiceCpu,
+    statementsPerRequest: Math.round(((work.statements.primary + work.statements.replica) * 100) / requests) / 100,
+    machine,
+  };
+}
+
+function operationTable(costs: OperationCost[]): string {
+  return [
+    `| operation @ build | requests | ${serviceNames.join(' | ')} | all | statements per request | outside cores |`,
+    `| --- | ---: |${serviceNames.map(() => ' ---: |').join('')} ---: | ---: | ---: |`,
+    ...costs.map(
+      (c) =>
+        `| ${c.operation} @ ${c.build} | ${c.requests} | ${serviceNames.map((name) => c.cpuMsPerRequestByService[name].toFixed(2)).join(' | ')} | ${sum(c.cpuMsPerRequestByService).toFixed(2)} | ${c.statementsPerRequest} | ${c.machine.outsideCores.mean}${c.machine.busy ? ' BUSY' : ''} |`,
+    ),
+  ].join('\n');
+}
+
 const label = (prepared: Prepared) => `${prepared.configuration.name} @ ${prepared.build.name}`;
 
 function table(results: RunResult[]): string {
@@ -363,6 +409,7 @@ async function main(): Promise<void> {
   const chosen = configurations.filter((c) => !options.only || c.name.replace(/ /g, '') === options.only.replace(/ /g, ''));
   const builds = [buildOf(undefined), ...(options.compare ? [buildOf(options.compare)] : [])];
   const prepared: Prepared[] = [];
+  const costs: OperationCost[] = [];
   try {
     for (const configuration of chosen)
       for (const build of builds) {
@@ -373,6 +420,10 @@ async function main(): Promise<void> {
       process.stderr.write(`round ${i + 1} of ${options.rounds}\n`);
       for (const configuration of prepared) await round(configuration, options);
     }
+    // Each operation on every build before the next operation, so the builds share the noise.
+    if (options.byOperation > 0)
+      for (const operation of mix)
+        for (const configuration of prepared) costs.push(await operationCost(configuration, operation, options.byOperation, options.concurrency));
   } finally {
     for (const { graph, db } of prepared) {
       await graph.stop();
@@ -381,9 +432,10 @@ async function main(): Promise<void> {
   }
   const results = prepared.map(summarize);
   const out = options.out;
-  writeFileSync(out, `${JSON.stringify({ options, at: new Date().toISOString(), results }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ options, at: new Date().toISOString(), results, ...(costs.length ? { byOperation: costs } : {}) }, null, 2)}\n`);
   console.log(table(results));
   console.log(`\nservice CPU ms per request, by process:\n${cpuTable(results)}`);
+  if (costs.length) console.log(`\neach operation alone, service CPU ms per request:\n${operationTable(costs)}`);
   const busy = results.filter((r) => r.machine.busyRounds > 0);
   if (busy.length)
     console.log(
