@@ -99,6 +99,27 @@ describe('identity header', () => {
       jest.useRealTimers();
     }
   });
+
+  it('sends a recent header again for the same identity, never one with less than 50 s to live', async () => {
+    const expiry = (header: string) => (JSON.parse(Buffer.from(header.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
+    const start = Date.now();
+    jest.useFakeTimers({ now: start, doNotFake: ['setTimeout', 'setImmediate', 'nextTick'] });
+    try {
+      const signer = createIdentitySigner(secret);
+      const partner = { kind: 'partner', subjectId: 'k', organizationId: 'o' } as const;
+      const first = await signer.sign(partner);
+      jest.setSystemTime(start + 9_000);
+      expect(await signer.sign(partner)).toBe(first);
+      expect(await signer.sign({ ...partner, subjectId: 'other' })).not.toBe(first);
+      jest.setSystemTime(start + 10_000);
+      const renewed = await signer.sign(partner);
+      expect(expiry(renewed)).toBeGreaterThan(expiry(first));
+      await expect(signer.verify(renewed)).resolves.toEqual(partner);
+      for (const header of [first, renewed]) expect(expiry(header) * 1000).toBeGreaterThanOrEqual(start + 50_000);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
 
 describe('identity header of the previous release (JWT), accepted during a rolling upgrade', () => {

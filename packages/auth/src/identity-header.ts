@@ -11,6 +11,14 @@ const version = 'wq1';
 const purpose = 'waitlessq-gateway>waitlessq-subgraph:';
 const lifetimeSeconds = 60;
 const macBytes = 32;
+/**
+ * A header signed this recently is sent again for the same identity (it still has 50 s or more
+ * to live, and no request of the gateway lasts that long), so that a caller's repeated requests
+ * (a display screen's, a session's) cost one HMAC every 10 s rather than one each.
+ */
+const reuseMs = 10_000;
+/** Distinct identities kept; the map starts over when full (a flood of anonymous callers). */
+const reusedIdentities = 10_000;
 
 export interface IdentitySigner {
   sign(identity: Identity): Promise<string>;
@@ -41,6 +49,7 @@ interface SignedIdentity {
  */
 export function createIdentitySigner(secret: string): IdentitySigner {
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  const recent = new Map<string, { header: string; signedAt: number }>();
   const legacyJwt = createVerifier({
     key: Buffer.from(secret, 'utf8'),
     algorithms: ['HS256'],
@@ -50,9 +59,16 @@ export function createIdentitySigner(secret: string): IdentitySigner {
   });
   return {
     async sign(identity) {
-      const claims: SignedIdentity = { identity, exp: Math.floor(Date.now() / 1000) + lifetimeSeconds };
-      const payload = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
-      return `${version}.${payload}.${mac(key, payload).toString('base64url')}`;
+      const now = Date.now();
+      const identityJson = JSON.stringify(identity);
+      const reused = recent.get(identityJson);
+      if (reused && now - reused.signedAt < reuseMs && now >= reused.signedAt) return reused.header;
+      const claims = `{"identity":${identityJson},"exp":${Math.floor(now / 1000) + lifetimeSeconds}}`;
+      const payload = Buffer.from(claims, 'utf8').toString('base64url');
+      const header = `${version}.${payload}.${mac(key, payload).toString('base64url')}`;
+      if (recent.size >= reusedIdentities) recent.clear();
+      recent.set(identityJson, { header, signedAt: now });
+      return header;
     },
     async verify(header) {
       if (!header) throw new AppError('UNAUTHENTICATED', 'This service only answers requests that come through the gateway.');
