@@ -5,7 +5,6 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import { apiKeyHeader, createIdentitySigner, createTokenService, type Identity } from '@waitlessq/auth';
 import type { Config } from '@waitlessq/config';
@@ -40,6 +39,7 @@ import {
 import type { RateLimitVerdict } from './edge/rate-limits';
 import { clientAddress } from './subscriptions/socket-limits';
 import { withClientFingerprint } from './client-fingerprint';
+import { graphqlHandler } from './graphql-handler';
 import { createPartnerKeys, createUserSubgraphKeyLookup } from './partner-keys';
 import { checkReadiness, subgraphHealthChecks, type ReadinessCheck } from './readiness';
 import { requestId } from './request-id';
@@ -190,7 +190,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
     usePersistedQueryChecks(),
     useTokenLimit(edge.limits),
     useRequestScope({ timeoutMs: edge.requestTimeoutMs }),
-    expressMiddleware(apollo, {
+    graphqlHandler(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {
         const id = String(res.locals.requestId);
         // Authenticated by the rate limit step (useAddressRateLimit), before the body was read.

@@ -203,6 +203,10 @@ describe('the edge, in front of a stand-in subgraph', () => {
     expect(await anonymous.json()).toEqual({ data: { ping: 'pong', node: null } });
     expect(anonymous.headers.get('cache-control')).toBe('public, max-age=30');
     expect(anonymous.headers.get('vary')).toContain('authorization');
+    // A CDN revalidates the public answer with its ETag (Cache-Control set, or fetch adds no-cache).
+    const validator = anonymous.headers.get('etag');
+    expect(validator).toBeTruthy();
+    expect((await get({ 'if-none-match': validator!, 'cache-control': 'max-age=0' })).status).toBe(304);
 
     const token = await createTokenService({ secret: loadConfig('gateway', { NODE_ENV: 'test' }).auth.jwtSecret, ttlSeconds: 60 }).signAccessToken({
       sub: 'u',
@@ -210,6 +214,15 @@ describe('the edge, in front of a stand-in subgraph', () => {
       kind: 'customer',
     });
     expect((await get({ authorization: `Bearer ${token}` })).headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers a POST as Apollo serialized it, with its length and no ETag (no-store: nothing revalidates it)', async () => {
+    const { status, headers, text } = await post(url, { query: '{ ping }' });
+    expect(status).toBe(200);
+    expect(JSON.parse(text)).toEqual({ data: { ping: 'pong' } });
+    expect(headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(headers.get('content-type')).toContain('application/json');
+    expect(headers.get('etag')).toBeNull();
   });
 
   it('sends security headers: nothing may run in an API response', async () => {
