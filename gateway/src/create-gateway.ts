@@ -93,6 +93,8 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
   const authenticate = createAuthenticator(createTokenService({ secret: config.auth.jwtSecret, ttlSeconds: config.auth.accessTokenTtlSeconds }), partnerKeys);
   const subgraphUrls: Record<string, string> = options.subgraphUrls ?? config.subgraphUrls;
   const pools: SubgraphPool[] = [];
+  /** Each subgraph's keep-alive pool, shared by queries and subscription payloads. */
+  const fetchers: Record<string, SubgraphPool['fetcher']> = {};
   const edge = config.edge;
   const trusted = await loadTrustedDocuments({ file: edge.operationsManifestPath, store: redis.store, logger });
   const rateLimiters = createRateLimiters({ ...edge.rateLimits, ...config.subscriptions.rateLimits }, redis, logger);
@@ -106,6 +108,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
       if (!url) throw new Error(`The supergraph names a subgraph "${name}" that has no URL in the configuration.`);
       const pool = createSubgraphPool(url);
       pools.push(pool);
+      fetchers[name] = pool.fetcher;
       const source = new SubgraphDataSource(name, url, signServiceIdentity, pool.fetcher);
       source.fetcher = withRequestDeadline(source.fetcher);
       return source;
@@ -152,6 +155,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewaySer
     authenticate,
     signer,
     supergraphSdl,
+    fetchers,
     formatError: createGatewayErrorFormatter({ exposeInternals: config.env === 'development', logger }),
     trusted,
     rateLimiters,

@@ -109,7 +109,9 @@ interface ScenarioResult {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
-  const scenarios = (argv.includes('--quick') ? quick : full).filter((s) => !only || s.name.includes(only));
+  const listed = argv.includes('--quick') ? quick : full;
+  // A whole name picks that scenario alone; a part of names, every scenario it is part of.
+  const scenarios = listed.filter((s) => !only || s.name === only || (!listed.some((other) => other.name === only) && s.name.includes(only)));
   const db = await createTestDatabase();
   const graph = await startGraph(
     graphEnv(db, {

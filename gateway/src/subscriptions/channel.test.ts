@@ -19,4 +19,26 @@ describe('what waits in a channel', () => {
     await channel.return();
     expect(channel.queuedBytes).toBe(0);
   });
+
+  it('writes a live value at once while the reader waits, and never past values still waiting or a replay', async () => {
+    const sent: string[] = [];
+    let accept = true;
+    const channel = createChannel<string>(() => undefined, { sendNow: (value) => accept && sent.push(value) > 0 });
+    channel.push('queued first');
+    channel.push('queued second');
+    expect(sent).toEqual([]);
+    expect(await channel.next()).toEqual({ value: 'queued first', done: false });
+    expect(await channel.next()).toEqual({ value: 'queued second', done: false });
+
+    const pulled = channel.next();
+    channel.push('live');
+    channel.push('replayed', false);
+    expect(sent).toEqual(['live']);
+    expect(await pulled).toEqual({ value: 'replayed', done: false });
+
+    const next = channel.next();
+    accept = false;
+    channel.push('when the socket cannot take it');
+    expect(await next).toEqual({ value: 'when the socket cannot take it', done: false });
+  });
 });

@@ -21,6 +21,12 @@ export interface ChannelOptions<T> {
   sizeOf?: (value: T) => number;
   /** A value had to wait: the reader is behind (a client that reads slowly). */
   onQueued?: () => void;
+  /**
+   * Writes a weighed value at once instead of handing it to the reader waiting for it (the
+   * socket's own send, skipping the reader's machinery); false when it could not, and the
+   * reader gets it. Asked only while the reader waits, so nothing pushed earlier is overtaken.
+   */
+  sendNow?: (value: T) => boolean;
 }
 
 export function createChannel<T>(onClose: () => void, options: ChannelOptions<T> = {}): Channel<T> {
@@ -42,6 +48,7 @@ export function createChannel<T>(onClose: () => void, options: ChannelOptions<T>
   const channel: Channel<T> = {
     push(value, weighed = true) {
       if (closed || ending) return;
+      if (weighed && waiting.length > 0 && options.sendNow?.(value)) return;
       const resolve = waiting.shift();
       if (resolve) return resolve({ value, done: false });
       values.push(value);

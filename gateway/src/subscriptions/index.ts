@@ -24,6 +24,8 @@ export interface SubscriptionOptions {
   authenticate: Authenticate;
   signer: IdentitySigner;
   supergraphSdl: string;
+  /** The keep-alive pools of the gateway's subgraph calls, by subgraph name (Node's fetch for one not given). */
+  fetchers?: Record<string, SubgraphDataSource['fetcher']>;
   formatError: FormatError;
   /** The trusted documents manifest: partner keys may subscribe only with its operations. */
   trusted: TrustedOperations;
@@ -49,7 +51,9 @@ export function attachSubscriptions(options: SubscriptionOptions): Subscriptions
   const { config, logger } = options;
   const planner = createSubscriptionPlanner(options.supergraphSdl, { maxTokens: config.edge.limits.maxTokens });
   const signServiceIdentity = () => options.signer.sign({ kind: 'service', subjectId: 'gateway' });
-  const services = Object.fromEntries(Object.entries(config.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource(name, url, signServiceIdentity)]));
+  const services = Object.fromEntries(
+    Object.entries(config.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource(name, url, signServiceIdentity, options.fetchers?.[name])]),
+  );
   const log = createEventLog(options.redis, { retentionMs: config.subscriptions.eventRetentionMs });
   const feeds = createQueueFeeds(log, logger);
   const endpoint: WebSocketEndpoint = serveWebSockets({

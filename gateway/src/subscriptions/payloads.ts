@@ -73,6 +73,9 @@ export function createPayloadExecutor(options: {
 }): PayloadExecutor {
   const { planner, formatError } = options;
   const { executions } = subscriptionMetrics();
+  const executed = { local: executions.labels('local'), planned: executions.labels('planned') };
+  /** A subscription's payload variables as a key: the same object at every event, serialized once. */
+  const variablesKeys = new WeakMap<object, string>();
   /** Per event: the open batches of payload requests, and the payloads computed (shared by equal subscribers). */
   const perEvent = new WeakMap<QueueEvent, { batches: Map<string, Batch>; payloads: Map<string, Promise<Payload | null>> }>();
   const batched = new WeakMap<QueueEvent, Record<string, GraphQLDataSource>>();
@@ -170,7 +173,7 @@ export function createPayloadExecutor(options: {
     const fetchVariables = planned.local ? variables : pick(variables, planned.fetch.variableUsages);
     const answer = await answerFor(run, fetchVariables, planned.local ? sharedKey : JSON.stringify(fetchVariables));
     if (!answer.result) return null;
-    executions.inc({ kind: planned.local ? 'local' : 'planned' });
+    executed[planned.local ? 'local' : 'planned'].inc();
     if (planned.local) return { result: answer.result, ends: answer.ends };
     const fromEvent: GraphQLDataSource = { process: async () => answer.result as Awaited<ReturnType<GraphQLDataSource['process']>> };
     const serviceMap: ServiceMap = { ...servicesFor(run.event), [eventSource]: fromEvent };
@@ -197,7 +200,8 @@ export function createPayloadExecutor(options: {
   return {
     run(run) {
       // Subscribers of one event with the same document, variables, caller and previous event share one payload.
-      const sharedKey = JSON.stringify(run.payloadVariables);
+      let sharedKey = variablesKeys.get(run.payloadVariables);
+      if (sharedKey === undefined) variablesKeys.set(run.payloadVariables, (sharedKey = JSON.stringify(run.payloadVariables)));
       const key = `${run.planned.key}\n${sharedKey}\n${run.caller.key}\n${run.previous?.sequence ?? ''}`;
       const { payloads } = stateOf(run.event);
       let payload = payloads.get(key);

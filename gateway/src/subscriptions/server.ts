@@ -58,16 +58,15 @@ const keyRevoked = { code: CloseCode.Forbidden, reason: 'Forbidden: the API key 
 const authorizationTtlMs = 10_000;
 const authorizationCacheEntries = 10_000;
 
-/** What a payload weighs on the wire; payloads shared by subscribers of one group are measured once. */
-const payloadSizes = new WeakMap<object, number>();
-const sizeOfPayload = (payload: FormattedExecutionResult): number => {
-  let size = payloadSizes.get(payload);
-  if (size === undefined) {
-    size = JSON.stringify(payload).length;
-    payloadSizes.set(payload, size);
-  }
-  return size;
+/** A payload as sent; one shared by subscribers of one group (display screens of one key) is serialized once. */
+const payloadTexts = new WeakMap<object, string>();
+const payloadText = (payload: FormattedExecutionResult): string => {
+  let text = payloadTexts.get(payload);
+  if (text === undefined) payloadTexts.set(payload, (text = JSON.stringify(payload)));
+  return text;
 };
+/** What a payload weighs on the wire. */
+const sizeOfPayload = (payload: FormattedExecutionResult): number => payloadText(payload).length;
 
 /** An edge refusal over the socket: its code and message, without the HTTP status and headers. */
 function withoutHttp(error: GraphQLError): GraphQLError {
@@ -132,6 +131,21 @@ export function serveWebSockets(options: WebSocketOptions): WebSocketEndpoint {
     if (waiting <= limits.maxBufferedBytes) return;
     logger.warn({ connectionId: connection?.id, waitingBytes: waiting }, 'slow WebSocket consumer closed');
     socket.close(closeCodes.slowConsumer, slowConsumerReason);
+  };
+  /**
+   * A live payload for a subscription whose stream is idle, written straight to its socket: the
+   * `next` message graphql-ws would write (the same bytes: id, type, payload), without its
+   * per-message promises and serialization; the payload's text is made once for all sockets
+   * it goes to. What the socket cannot take at once waits in it and counts against the client.
+   */
+  const sendNext = (socket: WebSocket, id: string, connection: Connection) => {
+    const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    return (payload: FormattedExecutionResult): boolean => {
+      if (socket.readyState !== socket.OPEN) return false;
+      socket.send(`${prefix}${payloadText(payload)}}`);
+      if (socket.bufferedAmount > limits.maxBufferedBytes) closeIfBehind(socket, connection);
+      return true;
+    };
   };
   let open = 0;
   let subscriptions = 0;
@@ -261,7 +275,7 @@ export function serveWebSockets(options: WebSocketOptions): WebSocketEndpoint {
                 ended();
               },
               // Live payloads waiting behind a client that stopped reading count against it (a replay does not).
-              { sizeOf: sizeOfPayload, onQueued: () => closeIfBehind(ctx.extra.socket, connection) },
+              { sizeOf: sizeOfPayload, onQueued: () => closeIfBehind(ctx.extra.socket, connection), sendNow: sendNext(ctx.extra.socket, id, connection) },
             );
           } catch (error) {
             ended();

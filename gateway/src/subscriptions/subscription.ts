@@ -46,6 +46,8 @@ export async function startSubscription(
 ): Promise<Channel<FormattedExecutionResult>> {
   const { feeds, payloads } = dependencies;
   const metrics = subscriptionMetrics();
+  const sent = metrics.payloads.labels('ok');
+  const sentWithErrors = metrics.payloads.labels('errors');
   const { planned, target, args } = request;
   const feed = await feeds.acquire(target.queueId);
   let stopListening = () => {};
@@ -76,7 +78,7 @@ export async function startSubscription(
     // Nothing changed for the visit watched (a join behind it, another visit being served).
     if (!payload) return;
     channel.push(payload.result, event.sequence > replayedUpTo);
-    metrics.payloads.inc({ outcome: payload.result.errors ? 'errors' : 'ok' });
+    (payload.result.errors ? sentWithErrors : sent).inc();
     // The visit ended, or was transferred to another queue and leaves this queue's feed: the
     // payload above shows it in its new queue, and the stream completes so the client
     // subscribes again (without afterSequence: sequences are per queue) and follows the new queue.
