@@ -20,7 +20,8 @@
  * straight to the subgraph (`direct`): the gateways' own overhead (p95 ratio, CPU per read).
  * --compare <dir>: also runs our gateway built elsewhere (a gateway/dist of the commit before a
  * change) as `before`, to measure a change side by side; --ours-node-options and
- * --before-node-options set NODE_OPTIONS for each (GC settings, with --compare gateway/dist).
+ * --before-node-options set NODE_OPTIONS for each (GC settings, with --compare gateway/dist),
+ * by default the deployed ones (deploy/k8s/gateway.yaml).
  *
  * Needs Redis on 127.0.0.1:6379 (our gateway's rate limits; keys under a prefix of their own
  * that expire with the window) and `taskset` (util-linux).
@@ -34,6 +35,7 @@ import { createInterface } from 'node:readline';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { Pool } from 'undici';
+import { parseAllDocuments } from 'yaml';
 import { describeMachine, watchMachine, type MachineLoad } from '../machine';
 
 const hiveVersion = '2.15.1';
@@ -51,8 +53,15 @@ const connections = Number(arg('connections', '50'));
 const workload = arg('workload', 'nested');
 /** A gateway/dist built from another commit: runs beside ours as `before`, to measure a change. */
 const compare = arg('compare', '');
-/** Node flags for our gateway and for `before` (e.g. --max-semi-space-size=32 against none, with --compare gateway/dist). */
-const nodeOptions: Partial<Record<Kind, string>> = { ours: arg('ours-node-options', ''), before: arg('before-node-options', '') };
+/**
+ * Node flags for our gateway and for `before`: by default those deployed (the gateway container's
+ * NODE_OPTIONS in deploy/k8s/gateway.yaml); `--ours-node-options ''` runs V8's defaults.
+ */
+const deployedNodeOptions = readDeployedNodeOptions();
+const nodeOptions: Partial<Record<Kind, string>> = {
+  ours: arg('ours-node-options', deployedNodeOptions),
+  before: arg('before-node-options', deployedNodeOptions),
+};
 const only = arg('only', [...kinds, ...(workload === 'single' ? ['direct'] : []), ...(compare ? ['before'] : [])].join(',')).split(',') as Kind[];
 
 /** The benchmark's query: users and top products, their reviews, the reviews' products and authors, three levels down. */
@@ -84,6 +93,17 @@ function nextToken(): string {
   const claims = { sub: `bench-user-${tokenCounter}`, org: 'bench-org', kind: 'customer', iss: 'waitlessq', aud: 'waitlessq-api', iat: now, exp: now + 3600 };
   const unsigned = `${tokenHeader}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   return `${unsigned}.${createHmac('sha256', jwtSecret).update(unsigned).digest('base64url')}`;
+}
+
+function readDeployedNodeOptions(): string {
+  const manifest = readFileSync(path.resolve(__dirname, '../../deploy/k8s/gateway.yaml'), 'utf8');
+  for (const document of parseAllDocuments(manifest)) {
+    const deployment = document.toJS() as { kind?: string; spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } };
+    if (deployment.kind !== 'Deployment') continue;
+    const env = deployment.spec?.template?.spec?.containers?.[0]?.env ?? [];
+    return env.find((variable) => variable.name === 'NODE_OPTIONS')?.value ?? '';
+  }
+  return '';
 }
 
 function firstLine(child: ChildProcess, what: string): Promise<string> {
@@ -323,6 +343,7 @@ async function main() {
       console.log(`${gateway.kind}: ${gateway.url}, answer ${(gateway.answer.length / 1024).toFixed(1)} KiB${same ? '' : ' DIFFERS from the first gateway'}`);
       if (!same) throw new Error(`${gateway.kind} answers differently`);
     }
+    console.log(`NODE_OPTIONS: ours "${nodeOptions.ours}"${compare ? `, before "${nodeOptions.before}"` : ''}; apollo V8's defaults`);
     console.log(`warm-up: 3 s each; then ${rounds} rounds of ${seconds} s, ${connections} connections`);
     for (const gateway of gateways) await load(gateway, 3, 0);
 
@@ -342,7 +363,7 @@ async function main() {
     console.table(summary);
     writeFileSync(
       path.join(here, 'results.json'),
-      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds, rounds, connections, hiveVersion, summary, rounds_: results }, null, 2)}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, nodeOptions, seconds, rounds, connections, hiveVersion, summary, rounds_: results }, null, 2)}\n`,
     );
   } finally {
     stopAll();
