@@ -1,7 +1,9 @@
 /**
  * Live updates under load: subscribers of one queue at 100, 1,000 and 5,000, then 5,000
  * spread over 100 queues, then 1,000 whose payload asks for other subgraphs' fields, then
- * 1,000 display screens sharing one partner key and document (one execution per event). Each
+ * 1,000 display screens sharing one partner key and document (one execution per event), then
+ * 10,000 over 10 queues of 1,000 spread over two gateway processes (each event reaches its
+ * queue's 1,000, half on each gateway, while all 10,000 stay subscribed). Each
  * subscriber is a visit's token holder on a WebSocket of its own (all in this process), on a
  * gateway process in front of the four subgraph processes (testkit's startGraph), on a fresh
  * database. Staff call the next visit a fixed number of times; each call moves every waiting
@@ -37,6 +39,8 @@ interface Scenario {
   screens?: number;
   mutations: number;
   measureMemory?: boolean;
+  /** Gateway processes the subscribers are spread over (1 unless said): a second one is started on first use. */
+  gateways?: number;
 }
 
 const full: Scenario[] = [
@@ -46,6 +50,7 @@ const full: Scenario[] = [
   { name: '5,000 over 100 queues', queues: 100, perQueue: 50, federated: false, mutations: 10 },
   { name: '1,000 on one queue, federated fields', queues: 1, perQueue: 1_000, federated: true, mutations: 10 },
   { name: '1,000 display screens of one partner key', queues: 1, perQueue: 50, screens: 1_000, federated: false, mutations: 10 },
+  { name: '10,000 over 10 queues on two gateways', queues: 10, perQueue: 1_000, federated: false, mutations: 10, gateways: 2 },
 ];
 const quick: Scenario[] = [
   { name: '100 on one queue', queues: 1, perQueue: 100, federated: false, mutations: 5, measureMemory: true },
@@ -168,6 +173,9 @@ async function benchTenant(api: string): Promise<BenchTenant> {
 
 async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant, scenario: Scenario): Promise<ScenarioResult> {
   const gateway = graph.gateway;
+  const gateways = [gateway, ...(scenario.gateways === 2 ? [await secondGateway(graph)] : [])];
+  /** A gateway metric summed over the gateways the subscribers are on. */
+  const scrapeGateways = async (name: string) => (await Promise.all(gateways.map((one) => scrape(one.baseUrl, name)))).reduce((a, b) => a + b, 0);
   const owner = tenant.ownerToken;
   const queues: { id: string; visits: { id: string; token: string }[] }[] = [];
   for (let q = 0; q < scenario.queues; q++) {
@@ -188,14 +196,24 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
   if (scenario.measureMemory) await settle();
   const memoryBefore = scenario.measureMemory ? await memoryNow() : undefined;
 
-  const sockets = await openConnections(gateway.url, subscribers, scenario.screens ? { 'x-api-key': tenant.apiKey } : {});
+  // Spread evenly: the i-th subscriber on gateway i mod n.
+  const perGateway = await Promise.all(
+    gateways.map((one, g) =>
+      openConnections(
+        one.url,
+        Math.floor(subscribers / gateways.length) + (g < subscribers % gateways.length ? 1 : 0),
+        scenario.screens ? { 'x-api-key': tenant.apiKey } : {},
+      ),
+    ),
+  );
+  const sockets = Array.from({ length: subscribers }, (_, i) => perGateway[i % gateways.length][Math.floor(i / gateways.length)]);
   if (scenario.measureMemory) await settle();
   const memoryConnected = scenario.measureMemory ? await memoryNow() : undefined;
 
   // Deliveries by queue and sequence: when each arrived, and the event's own time.
   const arrivals = new Map<string, number[]>();
   const eventTimes = new Map<string, number>();
-  const subscribedBefore = await scrape(gateway.baseUrl, 'wlq_subscriptions_active');
+  const subscribedBefore = await scrapeGateways('wlq_subscriptions_active');
   // The gateway asks the queue subgraph's subscriptionAccess field (one operation for both fields).
   const authorized = () => scrape(graph.subgraphs.queue.baseUrl, 'wlq_graphql_requests_total', 'operation="SubscriptionAccess"');
   const authorizedBefore = await authorized();
@@ -230,7 +248,17 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
     if (index % 250 === 0) await waitUntil(async () => (await authorized()) >= authorizedBefore + Math.min(index, questions), 60_000, `${index} subscriptions`);
   }
   await waitUntil(async () => (await authorized()) >= authorizedBefore + questions, 60_000, 'every authorization');
-  await waitUntil(async () => (await scrape(gateway.baseUrl, 'wlq_subscriptions_active')) >= subscribedBefore + subscribers, 60_000, 'every subscription', 500);
+  await waitUntil(
+    async () => {
+      // A refused subscribe will never count: say why at once.
+      const refused = sockets.find((socket) => socket.errors.length > 0);
+      if (refused) throw new Error(`a subscribe was refused: ${JSON.stringify(refused.errors[0])}`);
+      return (await scrapeGateways('wlq_subscriptions_active')) >= subscribedBefore + subscribers;
+    },
+    180_000,
+    'every subscription',
+    500,
+  );
   const subscribeSeconds = (Date.now() - subscribeStart) / 1000;
   if (scenario.measureMemory) await settle();
   const memorySubscribed = scenario.measureMemory ? await memoryNow() : undefined;
@@ -238,14 +266,14 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
 
   const counters = async () => ({
     statements: await scrape(graph.subgraphs.queue.baseUrl, 'wlq_db_statements_total'),
-    executions: await scrape(gateway.baseUrl, 'wlq_subscription_executions_total'),
+    executions: await scrapeGateways('wlq_subscription_executions_total'),
     otherRequests:
       (await scrape(graph.subgraphs.business.baseUrl, 'wlq_graphql_requests_total')) +
       (await scrape(graph.subgraphs.user.baseUrl, 'wlq_graphql_requests_total')),
-    fanOutSeconds: await scrape(gateway.baseUrl, 'wlq_subscription_event_fanout_seconds_sum'),
-    lagSeconds: await scrape(gateway.baseUrl, 'wlq_subscription_event_lag_seconds_sum'),
-    gatewayEvents: await scrape(gateway.baseUrl, 'wlq_subscription_event_fanout_seconds_count'),
-    gatewayCpuSeconds: await scrape(gateway.baseUrl, 'process_cpu_seconds_total'),
+    fanOutSeconds: await scrapeGateways('wlq_subscription_event_fanout_seconds_sum'),
+    lagSeconds: await scrapeGateways('wlq_subscription_event_lag_seconds_sum'),
+    gatewayEvents: await scrapeGateways('wlq_subscription_event_fanout_seconds_count'),
+    gatewayCpuSeconds: await scrapeGateways('process_cpu_seconds_total'),
     queueCpuSeconds: await scrape(graph.subgraphs.queue.baseUrl, 'process_cpu_seconds_total'),
   });
   const before = await counters();
@@ -281,7 +309,7 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
   }
   const after = await counters();
   await closeAll(sockets);
-  await waitUntil(async () => (await scrape(gateway.baseUrl, 'wlq_subscriptions_active')) <= subscribedBefore, 30_000, 'subscriptions to end', 500);
+  await waitUntil(async () => (await scrapeGateways('wlq_subscriptions_active')) <= subscribedBefore, 60_000, 'subscriptions to end', 500);
 
   const events = scenario.mutations;
   const perKiB = (a: number, b: number) => Math.round((b - a) / subscribers / 102.4) / 10;
@@ -316,6 +344,10 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
         : undefined,
   };
 }
+
+let second: Promise<RunningGraph['gateway']> | undefined;
+/** The second gateway process, started once and kept for the scenarios after (stopped with the graph). */
+const secondGateway = (graph: RunningGraph) => (second ??= graph.startGateway());
 
 const round = (value: number) => Math.round(value * 10) / 10;
 

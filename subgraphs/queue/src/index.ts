@@ -44,12 +44,15 @@ export interface QueueSubgraphOptions {
 }
 
 export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgraphOptions = {}): SubgraphDefinition<QueueContext> {
-  const publisher = createQueueEventPublisher(runtime);
+  // The gateway's subscribers are resolved here through _entities, from the event log
+  // (events/subscription-payloads.ts); what this replica appends itself is not read back.
+  const events = createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs });
+  const store = createEventStore(events);
+  const publisher = createQueueEventPublisher(runtime, { log: events, onAppended: (queueId, entry) => store.remember(queueId, entry) });
   const businessPeer = options.businessPeer ?? createBusinessPeer(runtime);
-  // The gateway's subscribers are resolved here through _entities, from the event log (events/subscription-payloads.ts).
   const payloads = createSubscriptionPayloadResolvers(
     createQueueEventExecutor({ exposeInternals: runtime.config.env === 'development', logger: runtime.logger }),
-    createEventStore(createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs })),
+    store,
   );
   const mutations = {
     ...queueResolvers.Mutation,

@@ -1,5 +1,5 @@
 import { AppError } from '@waitlessq/errors';
-import { SequenceAheadError, SequenceTooOldError, type EventLog, type EventLogEntry } from '@waitlessq/redis';
+import { SequenceAheadError, SequenceTooOldError, SerializedJson, type EventLog, type EventLogEntry } from '@waitlessq/redis';
 import { queueEventOf, queueEventStream, type QueueEvent } from './queue-event';
 
 /** Events kept revived in memory: every subscriber of a gateway asks for the same few. */
@@ -16,6 +16,11 @@ export interface EventStore {
   event(queueId: string, sequence: number, given?: EventLogEntry): Promise<QueueEvent>;
   /** The same, or null when the log no longer has it. */
   eventOrNull(queueId: string, sequence: number): Promise<QueueEvent | null>;
+  /**
+   * An entry this process just appended to the log (the publisher's): asked for next, it is
+   * read from here rather than back from Redis (its JSON parsed only then).
+   */
+  remember(queueId: string, entry: EventLogEntry): void;
 }
 
 /**
@@ -31,6 +36,8 @@ export function createEventStore(log: EventLog): EventStore {
     if (kept.size >= maxKept) kept.delete(kept.keys().next().value as string);
     kept.set(key, value);
   };
+  /** Entries appended here and not asked for yet, oldest first. */
+  const appended = new Map<string, EventLogEntry>();
   const read = async (queueId: string, sequence: number): Promise<QueueEvent | null> => {
     let entries;
     try {
@@ -50,6 +57,12 @@ export function createEventStore(log: EventLog): EventStore {
   const eventOrNull = (queueId: string, sequence: number) => {
     const key = `${queueId}:${sequence}`;
     let found = kept.get(key);
+    const own = found ? undefined : appended.get(key);
+    if (own) {
+      appended.delete(key);
+      const data = own.data instanceof SerializedJson ? (JSON.parse(own.data.json) as unknown) : own.data;
+      keep(key, (found = Promise.resolve(queueEventOf({ sequence: own.sequence, at: own.at, data }))));
+    }
     if (!found) {
       found = read(queueId, sequence);
       keep(key, found);
@@ -60,6 +73,12 @@ export function createEventStore(log: EventLog): EventStore {
   };
   return {
     eventOrNull,
+    remember(queueId, entry) {
+      const key = `${queueId}:${entry.sequence}`;
+      if (kept.has(key)) return;
+      if (appended.size >= maxKept) appended.delete(appended.keys().next().value as string);
+      appended.set(key, entry);
+    },
     async event(queueId, sequence, given) {
       let event: QueueEvent | null;
       try {

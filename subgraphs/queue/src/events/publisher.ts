@@ -1,6 +1,6 @@
 import { currentRequestScope, outboxMetrics } from '@waitlessq/database';
 import type { JobQueue } from '@waitlessq/jobs';
-import { createEventLog, SequenceNotAboveError, SerializedJson, type EventLog } from '@waitlessq/redis';
+import { createEventLog, SequenceNotAboveError, SerializedJson, type EventLog, type EventLogEntry } from '@waitlessq/redis';
 import { createTimerTask, type BackgroundTask, type ServiceRuntime } from '@waitlessq/subgraph-kit';
 import type { Db } from '../visits/line';
 import { effectsOf } from './effects';
@@ -41,7 +41,14 @@ const batchSize = 100;
  * sequence names the row it came from, so that append is recognized and skipped. Job ids derive from the row or
  * the visit, so jobs added twice are one job.
  */
-export function createQueueEventPublisher(runtime: ServiceRuntime, options: { log?: EventLog; jobs?: JobQueue } = {}): QueueEventPublisher {
+export function createQueueEventPublisher(
+  runtime: ServiceRuntime,
+  options: {
+    log?: EventLog;
+    jobs?: JobQueue;
+    /** Each entry appended, as the log took it (the event store keeps it for the payloads). */ onAppended?: (queueId: string, entry: EventLogEntry) => void;
+  } = {},
+): QueueEventPublisher {
   const events = options.log ?? createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs });
   const jobs = options.jobs ?? runtime.jobs.queue;
   const { relayLag, oldestPending } = outboxMetrics();
@@ -50,7 +57,7 @@ export function createQueueEventPublisher(runtime: ServiceRuntime, options: { lo
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(${relayLockNamespace}::int, hashtext(${queueId}))`;
         const taken = await takeRows(tx, queueId, batchSize);
-        for (const row of taken) await relayRow(tx, events, jobs, row);
+        for (const row of taken) await relayRow(tx, events, jobs, row, options.onAppended);
         return taken;
       },
       // Hundreds may join one queue in the same second: their relays wait in turn.
@@ -94,7 +101,13 @@ export function createQueueEventPublisher(runtime: ServiceRuntime, options: { lo
 }
 
 /** One row: its live event (a reminder changes no line and has none), then its jobs. */
-async function relayRow(tx: Db, events: EventLog, jobs: JobQueue, row: OutboxRow): Promise<void> {
+async function relayRow(
+  tx: Db,
+  events: EventLog,
+  jobs: JobQueue,
+  row: OutboxRow,
+  onAppended: ((queueId: string, entry: EventLogEntry) => void) | undefined,
+): Promise<void> {
   if (row.kind === 'APPOINTMENT_REMINDER_DUE') {
     await jobs.addBulk(effectsOf(row, null));
     return;
@@ -103,7 +116,8 @@ async function relayRow(tx: Db, events: EventLog, jobs: JobQueue, row: OutboxRow
   const read = await readQueueEvent(tx, row.queueId, change);
   if (read !== null) {
     await writeLatestEstimates(tx, row.queueId, latestEstimateChanges(read.line));
-    await appendOnce(tx, events, row.queueId, new SerializedJson(read.event), row.id);
+    const entry = await appendOnce(tx, events, row.queueId, new SerializedJson(read.event), row.id);
+    if (entry) onAppended?.(row.queueId, entry);
   }
   // One round trip per job queue for the row's notifications and webhook event.
   await jobs.addBulk(effectsOf(row, read?.line ?? null));
@@ -118,19 +132,19 @@ async function relayRow(tx: Db, events: EventLog, jobs: JobQueue, row: OutboxRow
  * to the log's last and the append tried once more. The column only ever moves up, and the
  * log refuses any number twice.
  */
-async function appendOnce(tx: Db, events: EventLog, queueId: string, event: SerializedJson, outboxId: string): Promise<void> {
+async function appendOnce(tx: Db, events: EventLog, queueId: string, event: SerializedJson, outboxId: string): Promise<EventLogEntry | null> {
   const stream = queueEventStream(queueId);
   const sequence = await bumpSequence(tx, queueId, 0);
   try {
-    await events.append(stream, event, sequence);
+    return await events.append(stream, event, sequence);
   } catch (error) {
     if (!(error instanceof SequenceNotAboveError)) throw error;
     const appended = await appendedBefore(events, stream, sequence, outboxId);
     if (appended !== null) {
       await setSequence(tx, queueId, appended);
-      return;
+      return null;
     }
-    await events.append(stream, event, await bumpSequence(tx, queueId, error.last));
+    return await events.append(stream, event, await bumpSequence(tx, queueId, error.last));
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'graphql';
 import { createLogger } from '@waitlessq/observability';
-import { createEventLog, createRedis, type EventLog } from '@waitlessq/redis';
+import { createEventLog, createRedis, SerializedJson, type EventLog } from '@waitlessq/redis';
 import type { QueueContext } from '../context';
 import { createQueueEventExecutor } from './event-executor';
 import { createEventStore } from './event-store';
@@ -141,6 +141,19 @@ describe('subscription payloads at an event', () => {
       { data: null, errors: [expect.objectContaining({ path: ['visitUpdated'], extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })] },
       { data: { visitUpdated: { sequence: 2, visit: { position: 1 } } } },
     ]);
+  });
+
+  it('serves an event this replica appended without reading it back from the log', async () => {
+    const store = createEventStore(log);
+    const entry = await log.append(queueEventStream(queueId), new SerializedJson(JSON.stringify(eventData('CALLED', 2))), 4);
+    store.remember(queueId, entry);
+    const before = reads;
+    const event = await store.event(queueId, 4);
+    expect([event.sequence, event.change.kind, event.waits.get(visitId)?.position, reads - before]).toEqual([4, 'CALLED', 1, 0]);
+    // Asked again, or for another event, the log as before.
+    await store.event(queueId, 4);
+    await store.event(queueId, 3);
+    expect(reads - before).toBe(1);
   });
 
   it('refuses an event the log does not hold, unless the gateway sends it as it received it live', async () => {
