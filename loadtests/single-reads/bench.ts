@@ -29,7 +29,7 @@
  *     [--only ours,apollo,direct] [--operations business,display] [--compare gateway/.before/dist]
  *     [--cpu-prof <dir>] [--no-pin]
  *
- * --cpu-prof <dir>: our gateways (ours, before) run with node --cpu-prof, written to <dir> when
+ * --cpu-prof <dir>: the gateways (ours, before, apollo) run with node --cpu-prof, written to <dir> when
  * they stop. A --compare copy must sit inside this checkout (e.g. `cp -r gateway/dist
  * gateway/.before/dist`, ignored by git) so that it resolves the same node_modules.
  * Needs PostgreSQL on 127.0.0.1:5432, Redis on 6379 and taskset (util-linux). Targets 127.0.0.1 only.
@@ -240,8 +240,7 @@ async function main(): Promise<void> {
               machine,
             };
             results.push(row);
-            const key = `${rate}|${operation.key}|${target.kind}`;
-            latencies.set(key, [...(latencies.get(key) ?? []), ...result.latenciesMs]);
+            latencies.set(`${rate}|${operation.key}|${target.kind}|${round}`, result.latenciesMs);
             console.log(
               `${rate}/s round ${round} ${operation.key.padEnd(8)} ${target.kind.padEnd(6)} p50 ${row.latencyMs.p50} p95 ${row.latencyMs.p95} p99 ${row.latencyMs.p99} ms  ` +
                 `gateway CPU ${gatewayCpuMsPerRequest ?? '-'} ms/req  subgraph CPU ${subgraphCpuMsPerRequest} ms/req  errors ${row.errors}  ${describeMachine(machine)}`,
@@ -283,7 +282,11 @@ async function main(): Promise<void> {
   }
 }
 
-/** Per rate, operation and path: percentiles over all its rounds' latencies, CPU as the mean of its rounds, and the target ratios. */
+/**
+ * Per rate, operation and path, over its quiet rounds (over all of them, marked busy, when none
+ * was quiet): percentiles of their latencies together, CPU as the mean of the rounds; and the
+ * target ratios.
+ */
 function summarizeRuns(results: RoundResult[], latencies: Map<string, number[]>) {
   const groups = new Map<string, RoundResult[]>();
   for (const r of results) {
@@ -291,22 +294,23 @@ function summarizeRuns(results: RoundResult[], latencies: Map<string, number[]>)
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const rows = [...groups].map(([key, all]) => {
-    const latency = summarize(latencies.get(key) ?? []);
+    const quiet = all.filter((r) => !r.machine.busy);
+    const used = quiet.length > 0 ? quiet : all;
+    const latency = summarize(used.flatMap((r) => latencies.get(`${key}|${r.round}`) ?? []));
     const mean = (values: number[]) => Math.round((values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)) * 1000) / 1000;
-    const busyRounds = all.filter((r) => r.machine.busy).length;
     return {
       rate: all[0]!.rate,
       operation: all[0]!.operation,
       kind: all[0]!.kind,
-      rounds: `${all.length - busyRounds}/${all.length} quiet`,
-      busy: busyRounds > 0,
-      requests: all.reduce((sum, r) => sum + r.ok, 0),
+      rounds: quiet.length > 0 ? `${quiet.length}/${all.length} quiet` : `0/${all.length} quiet: all, BUSY`,
+      busy: quiet.length === 0,
+      requests: used.reduce((sum, r) => sum + r.ok, 0),
       errors: all.reduce((sum, r) => sum + r.errors, 0),
       p50Ms: latency.p50,
       p95Ms: latency.p95,
       p99Ms: latency.p99,
-      gatewayCpuMsPerRequest: all[0]!.gatewayCpuMsPerRequest === undefined ? undefined : mean(all.map((r) => r.gatewayCpuMsPerRequest!)),
-      subgraphCpuMsPerRequest: mean(all.map((r) => r.subgraphCpuMsPerRequest)),
+      gatewayCpuMsPerRequest: all[0]!.gatewayCpuMsPerRequest === undefined ? undefined : mean(used.map((r) => r.gatewayCpuMsPerRequest!)),
+      subgraphCpuMsPerRequest: mean(used.map((r) => r.subgraphCpuMsPerRequest)),
       load1Max: Math.max(...all.map((r) => r.machine.load1.max)),
       outsideCoresMean: mean(all.map((r) => r.machine.outsideCores.mean)),
     };
@@ -379,8 +383,6 @@ function subgraphEnv(graph: RunningGraph): Record<string, string> {
 /** Our gateway from a dist folder, as its own process (pinned to core 1), with the graph's environment. */
 async function startOurs(dist: string, env: Record<string, string>, kind: PathKind): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort();
-  const nodeOptions = cpuProfDir ? `--cpu-prof --cpu-prof-dir=${path.resolve(cpuProfDir, kind)}` : '';
-  if (cpuProfDir) mkdirSync(path.resolve(cpuProfDir, kind), { recursive: true });
   const child = spawnPinned(process.execPath, [path.join(dist, 'main.js')], {
     ...process.env,
     ...env,
@@ -388,7 +390,7 @@ async function startOurs(dist: string, env: Record<string, string>, kind: PathKi
     HOST: '127.0.0.1',
     SUPERGRAPH_PATH: supergraphPath,
     OPERATIONS_MANIFEST_PATH: manifestPath,
-    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+    ...cpuProfOptions(kind),
   });
   child.stdout!.resume();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -405,6 +407,14 @@ async function startOurs(dist: string, env: Record<string, string>, kind: PathKi
   throw new Error(`our gateway (${kind}) did not become healthy`);
 }
 
+/** With --cpu-prof: node writes the gateway's V8 profile into <dir>/<path> when it stops. */
+function cpuProfOptions(kind: PathKind): Record<string, string> {
+  if (!cpuProfDir) return {};
+  const dir = path.resolve(cpuProfDir, kind);
+  mkdirSync(dir, { recursive: true });
+  return { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` };
+}
+
 async function startApollo(subgraphUrls: Record<string, string>): Promise<{ url: string; process: ChildProcess }> {
   const child = spawnPinned(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', path.join(__dirname, 'apollo.ts')], {
     ...process.env,
@@ -412,6 +422,7 @@ async function startApollo(subgraphUrls: Record<string, string>): Promise<{ url:
     PORT: String(await freePort()),
     SUPERGRAPH_PATH: supergraphPath,
     SUBGRAPH_URLS: JSON.stringify(subgraphUrls),
+    ...cpuProfOptions('apollo'),
   });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
