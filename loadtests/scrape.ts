@@ -1,6 +1,15 @@
 /** The sum of a metric's samples on a service's /metrics, those whose labels contain `labels`. */
 export async function scrape(baseUrl: string, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  return sumOf(await metricsText(baseUrl), name, labels);
+}
+
+/** A service's /metrics as text: read once, then summed by `sumOf` for each metric needed. */
+export async function metricsText(baseUrl: string): Promise<string> {
+  return (await fetch(`${baseUrl}/metrics`)).text();
+}
+
+/** The sum of a metric's samples in a /metrics text, those whose labels contain `labels`. */
+export function sumOf(text: string, name: string, labels = ''): number {
   let total = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(name) || line.startsWith('#')) continue;

@@ -25,7 +25,7 @@ import { createTestDatabase, graphEnv, graphqlOk, startGraph, testSecrets, type 
 import { seedOrganization } from '../stack/seed';
 import { describeMachine, watched, type MachineLoad } from '../machine';
 import { residentBytes } from '../processes';
-import { scrape, waitUntil } from '../scrape';
+import { metricsText, scrape, sumOf, waitUntil } from '../scrape';
 import { summarize, type Summary } from '../stats';
 import { closeAll, openConnections, subscribe, type BenchSocket } from './clients';
 import { seedWaitingVisits } from './seed';
@@ -96,6 +96,8 @@ interface ScenarioResult {
   /** The subscribe's authorization reads (queue subgraph). */
   statementsPerSubscribe: number;
   executionsPerEvent: number;
+  /** Requests the gateways sent the queue subgraph for payloads (SubscriptionEvent.payloads through _entities), per event. */
+  payloadRequestsPerEvent: number;
   otherSubgraphRequestsPerEvent: number;
   /** The gateway's own measure, mean per event: from the log to the gateway, and handing the event to every subscriber. */
   gatewayLagMs: number;
@@ -106,6 +108,11 @@ interface ScenarioResult {
    * (which resolves the payloads through _entities).
    */
   gatewayCpuMicrosPerDelivery: number;
+  /**
+   * The gateway's share in the kernel (system time): mostly the socket writes, one per delivery,
+   * which over loopback also run the receiving side's TCP stack in the writer's time.
+   */
+  gatewaySystemCpuMicrosPerDelivery: number;
   queueCpuMicrosPerDelivery: number;
   subscribeSeconds: number;
   memory?: { rssPerConnectionKiB: number; rssPerSubscriptionKiB: number; heapPerConnectionKiB: number; heapPerSubscriptionKiB: number };
@@ -264,18 +271,26 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
   const memorySubscribed = scenario.measureMemory ? await memoryNow() : undefined;
   process.stdout.write(`${subscribers} subscribed in ${subscribeSeconds.toFixed(1)} s; `);
 
-  const counters = async () => ({
-    statements: await scrape(graph.subgraphs.queue.baseUrl, 'wlq_db_statements_total'),
-    executions: await scrapeGateways('wlq_subscription_executions_total'),
-    otherRequests:
-      (await scrape(graph.subgraphs.business.baseUrl, 'wlq_graphql_requests_total')) +
-      (await scrape(graph.subgraphs.user.baseUrl, 'wlq_graphql_requests_total')),
-    fanOutSeconds: await scrapeGateways('wlq_subscription_event_fanout_seconds_sum'),
-    lagSeconds: await scrapeGateways('wlq_subscription_event_lag_seconds_sum'),
-    gatewayEvents: await scrapeGateways('wlq_subscription_event_fanout_seconds_count'),
-    gatewayCpuSeconds: await scrapeGateways('process_cpu_seconds_total'),
-    queueCpuSeconds: await scrape(graph.subgraphs.queue.baseUrl, 'process_cpu_seconds_total'),
-  });
+  // Each service's /metrics read once per snapshot: a gateway's costs it CPU with thousands of sockets open.
+  const counters = async () => {
+    const gatewayTexts = await Promise.all(gateways.map((one) => metricsText(one.baseUrl)));
+    const gatewaySum = (name: string) => gatewayTexts.reduce((total, text) => total + sumOf(text, name), 0);
+    const [queue, business, user] = await Promise.all(
+      [graph.subgraphs.queue, graph.subgraphs.business, graph.subgraphs.user].map((one) => metricsText(one.baseUrl)),
+    );
+    return {
+      statements: sumOf(queue, 'wlq_db_statements_total'),
+      payloadRequests: sumOf(queue, 'wlq_graphql_requests_total', 'operation="SubscriptionPayloads"'),
+      executions: gatewaySum('wlq_subscription_executions_total'),
+      otherRequests: sumOf(business, 'wlq_graphql_requests_total') + sumOf(user, 'wlq_graphql_requests_total'),
+      fanOutSeconds: gatewaySum('wlq_subscription_event_fanout_seconds_sum'),
+      lagSeconds: gatewaySum('wlq_subscription_event_lag_seconds_sum'),
+      gatewayEvents: gatewaySum('wlq_subscription_event_fanout_seconds_count'),
+      gatewayCpuSeconds: gatewaySum('process_cpu_seconds_total'),
+      gatewaySystemCpuSeconds: gatewaySum('process_cpu_system_seconds_total'),
+      queueCpuSeconds: sumOf(queue, 'process_cpu_seconds_total'),
+    };
+  };
   const before = await counters();
 
   const deliveryMs: number[] = [];
@@ -327,10 +342,12 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
     statementsPerChange: round((after.statements - before.statements) / events),
     statementsPerSubscribe: round((before.statements - statementsBeforeSubscribing) / subscribers),
     executionsPerEvent: round((after.executions - before.executions) / events),
+    payloadRequestsPerEvent: round((after.payloadRequests - before.payloadRequests) / events),
     otherSubgraphRequestsPerEvent: round((after.otherRequests - before.otherRequests) / events),
     gatewayLagMs: round(((after.lagSeconds - before.lagSeconds) * 1000) / Math.max(1, after.gatewayEvents - before.gatewayEvents)),
     gatewayFanOutMs: round(((after.fanOutSeconds - before.fanOutSeconds) * 1000) / Math.max(1, after.gatewayEvents - before.gatewayEvents)),
     gatewayCpuMicrosPerDelivery: round(((after.gatewayCpuSeconds - before.gatewayCpuSeconds) * 1e6) / Math.max(1, deliveries)),
+    gatewaySystemCpuMicrosPerDelivery: round(((after.gatewaySystemCpuSeconds - before.gatewaySystemCpuSeconds) * 1e6) / Math.max(1, deliveries)),
     queueCpuMicrosPerDelivery: round(((after.queueCpuSeconds - before.queueCpuSeconds) * 1e6) / Math.max(1, deliveries)),
     subscribeSeconds: round(subscribeSeconds),
     memory:
@@ -362,8 +379,8 @@ function printResult(result: ScenarioResult): void {
       `  ${line('commit to log', result.publishMs)}`,
       `  ${line('callNext', result.mutationMs)}`,
       `  gateway: log to gateway ${result.gatewayLagMs} ms, fan-out ${result.gatewayFanOutMs} ms per event (mean)`,
-      `  statements per change ${result.statementsPerChange} (per subscribe ${result.statementsPerSubscribe}); executions per event ${result.executionsPerEvent}; other subgraph requests per event ${result.otherSubgraphRequestsPerEvent}`,
-      `  CPU per delivered event: gateway ${result.gatewayCpuMicrosPerDelivery} µs, queue subgraph ${result.queueCpuMicrosPerDelivery} µs`,
+      `  statements per change ${result.statementsPerChange} (per subscribe ${result.statementsPerSubscribe}); payloads per event ${result.executionsPerEvent} from ${result.payloadRequestsPerEvent} requests to the queue subgraph; other subgraph requests per event ${result.otherSubgraphRequestsPerEvent}`,
+      `  CPU per delivered event: gateway ${result.gatewayCpuMicrosPerDelivery} µs (${result.gatewaySystemCpuMicrosPerDelivery} in the kernel), queue subgraph ${result.queueCpuMicrosPerDelivery} µs`,
       result.memory
         ? `  memory per connection: RSS ${result.memory.rssPerConnectionKiB} KiB, heap ${result.memory.heapPerConnectionKiB} KiB; per subscription: RSS ${result.memory.rssPerSubscriptionKiB} KiB, heap ${result.memory.heapPerSubscriptionKiB} KiB`
         : '',
