@@ -59,8 +59,8 @@ describe('latest estimates', () => {
     const statements: string[] = [];
     await recordingPublisher(statements).publish(queueId, { kind: 'CANCELLED', visitIds: [head.id] });
     // The change's outbox row (a trigger writes it for a real change); then the lock, the row
-    // taken, the one read, the one write of six estimates, the event's sequence.
-    expect(statements).toEqual(['$executeRaw', '$executeRaw', '$queryRaw', '$queryRaw', '$executeRaw', '$queryRaw']);
+    // taken, the one read, the event's sequence (the event appended), then the one write of six estimates.
+    expect(statements).toEqual(['$executeRaw', '$executeRaw', '$queryRaw', '$queryRaw', '$queryRaw', '$executeRaw']);
     expect(await latest(queueId)).toEqual([0, 15, 30, 45, 60, 75]);
 
     // The event shows each waiting visit the estimate just written.
