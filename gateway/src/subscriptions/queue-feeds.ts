@@ -92,7 +92,7 @@ class Feed implements QueueFeed {
     feed.unsubscribe = await log.subscribe(queueEventStream(queueId), (entry) => feed.receive(entry));
     try {
       const newest = await log.latest(queueEventStream(queueId));
-      feed.lastEvent = newest ? queueEventOf(newest) : null;
+      feed.lastEvent = newest ? queueEventOf(newest, queueId) : null;
     } catch (error) {
       feed.close();
       throw error;
@@ -149,7 +149,7 @@ class Feed implements QueueFeed {
     metrics.eventLag.observe(Math.max(0, Date.now() - entry.at) / 1000);
     const stopTimer = metrics.eventFanOut.startTimer();
     const previous = this.lastEvent;
-    const event = queueEventOf(entry);
+    const event = queueEventOf(entry, this.queueId);
     this.lastEvent = event;
     for (const listener of [...this.listeners]) {
       try {

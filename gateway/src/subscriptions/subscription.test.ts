@@ -72,7 +72,7 @@ const caller: Caller = { identity: { kind: 'anonymous' }, key: 'anonymous', sign
 const payloads: PayloadExecutor = {
   run: async ({ planned, event, previous }) => {
     if (planned.field === 'queueUpdated') return { result: { data: { sequence: event.sequence, reasons: [] } }, ends: false };
-    const reasons = previous && event.change.kind === 'QUEUE_PAUSED' ? ['QUEUE_STATUS_CHANGED'] : [];
+    const reasons = previous && (event.data as { change: { kind: string } }).change.kind === 'QUEUE_PAUSED' ? ['QUEUE_STATUS_CHANGED'] : [];
     return reasons.length > 0 ? { result: { data: { sequence: event.sequence, reasons } }, ends: false } : null;
   },
 };

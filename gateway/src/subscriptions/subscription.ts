@@ -145,13 +145,13 @@ async function readReplay(log: EventLog, queueId: string, afterSequence: number)
         const entries = await log.readAfter(stream, afterSequence - 1);
         // Empty: the queue's latest event is afterSequence - 1, so afterSequence was never reached.
         if (entries.length === 0) throw new SequenceAheadError(stream, afterSequence, afterSequence - 1);
-        const [baseline, ...events] = entries.map(queueEventOf);
+        const [baseline, ...events] = entries.map((entry) => queueEventOf(entry, queueId));
         return { baseline, events };
       } catch (error) {
         if (!(error instanceof SequenceTooOldError)) throw error;
       }
     }
-    return { baseline: null, events: (await log.readAfter(stream, afterSequence)).map(queueEventOf) };
+    return { baseline: null, events: (await log.readAfter(stream, afterSequence)).map((entry) => queueEventOf(entry, queueId)) };
   } catch (error) {
     if (error instanceof SequenceTooOldError) {
       throw new AppError(

@@ -6,6 +6,7 @@ import { createMemoryStore } from './memory-store';
 import { createFailFastConnection, unavailableReason } from './fail-fast';
 import { connectRedis, type RedisClient } from './connect';
 import { RedisUnavailableError } from './circuit';
+import { decodePublished } from './redis-event-log';
 
 /** The few key-value operations features need; Redis in production, a Map when embedded. */
 export interface KeyValueStore {
@@ -68,7 +69,7 @@ export function createRedis(config: RedisConfig): RedisResources {
       // One DEL per key: a cluster refuses a DEL of keys in several slots (CROSSSLOT).
       del: async (...keys) => void (await Promise.all(keys.map((key) => client.del(key)))),
     },
-    pubsub: new RedisPubSub({ publisher: publishing.redis, subscriber }),
+    pubsub: new RedisPubSub({ publisher: publishing.redis, subscriber, deserializer: decodePublished }),
     // Says why Redis is down (readiness reports it) without waiting for a timeout.
     ping: async () => {
       const reason = unavailableReason(command);
