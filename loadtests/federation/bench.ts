@@ -362,8 +362,9 @@ async function main() {
     const summary = summarize(results);
     console.table(summary);
     writeFileSync(
-      path.join(here, 'results.json'),
-      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, nodeOptions, seconds, rounds, connections, hiveVersion, summary, rounds_: results }, null, 2)}\n`,
+      // One file per workload: a single-read run does not overwrite the nested one.
+      path.join(here, workload === 'single' ? 'results-single.json' : 'results.json'),
+      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, workload, nodeOptions, seconds, rounds, connections, hiveVersion, summary, rounds_: results }, null, 2)}\n`,
     );
   } finally {
     stopAll();
