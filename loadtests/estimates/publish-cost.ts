@@ -7,7 +7,13 @@
  * (p50/p95), statements (with BEGIN and COMMIT: the lock, the one read, the one write, the
  * sequence), rows written; and the same publish when nothing moved (no write) as the baseline.
  *
- *   npx tsx --tsconfig loadtests/estimates/tsconfig.json loadtests/estimates/publish-cost.ts [--changes 30]
+ *   npx tsx --tsconfig loadtests/estimates/tsconfig.json loadtests/estimates/publish-cost.ts [--changes 30] [--fillfactors 100,70] [--rounds 2]
+ *
+ * With --fillfactors, each line length is measured once per fillfactor of the "Visit" table per
+ * round, alternating (the order flips every round), the table rewritten to that fillfactor
+ * (VACUUM FULL) before each measurement: the migration's 70 against PostgreSQL's default 100,
+ * side by side in one run. The rows HOT-updated (no index written) are counted from
+ * pg_stat_user_tables.
  *
  * Each line length records the machine's load (loadtests/machine.ts) and is marked busy when
  * processes outside the benchmark took CPU. Needs PostgreSQL on 127.0.0.1:5432 and Redis on
@@ -28,6 +34,10 @@ import { createQueueOp } from '../../subgraphs/queue/src/test-support/operations
 const changesIndex = process.argv.indexOf('--changes');
 const changes = changesIndex >= 0 ? Number(process.argv[changesIndex + 1]) : 30;
 const lengths = [100, 1_000, 5_000];
+const option = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+/** The table's fillfactors to compare; none: the table as the migrations leave it. */
+const fillfactors = (option('--fillfactors') ?? '').split(',').filter(Boolean).map(Number);
+const rounds = Number(option('--rounds') ?? 2);
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 const round = (value: number) => Math.round(value * 10) / 10;
@@ -43,6 +53,7 @@ async function measureLine(harness: QueueHarness, length: number) {
            'WAITING'::"VisitStatus", i, 'A-' || i, now() - make_interval(secs => ${length} - i), now() - make_interval(secs => ${length} - i), 10, now()
     FROM generate_series(1, ${length}) i`;
 
+  const before = await updateCounts(harness);
   let statements = 0;
   const primary = harness.runtime.db.primary.$extends({
     query: {
@@ -77,6 +88,7 @@ async function measureLine(harness: QueueHarness, length: number) {
     still.push(performance.now() - started);
     stillStatements = statements;
   }
+  const hot = await updateCounts(harness, fillfactors.length > 0);
   const stale = await harness.prisma.$queryRaw<{ count: number }[]>`
     SELECT count(*)::int AS "count" FROM "Visit" WHERE "queueId" = ${queueId}::uuid AND "status" = 'WAITING' AND "latestEstimateMinutes" IS NULL`;
   return {
@@ -86,7 +98,23 @@ async function measureLine(harness: QueueHarness, length: number) {
     moved: { p50Ms: round(percentile(moved, 0.5)), p95Ms: round(percentile(moved, 0.95)), prismaOperations: movedStatements },
     unchanged: { p50Ms: round(percentile(still, 0.5)), p95Ms: round(percentile(still, 0.95)), prismaOperations: stillStatements },
     visitsWithoutLatestEstimate: stale[0].count,
+    /** Of the table's row updates during this line's changes (its calls, publishes and their estimates), the share that wrote no index. */
+    hotUpdatePercent: fillfactors.length > 0 ? round((100 * (hot.hot - before.hot)) / Math.max(1, hot.updated - before.updated)) : undefined,
   };
+}
+
+/** The table's row updates so far, and how many of them were HOT. */
+async function updateCounts(harness: QueueHarness, settle = false): Promise<{ updated: number; hot: number }> {
+  // A backend's counts reach pg_stat_user_tables when it flushes them, at most 10 s after going idle.
+  if (settle) await new Promise((resolve) => setTimeout(resolve, 11_000));
+  const [row] = await harness.prisma.$queryRaw<{ updated: number; hot: number }[]>`
+    SELECT n_tup_upd::int AS "updated", n_tup_hot_upd::int AS "hot" FROM pg_stat_user_tables WHERE relname = 'Visit'`;
+  return row;
+}
+
+async function setFillfactor(harness: QueueHarness, fillfactor: number): Promise<void> {
+  await harness.prisma.$executeRawUnsafe(`ALTER TABLE "Visit" SET (fillfactor = ${fillfactor})`);
+  await harness.prisma.$executeRawUnsafe('VACUUM FULL "Visit"');
 }
 
 async function main() {
@@ -94,11 +122,24 @@ async function main() {
   try {
     const results = [];
     for (const length of lengths) {
-      const { result, machine } = await watched(() => measureLine(harness, length));
-      console.log(`line of ${length}: ${describeMachine(machine)}`);
-      results.push({ ...result, machine });
+      if (fillfactors.length === 0) {
+        const { result, machine } = await watched(() => measureLine(harness, length));
+        console.log(`line of ${length}: ${describeMachine(machine)}`);
+        results.push({ ...result, machine });
+        continue;
+      }
+      for (let r = 0; r < rounds; r++) {
+        for (const fillfactor of r % 2 === 0 ? fillfactors : [...fillfactors].reverse()) {
+          await setFillfactor(harness, fillfactor);
+          const { result, machine } = await watched(() => measureLine(harness, length));
+          console.log(
+            `line of ${length}, fillfactor ${fillfactor}, round ${r + 1}: moved p50 ${result.moved.p50Ms} ms, HOT ${result.hotUpdatePercent} %; ${describeMachine(machine)}`,
+          );
+          results.push({ fillfactor, round: r + 1, ...result, machine });
+        }
+      }
     }
-    const report = { changes, cores: os.cpus().length, results };
+    const report = { changes, cores: os.cpus().length, fillfactors, results };
     console.log(JSON.stringify(report, null, 2));
     writeFileSync(path.join(__dirname, 'publish-cost.json'), `${JSON.stringify(report, null, 2)}\n`);
   } finally {

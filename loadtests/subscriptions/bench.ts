@@ -9,7 +9,7 @@
  * database. Staff call the next visit a fixed number of times; each call moves every waiting
  * subscriber up, so each event reaches every subscriber still waiting.
  *
- *   npm run build && npx tsx loadtests/subscriptions/bench.ts [--quick] [--only <name part>]
+ *   npm run build && npx tsx loadtests/subscriptions/bench.ts [--quick] [--only <name part>] [--keep-database]
  *
  * Measures, per scenario: delivery latency from the change's commit (the called visit's
  * calledAt, stamped by callNext just before it commits) to receipt by each subscriber; the
@@ -150,7 +150,9 @@ async function main(): Promise<void> {
     }
   } finally {
     await graph.stop();
-    await db.drop();
+    // --keep-database leaves it for a look at the statements (EXPLAIN) after the run.
+    if (argv.includes('--keep-database')) process.stdout.write(`\nkept database ${db.name}\n`);
+    else await db.drop();
   }
   const file = path.join(__dirname, 'results.json');
   writeFileSync(file, JSON.stringify({ host: host(), at: new Date().toISOString(), results }, null, 2) + '\n');
