@@ -35,6 +35,7 @@ interface ProcessTicks {
   pid: number;
   ppid: number;
   name: string;
+  /** Its own CPU ticks and those of its children that ended (reaped). */
   ticks: number;
 }
 
@@ -55,7 +56,8 @@ function readProcesses(): ProcessTicks[] {
       pid: Number(entry),
       ppid: Number(fields[1]),
       name: stat.slice(stat.indexOf('(') + 1, close),
-      ticks: Number(fields[11]) + Number(fields[12]),
+      // utime + stime, plus cutime + cstime: what its children used once they ended and it reaped them.
+      ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
     });
   }
   return processes;
@@ -101,13 +103,15 @@ export function watchMachine(options: { busyOutsideCores?: number; intervalMs?: 
     const at = performance.now();
     const busy = busyTicks();
     const inside = insideTicks(readProcesses());
-    // Only processes seen at both ends count as inside: one that started or ended in between
-    // is charged to outside for that second, an overestimate that errs towards "busy".
+    // A process that started in between used all its ticks in between. One that ended was
+    // reaped by its parent (the benchmark's processes, PostgreSQL's postmaster for a closed
+    // connection's backend), whose children's ticks now hold its whole life: what it was
+    // counted for before is taken back once. Without this, each closed database connection
+    // or ended child showed as CPU used outside.
     let insideDelta = 0;
-    for (const [pid, ticks] of inside) {
-      const before = last.inside.get(pid);
-      if (before !== undefined) insideDelta += Math.max(0, ticks - before);
-    }
+    for (const [pid, ticks] of inside) insideDelta += ticks - (last.inside.get(pid) ?? 0);
+    for (const [pid, ticks] of last.inside) if (!inside.has(pid)) insideDelta -= ticks;
+    insideDelta = Math.max(0, insideDelta);
     const seconds = (at - last.at) / 1_000;
     if (seconds > 0) outside.push(Math.max(0, busy - last.busy - insideDelta) / TICKS_PER_SECOND / seconds);
     load1.max = Math.max(load1.max, os.loadavg()[0]);
