@@ -113,7 +113,10 @@ export function watchMachine(options: { busyOutsideCores?: number; intervalMs?: 
     for (const [pid, ticks] of last.inside) if (!inside.has(pid)) insideDelta -= ticks;
     insideDelta = Math.max(0, insideDelta);
     const seconds = (at - last.at) / 1_000;
-    if (seconds > 0) outside.push(Math.max(0, busy - last.busy - insideDelta) / TICKS_PER_SECOND / seconds);
+    // Ticks are 10 ms per CPU: over a span much shorter than a second (the last one, when the
+    // watch stops just after a sample) a few ticks read as cores; it is left out.
+    if (seconds < 0.5) return;
+    outside.push(Math.max(0, busy - last.busy - insideDelta) / TICKS_PER_SECOND / seconds);
     load1.max = Math.max(load1.max, os.loadavg()[0]);
     last = { at, busy, inside };
   };
