@@ -32,4 +32,27 @@ describe('publishing changes', () => {
     await nobody.callNext();
     expect(published).toEqual(['q1']);
   });
+
+  it('answers once the relay is done, or after the wait bound when a backlog holds it up; the relay goes on', async () => {
+    let finish: () => void = () => undefined;
+    const stuck = new Promise<void>((resolve) => (finish = resolve));
+    const relayed: string[] = [];
+    const publisher = { relay: async (queueId: string) => void (await stuck, relayed.push(queueId)) };
+    const visit = { id: 'v1', queueId: 'q1' };
+    const wrapped = publishingChanges(publisher, { callNext: async () => visit }, 50);
+    const started = Date.now();
+    await expect(wrapped.callNext()).resolves.toBe(visit);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(relayed).toEqual([]);
+    finish();
+    await stuck;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(relayed).toEqual(['q1']);
+
+    // A relay done within the bound is waited for: the answer comes after it, not after the bound.
+    const slowRelay = { relay: async (queueId: string) => void (await new Promise((resolve) => setTimeout(resolve, 30)), relayed.push(queueId)) };
+    const quick = publishingChanges(slowRelay, { callNext: async () => visit }, 60_000);
+    await quick.callNext();
+    expect(relayed).toEqual(['q1', 'q1']);
+  });
 });

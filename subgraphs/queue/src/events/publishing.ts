@@ -51,13 +51,26 @@ export const unpublishedMutations = ['createQueue', 'joinStandby', 'leaveStandby
 type Resolver = (parent: unknown, args: unknown, context: unknown, info: unknown) => unknown;
 
 /**
+ * How long a mutation's answer waits for its relay at most. A relay takes the queue's rows in
+ * the order they were written, so a change behind a backlog (the rows of a Redis outage, a
+ * burst of joins) waits for all of it: up to 10 s per join once Redis was back in the
+ * redis-outage bench. Past this the answer goes and the event follows in order.
+ */
+export const relayWaitMs = 2_000;
+
+/**
  * The mutations, each followed by relaying the outbox of the queues it changed. The response
- * waits for the relay, so a client that reads its mutation's result and then subscribes with
- * `afterSequence` cannot miss its event. Should this process die first, the rows are relayed
+ * waits for the relay (at most relayWaitMs), so a client that reads its mutation's result and
+ * then subscribes with `afterSequence` does not miss its event: the event is in the log, or
+ * still to come with a higher sequence. Should this process die first, the rows are relayed
  * by the stale-row sweep of any replica (publisher.ts). A mutation that committed nothing new
  * (a retried idempotency key, pausing a paused queue) wrote no row and records no event.
  */
-export function publishingChanges<T extends Record<string, unknown>>(publisher: Pick<QueueEventPublisher, 'relay'>, mutations: T): T {
+export function publishingChanges<T extends Record<string, unknown>>(
+  publisher: Pick<QueueEventPublisher, 'relay'>,
+  mutations: T,
+  waitMs: number = relayWaitMs,
+): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, resolver] of Object.entries(mutations)) {
     const changed = publishedMutations[name] as ((result: unknown) => ChangedQueues) | undefined;
@@ -65,7 +78,11 @@ export function publishingChanges<T extends Record<string, unknown>>(publisher: 
       ? resolver
       : async (...args: Parameters<Resolver>) => {
           const result = await (resolver as Resolver)(...args);
-          for (const queueId of changed(result)) await publisher.relay(queueId);
+          // relay() never throws: it logs, and leaves the rows to a later relay.
+          const relayed = Promise.all(changed(result).map((queueId) => publisher.relay(queueId)));
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([relayed, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+          clearTimeout(timer);
           return result;
         };
   }
