@@ -78,8 +78,11 @@ export function publishingChanges<T extends Record<string, unknown>>(
       ? resolver
       : async (...args: Parameters<Resolver>) => {
           const result = await (resolver as Resolver)(...args);
+          // In turn, as before the bound (a transfer: the queue left, then the one joined).
           // relay() never throws: it logs, and leaves the rows to a later relay.
-          const relayed = Promise.all(changed(result).map((queueId) => publisher.relay(queueId)));
+          const relayed = (async () => {
+            for (const queueId of changed(result)) await publisher.relay(queueId);
+          })();
           let timer: NodeJS.Timeout | undefined;
           await Promise.race([relayed, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
           clearTimeout(timer);
