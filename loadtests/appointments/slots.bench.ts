@@ -148,13 +148,15 @@ async function timeOneBooking(harness: QueueHarness, tenant: SeededTenant, queue
 
 /**
  * The plan of the capacity trigger's overlap count (migration 20261202013734_appointments) for
- * a booking in the middle of the month: how many rows one booking's check visits.
+ * a booking in the middle of the month: how many rows one booking's check visits. The same
+ * condition as the trigger's, its two-day lower bound included (keep them alike).
  */
 async function explainTriggerCount(harness: QueueHarness, tenant: SeededTenant, firstDay: DateTime): Promise<string[]> {
   const startsAt = DateTime.fromISO(`${firstDay.plus({ days: 15 }).toISODate()}T12:00`, { zone: ZONE }).toJSDate();
   const rows = await harness.prisma.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
     `EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM "Visit" v
      WHERE v."businessId" = $1::uuid AND v."kind" = 'APPOINTMENT' AND v."status"::text NOT IN ('CANCELLED', 'NO_SHOW')
+       AND v."blockedFrom" > $2::timestamp(3) - interval '2 days'
        AND v."blockedFrom" < $3::timestamp(3) AND v."blockedUntil" > $2::timestamp(3)`,
     tenant.businessId,
     startsAt,
