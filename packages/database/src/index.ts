@@ -10,4 +10,4 @@ export type { OutboxMetrics } from './outbox-metrics';
 export { applyMigrations, migrationsDir } from './embedded-migrations';
 export { PrismaClient, Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';
-export { isUniqueViolation } from './prisma-errors';
+export { isDatabaseBusy, isUniqueViolation } from './prisma-errors';

@@ -26,4 +26,26 @@ describe('createErrorFormatter', () => {
     expect(formatted.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(formatted.message).toBe('Cannot query field "x"');
   });
+
+  it('answers a recognized error with the code and message it is given, and masks the rest', () => {
+    const onUnexpected = jest.fn();
+    const busy = new AppError('SERVICE_UNAVAILABLE', 'Too many requests are waiting for the database; retry in a moment.');
+    const recognizing = createErrorFormatter({
+      exposeInternals: false,
+      onUnexpected,
+      recognize: (error) => (error instanceof Error && error.message === 'timeout exceeded when trying to connect' ? busy : undefined),
+    });
+    const poolTimeout = new Error('timeout exceeded when trying to connect');
+    expect(recognizing({ message: poolTimeout.message, path: ['joinQueue'] }, new GraphQLError(poolTimeout.message, { originalError: poolTimeout }))).toEqual({
+      message: busy.message,
+      path: ['joinQueue'],
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
+    expect(onUnexpected).not.toHaveBeenCalled();
+    const other = new Error('connection reset');
+    expect(recognizing({ message: other.message }, new GraphQLError(other.message, { originalError: other })).extensions).toEqual({
+      code: 'INTERNAL_SERVER_ERROR',
+    });
+    expect(onUnexpected).toHaveBeenCalledWith(other);
+  });
 });

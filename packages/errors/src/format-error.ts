@@ -27,6 +27,8 @@ interface FormatterOptions {
   /** Show the original message of unexpected errors (never in production). */
   exposeInternals: boolean;
   onUnexpected?: (error: unknown, requestId?: string) => void;
+  /** What a thrown error that is not an AppError means to the client, when the service knows (a database out of connections). */
+  recognize?: (error: unknown) => AppError | undefined;
 }
 
 /**
@@ -35,7 +37,8 @@ interface FormatterOptions {
  */
 export function createErrorFormatter(options: FormatterOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const thrown = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const original = thrown instanceof AppError ? thrown : (options.recognize?.(thrown) ?? thrown);
     if (original instanceof AppError) {
       return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
     }

@@ -9,7 +9,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import { identityHeader, type Identity } from '@waitlessq/auth';
-import { runInRequestScope } from '@waitlessq/database';
+import { isDatabaseBusy, runInRequestScope } from '@waitlessq/database';
 import { AppError, createErrorFormatter } from '@waitlessq/errors';
 import { createMetrics, metricsRegistry, type Logger } from '@waitlessq/observability';
 import type { ServiceRuntime } from './runtime';
@@ -73,6 +73,11 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     formatError: createErrorFormatter({
       exposeInternals: runtime.config.env === 'development',
       onUnexpected: (error) => runtime.logger.error({ err: error }, 'unexpected error'),
+      recognize: (error) => {
+        if (!isDatabaseBusy(error)) return undefined;
+        runtime.logger.warn({ err: error }, 'no database connection in time: answered SERVICE_UNAVAILABLE');
+        return new AppError('SERVICE_UNAVAILABLE', 'Too many requests are waiting for the database; retry in a moment.');
+      },
     }),
     // No federated tracing: we export our own metrics, and it would trace every request. No
     // cache-control plugin either: it runs a hook for every resolved field (Apollo then wraps
