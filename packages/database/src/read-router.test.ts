@@ -38,6 +38,9 @@ describe('replicaCouldNotAnswer', () => {
     expect(replicaCouldNotAnswer(known('P2024'))).toEqual({ retry: true, replicaDown: false });
     expect(replicaCouldNotAnswer(known('P2034'))).toEqual({ retry: true, replicaDown: false });
     expect(replicaCouldNotAnswer(known('P2010', { kind: 'TransactionWriteConflict', originalCode: '40001' }))).toEqual({ retry: true, replicaDown: false });
+    expect(replicaCouldNotAnswer(known('P2010', { kind: 'TooManyConnections', originalCode: '53300' }))).toEqual({ retry: true, replicaDown: false });
+    // pg-pool's own wait running out is a plain Error: the replica is there, its pool is full.
+    expect(replicaCouldNotAnswer(new Error('timeout exceeded when trying to connect'))).toEqual({ retry: true, replicaDown: false });
   });
 
   it('does not retry errors that the primary would give as well', () => {

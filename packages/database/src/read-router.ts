@@ -1,6 +1,7 @@
 import { readReplicas } from '@prisma/extension-read-replicas';
 import type { Logger } from '@waitlessq/observability';
 import { Prisma, type PrismaClient } from './generated/prisma/client';
+import { driverCause, isDatabaseBusy } from './prisma-errors';
 import { noteQueryTarget } from './query-metrics';
 import { currentRequestScope, type RequestScope } from './request-scope';
 import type { WriteTracker } from './write-tracker';
@@ -44,8 +45,6 @@ const unreachable = new Set([
   'AuthenticationFailed',
   'DatabaseAccessDenied',
 ]);
-/** ... or that it is there but could not serve this one query. */
-const busy = new Set(['TooManyConnections', 'TransactionWriteConflict']);
 
 /**
  * Whether a failed replica read should be retried on the primary: the replica could not answer
@@ -55,13 +54,14 @@ const busy = new Set(['TooManyConnections', 'TransactionWriteConflict']);
  */
 export function replicaCouldNotAnswer(error: unknown): { retry: boolean; replicaDown: boolean } {
   if (error instanceof Prisma.PrismaClientValidationError) return { retry: false, replicaDown: false };
+  // There, but with no connection for this query (its pool's wait ran out, or too many clients).
+  if (isDatabaseBusy(error)) return { retry: true, replicaDown: false };
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    const cause = (error.meta as { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } | undefined)?.driverAdapterError?.cause;
-    const kind = cause?.kind ?? '';
+    const { kind = '', originalCode: sqlState = '' } = driverCause(error) ?? {};
     // SQLSTATE classes 08 (connection exception) and 57P (shutdown, crash, starting up).
-    const sqlState = cause?.originalCode ?? '';
     if (error.code.startsWith('P1') || unreachable.has(kind) || /^(08|57P)/.test(sqlState)) return { retry: true, replicaDown: true };
-    if (error.code === 'P2024' || error.code === 'P2034' || busy.has(kind) || sqlState === '53300') return { retry: true, replicaDown: false };
+    // A write conflict or deadlock: this query, not the replica.
+    if (error.code === 'P2034' || kind === 'TransactionWriteConflict') return { retry: true, replicaDown: false };
     return { retry: false, replicaDown: false };
   }
   // Not a query error at all (a dropped socket surfaces as a plain Error).
