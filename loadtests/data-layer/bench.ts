@@ -9,6 +9,7 @@
  *
  *   npm run build && npx tsx loadtests/data-layer/bench.ts [--seconds 20] [--rounds 4] [--concurrency 8] [--only replica+cache]
  *     [--compare /tmp/old] [--cpu-prof /tmp/profiles] [--by-operation 4] [--out results.json]
+ *     [--subgraph-node-options '<V8 flags>'] [--compare-subgraph-node-options '<V8 flags>']
  *
  * --compare runs every chosen configuration a second time on another checkout's build (a `git
  * worktree` of an older commit, after its `npm ci` and build), in the same interleaved rounds,
@@ -16,6 +17,9 @@
  * `--cpu-prof` and writes their V8 profiles (one per process, on exit) to that directory.
  * --by-operation runs each operation of the mix alone for that many seconds after the rounds
  * (each build in turn) and reports its CPU per request by process and its statements.
+ * --subgraph-node-options gives the four subgraphs NODE_OPTIONS (the gateway keeps its own);
+ * --compare-subgraph-node-options runs this checkout a second time with other ones, in the same
+ * interleaved rounds: heap settings for the subgraphs' containers, side by side.
  *
  * Needs what the integration tests need: PostgreSQL on 127.0.0.1:5432, its streaming replica
  * on 5433 (scripts/replica/start-replica.sh) and Redis on 6379. Targets 127.0.0.1 only.
@@ -45,6 +49,9 @@ interface Options {
   byOperation: number;
   /** Where the raw figures go (results.json beside this file). */
   out: string;
+  /** NODE_OPTIONS of the four subgraphs (V8's heap flags); with compareSubgraphNodeOptions, two runs of this checkout side by side. */
+  subgraphNodeOptions?: string;
+  compareSubgraphNodeOptions?: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -62,6 +69,8 @@ function parseOptions(argv: string[]): Options {
     cpuProf: value('--cpu-prof') && path.resolve(value('--cpu-prof')!),
     byOperation: Number(value('--by-operation') ?? 0),
     out: path.resolve(value('--out') ?? path.join(__dirname, 'results.json')),
+    subgraphNodeOptions: value('--subgraph-node-options'),
+    compareSubgraphNodeOptions: value('--compare-subgraph-node-options'),
   };
 }
 
@@ -76,11 +85,14 @@ const configurations = [
 interface Build {
   name: string;
   checkout?: string;
+  /** NODE_OPTIONS of the subgraphs, when set. */
+  subgraphNodeOptions?: string;
 }
 
-function buildOf(checkout: string | undefined): Build {
+function buildOf(checkout: string | undefined, subgraphNodeOptions?: string): Build {
   const commit = execFileSync('git', ['-C', checkout ?? path.resolve(__dirname, '../..'), 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  return { name: checkout ? `${commit} (${checkout})` : commit, checkout };
+  const name = `${commit}${checkout ? ` (${checkout})` : ''}${subgraphNodeOptions !== undefined ? ` subgraphs "${subgraphNodeOptions}"` : ''}`;
+  return { name, checkout, subgraphNodeOptions };
 }
 
 const serviceNames = ['gateway', 'user', 'business', 'queue', 'pwa'] as const;
@@ -264,12 +276,18 @@ async function prepare(configuration: (typeof configurations)[number], build: Bu
     env.DATABASE_REPLICA_URLS = replica.toString();
   }
   if (options.cpuProf) {
-    const dir = path.join(options.cpuProf, `${configuration.name.replace(/\W+/g, '-')}-${build.name.split(' ')[0]}`);
+    const dir = path.join(options.cpuProf, `${configuration.name.replace(/\W+/g, '-')}-${build.name.replace(/\W+/g, '-')}`);
     mkdirSync(dir, { recursive: true });
     env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${dir}`.trim();
   }
   // Five processes starting at once on a busy machine can take longer than the default 30 s.
-  const graph = await startGraph(env, { checkout: build.checkout, startTimeoutMs: 120_000 });
+  const subgraphEnv: Record<string, string> =
+    build.subgraphNodeOptions === undefined ? {} : { NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} ${build.subgraphNodeOptions}`.trim() };
+  const graph = await startGraph(env, {
+    checkout: build.checkout,
+    startTimeoutMs: 120_000,
+    envOf: { user: subgraphEnv, business: subgraphEnv, queue: subgraphEnv, pwa: subgraphEnv },
+  });
   const api = graph.gateway.url;
   const seedData = await seed(api);
   await load(api, seedData, options.warmupSeconds, options.concurrency);
@@ -407,7 +425,11 @@ function cpuTable(results: RunResult[]): string {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const chosen = configurations.filter((c) => !options.only || c.name.replace(/ /g, '') === options.only.replace(/ /g, ''));
-  const builds = [buildOf(undefined), ...(options.compare ? [buildOf(options.compare)] : [])];
+  const builds = [
+    buildOf(undefined, options.subgraphNodeOptions),
+    ...(options.compare ? [buildOf(options.compare, options.subgraphNodeOptions)] : []),
+    ...(options.compareSubgraphNodeOptions !== undefined ? [buildOf(undefined, options.compareSubgraphNodeOptions)] : []),
+  ];
   const prepared: Prepared[] = [];
   const costs: OperationCost[] = [];
   try {
