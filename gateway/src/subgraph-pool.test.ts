@@ -38,16 +38,18 @@ describe('the subgraph pool', () => {
   });
 
   it('sends the call as given and answers with the status, headers and whole body', async () => {
-    // A body in several chunks and a header sent twice: both must come back whole.
+    // A body in two chunks cut inside a two-byte character, and a header sent twice: both must come back whole.
     const data = JSON.stringify({ data: { items: Array.from({ length: 2_000 }, (_, i) => ({ id: `item-${i}`, name: 'ü'.repeat(i % 7) })) } });
+    const bytes = Buffer.from(data);
+    const cut = bytes.indexOf(Buffer.from('ü')) + 1;
     const stub = await upstream((_seen, res) => {
       res.writeHead(200, [
         ['content-type', 'application/json'],
         ['set-cookie', 'a=1'],
         ['set-cookie', 'b=2'],
       ]);
-      res.write(data.slice(0, 1_000));
-      setTimeout(() => res.end(data.slice(1_000)), 5);
+      res.write(bytes.subarray(0, cut));
+      setTimeout(() => res.end(bytes.subarray(cut)), 5);
     });
     server = stub.server;
     pool = createSubgraphPool(stub.url);
