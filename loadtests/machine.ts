@@ -13,6 +13,13 @@
  *   servers' processes cannot be split by client.)
  * A round is busy when the outside CPU averaged more than `busyOutsideCores` (default 0.2, a
  * fifth of a core) or peaked above 1 core for a second.
+ *
+ * A third reading, not part of the verdict: how fast the host runs, timed as a fixed piece of
+ * JavaScript work at the start and at the end of the watch (`probeMs`). A shared host can run
+ * at half its speed with nothing more to see in /proc: on 3 December the same build spent
+ * twice the CPU per request in the afternoon as in the morning, with no process outside the
+ * benchmark and 1.5 % steal. Absolute figures from runs whose probes differ are not comparable;
+ * side-by-side ratios within a run still are.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,7 +35,30 @@ export interface MachineLoad {
   load1: { start: number; end: number; max: number };
   /** CPU of processes outside the benchmark, in cores. */
   outsideCores: { mean: number; max: number };
+  /** Milliseconds the speed probe took at the start and at the end (lower is faster). */
+  probeMs: { start: number; end: number };
   busy: boolean;
+}
+
+/**
+ * A fixed piece of work of the kind the services do (objects built, serialized to JSON and
+ * parsed back), timed after one untimed pass (so that it measures compiled code, not the
+ * compiler).
+ */
+export function speedProbeMs(): number {
+  probeWork();
+  const started = performance.now();
+  probeWork();
+  return Math.round((performance.now() - started) * 10) / 10;
+}
+
+function probeWork(): void {
+  let size = 0;
+  for (let round = 0; round < 20; round++) {
+    const items = Array.from({ length: 500 }, (_, i) => ({ id: `item-${round}-${i}`, position: i, tags: ['a', 'b', String(i)], at: i * 1_000 }));
+    size += (JSON.parse(JSON.stringify(items)) as unknown[]).length;
+  }
+  if (size !== 10_000) throw new Error('the speed probe lost items');
 }
 
 interface ProcessTicks {
@@ -94,6 +124,7 @@ export interface MachineWatch {
 export function watchMachine(options: { busyOutsideCores?: number; intervalMs?: number } = {}): MachineWatch {
   const busyOutsideCores = options.busyOutsideCores ?? 0.2;
   const cores = os.cpus().length;
+  const probeAtStart = speedProbeMs();
   const started = performance.now();
   const load1 = { start: os.loadavg()[0], end: 0, max: os.loadavg()[0] };
   const outside: number[] = [];
@@ -136,6 +167,7 @@ export function watchMachine(options: { busyOutsideCores?: number; intervalMs?: 
         seconds: round((performance.now() - started) / 1_000),
         load1: { start: round(load1.start), end: round(load1.end), max: round(load1.max) },
         outsideCores: { mean: round(mean), max: round(max) },
+        probeMs: { start: probeAtStart, end: speedProbeMs() },
         busy: mean > busyOutsideCores || max > 1,
       };
     },
@@ -156,6 +188,6 @@ export async function watched<T>(fn: () => Promise<T>, options?: Parameters<type
 
 /** One line for a benchmark's console: "load 0.4→0.6 (max 0.7), outside 0.03 cores" plus BUSY. */
 export function describeMachine(machine: MachineLoad): string {
-  const { load1, outsideCores } = machine;
-  return `load ${load1.start}→${load1.end} (max ${load1.max}), outside ${outsideCores.mean} cores (max ${outsideCores.max})${machine.busy ? ' BUSY: figure not to be quoted' : ''}`;
+  const { load1, outsideCores, probeMs } = machine;
+  return `load ${load1.start}→${load1.end} (max ${load1.max}), outside ${outsideCores.mean} cores (max ${outsideCores.max}), probe ${probeMs.start}→${probeMs.end} ms${machine.busy ? ' BUSY: figure not to be quoted' : ''}`;
 }
