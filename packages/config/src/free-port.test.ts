@@ -3,7 +3,8 @@ import { ephemeralRangeStart, freePort } from './free-port';
 
 describe('freePort', () => {
   it('picks ports below the ephemeral range, where no outgoing connection takes them, that can be listened on', async () => {
-    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+    const ports = await Promise.all(Array.from({ length: 200 }, () => freePort()));
+    expect(new Set(ports).size).toBe(ports.length);
     for (const port of ports) {
       expect(port).toBeGreaterThanOrEqual(20_000);
       expect(port).toBeLessThan(ephemeralRangeStart());

@@ -3,6 +3,8 @@ import net from 'node:net';
 
 /** Where picked ports start: above the usual fixed ports of servers (9090, 15672...). */
 const lowestPick = 20_000;
+/** Ports this process has handed out: none twice (the first may not be listening yet). */
+const handedOut = new Set<number>();
 
 /**
  * A port on 127.0.0.1 that was free a moment ago. Beside defaultPorts: the all-in-one start
@@ -19,6 +21,8 @@ export async function freePort(): Promise<number> {
   const highest = ephemeralRangeStart() - 1;
   for (let attempt = 0; highest > lowestPick && attempt < 100; attempt++) {
     const port = lowestPick + Math.floor(Math.random() * (highest - lowestPick + 1));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
     if (await listenable(port)) return port;
   }
   // A kernel whose ephemeral range leaves no room below it: let it pick.
