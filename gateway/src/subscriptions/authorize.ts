@@ -2,12 +2,21 @@ import { identityHeader } from '@waitlessq/auth';
 import { AppError, errorCodes, type ErrorCode } from '@waitlessq/errors';
 import type { Caller } from './caller';
 import type { SubscriptionTarget } from './events';
+import type { SubgraphDataSource } from '../subgraph-data-source';
 import { accessArguments, precheck, type SubscriptionField } from './fields';
 
-const timeoutMs = 5_000;
+const defaultTimeoutMs = 5_000;
 
 const accessQuery =
   'query SubscriptionAccess($field: String!, $arguments: JSON!) { subscriptionAccess(field: $field, arguments: $arguments) { queueId finished } }';
+
+/** Where the queue subgraph is and how to call it: the gateway's keep-alive pool to it (subgraph-pool.ts). */
+export interface QueueSubgraph {
+  url: string;
+  fetcher: SubgraphDataSource['fetcher'];
+  /** How long an answer may take (5 s). */
+  timeoutMs?: number;
+}
 
 /**
  * May this caller subscribe? The queue subgraph decides with its own rules (its internal
@@ -17,7 +26,7 @@ const accessQuery =
  * token, UNAUTHENTICATED, FORBIDDEN).
  */
 export async function authorizeSubscription(
-  queueSubgraphUrl: string,
+  queue: QueueSubgraph,
   field: SubscriptionField,
   args: Record<string, unknown>,
   caller: Caller,
@@ -25,16 +34,27 @@ export async function authorizeSubscription(
 ): Promise<SubscriptionTarget> {
   const refused = precheck(field, caller.identity, args);
   if (refused) throw refused;
-  const response = await fetch(queueSubgraphUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [identityHeader]: await caller.signedIdentity(), 'x-request-id': requestId },
-    body: JSON.stringify({ query: accessQuery, variables: { field, arguments: accessArguments(args) } }),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const body = (await response.json()) as {
+  // A deadline cleared once the answer is in. AbortSignal.timeout() left a timer behind every
+  // subscribe, which fired seconds later and aborted the finished call all the same: a thousand
+  // subscribes were a thousand aborts in whatever came next (loadtests/subscriptions/RESULTS.md).
+  const timeoutMs = queue.timeoutMs ?? defaultTimeoutMs;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new Error(`The queue subgraph did not answer within ${timeoutMs} ms.`)), timeoutMs);
+  let body: {
     data?: { subscriptionAccess?: SubscriptionTarget } | null;
     errors?: { message: string; extensions?: { code?: string } }[];
   };
+  try {
+    const response = await queue.fetcher(queue.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [identityHeader]: await caller.signedIdentity(), 'x-request-id': requestId },
+      body: JSON.stringify({ query: accessQuery, variables: { field, arguments: accessArguments(args) } }),
+      signal: deadline.signal,
+    });
+    body = (await response.json()) as typeof body;
+  } finally {
+    clearTimeout(timer);
+  }
   const error = body.errors?.[0];
   if (error) {
     const code = error.extensions?.code;

@@ -67,7 +67,7 @@ export function attachSubscriptions(options: SubscriptionOptions): Subscriptions
     planner,
     authenticate: options.authenticate,
     callerOf: createCallers(options.signer),
-    queueSubgraphUrl: config.subgraphUrls.queue,
+    queueSubgraph: { url: config.subgraphUrls.queue, fetcher: services.queue!.fetcher },
     formatError: options.formatError,
     trusted: options.trusted,
     logger,

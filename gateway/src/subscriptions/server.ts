@@ -12,7 +12,7 @@ import type { RateLimiters } from '../edge/rate-limits';
 import { textInputRefusal } from '../edge/text-inputs';
 import type { Caller } from './caller';
 import { createAuthorizationCache } from './authorization-cache';
-import { authorizeSubscription } from './authorize';
+import { authorizeSubscription, type QueueSubgraph } from './authorize';
 import type { Channel } from './channel';
 import { credentialsOf, openConnection, reserveSubscription, tokenExpiry, type Connection } from './connections';
 import { operationText, type TrustedOperations } from './operation-source';
@@ -36,7 +36,8 @@ export interface WebSocketOptions extends SubscriptionDependencies {
   planner: SubscriptionPlanner;
   authenticate: Authenticate;
   callerOf: (identity: Parameters<typeof openConnection>[1]) => Caller;
-  queueSubgraphUrl: string;
+  /** Asked whether a caller may subscribe (authorize.ts). */
+  queueSubgraph: QueueSubgraph;
   formatError: FormatError;
   /** The trusted documents: what partner keys may run. */
   trusted: TrustedOperations;
@@ -94,7 +95,7 @@ export function serveWebSockets(options: WebSocketOptions): WebSocketEndpoint {
   /** The verdict of each new socket's address budget, awaited by connection_init. */
   const admitted = new WeakMap<WebSocket, Promise<boolean>>();
   const authorization = createAuthorizationCache(
-    (field, args, caller, requestId) => authorizeSubscription(options.queueSubgraphUrl, field, args, caller, requestId),
+    (field, args, caller, requestId) => authorizeSubscription(options.queueSubgraph, field, args, caller, requestId),
     { ttlMs: authorizationTtlMs, maxEntries: authorizationCacheEntries },
   );
   // Registered before graphql-ws's own listener: the budget is spent before any message is read.
