@@ -1,5 +1,6 @@
 import type { Express, Request, Response } from 'express';
 import type { Logger } from '@waitlessq/observability';
+import { withDeadline } from '@waitlessq/subgraph-kit';
 
 /** Headers of the pwa subgraph's answer that reach the browser (caching and type). */
 const passedHeaders = ['content-type', 'cache-control', 'etag', 'last-modified', 'location', 'x-content-type-options'];
@@ -32,13 +33,12 @@ export function mountAppsProxy(app: Express, options: AppsProxyOptions): void {
     const headers: Record<string, string> = { 'x-request-id': String(res.locals.requestId ?? '') };
     const etag = req.get('if-none-match');
     if (etag) headers['if-none-match'] = etag;
-    let answer: globalThis.Response;
+    let answer: { status: number; headers: Headers; body: Buffer | null };
     try {
-      answer = await fetch(`${upstream}${req.originalUrl}`, {
-        method: req.method,
-        headers,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(upstreamTimeoutMs),
+      answer = await withDeadline(upstreamTimeoutMs, `The pwa subgraph did not answer within ${upstreamTimeoutMs} ms.`, async (signal) => {
+        const response = await fetch(`${upstream}${req.originalUrl}`, { method: req.method, headers, redirect: 'manual', signal });
+        const body = req.method === 'HEAD' || response.status === 304 ? null : Buffer.from(await response.arrayBuffer());
+        return { status: response.status, headers: response.headers, body };
       });
     } catch (error) {
       options.logger.warn({ err: error, path: req.path }, 'the pwa subgraph did not answer for an app file');
@@ -52,8 +52,8 @@ export function mountAppsProxy(app: Express, options: AppsProxyOptions): void {
     }
     // Errors must not stick in a CDN or the browser: the next publish may fix them.
     if (answer.status >= 400) res.setHeader('Cache-Control', 'no-store');
-    if (req.method === 'HEAD' || answer.status === 304) res.end();
-    else res.send(Buffer.from(await answer.arrayBuffer()));
+    if (answer.body === null) res.end();
+    else res.send(answer.body);
   };
   app.get(['/apps', '/apps/*path'], handler);
 }

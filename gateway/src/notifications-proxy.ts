@@ -1,5 +1,6 @@
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from '@waitlessq/observability';
+import { withDeadline } from '@waitlessq/subgraph-kit';
 
 /** Request headers the workers' notification routes read (form bodies, the SMS provider's signature). */
 const passedRequestHeaders = ['content-type', 'x-twilio-signature', 'user-agent'];
@@ -21,14 +22,17 @@ export function mountNotificationsProxy(app: Express, options: { workersUrl: str
       const value = req.get(name);
       if (value) headers[name] = value;
     }
-    let answer: globalThis.Response;
+    let answer: { status: number; headers: Headers; body: Buffer };
     try {
-      answer = await fetch(`${upstream}${req.originalUrl}`, {
-        method: req.method,
-        headers,
-        body: req.method === 'POST' && Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : undefined,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(upstreamTimeoutMs),
+      answer = await withDeadline(upstreamTimeoutMs, `The workers did not answer within ${upstreamTimeoutMs} ms.`, async (signal) => {
+        const response = await fetch(`${upstream}${req.originalUrl}`, {
+          method: req.method,
+          headers,
+          body: req.method === 'POST' && Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : undefined,
+          redirect: 'manual',
+          signal,
+        });
+        return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
       });
     } catch (error) {
       options.logger.warn({ err: error, path: req.path }, 'the workers did not answer a notification route');
@@ -40,7 +44,7 @@ export function mountNotificationsProxy(app: Express, options: { workersUrl: str
       const value = answer.headers.get(name);
       if (value !== null) res.setHeader(name, value);
     }
-    res.send(Buffer.from(await answer.arrayBuffer()));
+    res.send(answer.body);
   };
   app.get('/notifications/*path', handler);
   app.post('/notifications/*path', raw, handler);

@@ -1,6 +1,7 @@
 import { apiKeyPattern, hashApiKey, identityHeader, partnerKeyCacheKey, partnerKeyCacheTtlSeconds, revokedPartnerKey, type Identity } from '@waitlessq/auth';
 import { AppError } from '@waitlessq/errors';
 import type { KeyValueStore } from '@waitlessq/redis';
+import { withDeadline } from '@waitlessq/subgraph-kit';
 
 export type PartnerIdentity = Extract<Identity, { kind: 'partner' }>;
 
@@ -93,16 +94,20 @@ interface LookupResponse {
  * error), so partners are not told to replace a key that is fine.
  */
 export function createUserSubgraphKeyLookup(options: { url: string; signServiceIdentity: () => Promise<string>; timeoutMs?: number }): PartnerKeyLookup {
+  const timeoutMs = options.timeoutMs ?? 5_000;
   return async (keyHash) => {
-    const response = await fetch(options.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [identityHeader]: await options.signServiceIdentity() },
-      body: JSON.stringify({ query: identityQuery, variables: { keyHash } }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+    const identity = await options.signServiceIdentity();
+    const { status, ok, body } = await withDeadline(timeoutMs, `the user subgraph did not answer within ${timeoutMs} ms`, async (signal) => {
+      const response = await fetch(options.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [identityHeader]: identity },
+        body: JSON.stringify({ query: identityQuery, variables: { keyHash } }),
+        signal,
+      });
+      return { status: response.status, ok: response.ok, body: (await response.json()) as LookupResponse };
     });
-    const body = (await response.json()) as LookupResponse;
-    if (!response.ok || body.errors?.length || !body.data) {
-      throw new Error(`the user subgraph could not resolve an API key (HTTP ${response.status}): ${body.errors?.[0]?.message ?? 'no data'}`);
+    if (!ok || body.errors?.length || !body.data) {
+      throw new Error(`the user subgraph could not resolve an API key (HTTP ${status}): ${body.errors?.[0]?.message ?? 'no data'}`);
     }
     return body.data.apiKeyIdentity;
   };

@@ -1,3 +1,4 @@
+import { withDeadline } from '@waitlessq/subgraph-kit';
 /** A dependency that must answer before this instance takes traffic. */
 export type ReadinessCheck = () => Promise<void>;
 
@@ -20,8 +21,8 @@ export function subgraphHealthChecks(subgraphUrls: Record<string, string>, timeo
     Object.entries(subgraphUrls).map(([name, url]) => [
       `subgraph:${name}`,
       async () => {
-        const response = await fetch(healthUrl(url), { signal: AbortSignal.timeout(timeoutMs) });
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const status = await withDeadline(timeoutMs, `no answer within ${timeoutMs} ms`, async (signal) => (await fetch(healthUrl(url), { signal })).status);
+        if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
       },
     ]),
   );

@@ -46,10 +46,11 @@ describe('authorizing a subscribe', () => {
     answer = (_body, res) => json(res, { data: { subscriptionAccess: { queueId: 'q-1', finished: false } } });
     const signals: AbortSignal[] = [];
     const fetcher: typeof pool.fetcher = (target, init) => (signals.push(init?.signal as AbortSignal), pool.fetcher(target, init));
-    const target = await authorizeSubscription({ url, fetcher, timeoutMs: 50 }, 'visitUpdated', args, caller, 'ws:1:1');
+    const target = await authorizeSubscription({ url, fetcher, timeoutMs: 1_000 }, 'visitUpdated', args, caller, 'ws:1:1');
     expect(target).toEqual({ queueId: 'q-1', finished: false });
     // The deadline went with the answer: past it, the finished call is not aborted after all.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // (A second, so that a slow machine answers within it.)
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(signals).toHaveLength(1);
     expect(signals[0]!.aborted).toBe(false);
     const [call] = received;

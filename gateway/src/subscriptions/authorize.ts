@@ -1,5 +1,6 @@
 import { identityHeader } from '@waitlessq/auth';
 import { AppError, errorCodes, type ErrorCode } from '@waitlessq/errors';
+import { withDeadline } from '@waitlessq/subgraph-kit';
 import type { Caller } from './caller';
 import type { SubscriptionTarget } from './events';
 import type { SubgraphDataSource } from '../subgraph-data-source';
@@ -34,27 +35,20 @@ export async function authorizeSubscription(
 ): Promise<SubscriptionTarget> {
   const refused = precheck(field, caller.identity, args);
   if (refused) throw refused;
-  // A deadline cleared once the answer is in. AbortSignal.timeout() left a timer behind every
-  // subscribe, which fired seconds later and aborted the finished call all the same: a thousand
-  // subscribes were a thousand aborts in whatever came next (loadtests/subscriptions/RESULTS.md).
+  // A deadline cleared once the answer is in (AbortSignal.timeout's timer outlived each subscribe).
   const timeoutMs = queue.timeoutMs ?? defaultTimeoutMs;
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new Error(`The queue subgraph did not answer within ${timeoutMs} ms.`)), timeoutMs);
-  let body: {
-    data?: { subscriptionAccess?: SubscriptionTarget } | null;
-    errors?: { message: string; extensions?: { code?: string } }[];
-  };
-  try {
+  const body = await withDeadline(timeoutMs, `The queue subgraph did not answer within ${timeoutMs} ms.`, async (signal) => {
     const response = await queue.fetcher(queue.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [identityHeader]: await caller.signedIdentity(), 'x-request-id': requestId },
       body: JSON.stringify({ query: accessQuery, variables: { field, arguments: accessArguments(args) } }),
-      signal: deadline.signal,
+      signal,
     });
-    body = (await response.json()) as typeof body;
-  } finally {
-    clearTimeout(timer);
-  }
+    return (await response.json()) as {
+      data?: { subscriptionAccess?: SubscriptionTarget } | null;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
+  });
   const error = body.errors?.[0];
   if (error) {
     const code = error.extensions?.code;

@@ -5,6 +5,7 @@ export { allBackgroundTasks, createTimerTask } from './background';
 export type { SubgraphServer, SubgraphDefinition, BaseContext, BackgroundTask } from './server';
 export { createByIdLoader, groupBy } from './loaders';
 export { createPeerClient } from './peers';
+export { withDeadline } from './deadline';
 export type { PeerClient } from './peers';
 export { runUntilSignalled } from './lifecycle';
 export { organizationScope } from './scope';

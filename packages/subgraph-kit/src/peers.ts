@@ -1,7 +1,11 @@
 import type { ServiceName } from '@waitlessq/config';
 import { identityHeader, type Identity } from '@waitlessq/auth';
 import { AppError, type ErrorCode } from '@waitlessq/errors';
+import { withDeadline } from './deadline';
 import type { ServiceRuntime } from './runtime';
+
+/** How long a peer subgraph may take to answer. */
+const peerTimeoutMs = 10_000;
 
 export interface PeerClient {
   /**
@@ -26,17 +30,19 @@ export function createPeerClient(runtime: ServiceRuntime): PeerClient {
   return {
     async request(peer, query, variables = {}, requestId, as) {
       const identity = await runtime.signer.sign(as ?? { kind: 'service', subjectId: runtime.name });
-      const response = await fetch(runtime.config.subgraphUrls[peer], {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [identityHeader]: identity,
-          ...(requestId ? { 'x-request-id': requestId } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(10_000),
+      const body = await withDeadline(peerTimeoutMs, `The ${peer} subgraph did not answer within ${peerTimeoutMs} ms.`, async (signal) => {
+        const response = await fetch(runtime.config.subgraphUrls[peer], {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            [identityHeader]: identity,
+            ...(requestId ? { 'x-request-id': requestId } : {}),
+          },
+          body: JSON.stringify({ query, variables }),
+          signal,
+        });
+        return (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
       });
-      const body = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
       const error = body.errors?.[0];
       if (error) {
         const code = (error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') as ErrorCode;
