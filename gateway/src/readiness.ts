@@ -1,4 +1,5 @@
 import { withDeadline } from '@waitlessq/subgraph-kit';
+
 /** A dependency that must answer before this instance takes traffic. */
 export type ReadinessCheck = () => Promise<void>;
 

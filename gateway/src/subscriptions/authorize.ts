@@ -1,9 +1,9 @@
 import { identityHeader } from '@waitlessq/auth';
 import { AppError, errorCodes, type ErrorCode } from '@waitlessq/errors';
 import { withDeadline } from '@waitlessq/subgraph-kit';
+import type { SubgraphDataSource } from '../subgraph-data-source';
 import type { Caller } from './caller';
 import type { SubscriptionTarget } from './events';
-import type { SubgraphDataSource } from '../subgraph-data-source';
 import { accessArguments, precheck, type SubscriptionField } from './fields';
 
 const defaultTimeoutMs = 5_000;
