@@ -146,6 +146,13 @@ async function child(): Promise<void> {
   for (let i = 0; i < subscribers; i++) {
     const id = String(i + 1);
     const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    /** What server.ts's sendNext writes; counted, and sent when there are sockets. */
+    const deliver = (payload: FormattedExecutionResult) => {
+      const text = `${prefix}${JSON.stringify(payload)}}`;
+      bytes += text.length;
+      if (withSockets) sockets[i]!.send(text);
+      if (++delivered % subscribers === 0) onDelivered();
+    };
     const channel = await startSubscription(
       { log, feeds, payloads },
       {
@@ -160,18 +167,15 @@ async function child(): Promise<void> {
       () => undefined,
       {
         sizeOf: (payload) => JSON.stringify(payload).length,
-        sendNow: (payload: FormattedExecutionResult) => {
-          const text = `${prefix}${JSON.stringify(payload)}}`;
-          bytes += text.length;
-          if (withSockets) sockets[i]!.send(text);
-          if (++delivered % subscribers === 0) onDelivered();
+        sendNow: (payload) => {
+          deliver(payload);
           return true;
         },
       },
     );
     // graphql-ws's reader: one pull at a time (sendNow answers while it waits).
     void (async () => {
-      for await (const _payload of channel) if (++delivered % subscribers === 0) onDelivered();
+      for await (const payload of channel) deliver(payload);
     })();
   }
 
