@@ -191,3 +191,9 @@ export function describeMachine(machine: MachineLoad): string {
   const { load1, outsideCores, probeMs } = machine;
   return `load ${load1.start}→${load1.end} (max ${load1.max}), outside ${outsideCores.mean} cores (max ${outsideCores.max}), probe ${probeMs.start}→${probeMs.end} ms${machine.busy ? ' BUSY: figure not to be quoted' : ''}`;
 }
+
+/** The quiet rounds of a benchmark's samples, or all of them when none was quiet (then the figures are marked by `label`). */
+export function quietRounds<T extends { machine: MachineLoad }>(all: readonly T[]): { used: readonly T[]; label: string } {
+  const quiet = all.filter((sample) => !sample.machine.busy);
+  return { used: quiet.length > 0 ? quiet : all, label: `${quiet.length}/${all.length} quiet` };
+}

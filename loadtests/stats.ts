@@ -34,3 +34,9 @@ export function pickWeighted<T extends { weight: number }>(items: readonly T[]):
   }
   return items[items.length - 1];
 }
+
+/** The middle of some values (the upper of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}

@@ -22,17 +22,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeMachine, watched, type MachineLoad } from '../machine';
+import { option } from '../args';
 
-const arg = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : fallback;
-};
-const seconds = Number(arg('seconds', '3'));
-const rounds = Number(arg('rounds', '5'));
-const hops = Number(arg('hops', '300'));
-const reads = Number(arg('reads', '10'));
-const queries = Number(arg('queries', '3'));
-const concurrency = Number(arg('concurrency', '50'));
+const seconds = Number(option('seconds', '3'));
+const rounds = Number(option('rounds', '5'));
+const hops = Number(option('hops', '300'));
+const reads = Number(option('reads', '10'));
+const queries = Number(option('queries', '3'));
+const concurrency = Number(option('concurrency', '50'));
 
 type Variant = 'explicit' | 'als';
 interface Scope {

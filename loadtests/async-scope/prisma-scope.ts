@@ -26,15 +26,12 @@ import { createDatabase, runInRequestScope, type Database } from '@waitlessq/dat
 import { createLogger } from '@waitlessq/observability';
 import { createTestDatabase } from '@waitlessq/testkit';
 import { describeMachine, watched, type MachineLoad } from '../machine';
+import { option } from '../args';
 
-const arg = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : fallback;
-};
-const seconds = Number(arg('seconds', '4'));
-const rounds = Number(arg('rounds', '5'));
-const reads = Number(arg('reads', '3'));
-const concurrency = Number(arg('concurrency', '8'));
+const seconds = Number(option('seconds', '4'));
+const rounds = Number(option('rounds', '5'));
+const reads = Number(option('reads', '3'));
+const concurrency = Number(option('concurrency', '8'));
 /** For a run under --cpu-prof: skips the tight loop of AsyncLocalStorage operations, which would dominate the profile. */
 const profiling = process.argv.includes('--profiling');
 

@@ -37,32 +37,29 @@ import { parse } from 'graphql';
 import { Pool } from 'undici';
 import { parseAllDocuments } from 'yaml';
 import { describeMachine, watchMachine, type MachineLoad } from '../machine';
+import { option } from '../args';
 
 const hiveVersion = '2.15.1';
 const kinds = ['ours', 'apollo', 'hive'] as const;
 /** `direct`: the products subgraph itself (single workload); `before`: our gateway built from another tree (--compare). */
 type Kind = (typeof kinds)[number] | 'direct' | 'before';
 
-const arg = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : fallback;
-};
-const seconds = Number(arg('seconds', '10'));
-const rounds = Number(arg('rounds', '3'));
-const connections = Number(arg('connections', '50'));
-const workload = arg('workload', 'nested');
+const seconds = Number(option('seconds', '10'));
+const rounds = Number(option('rounds', '3'));
+const connections = Number(option('connections', '50'));
+const workload = option('workload', 'nested');
 /** A gateway/dist built from another commit: runs beside ours as `before`, to measure a change. */
-const compare = arg('compare', '');
+const compare = option('compare', '');
 /**
  * Node flags for our gateway and for `before`: by default those deployed (the gateway container's
  * NODE_OPTIONS in deploy/k8s/gateway.yaml); `--ours-node-options ''` runs V8's defaults.
  */
 const deployedNodeOptions = readDeployedNodeOptions();
 const nodeOptions: Partial<Record<Kind, string>> = {
-  ours: arg('ours-node-options', deployedNodeOptions),
-  before: arg('before-node-options', deployedNodeOptions),
+  ours: option('ours-node-options', deployedNodeOptions),
+  before: option('before-node-options', deployedNodeOptions),
 };
-const only = arg('only', [...kinds, ...(workload === 'single' ? ['direct'] : []), ...(compare ? ['before'] : [])].join(',')).split(',') as Kind[];
+const only = option('only', [...kinds, ...(workload === 'single' ? ['direct'] : []), ...(compare ? ['before'] : [])].join(',')).split(',') as Kind[];
 
 /** The benchmark's query: users and top products, their reviews, the reviews' products and authors, three levels down. */
 export const query = `

@@ -48,23 +48,20 @@ import type { MixRequest } from '../stack/app-mix';
 import { createPool, runOpenLoop } from '../stack/open-loop';
 import { seedOrganization } from '../stack/seed';
 import { summarize, type Summary } from '../stats';
+import { option } from '../args';
 
 const root = path.resolve(__dirname, '../..');
-const arg = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1]! : fallback;
-};
-const rates = arg('rates', '50,150').split(',').map(Number);
-const seconds = Number(arg('seconds', '10'));
-const rounds = Number(arg('rounds', '3'));
-const warmupSeconds = Number(arg('warmup', '3'));
-const oursDist = path.resolve(arg('ours', path.join(root, 'gateway/dist')));
-const compare = arg('compare', '');
-const cpuProfDir = arg('cpu-prof', '');
+const rates = option('rates', '50,150').split(',').map(Number);
+const seconds = Number(option('seconds', '10'));
+const rounds = Number(option('rounds', '3'));
+const warmupSeconds = Number(option('warmup', '3'));
+const oursDist = path.resolve(option('ours', path.join(root, 'gateway/dist')));
+const compare = option('compare', '');
+const cpuProfDir = option('cpu-prof', '');
 const pin = !process.argv.includes('--no-pin');
 type PathKind = 'ours' | 'before' | 'apollo' | 'direct';
-const only = arg('only', ['ours', 'apollo', 'direct', ...(compare ? ['before'] : [])].join(',')).split(',') as PathKind[];
-const operationNames = arg('operations', 'business,display').split(',');
+const only = option('only', ['ours', 'apollo', 'direct', ...(compare ? ['before'] : [])].join(',')).split(',') as PathKind[];
+const operationNames = option('operations', 'business,display').split(',');
 // The identity header lives 60 s; it is signed afresh at the start of each round.
 if (seconds > 45) throw new Error('--seconds at most 45 (the signed identity header lives 60 s)');
 

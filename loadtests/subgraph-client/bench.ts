@@ -28,17 +28,15 @@ import { createInterface } from 'node:readline';
 import v8 from 'node:v8';
 import { Pool } from 'undici';
 import { createSubgraphPool } from '../../gateway/src/subgraph-pool';
-import { describeMachine, watched, type MachineLoad } from '../machine';
+import { describeMachine, quietRounds, watched, type MachineLoad } from '../machine';
+import { median } from '../stats';
+import { option } from '../args';
 
-const arg = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1]! : fallback;
-};
-const rate = Number(arg('rate', '150'));
-const seconds = Number(arg('seconds', '10'));
-const rounds = Number(arg('rounds', '5'));
-const bytes = Number(arg('bytes', '1200'));
-const held = Number(arg('held', '200'));
+const rate = Number(option('rate', '150'));
+const seconds = Number(option('seconds', '10'));
+const rounds = Number(option('rounds', '5'));
+const bytes = Number(option('bytes', '1200'));
+const held = Number(option('held', '200'));
 const warmupSeconds = 2;
 
 const clients = ['dispatch', 'request', 'fetch'] as const;
@@ -174,15 +172,13 @@ async function main(): Promise<void> {
   } finally {
     server.kill();
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const summary = clients.map((client) => {
     const all = samples.get(client)!;
-    const quiet = all.filter((sample) => !sample.machine.busy);
-    const used = quiet.length > 0 ? quiet : all;
+    const { used, label } = quietRounds(all);
     const dispatchCpu = (round: number) => samples.get('dispatch')!.find((sample) => sample.round === round)!.cpuUsPerCall;
     return {
       client,
-      rounds: `${quiet.length}/${all.length} quiet`,
+      rounds: label,
       cpuUsPerCall: round1(median(used.map((sample) => sample.cpuUsPerCall))),
       cpuVsDispatch: round2(median(used.map((sample) => sample.cpuUsPerCall / dispatchCpu(sample.round)))),
       scavengeSurvivorsMB: round2(median(used.map((sample) => sample.scavengeSurvivorsMedianBytes)) / 1e6),
@@ -208,7 +204,7 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 
 const childAt = process.argv.indexOf('--child');
 void (
-  process.argv.includes('--upstream') ? Promise.resolve(upstream()) : childAt >= 0 ? child(process.argv[childAt + 1] as Client, arg('url', '')) : main()
+  process.argv.includes('--upstream') ? Promise.resolve(upstream()) : childAt >= 0 ? child(process.argv[childAt + 1] as Client, option('url', '')) : main()
 ).catch((error: unknown) => {
   console.error(error);
   process.exit(1);

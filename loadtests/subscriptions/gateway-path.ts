@@ -34,19 +34,17 @@ import { startSubscription } from '../../gateway/src/subscriptions/subscription'
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { describeMachine, watched, type MachineLoad } from '../machine';
+import { describeMachine, quietRounds, watched, type MachineLoad } from '../machine';
+import { median } from '../stats';
+import { option } from '../args';
 
-const arg = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1]! : fallback;
-};
-const subscribers = Number(arg('subscribers', '1000'));
-const events = Number(arg('events', '40'));
-const rounds = Number(arg('rounds', '3'));
+const subscribers = Number(option('subscribers', '1000'));
+const events = Number(option('events', '40'));
+const rounds = Number(option('rounds', '3'));
 
 const ways = ['no-sockets', 'sockets', 'sockets-paused'] as const;
 type Way = (typeof ways)[number];
-const way = arg('way', '') as Way | '';
+const way = option('way', '') as Way | '';
 const withSockets = way === 'sockets' || way === 'sockets-paused';
 const pauseMs = way === 'sockets-paused' ? 250 : 0;
 
@@ -242,14 +240,12 @@ async function main(): Promise<void> {
       );
     }
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const summary = ways.map((name) => {
     const all = samples.filter((sample) => sample.way === name);
-    const quiet = all.filter((sample) => !sample.machine.busy);
-    const used = quiet.length > 0 ? quiet : all;
+    const { used, label } = quietRounds(all);
     return {
       way: name,
-      rounds: `${quiet.length}/${all.length} quiet`,
+      rounds: label,
       cpuUsPerDelivery: median(used.map((sample) => sample.cpuUsPerDelivery)),
       systemUsPerDelivery: median(used.map((sample) => sample.systemUsPerDelivery)),
     };

@@ -25,15 +25,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { WebSocket, WebSocketServer } from 'ws';
-import { describeMachine, watched, type MachineLoad } from '../machine';
+import { describeMachine, quietRounds, watched, type MachineLoad } from '../machine';
+import { median } from '../stats';
+import { option } from '../args';
 
-const arg = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1]! : fallback;
-};
-const sockets = Number(arg('sockets', '1000'));
-const events = Number(arg('events', '30'));
-const rounds = Number(arg('rounds', '4'));
+const sockets = Number(option('sockets', '1000'));
+const events = Number(option('events', '30'));
+const rounds = Number(option('rounds', '4'));
 
 const ways = ['ws-string', 'ws-buffer', 'one-write'] as const;
 type Way = (typeof ways)[number];
@@ -153,15 +151,13 @@ async function main(): Promise<void> {
     child.kill();
     server.close();
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const summary = ways.map((way) => {
     const all = samples.filter((sample) => sample.way === way);
-    const quiet = all.filter((sample) => !sample.machine.busy);
-    const used = quiet.length > 0 ? quiet : all;
+    const { used, label } = quietRounds(all);
     const floorOf = (round: number) => samples.find((sample) => sample.round === round && sample.way === 'one-write')!.cpuUsPerDelivery;
     return {
       way,
-      rounds: `${quiet.length}/${all.length} quiet`,
+      rounds: label,
       cpuUsPerDelivery: median(used.map((sample) => sample.cpuUsPerDelivery)),
       systemUsPerDelivery: median(used.map((sample) => sample.systemUsPerDelivery)),
       vsOneWrite: Math.round(median(used.map((sample) => sample.cpuUsPerDelivery / floorOf(sample.round))) * 100) / 100,
