@@ -186,7 +186,7 @@ export async function watched<T>(fn: () => Promise<T>, options?: Parameters<type
   }
 }
 
-/** One line for a benchmark's console: "load 0.4→0.6 (max 0.7), outside 0.03 cores" plus BUSY. */
+/** One line for a benchmark's console: "load 0.4→0.6 (max 0.7), outside 0.03 cores (max 0.1), probe 5.2→5.4 ms" plus BUSY. */
 export function describeMachine(machine: MachineLoad): string {
   const { load1, outsideCores, probeMs } = machine;
   return `load ${load1.start}→${load1.end} (max ${load1.max}), outside ${outsideCores.mean} cores (max ${outsideCores.max}), probe ${probeMs.start}→${probeMs.end} ms${machine.busy ? ' BUSY: figure not to be quoted' : ''}`;
