@@ -6,7 +6,7 @@ import { createMemoryStore } from './memory-store';
 import { createFailFastConnection, unavailableReason } from './fail-fast';
 import { connectRedis, type RedisClient } from './connect';
 import { RedisUnavailableError } from './circuit';
-import { decodePublished } from './redis-event-log';
+import { DecodingPubSub } from './decoding-pubsub';
 
 /** The few key-value operations features need; Redis in production, a Map when embedded. */
 export interface KeyValueStore {
@@ -69,16 +69,10 @@ export function createRedis(config: RedisConfig): RedisResources {
       // One DEL per key: a cluster refuses a DEL of keys in several slots (CROSSSLOT).
       del: async (...keys) => void (await Promise.all(keys.map((key) => client.del(key)))),
     },
-    // Messages as ioredis reads them (Buffers): an event's entry is the whole line (about 480 KB at
-    // 1,000 waiting), which the 'message' events would decode to a string only for it to be
-    // encoded back to bytes before decodePublished (loadtests/subscriptions/RESULTS.md).
-    pubsub: new RedisPubSub({
-      publisher: publishing.redis,
-      subscriber,
-      deserializer: decodePublished,
-      messageEventName: 'messageBuffer',
-      pmessageEventName: 'pmessageBuffer',
-    }),
+    // Messages as ioredis reads them (Buffers), decoded without a copy (decoding-pubsub.ts).
+    pubsub: new DecodingPubSub(
+      new RedisPubSub({ publisher: publishing.redis, subscriber, messageEventName: 'messageBuffer', pmessageEventName: 'pmessageBuffer' }),
+    ),
     // Says why Redis is down (readiness reports it) without waiting for a timeout.
     ping: async () => {
       const reason = unavailableReason(command);

@@ -16,6 +16,13 @@ describe('a published event log entry', () => {
     spy.mockRestore();
   });
 
+  it('keeps its data apart from the buffer it was read from, which the Redis client may reuse', () => {
+    const message = Buffer.from('{"sequence":8,"at":1767225600000,"data":{"queueId":"q"}}');
+    const entry = decodePublished(message) as { data: unknown };
+    message.fill(0x20);
+    expect(entry.data).toEqual({ queueId: 'q' });
+  });
+
   it('reads any other message as JSON', () => {
     expect(decodePublished('{"kind":"invalidate","keys":["a"]}')).toEqual({ kind: 'invalidate', keys: ['a'] });
     expect(() => decodePublished('not json')).toThrow(SyntaxError);

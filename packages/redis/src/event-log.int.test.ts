@@ -13,6 +13,7 @@ import {
   type EventLogEntry,
   type RedisResources,
 } from './index';
+import { eventChannel } from './event-log';
 
 const memory: RedisSetup = { start: async () => ({}), stop: async () => undefined };
 
@@ -170,6 +171,18 @@ describe.each([...redisSetups(), ['memory', memory] as const])('%s event log', (
     const name = stream();
     await log.append(name, new SerializedJson('{"visits":[["a",1,null]],"text":"\\u00fc"}'), 1);
     expect((await log.readAfter(name, 0))[0].data).toEqual({ visits: [['a', 1, null]], text: 'ü' });
+  });
+
+  (setupName === 'memory' ? it.skip : it)('drops a message on its channel that is not JSON and goes on with the next', async () => {
+    const log = open();
+    const name = stream();
+    const live: EventLogEntry[] = [];
+    const stop = await log.subscribe(name, (entry) => live.push(entry));
+    await redis.client!.publish(eventChannel(config.keyPrefix, name), 'not an entry');
+    await log.append(name, { i: 1 }, 1);
+    await waitFor(() => live.length === 1);
+    stop();
+    expect(live.map((entry) => [entry.sequence, entry.data])).toEqual([[1, { i: 1 }]]);
   });
 
   it('carries large data intact', async () => {

@@ -163,7 +163,10 @@ export function decodePublished(source: string | Buffer): unknown {
   const dataAt = message.subarray(0, publishedHead.length).equals(publishedHead) ? message.indexOf(publishedData) : -1;
   if (dataAt < 0) return JSON.parse(message.toString('utf8')) as unknown;
   const head = JSON.parse(`${message.toString('utf8', 0, dataAt)}}`) as { sequence: number; at: number };
-  const raw = message.subarray(dataAt + publishedData.length, message.length - 1);
+  // A copy of its own: the message may be a view of the Redis client's read buffers, which a
+  // gateway keeping its queues' last events would otherwise hold on to whole.
+  const raw = Buffer.allocUnsafe(message.length - 1 - (dataAt + publishedData.length));
+  message.copy(raw, 0, dataAt + publishedData.length, message.length - 1);
   let data: unknown;
   let parsed = false;
   return {
