@@ -20,11 +20,12 @@
  * on 127.0.0.1:5432 and Redis on 6379, like the integration tests. Targets 127.0.0.1 only.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, graphEnv, graphqlOk, startGraph, testSecrets, type RunningGraph } from '@waitlessq/testkit';
 import { seedOrganization } from '../stack/seed';
 import { describeMachine, watched, type MachineLoad } from '../machine';
-import { residentBytes } from '../processes';
+import { cpuSecondsOfCommand, residentBytes } from '../processes';
 import { metricsText, scrape, sumOf, waitUntil } from '../scrape';
 import { summarize, type Summary } from '../stats';
 import { closeAll, openConnections, subscribe, type BenchSocket } from './clients';
@@ -114,6 +115,13 @@ interface ScenarioResult {
    */
   gatewaySystemCpuMicrosPerDelivery: number;
   queueCpuMicrosPerDelivery: number;
+  /**
+   * CPU per event of everything an event makes work, in ms, over the same span: the gateways,
+   * the queue subgraph, PostgreSQL and Redis (every process of theirs on the machine), and this
+   * process, where the subscribers' sockets receive and parse their messages. The machine cannot
+   * have delivered an event to its last subscriber before `total / cores` ms.
+   */
+  machineCpuMsPerEvent: { gateways: number; queue: number; postgres: number; redis: number; subscribers: number; total: number };
   subscribeSeconds: number;
   memory?: { rssPerConnectionKiB: number; rssPerSubscriptionKiB: number; heapPerConnectionKiB: number; heapPerSubscriptionKiB: number };
 }
@@ -291,6 +299,9 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
       gatewayCpuSeconds: gatewaySum('process_cpu_seconds_total'),
       gatewaySystemCpuSeconds: gatewaySum('process_cpu_system_seconds_total'),
       queueCpuSeconds: sumOf(queue, 'process_cpu_seconds_total'),
+      postgresCpuSeconds: cpuSecondsOfCommand('postgres'),
+      redisCpuSeconds: cpuSecondsOfCommand('redis-server'),
+      ownCpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     };
   };
   const before = await counters();
@@ -351,6 +362,7 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
     gatewayCpuMicrosPerDelivery: round(((after.gatewayCpuSeconds - before.gatewayCpuSeconds) * 1e6) / Math.max(1, deliveries)),
     gatewaySystemCpuMicrosPerDelivery: round(((after.gatewaySystemCpuSeconds - before.gatewaySystemCpuSeconds) * 1e6) / Math.max(1, deliveries)),
     queueCpuMicrosPerDelivery: round(((after.queueCpuSeconds - before.queueCpuSeconds) * 1e6) / Math.max(1, deliveries)),
+    machineCpuMsPerEvent: machineCpuPerEvent(before, after, events),
     subscribeSeconds: round(subscribeSeconds),
     memory:
       memoryBefore && memoryConnected && memorySubscribed
@@ -362,6 +374,21 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
           }
         : undefined,
   };
+}
+
+type CpuCounters = Record<'gatewayCpuSeconds' | 'queueCpuSeconds' | 'postgresCpuSeconds' | 'redisCpuSeconds' | 'ownCpuSeconds', number>;
+
+function machineCpuPerEvent(before: CpuCounters, after: CpuCounters, events: number): ScenarioResult['machineCpuMsPerEvent'] {
+  const perEvent = (key: keyof CpuCounters) => ((after[key] - before[key]) * 1000) / events;
+  const parts = {
+    gateways: perEvent('gatewayCpuSeconds'),
+    queue: perEvent('queueCpuSeconds'),
+    postgres: perEvent('postgresCpuSeconds'),
+    redis: perEvent('redisCpuSeconds'),
+    subscribers: perEvent('ownCpuSeconds'),
+  };
+  const total = Object.values(parts).reduce((sum, value) => sum + value, 0);
+  return { ...(Object.fromEntries(Object.entries(parts).map(([key, value]) => [key, round(value)])) as typeof parts), total: round(total) };
 }
 
 let second: Promise<RunningGraph['gateway']> | undefined;
@@ -383,6 +410,7 @@ function printResult(result: ScenarioResult): void {
       `  gateway: log to gateway ${result.gatewayLagMs} ms, fan-out ${result.gatewayFanOutMs} ms per event (mean)`,
       `  statements per change ${result.statementsPerChange} (per subscribe ${result.statementsPerSubscribe}); payloads per event ${result.executionsPerEvent} from ${result.payloadRequestsPerEvent} requests to the queue subgraph; other subgraph requests per event ${result.otherSubgraphRequestsPerEvent}`,
       `  CPU per delivered event: gateway ${result.gatewayCpuMicrosPerDelivery} µs (${result.gatewaySystemCpuMicrosPerDelivery} in the kernel), queue subgraph ${result.queueCpuMicrosPerDelivery} µs`,
+      `  CPU per event, whole machine: ${machineLine(result.machineCpuMsPerEvent)}`,
       result.memory
         ? `  memory per connection: RSS ${result.memory.rssPerConnectionKiB} KiB, heap ${result.memory.heapPerConnectionKiB} KiB; per subscription: RSS ${result.memory.rssPerSubscriptionKiB} KiB, heap ${result.memory.heapPerSubscriptionKiB} KiB`
         : '',
@@ -390,9 +418,12 @@ function printResult(result: ScenarioResult): void {
   );
 }
 
+function machineLine(cpu: ScenarioResult['machineCpuMsPerEvent']): string {
+  const cores = os.cpus().length;
+  return `gateways ${cpu.gateways}, queue subgraph ${cpu.queue}, PostgreSQL ${cpu.postgres}, Redis ${cpu.redis}, subscribers' sockets ${cpu.subscribers}: ${cpu.total} ms (${round(cpu.total / cores)} ms of ${cores} cores)`;
+}
+
 function host(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const os = require('node:os') as typeof import('node:os');
   return `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
 
