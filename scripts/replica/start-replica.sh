@@ -65,10 +65,37 @@ healthy() { # healthy <seconds>
   wait_for_recovery "$1" && resume_replay && round_trip "$1"
 }
 
+# The standby's settings: a hot standby without feedback, as README's "Read replicas"
+# recommends. Feedback would hold the primary's cleanup back to the replica's last report (every
+# 10 s), so the latest estimates each event rewrites could not be HOT updates (32 % instead of
+# 88 % at 1,000 waiting: loadtests/subscriptions/RESULTS.md); our reads, cut off at
+# DATABASE_STATEMENT_TIMEOUT_MS (10 s), end before max_standby_streaming_delay (30 s) would
+# cancel one. Then what a standby needs at least as high as its primary.
+replica_settings() {
+  echo "# Written by scripts/replica/start-replica.sh"
+  echo "listen_addresses = '127.0.0.1'"
+  echo "hot_standby = on"
+  echo "hot_standby_feedback = off"
+  for setting in max_connections max_worker_processes max_wal_senders max_prepared_transactions max_locks_per_transaction; do
+    echo "$setting = $(sql "$PRIMARY_PORT" "SHOW $setting")"
+  done
+}
+SETTINGS="$CONF_DIR/conf.d/90-replica.conf"
+write_settings() {
+  replica_settings >"$SETTINGS"
+  chown postgres:postgres "$SETTINGS"
+}
+
 pg_isready -q -h 127.0.0.1 -p "$PRIMARY_PORT" || die "the primary on 127.0.0.1:$PRIMARY_PORT does not answer"
 
-# Fast path: the replica runs and streams.
+# Fast path: the replica runs and streams (restarted first when its settings are not these).
 if [[ "$(replica_status)" == online* ]] && healthy 5; then
+  if ! replica_settings | cmp -s - "$SETTINGS"; then
+    log "applying the replica's settings ($SETTINGS)"
+    write_settings
+    pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$CLUSTER" restart
+    healthy "$WAIT_SECONDS" || die "the replica restarted but does not stream; see /var/log/postgresql/postgresql-$VERSION-$CLUSTER.log"
+  fi
   log "replica $VERSION/$CLUSTER on port $REPLICA_PORT streams from port $PRIMARY_PORT"
   exit 0
 fi
@@ -89,6 +116,7 @@ fi
 if [[ "$(replica_status)" == down* ]]; then
   log "starting the existing replica"
   resume_replay || true
+  write_settings
   if pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$CLUSTER" start && healthy "$WAIT_SECONDS"; then
     log "replica $VERSION/$CLUSTER on port $REPLICA_PORT streams from port $PRIMARY_PORT"
     exit 0
@@ -110,19 +138,8 @@ log "copying the primary into $DATA_DIR (pg_basebackup)"
 install -d -o postgres -g postgres -m 0700 "$DATA_DIR"
 runuser -u postgres -- pg_basebackup -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$DATA_DIR" -R -X stream -c fast
 
-# Same authentication as the primary; hot standby with feedback (so vacuum on the primary does
-# not cancel the replica's queries); the settings a standby needs at least as high as the primary's.
 install -o postgres -g postgres -m 0640 "$PRIMARY_HBA" "$CONF_DIR/pg_hba.conf"
-{
-  echo "# Written by scripts/replica/start-replica.sh"
-  echo "listen_addresses = '127.0.0.1'"
-  echo "hot_standby = on"
-  echo "hot_standby_feedback = on"
-  for setting in max_connections max_worker_processes max_wal_senders max_prepared_transactions max_locks_per_transaction; do
-    echo "$setting = $(sql "$PRIMARY_PORT" "SHOW $setting")"
-  done
-} >"$CONF_DIR/conf.d/90-replica.conf"
-chown postgres:postgres "$CONF_DIR/conf.d/90-replica.conf"
+write_settings
 
 pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$CLUSTER" start
 healthy "$WAIT_SECONDS" || die "the replica started but does not stream; see /var/log/postgresql/postgresql-$VERSION-$CLUSTER.log"
