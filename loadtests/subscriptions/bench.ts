@@ -100,6 +100,8 @@ interface ScenarioResult {
   /** Requests the gateways sent the queue subgraph for payloads (SubscriptionEvent.payloads through _entities), per event. */
   payloadRequestsPerEvent: number;
   otherSubgraphRequestsPerEvent: number;
+  /** The queue subgraph's own measure of a payload request (SubscriptionEvent.payloads through _entities), mean. */
+  payloadRequestMs: number;
   /** The gateway's own measure, mean per event: from the log to the gateway, and handing the event to every subscriber. */
   gatewayLagMs: number;
   gatewayFanOutMs: number;
@@ -291,6 +293,7 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
     return {
       statements: sumOf(queue, 'wlq_db_statements_total'),
       payloadRequests: sumOf(queue, 'wlq_graphql_requests_total', 'operation="SubscriptionPayloads"'),
+      payloadSeconds: sumOf(queue, 'wlq_graphql_duration_seconds_sum', 'operation="SubscriptionPayloads"'),
       executions: gatewaySum('wlq_subscription_executions_total'),
       otherRequests: sumOf(business, 'wlq_graphql_requests_total') + sumOf(user, 'wlq_graphql_requests_total'),
       fanOutSeconds: gatewaySum('wlq_subscription_event_fanout_seconds_sum'),
@@ -357,6 +360,7 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
     executionsPerEvent: round((after.executions - before.executions) / events),
     payloadRequestsPerEvent: round((after.payloadRequests - before.payloadRequests) / events),
     otherSubgraphRequestsPerEvent: round((after.otherRequests - before.otherRequests) / events),
+    payloadRequestMs: round(((after.payloadSeconds - before.payloadSeconds) * 1000) / Math.max(1, after.payloadRequests - before.payloadRequests)),
     gatewayLagMs: round(((after.lagSeconds - before.lagSeconds) * 1000) / Math.max(1, after.gatewayEvents - before.gatewayEvents)),
     gatewayFanOutMs: round(((after.fanOutSeconds - before.fanOutSeconds) * 1000) / Math.max(1, after.gatewayEvents - before.gatewayEvents)),
     gatewayCpuMicrosPerDelivery: round(((after.gatewayCpuSeconds - before.gatewayCpuSeconds) * 1e6) / Math.max(1, deliveries)),
@@ -407,7 +411,7 @@ function printResult(result: ScenarioResult): void {
       `  ${line('last subscriber', result.fanOutMs)}`,
       `  ${line('commit to log', result.publishMs)}`,
       `  ${line('callNext', result.mutationMs)}`,
-      `  gateway: log to gateway ${result.gatewayLagMs} ms, fan-out ${result.gatewayFanOutMs} ms per event (mean)`,
+      `  gateway: log to gateway ${result.gatewayLagMs} ms, fan-out ${result.gatewayFanOutMs} ms per event (mean); queue subgraph: ${result.payloadRequestMs} ms per payload request (mean)`,
       `  statements per change ${result.statementsPerChange} (per subscribe ${result.statementsPerSubscribe}); payloads per event ${result.executionsPerEvent} from ${result.payloadRequestsPerEvent} requests to the queue subgraph; other subgraph requests per event ${result.otherSubgraphRequestsPerEvent}`,
       `  CPU per delivered event: gateway ${result.gatewayCpuMicrosPerDelivery} µs (${result.gatewaySystemCpuMicrosPerDelivery} in the kernel), queue subgraph ${result.queueCpuMicrosPerDelivery} µs`,
       `  CPU per event, whole machine: ${machineLine(result.machineCpuMsPerEvent)}`,
