@@ -18,7 +18,9 @@ export interface EventStore {
   eventOrNull(queueId: string, sequence: number): Promise<QueueEvent | null>;
   /**
    * An entry this process just appended to the log (the publisher's): asked for next, it is
-   * read from here rather than back from Redis (its JSON parsed only then).
+   * read from here rather than back from Redis. Revived at once when the queue's event before
+   * it was asked for (the queue has subscribers, whose gateways will ask next), else only when
+   * asked.
    */
   remember(queueId: string, entry: EventLogEntry): void;
 }
@@ -78,6 +80,18 @@ export function createEventStore(log: EventLog): EventStore {
       if (kept.has(key)) return;
       if (appended.size >= maxKept) appended.delete(appended.keys().next().value as string);
       appended.set(key, entry);
+      // While the gateways receive the event and gather their subscribers, rather than once
+      // their payload requests are here: parsing and reviving a line of 1,000 takes 5-9 ms.
+      // After the publisher's turn (setImmediate): its transaction goes on first.
+      if (kept.has(`${queueId}:${entry.sequence - 1}`)) {
+        setImmediate(() => {
+          try {
+            void eventOrNull(queueId, entry.sequence).catch(() => undefined);
+          } catch {
+            // An entry that cannot be revived: the payload requests for it will say so.
+          }
+        });
+      }
     },
     async event(queueId, sequence, given) {
       let event: QueueEvent | null;

@@ -156,6 +156,34 @@ describe('subscription payloads at an event', () => {
     expect(reads - before).toBe(1);
   });
 
+  it('revives an appended event at once when the event before it was asked for, else only when asked', async () => {
+    const store = createEventStore(log);
+    const parse = jest.spyOn(JSON, 'parse');
+    /** Remembers an entry as the Redis log returns one it appended (its data the text sent), then counts the parses of that text. */
+    const appendAndRemember = async (sequence: number) => {
+      const json = JSON.stringify({ ...eventData('CALLED', 2), sequence });
+      const from = parse.mock.calls.length;
+      store.remember(queueId, { sequence, at: Date.parse('2026-01-15T09:05:00Z'), data: new SerializedJson(json) });
+      await new Promise((resolve) => setImmediate(resolve));
+      return () => parse.mock.calls.slice(from).filter(([text]) => text === json).length;
+    };
+    try {
+      // No one asked for the queue's events: the entry waits unparsed.
+      const unasked = await appendAndRemember(5);
+      expect(unasked()).toBe(0);
+      await store.event(queueId, 5);
+      expect(unasked()).toBe(1);
+      // Event 5 was asked for: 6 is parsed and revived before anyone asks, once.
+      const next = await appendAndRemember(6);
+      expect(next()).toBe(1);
+      const before = reads;
+      expect((await store.event(queueId, 6)).sequence).toBe(6);
+      expect([next(), reads - before]).toEqual([1, 0]);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('refuses an event the log does not hold, unless the gateway sends it as it received it live', async () => {
     await expect(payloads(9, QUEUE, [{ q: queueId }])).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const resolvers = createSubscriptionPayloadResolvers(createQueueEventExecutor({ exposeInternals: false, logger }), createEventStore(log));
