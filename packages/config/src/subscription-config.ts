@@ -7,6 +7,7 @@ const budget = (fallback: number) => z.coerce.number().int().nonnegative().defau
 /** Live updates: the event log (queue subgraph and gateway) and the gateway's WebSocket server. */
 export const subscriptionEnvironment = {
   EVENT_LOG_RETENTION_SECONDS: positive(3600),
+  EVENT_LOG_COMPRESS_ABOVE_BYTES: budget(16 * 1024),
   OUTBOX_SWEEP_INTERVAL_MS: positive(1_000),
   SUBSCRIPTIONS_PER_CONNECTION: positive(20),
   SUBSCRIPTIONS_KEEPALIVE_MS: positive(12_000),
@@ -24,6 +25,8 @@ type SubscriptionEnvironment = { [K in keyof typeof subscriptionEnvironment]: z.
 export interface SubscriptionConfig {
   /** How long events stay replayable (afterSequence older than this answers SEQUENCE_TOO_OLD). */
   eventRetentionMs: number;
+  /** Events whose JSON is longer are stored and published deflated (a long line's are hundreds of KB); 0 never. */
+  eventCompressAboveBytes: number;
   /** How often each queue replica looks for outbox rows a dead process left unrelayed (rows older than 2 s). */
   outboxSweepIntervalMs: number;
   /** Most subscriptions one WebSocket may hold at once. */
@@ -51,6 +54,7 @@ export function subscriptionConfig(e: SubscriptionEnvironment): SubscriptionConf
   const windowSeconds = e.SUBSCRIPTIONS_RATE_LIMIT_WINDOW_SECONDS;
   return {
     eventRetentionMs: e.EVENT_LOG_RETENTION_SECONDS * 1000,
+    eventCompressAboveBytes: e.EVENT_LOG_COMPRESS_ABOVE_BYTES,
     outboxSweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS,
     maxPerConnection: e.SUBSCRIPTIONS_PER_CONNECTION,
     keepAliveMs: e.SUBSCRIPTIONS_KEEPALIVE_MS,

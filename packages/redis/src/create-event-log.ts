@@ -1,5 +1,5 @@
 import type { RedisResources } from './create-redis';
-import { defaultMaxReplay, type EventLog, type EventLogOptions } from './event-log';
+import { defaultCompressAboveBytes, defaultMaxReplay, type EventLog, type EventLogOptions } from './event-log';
 import { createMemoryEventLog, type MemoryStreams } from './memory-event-log';
 import { createRedisEventLog } from './redis-event-log';
 
@@ -11,7 +11,11 @@ const memories = new WeakMap<RedisResources, MemoryStreams>();
  * subscribed gateway in one process), so its streams are kept per resources object.
  */
 export function createEventLog(redis: RedisResources, options: EventLogOptions): EventLog {
-  const resolved = { retentionMs: options.retentionMs, maxReplay: options.maxReplay ?? defaultMaxReplay };
+  const resolved = {
+    retentionMs: options.retentionMs,
+    maxReplay: options.maxReplay ?? defaultMaxReplay,
+    compressAboveBytes: options.compressAboveBytes ?? defaultCompressAboveBytes,
+  };
   if (redis.kind === 'redis' && redis.client) return createRedisEventLog(redis.client, redis.pubsub, resolved);
   let streams = memories.get(redis);
   if (!streams) memories.set(redis, (streams = new Map()));

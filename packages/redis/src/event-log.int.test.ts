@@ -13,6 +13,7 @@ import {
   type EventLogEntry,
   type RedisResources,
 } from './index';
+import { hashTagged } from './connect';
 import { eventChannel } from './event-log';
 
 const memory: RedisSetup = { start: async () => ({}), stop: async () => undefined };
@@ -183,6 +184,28 @@ describe.each([...redisSetups(), ['memory', memory] as const])('%s event log', (
     await waitFor(() => live.length === 1);
     stop();
     expect(live.map((entry) => [entry.sequence, entry.data])).toEqual([[1, { i: 1 }]]);
+  });
+
+  (setupName === 'memory' ? it.skip : it)('stores data longer than compressAboveBytes deflated, and reads either kind back whole', async () => {
+    const log = createEventLog(redis, { retentionMs: 60_000, compressAboveBytes: 1_000 });
+    const name = stream();
+    const short = { kind: 'QUEUE_PAUSED' };
+    const long = { visits: Array.from({ length: 200 }, (_, i) => [randomUUID(), `Visitor ${i} "ü"`, 'WAITING', null, '2026-12-03T16:31:18.474']) };
+    const live: EventLogEntry[] = [];
+    const stop = await log.subscribe(name, (entry) => live.push(entry));
+    await log.append(name, short, 1);
+    await log.append(name, new SerializedJson(JSON.stringify(long)), 2);
+    await waitFor(() => live.length === 2);
+    stop();
+    const stored = (await redis.client!.xrange(`events:${hashTagged(redis.client!, name)}:log`, '-', '+')).map(([, fields]) => fields[fields.indexOf('d') + 1]);
+    expect(stored[0]).toBe(JSON.stringify(short));
+    expect(stored[1].startsWith('{"$deflated":"')).toBe(true);
+    expect(stored[1].length).toBeLessThan(JSON.stringify(long).length * 0.75);
+    expect(live.map((entry) => entry.data)).toEqual([short, long]);
+    expect((await log.readAfter(name, 0)).map((entry) => entry.data)).toEqual([short, long]);
+    // A log that would not compress reads them the same.
+    expect((await createEventLog(redis, { retentionMs: 60_000, compressAboveBytes: 0 }).readAfter(name, 0)).map((entry) => entry.data)).toEqual([short, long]);
+    expect((await log.latest(name))?.data).toEqual(long);
   });
 
   it('carries large data intact', async () => {

@@ -44,7 +44,14 @@ export interface EventLogOptions {
   retentionMs: number;
   /** The most entries one readAfter returns; a reader further behind is told it is too old. */
   maxReplay?: number;
+  /**
+   * Data whose JSON is longer than this is stored and published deflated (Redis only; readers
+   * inflate it whatever this is set to); 0 never. Default 16 KiB.
+   */
+  compressAboveBytes?: number;
 }
+
+export const defaultCompressAboveBytes = 16 * 1024;
 
 export const defaultMaxReplay = 10_000;
 

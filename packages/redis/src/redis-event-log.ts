@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import {
   assertSequence,
@@ -92,7 +93,7 @@ export function createRedisEventLog(client: RedisClient, pubsub: PubSubEngine, o
   return {
     async append(stream, data, sequence) {
       assertSequence(sequence);
-      const json = toJson(data);
+      const json = storedJson(toJson(data), options.compressAboveBytes);
       const [stored, value] = await commands.wlqAppendEvent(
         lastKey(stream),
         streamKey(stream),
@@ -174,7 +175,7 @@ export function decodePublished(source: string | Buffer): unknown {
     at: head.at,
     get data() {
       if (!parsed) {
-        data = JSON.parse(raw.toString('utf8')) as unknown;
+        data = dataOf(raw.toString('utf8'));
         parsed = true;
       }
       return data;
@@ -185,5 +186,27 @@ export function decodePublished(source: string | Buffer): unknown {
 /** A stream entry is `s <sequence> d <json>`; its id starts with the time it was added. */
 function parseEntry(id: string, fields: string[]): EventLogEntry {
   const value = (name: string) => fields[fields.indexOf(name) + 1];
-  return { sequence: Number(value('s')), at: Number(id.slice(0, id.indexOf('-'))), data: JSON.parse(value('d')) as unknown };
+  return { sequence: Number(value('s')), at: Number(id.slice(0, id.indexOf('-'))), data: dataOf(value('d')) };
+}
+
+/**
+ * Data stored deflated: `{"$deflated":"<base64 of its JSON, raw deflate at level 1>"}`. Still
+ * JSON, so the append script and the published message carry it as any other, and a gateway,
+ * which reads only an entry's head, never inflates it. A line of 1,000 visits is 484 KB of
+ * JSON and about 61 KB so (deflating takes about 1.3 ms, inflating 0.5): ten times less to
+ * send to Redis, to keep there for the retention, and to send to every gateway.
+ */
+const deflatedHead = '{"$deflated":"';
+
+function storedJson(json: string, compressAboveBytes: number): string {
+  if (compressAboveBytes === 0 || json.length <= compressAboveBytes) return json;
+  return `${deflatedHead}${deflateRawSync(json, { level: 1 }).toString('base64')}"}`;
+}
+
+/** The data of an entry as stored, inflated when it was stored deflated (by any writer, whatever this one's setting). */
+function dataOf(stored: string): unknown {
+  if (!stored.startsWith(deflatedHead)) return JSON.parse(stored) as unknown;
+  const deflated = Buffer.from(stored.slice(deflatedHead.length, -2), 'base64');
+  // One output chunk for a whole line: the default 16 KiB chunks make inflating three times slower.
+  return JSON.parse(inflateRawSync(deflated, { chunkSize: 256 * 1024 }).toString('utf8')) as unknown;
 }

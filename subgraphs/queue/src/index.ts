@@ -46,7 +46,10 @@ export interface QueueSubgraphOptions {
 export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgraphOptions = {}): SubgraphDefinition<QueueContext> {
   // The gateway's subscribers are resolved here through _entities, from the event log
   // (events/subscription-payloads.ts); what this replica appends itself is not read back.
-  const events = createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs });
+  const events = createEventLog(runtime.redis, {
+    retentionMs: runtime.config.subscriptions.eventRetentionMs,
+    compressAboveBytes: runtime.config.subscriptions.eventCompressAboveBytes,
+  });
   const store = createEventStore(events);
   const publisher = createQueueEventPublisher(runtime, { log: events, onAppended: (queueId, entry) => store.remember(queueId, entry) });
   const businessPeer = options.businessPeer ?? createBusinessPeer(runtime);

@@ -49,7 +49,12 @@ export function createQueueEventPublisher(
     /** Each entry appended, as the log took it (the event store keeps it for the payloads). */ onAppended?: (queueId: string, entry: EventLogEntry) => void;
   } = {},
 ): QueueEventPublisher {
-  const events = options.log ?? createEventLog(runtime.redis, { retentionMs: runtime.config.subscriptions.eventRetentionMs });
+  const events =
+    options.log ??
+    createEventLog(runtime.redis, {
+      retentionMs: runtime.config.subscriptions.eventRetentionMs,
+      compressAboveBytes: runtime.config.subscriptions.eventCompressAboveBytes,
+    });
   const jobs = options.jobs ?? runtime.jobs.queue;
   const { relayLag, oldestPending } = outboxMetrics();
   const relayBatch = async (queueId: string): Promise<number> => {
