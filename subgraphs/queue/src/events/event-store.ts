@@ -4,6 +4,14 @@ import { queueEventOf, queueEventStream, type QueueEvent } from './queue-event';
 
 /** Events kept revived in memory: every subscriber of a gateway asks for the same few. */
 const maxKept = 512;
+/**
+ * And at most this many visits in them together: a revived event of a 1,000-visit line holds
+ * about 1.3 MiB, so 512 of them would not fit the queue pods' heap (256 MiB of old generation).
+ * 50,000 visits are about 63 MiB; the oldest events go first, and a later ask reads them again.
+ */
+const defaultMaxKeptVisits = 50_000;
+/** Entries appended here and not asked for yet: at most this many characters of their JSON (484 KB at 1,000 visits). */
+const defaultMaxAppendedChars = 32 * 1024 * 1024;
 /** How many entries of one log read are kept (a replay reads many at once). */
 const maxKeptPerRead = 256;
 
@@ -31,15 +39,45 @@ export interface EventStore {
  * and kept, so a thousand subscribers of one event cost one log read here, and none of the
  * database. Concurrent asks for one event share the read.
  */
-export function createEventStore(log: EventLog): EventStore {
-  const kept = new Map<string, Promise<QueueEvent | null>>();
-  const keep = (key: string, value: Promise<QueueEvent | null>) => {
+export function createEventStore(log: EventLog, limits: { maxKeptVisits?: number; maxAppendedChars?: number } = {}): EventStore {
+  const maxKeptVisits = limits.maxKeptVisits ?? defaultMaxKeptVisits;
+  const maxAppendedChars = limits.maxAppendedChars ?? defaultMaxAppendedChars;
+  /** Oldest first; each with the visits its event holds once revived (0 until then). */
+  const kept = new Map<string, { event: Promise<QueueEvent | null>; visits: number }>();
+  let keptVisits = 0;
+  const forget = (key: string) => {
+    keptVisits -= kept.get(key)?.visits ?? 0;
     kept.delete(key);
-    if (kept.size >= maxKept) kept.delete(kept.keys().next().value as string);
-    kept.set(key, value);
   };
-  /** Entries appended here and not asked for yet, oldest first. */
-  const appended = new Map<string, EventLogEntry>();
+  const trim = () => {
+    while (kept.size > maxKept || (keptVisits > maxKeptVisits && kept.size > 1)) forget(kept.keys().next().value as string);
+  };
+  const keep = (key: string, event: Promise<QueueEvent | null>) => {
+    forget(key);
+    const held = { event, visits: 0 };
+    kept.set(key, held);
+    trim();
+    void event.then(
+      (revived) => {
+        if (kept.get(key) !== held || !revived) return;
+        held.visits = revived.visits.size;
+        keptVisits += held.visits;
+        trim();
+      },
+      () => undefined,
+    );
+  };
+  /** Entries appended here and not asked for yet, oldest first, with the characters of their JSON. */
+  const appended = new Map<string, { entry: EventLogEntry; chars: number }>();
+  let appendedChars = 0;
+  const takeAppended = (key: string) => {
+    const held = appended.get(key);
+    if (held) {
+      appended.delete(key);
+      appendedChars -= held.chars;
+    }
+    return held?.entry;
+  };
   const read = async (queueId: string, sequence: number): Promise<QueueEvent | null> => {
     let entries;
     try {
@@ -58,10 +96,9 @@ export function createEventStore(log: EventLog): EventStore {
   };
   const eventOrNull = (queueId: string, sequence: number) => {
     const key = `${queueId}:${sequence}`;
-    let found = kept.get(key);
-    const own = found ? undefined : appended.get(key);
+    let found = kept.get(key)?.event;
+    const own = found ? undefined : takeAppended(key);
     if (own) {
-      appended.delete(key);
       const data = own.data instanceof SerializedJson ? (JSON.parse(own.data.json) as unknown) : own.data;
       keep(key, (found = Promise.resolve(queueEventOf({ sequence: own.sequence, at: own.at, data }))));
     }
@@ -69,7 +106,7 @@ export function createEventStore(log: EventLog): EventStore {
       found = read(queueId, sequence);
       keep(key, found);
       // An outage is not kept: the next ask reads again.
-      found.catch(() => kept.get(key) === found && kept.delete(key));
+      found.catch(() => kept.get(key)?.event === found && forget(key));
     }
     return found;
   };
@@ -78,8 +115,11 @@ export function createEventStore(log: EventLog): EventStore {
     remember(queueId, entry) {
       const key = `${queueId}:${entry.sequence}`;
       if (kept.has(key)) return;
-      if (appended.size >= maxKept) appended.delete(appended.keys().next().value as string);
-      appended.set(key, entry);
+      takeAppended(key);
+      const chars = entry.data instanceof SerializedJson ? entry.data.json.length : 0;
+      appended.set(key, { entry, chars });
+      appendedChars += chars;
+      while (appended.size > maxKept || (appendedChars > maxAppendedChars && appended.size > 1)) takeAppended(appended.keys().next().value as string);
       // While the gateways receive the event and gather their subscribers, rather than once
       // their payload requests are here: parsing and reviving a line of 1,000 takes 5-9 ms.
       // After the publisher's turn (setImmediate): its transaction goes on first.

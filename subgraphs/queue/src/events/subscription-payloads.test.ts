@@ -184,6 +184,33 @@ describe('subscription payloads at an event', () => {
     }
   });
 
+  it('keeps revived events within a budget of visits, the oldest out first', async () => {
+    const store = createEventStore(log, { maxKeptVisits: 3 });
+    const readsFor = async (sequence: number) => {
+      const before = reads;
+      await store.event(queueId, sequence);
+      return reads - before;
+    };
+    expect(await readsFor(3)).toBe(1); // 2 visits kept
+    expect(await readsFor(2)).toBe(1); // 2 more: over 3, so event 3, the oldest, goes
+    expect(await readsFor(2)).toBe(0);
+    expect(await readsFor(3)).toBe(1);
+  });
+
+  it('keeps entries appended here within a budget of their JSON, the oldest out first', async () => {
+    const json = JSON.stringify(eventData('CALLED', 2));
+    const store = createEventStore(log, { maxAppendedChars: json.length * 1.5 });
+    for (const sequence of [4, 5]) {
+      await log.append(queueEventStream(queueId), new SerializedJson(json), sequence);
+      store.remember(queueId, { sequence, at: Date.parse('2026-01-15T09:05:00Z'), data: new SerializedJson(json) });
+    }
+    const before = reads;
+    await store.event(queueId, 5);
+    expect(reads - before).toBe(0);
+    await store.event(queueId, 4);
+    expect(reads - before).toBe(1);
+  });
+
   it('refuses an event the log does not hold, unless the gateway sends it as it received it live', async () => {
     await expect(payloads(9, QUEUE, [{ q: queueId }])).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const resolvers = createSubscriptionPayloadResolvers(createQueueEventExecutor({ exposeInternals: false, logger }), createEventStore(log));
