@@ -21,8 +21,9 @@
  * benchmark and 1.5 % steal. Absolute figures from runs whose probes differ are not comparable;
  * side-by-side ratios within a run still are.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { readProcesses, type ProcessTicks } from './processes';
 
 /** Processes that serve the benchmark rather than compete with it. */
 const SERVERS = new Set(['postgres', 'redis-server']);
@@ -59,38 +60,6 @@ function probeWork(): void {
     size += (JSON.parse(JSON.stringify(items)) as unknown[]).length;
   }
   if (size !== 10_000) throw new Error('the speed probe lost items');
-}
-
-interface ProcessTicks {
-  pid: number;
-  ppid: number;
-  name: string;
-  /** Its own CPU ticks and those of its children that ended (reaped). */
-  ticks: number;
-}
-
-function readProcesses(): ProcessTicks[] {
-  const processes: ProcessTicks[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // gone since the listing
-    }
-    // pid (comm) state ppid ... utime(14) stime(15): comm may hold spaces, so split after ')'.
-    const close = stat.lastIndexOf(')');
-    const fields = stat.slice(close + 2).split(' ');
-    processes.push({
-      pid: Number(entry),
-      ppid: Number(fields[1]),
-      name: stat.slice(stat.indexOf('(') + 1, close),
-      // utime + stime, plus cutime + cstime: what its children used once they ended and it reaped them.
-      ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
-    });
-  }
-  return processes;
 }
 
 /** Busy ticks of all CPUs together (user, nice, system, irq, softirq, steal). */

@@ -15,14 +15,18 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
-/**
- * CPU seconds of every process with this command name (`postgres`, `redis-server`), those that
- * ended included: utime + stime + cutime + cstime, so a PostgreSQL backend that exited between
- * two readings is still counted through its postmaster. Differences of two readings are the
- * servers' CPU in between.
- */
-export function cpuSecondsOfCommand(name: string): number {
-  let ticks = 0;
+/** A process as /proc/<pid>/stat tells it. */
+export interface ProcessTicks {
+  pid: number;
+  ppid: number;
+  name: string;
+  /** Its own CPU ticks and those of its children that ended (reaped). */
+  ticks: number;
+}
+
+/** Every process on the machine, from /proc/<pid>/stat. */
+export function readProcesses(): ProcessTicks[] {
+  const processes: ProcessTicks[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -31,11 +35,28 @@ export function cpuSecondsOfCommand(name: string): number {
     } catch {
       continue; // gone since the listing
     }
-    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== name) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    // pid (comm) state ppid ... utime(14) stime(15): comm may hold spaces, so split after ')'.
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    processes.push({
+      pid: Number(entry),
+      ppid: Number(fields[1]),
+      name: stat.slice(stat.indexOf('(') + 1, close),
+      // utime + stime, plus cutime + cstime: what its children used once they ended and it reaped them.
+      ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
+    });
   }
-  return ticks / ticksPerSecond;
+  return processes;
+}
+
+/**
+ * CPU seconds of every process with this command name (`postgres`, `redis-server`), those that
+ * ended included (their ticks are their parent's cutime + cstime once reaped), so a PostgreSQL
+ * backend that exited between two readings is still counted through its postmaster.
+ * Differences of two readings are the servers' CPU in between.
+ */
+export function cpuSecondsOfCommand(name: string): number {
+  return readProcesses().reduce((ticks, process) => (process.name === name ? ticks + process.ticks : ticks), 0) / ticksPerSecond;
 }
 
 /** Resident memory of a process, in bytes. */

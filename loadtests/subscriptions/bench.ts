@@ -304,7 +304,7 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
       queueCpuSeconds: sumOf(queue, 'process_cpu_seconds_total'),
       postgresCpuSeconds: cpuSecondsOfCommand('postgres'),
       redisCpuSeconds: cpuSecondsOfCommand('redis-server'),
-      ownCpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+      ownCpuSeconds: ownCpuSeconds(),
     };
   };
   const before = await counters();
@@ -379,6 +379,11 @@ async function run(graph: RunningGraph, databaseUrl: string, tenant: BenchTenant
         : undefined,
   };
 }
+
+const ownCpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 
 type CpuCounters = Record<'gatewayCpuSeconds' | 'queueCpuSeconds' | 'postgresCpuSeconds' | 'redisCpuSeconds' | 'ownCpuSeconds', number>;
 
