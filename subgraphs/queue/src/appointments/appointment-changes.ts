@@ -3,9 +3,8 @@ import { AppError } from '@waitlessq/errors';
 import type { QueueContext } from '../context';
 import { requireObjectId } from '../ids';
 import { waitInLine } from '../visits/estimates';
-import { readLines, readServiceTimes } from '../visits/line';
+import { readLineTakingTicket } from '../visits/line-read';
 import { createLine, lineTimeOfCheckIn } from '../visits/positions';
-import { nextTicketNumber } from '../visits/ticket-counter';
 import { dayAsDate, formatTicket, localDay } from '../visits/tickets';
 import { actAsTokenHolder } from '../visits/visit-token';
 import { appointmentTime, bookingTransaction, loadScheduledBusiness, requireInstant } from './booking';
@@ -170,16 +169,14 @@ export async function checkIn(context: QueueContext, visitId: string, visitToken
     );
   }
   const prisma = context.runtime.db.prisma;
-  const serviceTimes = (await readServiceTimes(prisma, [visit.businessId])).get(visit.businessId)!;
   const checkedIn = await prisma.$transaction(
     async (tx) => {
       // The queue's lock, as for a join: tickets are numbered one at a time, without gaps.
       const [locked] = await tx.$queryRaw<LockedQueue[]>`
         SELECT "status", "countersOpen", "timezone", "ticketPrefix" FROM "Queue" WHERE "id" = ${visit.queueId}::uuid FOR UPDATE`;
       if (locked.status === 'CLOSED') throw new AppError('QUEUE_CLOSED', 'The queue is closed; please ask at the desk.');
-      const line = (await readLines(tx, [visit.queueId])).get(visit.queueId)!;
       const day = localDay(now, locked.timezone);
-      const lastNumber = await nextTicketNumber(tx, visit.queueId, day);
+      const { line, serviceTimes, ticketNumber: lastNumber } = await readLineTakingTicket(tx, visit.queueId, day, now);
       const lineAt = lineTimeOfCheckIn(visit.scheduledAt!, now);
       const place = {
         id: visit.id,

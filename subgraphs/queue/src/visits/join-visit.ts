@@ -10,9 +10,8 @@ import { requireInputId, requireObjectId } from '../ids';
 import { personFieldsSchema } from '../person-fields';
 import { assertAcceptsVisits, assertHasRoom } from '../queues/queue-status';
 import { waitInLine } from './estimates';
-import { readLines, readServiceTimes } from './line';
+import { readLineTakingTicket, type LineRead } from './line-read';
 import { createLine } from './positions';
-import { nextTicketNumber } from './ticket-counter';
 import { dayAsDate, formatTicket, localDay } from './tickets';
 import { optionalLanguage } from './visit-language';
 import { actAsTokenHolder, visitTokenFor, visitTokenHash } from './visit-token';
@@ -37,6 +36,11 @@ export interface JoinQueueInput {
 export interface JoinQueueResult {
   visit: Visit;
   visitToken: string;
+  /**
+   * The queue and its line as the join committed them (its own place included), for the
+   * answer's position and estimate without reading them again; absent on a replay.
+   */
+  joinedLine?: LineRead;
 }
 
 /** Who the visit is for and who added it, after the caller's rights are checked. */
@@ -144,8 +148,6 @@ export async function joinQueue(context: QueueContext, input: JoinQueueInput): P
 
   const serviceId = input.serviceId ?? null;
   const expectedServiceMinutes = await checkService(context, queue, serviceId);
-  // Statistics only shape the estimate: read them before taking the queue's lock, not under it.
-  const serviceTimes = (await readServiceTimes(prisma, [queue.businessId])).get(queue.businessId)!;
 
   const id = randomUUID();
   const visitToken = visitTokenFor(secret, id);
@@ -161,18 +163,17 @@ export async function joinQueue(context: QueueContext, input: JoinQueueInput): P
           FROM "Queue" WHERE "id" = ${queue.id}::uuid FOR UPDATE`;
         if (!locked) throw new AppError('NOT_FOUND', 'No queue with this id.');
         assertAcceptsVisits(locked.status);
-        // Its own statement, after the lock: under READ COMMITTED its snapshot is taken once the
-        // lock is ours, so it counts the visit the previous holder just committed.
-        const line = (await readLines(tx, [queue.id])).get(queue.id)!;
-        assertHasRoom(locked.capacity, line.places.length);
-
         // Taken under the lock, so arrival order and ticket order agree.
         const joinedAt = new Date();
         const day = localDay(joinedAt, locked.timezone);
-        const lastNumber = await nextTicketNumber(tx, queue.id, day);
+        // Its own statement, after the lock (line-read.ts): it counts the visit the previous holder
+        // just committed. Were the queue full, the ticket it takes rolls back with the rest.
+        const { ticketNumber: lastNumber, ...read } = await readLineTakingTicket(tx, queue.id, day, joinedAt);
+        assertHasRoom(locked.capacity, read.line.places.length);
 
         const place = { id, priority: joiner.priority, lineAt: joinedAt, ticketNumber: lastNumber, serviceId, expectedServiceMinutes };
-        const estimate = waitInLine(createLine([...line.places, place], line.appointments), id, serviceTimes, locked.countersOpen)!.estimatedWaitMinutes;
+        const line = createLine([...read.line.places, place], read.line.appointments);
+        const estimate = waitInLine(line, id, read.serviceTimes, locked.countersOpen)!.estimatedWaitMinutes;
         const visit = await tx.visit.create({
           data: {
             id,
@@ -212,7 +213,7 @@ export async function joinQueue(context: QueueContext, input: JoinQueueInput): P
             at: joinedAt,
           },
         });
-        return { visit, visitToken };
+        return { visit, visitToken, joinedLine: { ...read, line } };
       },
       // Hundreds may join one queue in the same second; each waits its turn for the lock.
       { maxWait: 20_000, timeout: 30_000 },

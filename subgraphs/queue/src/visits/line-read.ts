@@ -2,6 +2,7 @@ import { Prisma, type Queue, type Visit } from '@waitlessq/database';
 import { isUuid } from '@waitlessq/validation';
 import type { ServiceTimes } from './estimates';
 import { appointmentGraceMs, appointmentHorizonMs, type Db, type WaitingPlace } from './line';
+import { ticketBump } from './ticket-counter';
 import { createLine, type Line } from './positions';
 
 /** Everything a read of a queue's line needs, from one statement. */
@@ -36,28 +37,67 @@ interface LineReadRow {
 export async function readLineReads(db: Db, queueIds: readonly string[], { withVisits = false, now = new Date() } = {}): Promise<Map<string, LineRead>> {
   const ids = queueIds.filter(isUuid);
   if (!ids.length) return new Map();
-  const expected = Prisma.sql`v."status" = 'BOOKED'::"VisitStatus" AND v."kind" = 'APPOINTMENT'::"VisitKind"
-    AND v."scheduledAt" <= ${new Date(now.getTime() + appointmentHorizonMs)}::timestamp(3)
-    AND (v."checkInDeadline" >= ${now}::timestamp(3)
-         OR (v."checkInDeadline" IS NULL AND v."scheduledAt" >= ${new Date(now.getTime() - appointmentGraceMs)}::timestamp(3)))`;
   const rows = await db.$queryRaw<LineReadRow[]>`
     SELECT row_to_json(q) AS "queue",
-      COALESCE((SELECT json_object_agg(s."serviceKey", s."averageSeconds") FROM "ServiceTimeStat" s WHERE s."businessId" = q."businessId"), '{}'::json) AS "serviceTimes",
-      COALESCE((
-        SELECT json_agg(json_build_array(v."id", v."priority", v."lineAt", v."ticketNumber", v."serviceId", v."expectedServiceMinutes"))
-        FROM "Visit" v WHERE v."queueId" = q."id" AND v."status" = 'WAITING'::"VisitStatus"
-      ), '[]'::json) AS "waiting",
+      ${serviceTimesJson(Prisma.sql`q."businessId"`)} AS "serviceTimes",
+      ${waitingJson(Prisma.sql`q."id"`)} AS "waiting",
       CASE WHEN ${withVisits}::boolean THEN COALESCE((
         SELECT json_agg(row_to_json(v)) FROM "Visit" v WHERE v."queueId" = q."id" AND v."status" = 'WAITING'::"VisitStatus"
       ), '[]'::json) END AS "visits",
-      COALESCE((
-        SELECT json_agg(json_build_array(v."id", v."priority", v."scheduledAt", v."ticketNumber", v."serviceId", v."expectedServiceMinutes"))
-        FROM "Visit" v WHERE v."queueId" = q."id" AND ${expected}
-      ), '[]'::json) AS "appointments"
+      ${appointmentsJson(Prisma.sql`q."id"`, now)} AS "appointments"
     FROM "Queue" q
     WHERE q."id" = ANY(${ids}::uuid[])`;
   return new Map(rows.map((row) => [row.queue.id as string, toLineRead(row)]));
 }
+
+/**
+ * What a visit entering a queue's line (a join, an appointment's check-in) reads under the
+ * queue's lock, in one statement: the queue, its line, its business's service times, and the
+ * next ticket number of the business-local `day`, bumped as ticket-counter.ts says. The caller
+ * holds the queue's row lock: under READ COMMITTED this statement's snapshot is taken once the
+ * lock is ours, so it sees the visit the previous holder just committed.
+ */
+export async function readLineTakingTicket(
+  tx: Prisma.TransactionClient,
+  queueId: string,
+  day: string,
+  now = new Date(),
+): Promise<LineRead & { ticketNumber: number }> {
+  const [row] = await tx.$queryRaw<(LineReadRow & { ticketNumber: number })[]>`
+    WITH "ticket" AS (${ticketBump(queueId, day)})
+    SELECT row_to_json(q) AS "queue",
+      ${serviceTimesJson(Prisma.sql`q."businessId"`)} AS "serviceTimes",
+      ${waitingJson(Prisma.sql`q."id"`)} AS "waiting",
+      NULL AS "visits",
+      ${appointmentsJson(Prisma.sql`q."id"`, now)} AS "appointments",
+      (SELECT "lastNumber" FROM "ticket") AS "ticketNumber"
+    FROM "Queue" q
+    WHERE q."id" = ${queueId}::uuid`;
+  if (!row) throw new Error(`Queue ${queueId} is gone under its own lock.`);
+  return { ...toLineRead(row), ticketNumber: row.ticketNumber };
+}
+
+/** Measured service times of a business by service key, as a JSON object. */
+const serviceTimesJson = (businessId: Prisma.Sql) => Prisma.sql`
+  COALESCE((SELECT json_object_agg(s."serviceKey", s."averageSeconds") FROM "ServiceTimeStat" s WHERE s."businessId" = ${businessId}), '{}'::json)`;
+
+/** A queue's waiting visits as PlaceRows (the index on [queueId, status, ...] serves it). */
+const waitingJson = (queueId: Prisma.Sql) => Prisma.sql`
+  COALESCE((
+    SELECT json_agg(json_build_array(v."id", v."priority", v."lineAt", v."ticketNumber", v."serviceId", v."expectedServiceMinutes"))
+    FROM "Visit" v WHERE v."queueId" = ${queueId} AND v."status" = 'WAITING'::"VisitStatus"
+  ), '[]'::json)`;
+
+/** A queue's booked appointments expected to enter its line, by the rule of line.ts expectedAppointments, as PlaceRows. */
+const appointmentsJson = (queueId: Prisma.Sql, now: Date) => Prisma.sql`
+  COALESCE((
+    SELECT json_agg(json_build_array(v."id", v."priority", v."scheduledAt", v."ticketNumber", v."serviceId", v."expectedServiceMinutes"))
+    FROM "Visit" v WHERE v."queueId" = ${queueId}
+      AND v."status" = 'BOOKED'::"VisitStatus" AND v."kind" = 'APPOINTMENT'::"VisitKind"
+      AND v."scheduledAt" <= ${new Date(now.getTime() + appointmentHorizonMs)}::timestamp(3)
+      AND (v."checkInDeadline" >= ${now}::timestamp(3)
+           OR (v."checkInDeadline" IS NULL AND v."scheduledAt" >= ${new Date(now.getTime() - appointmentGraceMs)}::timestamp(3)))
+  ), '[]'::json)`;
 
 function toLineRead(row: LineReadRow): LineRead {
   return {

@@ -1,5 +1,5 @@
 import type { Visit } from '@waitlessq/database';
-import { forgetQueue, type QueueContext } from '../context';
+import { forgetQueue, rememberLine, type QueueContext } from '../context';
 import { joinQueue } from './join-visit';
 import { callNext, cancelVisit, completeVisit, markNoShow, startServing } from './visit-service';
 import { recallVisit, returnToQueue, transferVisit } from './visit-life';
@@ -21,8 +21,9 @@ export const visitResolvers = {
   },
   Mutation: {
     joinQueue: async (_parent, { input }, context) => {
-      const result = await joinQueue(context, input);
+      const { joinedLine, ...result } = await joinQueue(context, input);
       await forgetQueue(context, result.visit.queueId);
+      if (joinedLine) rememberLine(context, joinedLine);
       return result;
     },
     callNext: async (_parent, { queueId, counter }, context) => {
