@@ -187,6 +187,56 @@ describe('a relay that appended but did not commit', () => {
   });
 });
 
+describe('relays asked for in a burst', () => {
+  /** A publisher whose relay transactions are counted. */
+  const countingPublisher = () => {
+    const primary = harness.runtime.db.primary;
+    const counted = { transactions: 0 };
+    const db = new Proxy(primary, {
+      get: (target, property, receiver) =>
+        property === '$transaction'
+          ? (...args: Parameters<typeof primary.$transaction>) => {
+              counted.transactions += 1;
+              return (target.$transaction as (...a: typeof args) => unknown)(...args);
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const runtime = { ...harness.runtime, db: { ...harness.runtime.db, primary: db } };
+    return { publisher: createQueueEventPublisher(runtime, { log }), counted };
+  };
+
+  it('share the relay that has not started yet: one transaction for the burst, every row relayed in order', async () => {
+    const queueId = await newQueue();
+    const stream = queueEventStream(queueId);
+    const base = await lastIssued(queueId);
+    const visits = [await commitJoin(queueId), await commitJoin(queueId), await commitJoin(queueId)];
+    const { publisher, counted } = countingPublisher();
+    // As five joins' mutations ask, each after its own commit, before any relay has begun.
+    await Promise.all(visits.concat(visits.slice(0, 2)).map(() => publisher.relay(queueId)));
+    expect(counted.transactions).toBe(1);
+    expect(await outboxRows(queueId)).toEqual([]);
+    expect((await log.readAfter(stream, base)).map((entry) => [entry.sequence, changeOf(entry).visitIds])).toEqual(
+      visits.map((visitId, index) => [base + index + 1, [visitId]]),
+    );
+  });
+
+  it('a relay asked for once one has begun runs after it, and takes the rows committed since', async () => {
+    const queueId = await newQueue();
+    const stream = queueEventStream(queueId);
+    const base = await lastIssued(queueId);
+    const first = await commitJoin(queueId);
+    const { publisher, counted } = countingPublisher();
+    const running = publisher.relay(queueId);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(counted.transactions).toBe(1);
+    const second = await commitJoin(queueId);
+    await Promise.all([running, publisher.relay(queueId)]);
+    expect(counted.transactions).toBe(2);
+    expect(await outboxRows(queueId)).toEqual([]);
+    expect((await log.readAfter(stream, base)).map((entry) => changeOf(entry).visitIds)).toEqual([[first], [second]]);
+  });
+});
+
 async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {

@@ -80,15 +80,22 @@ export function createQueueEventPublisher(
     }
   };
   // Relays of one queue from this process wait their turn here, in memory, rather than each
-  // holding a pool connection while it waits for the queue's advisory lock: a burst of joins
-  // then spends one connection on its events (the first relay takes every row committed by
-  // then), and the reads that answer the joins find one.
-  const inFlight = new Map<string, Promise<void>>();
+  // holding a pool connection while it waits for the queue's advisory lock. A relay asked for
+  // while one waits to start shares that one: it will take every row committed by its start,
+  // the caller's included. So a burst of joins spends one relay after the running one, not
+  // one transaction each, most of them finding no row.
+  const tails = new Map<string, { relayed: Promise<void>; started: boolean }>();
   const relay = (queueId: string): Promise<void> => {
-    const relayed = (inFlight.get(queueId) ?? Promise.resolve()).then(() => relayNow(queueId));
-    inFlight.set(queueId, relayed);
-    void relayed.then(() => inFlight.get(queueId) === relayed && inFlight.delete(queueId));
-    return relayed;
+    const tail = tails.get(queueId);
+    if (tail && !tail.started) return tail.relayed;
+    const next = { relayed: Promise.resolve(), started: false };
+    next.relayed = (tail?.relayed ?? Promise.resolve()).then(() => {
+      next.started = true;
+      return relayNow(queueId);
+    });
+    tails.set(queueId, next);
+    void next.relayed.then(() => tails.get(queueId) === next && tails.delete(queueId));
+    return next.relayed;
   };
   return {
     relay,
