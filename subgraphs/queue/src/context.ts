@@ -46,7 +46,8 @@ export function createContextFactory(peers: { businessPeer: BusinessPeer; custom
 export async function forgetQueue(context: QueueContext, queueId: string): Promise<void> {
   context.loaders.queueById.clear(queueId);
   context.loaders.waitingLine.clear(queueId);
-  context.loaders.waitingLineWithVisits?.clear(queueId);
+  // Keyed by queue and page: every page goes (a document with several mutations is rare).
+  context.loaders.waitingLineWithVisits?.clearAll();
   context.loaders.servingNow.clear(queueId);
   context.loaders.queueSummary.clear(queueId);
   await context.summaries.changed(queueId);

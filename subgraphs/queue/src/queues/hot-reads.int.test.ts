@@ -63,7 +63,7 @@ describe('the hot reads of the queue subgraph', () => {
   it('reads a queue, its line, its waiting visits and service times in one statement, as Prisma reads them', async () => {
     const now = new Date();
     const { result: reads, statements } = await statementsOf(() =>
-      readLineReads(harness.prisma, [queueId, randomUUID(), 'not-a-uuid'], { withVisits: true, now }),
+      readLineReads(harness.prisma, [queueId, randomUUID(), 'not-a-uuid'], { wholeVisits: 500, now }),
     );
     expect(statements).toBe(1);
     expect([...reads.keys()]).toEqual([queueId]);
@@ -80,6 +80,45 @@ describe('the hot reads of the queue subgraph', () => {
     // Without the visits: the same line, queue and times.
     const compact = (await readLineReads(harness.prisma, [queueId], { now })).get(queueId)!;
     expect(compact).toEqual({ ...read, visits: null });
+  });
+
+  it('reads only a page of the line whole, first to be called first, in the order positions.ts gives', async () => {
+    const otherQueue = ok(
+      await harness.call<{ createQueue: { id: string } }>(tenant.staff('MANAGER'), createQueueOp, { input: { businessId: tenant.businessId, name: 'Ties' } }),
+    ).createQueue.id;
+    // Every key of compareLine decides somewhere: priority, line time (none ranks last), ticket
+    // (none ranks last), and the id alone between two otherwise equal visits.
+    const t0 = new Date('2026-12-03T09:00:00.000Z');
+    const t1 = new Date('2026-12-03T09:05:00.000Z');
+    const places: [number, Date | null, number | null][] = [
+      [0, t0, 5],
+      [5, t1, 9],
+      [0, t0, 2],
+      [0, null, 1],
+      [0, t0, null],
+      [0, t1, 3],
+      [0, t1, 3],
+    ];
+    for (const [priority, lineAt, ticketNumber] of places) {
+      await harness.prisma.visit.create({
+        data: {
+          organizationId: tenant.organizationId,
+          queueId: otherQueue,
+          businessId: tenant.businessId,
+          customerName: `Tie ${ticketNumber}`,
+          status: 'WAITING',
+          priority,
+          lineAt,
+          joinedAt: lineAt ?? t1,
+          ticketNumber,
+        },
+      });
+    }
+    const whole = (await readLineReads(harness.prisma, [otherQueue], { wholeVisits: 500 })).get(otherQueue)!;
+    expect(whole.visits!.map((visit) => visit.id)).toEqual(whole.line.places.map((place) => place.id));
+    const page = (await readLineReads(harness.prisma, [otherQueue], { wholeVisits: 3 })).get(otherQueue)!;
+    expect(page.line).toEqual(whole.line);
+    expect(page.visits).toEqual(whole.visits!.slice(0, 3));
   });
 
   it("the staff line: one statement once the queue's summary is cached", async () => {

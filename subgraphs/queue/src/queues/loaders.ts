@@ -8,6 +8,11 @@ import { readLineReads, type LineRead } from '../visits/line-read';
 import type { VisitLoaders } from '../visits/loaders';
 import { createLine, type Line } from '../visits/positions';
 
+export interface LinePageKey {
+  queueId: string;
+  first: number;
+}
+
 export interface QueueLoaders {
   /** Any queue by id; callers decide who may see it (access.ts). */
   queueById: DataLoader<string, Queue | null>;
@@ -20,10 +25,11 @@ export interface QueueLoaders {
    */
   waitingLine: DataLoader<string, Line<WaitingPlace>>;
   /**
-   * The same read with the waiting visits whole (`Queue.waiting`), answering `waitingLine` and
-   * `visitById` too. Absent where the loaders answer from memory (subscription payloads).
+   * The same read with the first `first` waiting visits whole (a page of `Queue.waiting`),
+   * answering `waitingLine` and `visitById` too. Absent where the loaders answer from memory
+   * (subscription payloads).
    */
-  waitingLineWithVisits?: DataLoader<string, Line<WaitingPlace>>;
+  waitingLineWithVisits?: DataLoader<LinePageKey, Line<WaitingPlace>, string>;
   /** CALLED and SERVING visits of a queue, earliest call first. */
   servingNow: DataLoader<string, Visit[]>;
 }
@@ -48,8 +54,8 @@ export function createQueueLoaders(
     return [...fromLines.filter((queue): queue is Queue => queue !== undefined), ...read];
   });
   // prime() keeps what a loader holds already: what the request read earlier stays.
-  const readLinesPriming = async (queueIds: readonly string[], withVisits: boolean) => {
-    const reading = readLineReads(prisma, queueIds, { withVisits });
+  const readLinesPriming = async (queueIds: readonly string[], wholeVisits: number) => {
+    const reading = readLineReads(prisma, queueIds, { wholeVisits });
     for (const id of queueIds) linesInFlight.set(id, reading);
     const reads = await reading.finally(() => {
       for (const id of queueIds) if (linesInFlight.get(id) === reading) linesInFlight.delete(id);
@@ -57,13 +63,13 @@ export function createQueueLoaders(
     for (const { queue, line, visits, serviceTimes } of reads.values()) {
       queueById.prime(queue.id, queue);
       visitLoaders?.serviceTimesByBusiness.prime(queue.businessId, serviceTimes);
-      if (withVisits) waitingLine.prime(queue.id, line);
+      if (wholeVisits) waitingLine.prime(queue.id, line);
       for (const visit of visits ?? []) visitLoaders?.visitById.prime(visit.id, visit);
     }
     // A queue that does not exist has an empty line, as before.
     return queueIds.map((id) => reads.get(id)?.line ?? createLine<WaitingPlace>([]));
   };
-  const waitingLine = new DataLoader<string, Line<WaitingPlace>>((queueIds) => readLinesPriming(queueIds, false));
+  const waitingLine = new DataLoader<string, Line<WaitingPlace>>((queueIds) => readLinesPriming(queueIds, 0));
   return {
     queueById,
     queuesByBusiness: new DataLoader(async (businessIds) => {
@@ -77,7 +83,15 @@ export function createQueueLoaders(
       return businessIds.map((id) => byBusiness.get(id) ?? []);
     }),
     waitingLine,
-    waitingLineWithVisits: new DataLoader((queueIds) => readLinesPriming(queueIds, true)),
+    // One statement for every page asked for together, each queue's deepest page read whole.
+    waitingLineWithVisits: new DataLoader(
+      async (keys) => {
+        const queueIds = [...new Set(keys.map((key) => key.queueId))];
+        const lines = await readLinesPriming(queueIds, Math.max(...keys.map((key) => key.first)));
+        return keys.map((key) => lines[queueIds.indexOf(key.queueId)]);
+      },
+      { cacheKeyFn: (key) => `${key.queueId}:${key.first}` },
+    ),
     servingNow: new DataLoader(async (queueIds) => {
       const rows = await prisma.visit.findMany({
         where: { queueId: { in: [...queueIds] }, status: { in: ['CALLED', 'SERVING'] } },

@@ -147,7 +147,7 @@ export async function waitingVisits(context: QueueContext, queue: Queue, first: 
   const count = parse(wholeNumber(0, 500), first, 'first');
   const { waitingLineWithVisits, waitingLine } = context.loaders;
   // With the visits in the same statement where a database answers (loaders.ts).
-  const line = await (waitingLineWithVisits ?? waitingLine).load(queue.id);
+  const line = await (waitingLineWithVisits ? waitingLineWithVisits.load({ queueId: queue.id, first: count }) : waitingLine.load(queue.id));
   const visits = await context.loaders.visitById.loadMany(line.places.slice(0, count).map((place) => place.id));
   // A visit called since it was read is left out rather than shown as waiting.
   return visits.filter((visit): visit is Visit => visit !== null && !(visit instanceof Error) && visit.status === 'WAITING');

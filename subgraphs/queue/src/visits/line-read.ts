@@ -11,7 +11,7 @@ export interface LineRead {
   line: Line<WaitingPlace>;
   /** The measured service times of the queue's business. */
   serviceTimes: ServiceTimes;
-  /** The waiting visits, whole rows (the staff line shows them), when asked for: else null. */
+  /** The first waiting visits, whole rows (the staff line shows them), when asked for: else null. */
   visits: Visit[] | null;
 }
 
@@ -27,22 +27,28 @@ interface LineReadRow {
 }
 
 /**
- * The queues, their lines (the waiting visits, whole rows `withVisits`, and the booked appointments expected to
- * enter, by the rule of line.ts expectedAppointments), and their businesses' measured service
- * times, built as JSON by PostgreSQL in one statement however long the lines: what the hot
- * reads (the staff line, a walk-in polling its visit, a summary) used to read in three or four.
- * A queue that does not exist is absent from the map. A raw query: the read router sends it to
- * the primary even where model reads would go to a replica (packages/database read-router.ts).
+ * The queues, their lines (the waiting visits, and the booked appointments expected to enter,
+ * by the rule of line.ts expectedAppointments), their businesses' measured service times and,
+ * `wholeVisits` > 0, that many of the waiting visits as whole rows, first to be called first
+ * (a page of `Queue.waiting`: a long line's other rows are not read whole), built as JSON by
+ * PostgreSQL in one statement however long the lines: what the hot reads (the staff line, a
+ * walk-in polling its visit, a summary) used to read in three or four. A queue that does not
+ * exist is absent from the map. A raw query: the read router sends it to the primary even where
+ * model reads would go to a replica (packages/database read-router.ts).
  */
-export async function readLineReads(db: Db, queueIds: readonly string[], { withVisits = false, now = new Date() } = {}): Promise<Map<string, LineRead>> {
+export async function readLineReads(db: Db, queueIds: readonly string[], { wholeVisits = 0, now = new Date() } = {}): Promise<Map<string, LineRead>> {
   const ids = queueIds.filter(isUuid);
   if (!ids.length) return new Map();
   const rows = await db.$queryRaw<LineReadRow[]>`
     SELECT row_to_json(q) AS "queue",
       ${serviceTimesJson(Prisma.sql`q."businessId"`)} AS "serviceTimes",
       ${waitingJson(Prisma.sql`q."id"`)} AS "waiting",
-      CASE WHEN ${withVisits}::boolean THEN COALESCE((
-        SELECT json_agg(row_to_json(v)) FROM "Visit" v WHERE v."queueId" = q."id" AND v."status" = 'WAITING'::"VisitStatus"
+      CASE WHEN ${wholeVisits}::int > 0 THEN COALESCE((
+        SELECT json_agg(row_to_json(w)) FROM (
+          -- The order of positions.ts compareLine (ASC puts NULLs last, as it does), served by the line's index.
+          SELECT * FROM "Visit" v WHERE v."queueId" = q."id" AND v."status" = 'WAITING'::"VisitStatus"
+          ORDER BY v."priority" DESC, v."lineAt", v."ticketNumber", v."id" LIMIT ${wholeVisits}::int
+        ) AS w
       ), '[]'::json) END AS "visits",
       ${appointmentsJson(Prisma.sql`q."id"`, now)} AS "appointments"
     FROM "Queue" q
