@@ -28,8 +28,8 @@ export function lineTimeOfCheckIn(scheduledAt: Date, checkedInAt: Date): Date {
 /**
  * The order in which waiting visits are called: higher priority first, then the earlier line
  * time, then the lower ticket; the id only makes the order total. Every ordering of the line
- * uses these keys: readLines (line.ts), callNext's SQL (visit-service.ts), the events' line
- * (events/revive.ts, which calls this); keep them in step.
+ * uses these keys: readLines (line.ts), the staff line's page (line-read.ts), callNext's SQL
+ * (visit-service.ts), the events' line (events/revive.ts, which calls this); keep them in step.
  */
 export function compareLine(a: LinePlace, b: LinePlace): number {
   return (
