@@ -3,7 +3,7 @@ import { anonymous, ok, type SeededTenant } from '@waitlessq/testkit';
 import { metricsRegistry } from '@waitlessq/observability';
 import { startQueueHarness, type QueueHarness } from '../test-support/harness';
 import { createQueueOp, joinOp } from '../test-support/operations';
-import { readLineReads } from '../visits/line-read';
+import { readLineReads, readVisitsWithLines } from '../visits/line-read';
 import { readLines, readServiceTimes } from '../visits/line';
 
 // The reads the data-layer mix sends most (loadtests/data-layer/mix.ts), with the summary
@@ -137,7 +137,7 @@ describe('the hot reads of the queue subgraph', () => {
     expect(statements).toBe(1);
   });
 
-  it('a walk-in polling its visit: the visit, then its line with its queue', async () => {
+  it('a walk-in polling its visit: the visit with its line and its queue, in one statement', async () => {
     const { id, token } = walkIns[2];
     await harness.call(anonymous, myVisitOp, { id, token });
     const { result, statements } = await statementsOf(() => harness.call(anonymous, myVisitOp, { id, token }));
@@ -150,6 +150,31 @@ describe('the hot reads of the queue subgraph', () => {
         queue: { name: 'Front desk', status: 'OPEN', waitingCount: 3 },
       },
     });
-    expect(statements).toBe(2);
+    expect(statements).toBe(1);
+    // The estimate the staff line (another read of the same line) gives the same visit.
+    const staff = ok(
+      await harness.call<{ queue: { waiting: { id: string; estimatedWaitMinutes: number }[] } }>(
+        tenant.partner(),
+        `query($id: ID!) { queue(id: $id) { waiting(first: 20) { id estimatedWaitMinutes } } }`,
+        { id: queueId },
+      ),
+    );
+    const polled = ok(result) as { visit: { estimatedWaitMinutes: number } };
+    expect(staff.queue.waiting.find((visit) => visit.id === id)?.estimatedWaitMinutes).toBe(polled.visit.estimatedWaitMinutes);
+  });
+
+  it('reads visits with the lines they wait in, as the line read and Prisma read them', async () => {
+    const now = new Date();
+    const booked = await harness.prisma.visit.findFirstOrThrow({ where: { queueId, status: 'BOOKED' } });
+    const { result: reads, statements } = await statementsOf(() =>
+      readVisitsWithLines(harness.prisma, [walkIns[0].id, booked.id, randomUUID(), 'not-a-uuid'], now),
+    );
+    expect(statements).toBe(1);
+    expect([...reads.keys()].sort()).toEqual([walkIns[0].id, booked.id].sort());
+    const waiting = reads.get(walkIns[0].id)!;
+    expect(waiting.visit).toEqual(await harness.prisma.visit.findUnique({ where: { id: walkIns[0].id } }));
+    expect(waiting.line).toEqual((await readLineReads(harness.prisma, [queueId], { now })).get(queueId));
+    // Not waiting: no line read for it.
+    expect(reads.get(booked.id)).toEqual({ visit: booked, line: null });
   });
 });

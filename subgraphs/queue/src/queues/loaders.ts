@@ -4,7 +4,7 @@ import type { PrismaClient, Queue, Visit } from '@waitlessq/database';
 import { createByIdLoader, groupBy, organizationScope } from '@waitlessq/subgraph-kit';
 import { isUuid } from '@waitlessq/validation';
 import type { WaitingPlace } from '../visits/line';
-import { readLineReads, type LineRead } from '../visits/line-read';
+import { readLineReads, readVisitsWithLines, type LineRead } from '../visits/line-read';
 import type { VisitLoaders } from '../visits/loaders';
 import { createLine, type Line } from '../visits/positions';
 
@@ -32,6 +32,12 @@ export interface QueueLoaders {
   waitingLineWithVisits?: DataLoader<LinePageKey, Line<WaitingPlace>, string>;
   /** CALLED and SERVING visits of a queue, earliest call first. */
   servingNow: DataLoader<string, Visit[]>;
+  /**
+   * A visit by id, with its queue's line in the same statement when it waits (`Query.visit`: a
+   * walk-in polling its position and estimate), answering `visitById`, `waitingLine`,
+   * `queueById` and `serviceTimesByBusiness` too. Absent where the loaders answer from memory.
+   */
+  visitWithLine?: DataLoader<string, Visit | null>;
 }
 
 /** `visitLoaders`: the request's visit loaders, primed by each line read (a line read alone primes only `queueById`). */
@@ -70,6 +76,11 @@ export function createQueueLoaders(
     return queueIds.map((id) => reads.get(id)?.line ?? createLine<WaitingPlace>([]));
   };
   const waitingLine = new DataLoader<string, Line<WaitingPlace>>((queueIds) => readLinesPriming(queueIds, 0));
+  const primeLine = ({ queue, line, serviceTimes }: LineRead) => {
+    queueById.prime(queue.id, queue);
+    waitingLine.prime(queue.id, line);
+    visitLoaders?.serviceTimesByBusiness.prime(queue.businessId, serviceTimes);
+  };
   return {
     queueById,
     queuesByBusiness: new DataLoader(async (businessIds) => {
@@ -92,6 +103,14 @@ export function createQueueLoaders(
       },
       { cacheKeyFn: (key) => `${key.queueId}:${key.first}` },
     ),
+    visitWithLine: new DataLoader(async (visitIds) => {
+      const reads = await readVisitsWithLines(prisma, visitIds);
+      for (const { visit, line } of reads.values()) {
+        visitLoaders?.visitById.prime(visit.id, visit);
+        if (line) primeLine(line);
+      }
+      return visitIds.map((id) => reads.get(id)?.visit ?? null);
+    }),
     servingNow: new DataLoader(async (queueIds) => {
       const rows = await prisma.visit.findMany({
         where: { queueId: { in: [...queueIds] }, status: { in: ['CALLED', 'SERVING'] } },

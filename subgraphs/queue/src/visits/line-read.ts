@@ -83,6 +83,41 @@ export async function readLineTakingTicket(
   return { ...toLineRead(row), ticketNumber: row.ticketNumber };
 }
 
+/** A visit, whole, and where it waits, the read of its queue's line (null unless it is WAITING). */
+export interface VisitWithLine {
+  visit: Visit;
+  line: LineRead | null;
+}
+
+/**
+ * Visits by id, each WAITING one with its queue's line read (as readLineReads reads it, without
+ * whole visits), in one statement: what a walk-in polling its visit needs for its position and
+ * estimate, which otherwise takes a read of the visit and then one of its line. A visit that
+ * does not exist is absent from the map. A raw query: it reads the primary, as the line's read
+ * does.
+ */
+export async function readVisitsWithLines(db: Db, visitIds: readonly string[], now = new Date()): Promise<Map<string, VisitWithLine>> {
+  const ids = visitIds.filter(isUuid);
+  if (!ids.length) return new Map();
+  const rows = await db.$queryRaw<{ visit: Record<string, unknown>; line: LineReadRow | null }[]>`
+    SELECT row_to_json(v) AS "visit",
+      CASE WHEN v."status" = 'WAITING'::"VisitStatus" THEN json_build_object(
+        'queue', row_to_json(q),
+        'serviceTimes', ${serviceTimesJson(Prisma.sql`q."businessId"`)},
+        'waiting', ${waitingJson(Prisma.sql`q."id"`)},
+        'visits', NULL,
+        'appointments', ${appointmentsJson(Prisma.sql`q."id"`, now)}
+      ) END AS "line"
+    FROM "Visit" v JOIN "Queue" q ON q."id" = v."queueId"
+    WHERE v."id" = ANY(${ids}::uuid[])`;
+  return new Map(
+    rows.map((row) => {
+      const visit = revive<Visit>(row.visit, visitInstants, visitDays);
+      return [visit.id, { visit, line: row.line && toLineRead(row.line) }];
+    }),
+  );
+}
+
 /** Measured service times of a business by service key, as a JSON object. */
 const serviceTimesJson = (businessId: Prisma.Sql) => Prisma.sql`
   COALESCE((SELECT json_object_agg(s."serviceKey", s."averageSeconds") FROM "ServiceTimeStat" s WHERE s."businessId" = ${businessId}), '{}'::json)`;

@@ -27,7 +27,8 @@ function canReadVisit(identity: Identity, visit: Visit): boolean {
 /** `visit(id, visitToken)`: whoever may see it, or the holder of its token; NOT_FOUND for anyone else. */
 export async function readVisit(context: QueueContext, id: string, visitToken: string | null | undefined): Promise<Visit> {
   actAsTokenHolder(context.identity, visitToken);
-  const visit = await context.loaders.visitById.load(requireObjectId(id, 'visit'));
+  // With its line where it waits: a visit read by id is mostly its holder asking for its position.
+  const visit = await (context.loaders.visitWithLine ?? context.loaders.visitById).load(requireObjectId(id, 'visit'));
   if (visit && (canReadVisit(context.identity, visit) || visitTokenMatches(visit.visitTokenHash, visitToken))) return visit;
   throw new AppError('NOT_FOUND', 'No visit with this id.');
 }
