@@ -73,9 +73,9 @@ describe('publishing', () => {
     const runtime: ServiceRuntime = { ...harness.runtime, db: { ...harness.runtime.db, primary } };
     await createQueueEventPublisher(runtime, { log }).publish(queueId, { kind: 'QUEUE_UPDATED', visitIds: [] });
     // The change's outbox row (a trigger writes it for a real change), then the relay: the
-    // lock, the rows taken (DELETE ... RETURNING), the snapshot, and the sequence (UPDATE ...
-    // RETURNING): one read of the line.
-    expect(statements).toEqual(['$executeRaw', '$executeRaw', '$queryRaw', '$queryRaw', '$queryRaw']);
+    // lock, the rows taken (DELETE ... RETURNING), and the snapshot with its sequence (UPDATE ...
+    // RETURNING in the same statement): one read of the line.
+    expect(statements).toEqual(['$executeRaw', '$executeRaw', '$queryRaw', '$queryRaw']);
     const [latest] = await events(queueId, 5);
     expect(latest.line.places).toHaveLength(5);
   });

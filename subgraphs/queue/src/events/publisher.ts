@@ -131,7 +131,7 @@ async function relayRow(
     // visit's row when the line moves: about 60 ms at 1,000 waiting), which the event does not
     // read. Should the UPDATE or the COMMIT fail, the entry is in the log as after any append
     // whose COMMIT failed (appendOnce recognizes it by its row when the relay runs again).
-    const entry = await appendOnce(tx, events, row.queueId, new SerializedJson(read.event), row.id);
+    const entry = await appendOnce(tx, events, row.queueId, new SerializedJson(read.event), row.id, read.sequence);
     if (entry) onAppended?.(row.queueId, entry);
     await writeLatestEstimates(tx, row.queueId, latestEstimateChanges(read.line));
   }
@@ -140,17 +140,16 @@ async function relayRow(
 }
 
 /**
- * Bumps the queue's lastEventSequence in the relay's transaction (which holds the queue's
- * lock) and appends the event under it. If the append fails the transaction rolls back and the
- * number is given back. If the log already holds a sequence at or above it, either this row's
+ * Appends the event under the sequence its read issued (snapshot.ts: lastEventSequence bumped in
+ * the relay's transaction, which holds the queue's lock). If the append fails the transaction
+ * rolls back and the number is given back. If the log already holds a sequence at or above it, either this row's
  * event got there before a crash (an entry above the column names the row: done), or the log is ahead
  * of the column (a queue numbered by Redis before this column existed): the column is moved up
  * to the log's last and the append tried once more. The column only ever moves up, and the
  * log refuses any number twice.
  */
-async function appendOnce(tx: Db, events: EventLog, queueId: string, event: SerializedJson, outboxId: string): Promise<EventLogEntry | null> {
+async function appendOnce(tx: Db, events: EventLog, queueId: string, event: SerializedJson, outboxId: string, sequence: number): Promise<EventLogEntry | null> {
   const stream = queueEventStream(queueId);
-  const sequence = await bumpSequence(tx, queueId, 0);
   try {
     return await events.append(stream, event, sequence);
   } catch (error) {

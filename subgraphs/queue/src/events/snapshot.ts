@@ -7,6 +7,8 @@ import { visitRowSql } from './visit-row';
 export interface QueueEventRead {
   /** The event as the JSON text the log keeps (QueueEventData). */
   event: string;
+  /** The sequence issued to it: the queue's lastEventSequence, bumped by the same statement. */
+  sequence: number;
   /** The same line in the compact form the latest estimates and the effects are computed from. */
   line: LineRows;
 }
@@ -21,6 +23,11 @@ export interface QueueEventRead {
  * to the log as it is: a long line's event is megabytes, not worth parsing and serializing
  * again; the line comes a second time, compact, for the publisher's estimates. Null when the
  * queue does not exist.
+ *
+ * The same statement issues the event's sequence (lastEventSequence + 1, a round trip less per
+ * event). Only the relay reads events, in its transaction, which holds the queue's relay lock:
+ * a rollback gives the number back. The snapshot's queue row is read as it was before that
+ * UPDATE, and leaves lastEventSequence out anyway.
  */
 export async function readQueueEvent(db: Db, queueId: string, change: QueueChange, now = new Date()): Promise<QueueEventRead | null> {
   // The rule of visits/line.ts expectedAppointments.
@@ -29,7 +36,11 @@ export async function readQueueEvent(db: Db, queueId: string, change: QueueChang
     AND (v."checkInDeadline" >= ${now}::timestamp(3)
          OR (v."checkInDeadline" IS NULL AND v."scheduledAt" >= ${new Date(now.getTime() - appointmentGraceMs)}::timestamp(3)))`;
   const rows = await db.$queryRaw<QueueEventRead[]>`
-    WITH times AS (
+    WITH "issued" AS (
+      UPDATE "Queue" SET "lastEventSequence" = GREATEST("lastEventSequence", 0) + 1
+      WHERE "id" = ${queueId}::uuid RETURNING "lastEventSequence" AS "sequence"
+    ),
+    times AS (
       SELECT COALESCE(json_object_agg(s."serviceKey", s."averageSeconds"), '{}'::json) AS "serviceTimes"
       FROM "ServiceTimeStat" s JOIN "Queue" q ON s."businessId" = q."businessId"
       WHERE q."id" = ${queueId}::uuid
@@ -73,7 +84,8 @@ export async function readQueueEvent(db: Db, queueId: string, change: QueueChang
         SELECT json_agg(json_build_array(v."id", v."priority", v."scheduledAt", v."ticketNumber", v."serviceId", v."expectedServiceMinutes", NULL))
         FROM "Visit" v WHERE v."queueId" = q."id" AND ${expected}
       ), '[]'::json)
-    ) AS "line"
+    ) AS "line",
+    (SELECT "sequence" FROM "issued") AS "sequence"
     FROM "Queue" q, times
     WHERE q."id" = ${queueId}::uuid`;
   return rows[0] ?? null;

@@ -59,8 +59,8 @@ describe('latest estimates', () => {
     const statements: string[] = [];
     await recordingPublisher(statements).publish(queueId, { kind: 'CANCELLED', visitIds: [head.id] });
     // The change's outbox row (a trigger writes it for a real change); then the lock, the row
-    // taken, the one read, the event's sequence (the event appended), then the one write of six estimates.
-    expect(statements).toEqual(['$executeRaw', '$executeRaw', '$queryRaw', '$queryRaw', '$queryRaw', '$executeRaw']);
+    // taken, the one read with the event's sequence (the event appended), then the one write of six estimates.
+    expect(statements).toEqual(['$executeRaw', '$executeRaw', '$queryRaw', '$queryRaw', '$executeRaw']);
     expect(await latest(queueId)).toEqual([0, 15, 30, 45, 60, 75]);
 
     // The event shows each waiting visit the estimate just written.
@@ -71,10 +71,10 @@ describe('latest estimates', () => {
       expect(event.waits.get(row.id)?.estimatedWaitMinutes).toBe(row.latestEstimateMinutes);
     }
 
-    // Nothing moved: no estimate is written (the row, the lock, the row taken, the read, the sequence).
+    // Nothing moved: no estimate is written (the row, the lock, the row taken, the read with its sequence).
     statements.length = 0;
     await recordingPublisher(statements).publish(queueId, { kind: 'QUEUE_UPDATED', visitIds: [] });
-    expect(statements).toEqual(['$executeRaw', '$executeRaw', '$queryRaw', '$queryRaw', '$queryRaw']);
+    expect(statements).toEqual(['$executeRaw', '$executeRaw', '$queryRaw', '$queryRaw']);
   });
 
   it('count booked appointments due before a visit entered the line, which take no position', async () => {
