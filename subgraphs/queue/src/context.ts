@@ -4,7 +4,6 @@ import type { BusinessPeer, CustomerPeer } from './peers';
 import { createNotificationLoader } from './notifications/loaders';
 import { createQueueLoaders, type QueueLoaders } from './queues/loaders';
 import { createQueueSummaryLoader, type QueueSummaries, type QueueSummary } from './queues/queue-summary';
-import type { LineRead } from './visits/line-read';
 import { createVisitLoaders, type VisitLoaders } from './visits/loaders';
 
 export type Loaders = QueueLoaders &
@@ -51,17 +50,4 @@ export async function forgetQueue(context: QueueContext, queueId: string): Promi
   context.loaders.servingNow.clear(queueId);
   context.loaders.queueSummary.clear(queueId);
   await context.summaries.changed(queueId);
-}
-
-/**
- * After a write that read its queue's line under the queue's lock (a join): the queue, its line
- * as the write committed it and the service times answer the rest of this request (the
- * answer's position and estimate) instead of a read after the COMMIT. Call it after
- * forgetQueue. A change committed after this one shows from the next request on, as it would
- * had it come a moment later.
- */
-export function rememberLine(context: QueueContext, { queue, line, serviceTimes }: LineRead): void {
-  context.loaders.queueById.prime(queue.id, queue);
-  context.loaders.waitingLine.prime(queue.id, line);
-  context.loaders.serviceTimesByBusiness.prime(queue.businessId, serviceTimes);
 }

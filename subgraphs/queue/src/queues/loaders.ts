@@ -59,28 +59,20 @@ export function createQueueLoaders(
     ]);
     return [...fromLines.filter((queue): queue is Queue => queue !== undefined), ...read];
   });
-  // prime() keeps what a loader holds already: what the request read earlier stays.
   const readLinesPriming = async (queueIds: readonly string[], wholeVisits: number) => {
     const reading = readLineReads(prisma, queueIds, { wholeVisits });
     for (const id of queueIds) linesInFlight.set(id, reading);
     const reads = await reading.finally(() => {
       for (const id of queueIds) if (linesInFlight.get(id) === reading) linesInFlight.delete(id);
     });
-    for (const { queue, line, visits, serviceTimes } of reads.values()) {
-      queueById.prime(queue.id, queue);
-      visitLoaders?.serviceTimesByBusiness.prime(queue.businessId, serviceTimes);
-      if (wholeVisits) waitingLine.prime(queue.id, line);
-      for (const visit of visits ?? []) visitLoaders?.visitById.prime(visit.id, visit);
+    for (const read of reads.values()) {
+      primeLineRead({ queueById, waitingLine, serviceTimesByBusiness: visitLoaders?.serviceTimesByBusiness }, read);
+      for (const visit of read.visits ?? []) visitLoaders?.visitById.prime(visit.id, visit);
     }
     // A queue that does not exist has an empty line, as before.
     return queueIds.map((id) => reads.get(id)?.line ?? createLine<WaitingPlace>([]));
   };
   const waitingLine = new DataLoader<string, Line<WaitingPlace>>((queueIds) => readLinesPriming(queueIds, 0));
-  const primeLine = ({ queue, line, serviceTimes }: LineRead) => {
-    queueById.prime(queue.id, queue);
-    waitingLine.prime(queue.id, line);
-    visitLoaders?.serviceTimesByBusiness.prime(queue.businessId, serviceTimes);
-  };
   return {
     queueById,
     queuesByBusiness: new DataLoader(async (businessIds) => {
@@ -107,7 +99,7 @@ export function createQueueLoaders(
       const reads = await readVisitsWithLines(prisma, visitIds);
       for (const { visit, line } of reads.values()) {
         visitLoaders?.visitById.prime(visit.id, visit);
-        if (line) primeLine(line);
+        if (line) primeLineRead({ queueById, waitingLine, serviceTimesByBusiness: visitLoaders?.serviceTimesByBusiness }, line);
       }
       return visitIds.map((id) => reads.get(id)?.visit ?? null);
     }),
@@ -120,4 +112,17 @@ export function createQueueLoaders(
       return queueIds.map((id) => byQueue.get(id) ?? []);
     }),
   };
+}
+
+/**
+ * A line read into a request's loaders: its queue, its line and its business's service times
+ * (prime() keeps what a loader holds already: what the request read earlier stays).
+ */
+export function primeLineRead(
+  loaders: Pick<QueueLoaders, 'queueById' | 'waitingLine'> & { serviceTimesByBusiness?: VisitLoaders['serviceTimesByBusiness'] },
+  { queue, line, serviceTimes }: LineRead,
+): void {
+  loaders.queueById.prime(queue.id, queue);
+  loaders.waitingLine.prime(queue.id, line);
+  loaders.serviceTimesByBusiness?.prime(queue.businessId, serviceTimes);
 }

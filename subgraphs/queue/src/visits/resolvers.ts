@@ -1,5 +1,6 @@
 import type { Visit } from '@waitlessq/database';
-import { forgetQueue, rememberLine, type QueueContext } from '../context';
+import { forgetQueue, type QueueContext } from '../context';
+import { primeLineRead } from '../queues/loaders';
 import { joinQueue } from './join-visit';
 import { callNext, cancelVisit, completeVisit, markNoShow, startServing } from './visit-service';
 import { recallVisit, returnToQueue, transferVisit } from './visit-life';
@@ -23,7 +24,10 @@ export const visitResolvers = {
     joinQueue: async (_parent, { input }, context) => {
       const { joinedLine, ...result } = await joinQueue(context, input);
       await forgetQueue(context, result.visit.queueId);
-      if (joinedLine) rememberLine(context, joinedLine);
+      // The line as the join committed it, read under the queue's lock, answers the position and
+      // estimate instead of a read after the COMMIT. A change committed after this one shows from
+      // the next request on, as it would had it come a moment later.
+      if (joinedLine) primeLineRead(context.loaders, joinedLine);
       return result;
     },
     callNext: async (_parent, { queueId, counter }, context) => {
