@@ -2,7 +2,6 @@ import type { ServiceRuntime, SubgraphDefinition } from '@waitlessq/subgraph-kit
 import { appointmentResolvers, cancellingAppointments } from './appointments/resolvers';
 import { auditResolvers } from './audit/resolvers';
 import { createContextFactory, type QueueContext } from './context';
-import { createEventLog } from '@waitlessq/redis';
 import {
   createEventStore,
   createQueueEventExecutor,
@@ -10,6 +9,7 @@ import {
   createStaleRelayTask,
   createSubscriptionPayloadResolvers,
   publishingChanges,
+  queueEventLog,
   subscriptionResolvers,
 } from './events';
 import type { Resolvers } from './generated/resolvers-types';
@@ -46,10 +46,7 @@ export interface QueueSubgraphOptions {
 export function createQueueSubgraph(runtime: ServiceRuntime, options: QueueSubgraphOptions = {}): SubgraphDefinition<QueueContext> {
   // The gateway's subscribers are resolved here through _entities, from the event log
   // (events/subscription-payloads.ts); what this replica appends itself is not read back.
-  const events = createEventLog(runtime.redis, {
-    retentionMs: runtime.config.subscriptions.eventRetentionMs,
-    compressAboveBytes: runtime.config.subscriptions.eventCompressAboveBytes,
-  });
+  const events = queueEventLog(runtime);
   const store = createEventStore(events);
   const publisher = createQueueEventPublisher(runtime, { log: events, onAppended: (queueId, entry) => store.remember(queueId, entry) });
   const businessPeer = options.businessPeer ?? createBusinessPeer(runtime);

@@ -4,7 +4,7 @@ export type { EventStore } from './event-store';
 export { createSubscriptionPayloadResolvers } from './subscription-payloads';
 export type { SubscriberPayload, SubscriptionEventReference } from './subscription-payloads';
 export type { EventExecution, QueueEventExecutor } from './event-executor';
-export { createQueueEventPublisher, createStaleRelayTask, relayLockNamespace } from './publisher';
+export { createQueueEventPublisher, createStaleRelayTask, queueEventLog, relayLockNamespace } from './publisher';
 export type { QueueEventPublisher } from './publisher';
 export { publishingChanges } from './publishing';
 export { queueEventOf, queueEventStream } from './queue-event';

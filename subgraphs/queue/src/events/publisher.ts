@@ -27,6 +27,14 @@ export const relayLockNamespace = 0x51455654;
 /** Rows relayed in one transaction; a longer backlog takes several. */
 const batchSize = 100;
 
+/** The event log as the queue side writes it (retention and compression from the configuration). */
+export function queueEventLog(runtime: ServiceRuntime): EventLog {
+  return createEventLog(runtime.redis, {
+    retentionMs: runtime.config.subscriptions.eventRetentionMs,
+    compressAboveBytes: runtime.config.subscriptions.eventCompressAboveBytes,
+  });
+}
+
 /**
  * The outbox relay. One relay per queue at a time, across every replica: rows are taken,
  * relayed and deleted under a transaction-scoped advisory lock of the queue, in the order
@@ -49,12 +57,7 @@ export function createQueueEventPublisher(
     /** Each entry appended, as the log took it (the event store keeps it for the payloads). */ onAppended?: (queueId: string, entry: EventLogEntry) => void;
   } = {},
 ): QueueEventPublisher {
-  const events =
-    options.log ??
-    createEventLog(runtime.redis, {
-      retentionMs: runtime.config.subscriptions.eventRetentionMs,
-      compressAboveBytes: runtime.config.subscriptions.eventCompressAboveBytes,
-    });
+  const events = options.log ?? queueEventLog(runtime);
   const jobs = options.jobs ?? runtime.jobs.queue;
   const { relayLag, oldestPending } = outboxMetrics();
   const relayBatch = async (queueId: string): Promise<number> => {
